@@ -1,0 +1,19 @@
+//! The contract every part of the storefront shares: wire types, the widget protocol and money.
+//!
+//! This crate does no I/O and depends on serde alone, so the API, the host shell and every
+//! widget compile the same definitions (native and wasm32). Its version *is* the contract
+//! version: widgets and the shell embed it and the shell refuses widgets built against an
+//! incompatible one (see [`federation::Compatibility`]).
+
+pub mod events;
+pub mod federation;
+pub mod money;
+pub mod problem;
+pub mod props;
+pub mod version;
+
+pub use money::Paise;
+pub use problem::{FieldError, Problem};
+
+/// The semver of this crate, which is the version of the contract shared by shell, widgets and API.
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");

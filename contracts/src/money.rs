@@ -1,0 +1,128 @@
+//! Money as integer paise, with checked arithmetic and INR formatting.
+//!
+//! Amounts are `i64` paise everywhere (on the wire too: integer minor units, as payment gateways
+//! use), so no rounding ever happens by accident. Every operation that can overflow is checked and
+//! returns `None` rather than wrapping.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An amount of Indian rupees in paise (1 ₹ = 100 paise). Serialises as a bare integer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Paise(pub i64);
+
+impl Paise {
+    pub const ZERO: Paise = Paise(0);
+
+    /// Whole rupees; `None` if the amount does not fit in `i64` paise.
+    pub fn from_rupees(rupees: i64) -> Option<Paise> {
+        rupees.checked_mul(100).map(Paise)
+    }
+
+    pub const fn as_i64(self) -> i64 {
+        self.0
+    }
+
+    pub fn checked_add(self, other: Paise) -> Option<Paise> {
+        self.0.checked_add(other.0).map(Paise)
+    }
+
+    pub fn checked_sub(self, other: Paise) -> Option<Paise> {
+        self.0.checked_sub(other.0).map(Paise)
+    }
+
+    /// The amount times a quantity (a line total); `None` on overflow.
+    pub fn checked_mul(self, quantity: i64) -> Option<Paise> {
+        self.0.checked_mul(quantity).map(Paise)
+    }
+
+    /// Sums amounts, `None` if any partial sum overflows.
+    pub fn checked_sum<I: IntoIterator<Item = Paise>>(amounts: I) -> Option<Paise> {
+        amounts.into_iter().try_fold(Paise::ZERO, Paise::checked_add)
+    }
+
+    /// `₹1,23,456.78`: rupee sign, Indian digit grouping (the last three digits, then pairs),
+    /// always two decimals. Negative amounts are written `-₹12.50`.
+    pub fn to_inr(self) -> String {
+        // unsigned_abs: i64::MIN has no positive i64 counterpart but does fit in u64.
+        let abs = self.0.unsigned_abs();
+        let rupees = (abs / 100).to_string();
+        let paise = abs % 100;
+        let sign = if self.0 < 0 { "-" } else { "" };
+        format!("{sign}₹{}.{paise:02}", group_indian(&rupees))
+    }
+}
+
+/// Inserts separators the Indian way: `1234567` → `12,34,567`.
+fn group_indian(digits: &str) -> String {
+    if digits.len() <= 3 {
+        return digits.to_owned();
+    }
+    let (head, last3) = digits.split_at(digits.len() - 3);
+    let mut out = String::with_capacity(digits.len() + digits.len() / 2);
+    // The head is grouped in pairs counted from its right end.
+    let first = head.len() % 2;
+    if first == 1 {
+        out.push_str(&head[..1]);
+    }
+    for (i, pair) in head.as_bytes()[first..].chunks(2).enumerate() {
+        if i > 0 || first == 1 {
+            out.push(',');
+        }
+        out.push_str(std::str::from_utf8(pair).expect("ASCII digits"));
+    }
+    out.push(',');
+    out.push_str(last3);
+    out
+}
+
+impl fmt::Display for Paise {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_inr())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_indian_digit_grouping() {
+        assert_eq!(Paise(12_345_678).to_inr(), "₹1,23,456.78");
+        assert_eq!(Paise(0).to_inr(), "₹0.00");
+        assert_eq!(Paise(5).to_inr(), "₹0.05");
+        assert_eq!(Paise(99_999).to_inr(), "₹999.99");
+        assert_eq!(Paise(100_000).to_inr(), "₹1,000.00");
+        assert_eq!(Paise(1_000_000).to_inr(), "₹10,000.00");
+        assert_eq!(Paise(10_000_000_000).to_inr(), "₹10,00,00,000.00");
+        assert_eq!(Paise(123_456_789_012).to_inr(), "₹1,23,45,67,890.12");
+    }
+
+    #[test]
+    fn formats_negative_amounts_and_the_extremes() {
+        assert_eq!(Paise(-1_250).to_inr(), "-₹12.50");
+        assert_eq!(Paise(i64::MAX).to_inr(), "₹92,23,37,20,36,85,47,758.07");
+        assert_eq!(Paise(i64::MIN).to_inr(), "-₹92,23,37,20,36,85,47,758.08");
+    }
+
+    #[test]
+    fn arithmetic_is_checked() {
+        assert_eq!(Paise(100).checked_add(Paise(250)), Some(Paise(350)));
+        assert_eq!(Paise(i64::MAX).checked_add(Paise(1)), None);
+        assert_eq!(Paise(i64::MIN).checked_sub(Paise(1)), None);
+        assert_eq!(Paise(1_000).checked_mul(3), Some(Paise(3_000)));
+        assert_eq!(Paise(i64::MAX / 2 + 1).checked_mul(2), None);
+        assert_eq!(Paise::from_rupees(1_000), Some(Paise(100_000)));
+        assert_eq!(Paise::from_rupees(i64::MAX), None);
+        assert_eq!(Paise::checked_sum([Paise(1), Paise(2), Paise(3)]), Some(Paise(6)));
+        assert_eq!(Paise::checked_sum([Paise(i64::MAX), Paise(1), Paise(-5)]), None);
+    }
+
+    #[test]
+    fn serialises_as_a_bare_integer_of_paise() {
+        assert_eq!(serde_json::to_string(&Paise(342_000)).unwrap(), "342000");
+        assert_eq!(serde_json::from_str::<Paise>("-7").unwrap(), Paise(-7));
+        assert!(serde_json::from_str::<Paise>("12.5").is_err(), "fractional paise must be refused");
+    }
+}

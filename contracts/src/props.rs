@@ -1,0 +1,81 @@
+//! What the shell hands a widget when it mounts it: the route, the session, where the API is.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The slot name of the page's main area, where route widgets mount.
+pub const MAIN_SLOT: &str = "main";
+
+/// Props of `mount(element, props_json)` and `handle.update(props_json)`, sent as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MountProps {
+    /// The slot the widget is mounted in: [`MAIN_SLOT`] or a layout slot like `header-cart`.
+    pub slot: String,
+    /// Which loaded copy of the module this mount belongs to. A widget reports a crash with it,
+    /// so the shell knows which slots share the broken instance.
+    pub load_id: u32,
+    /// The current path (without query string).
+    pub path: String,
+    /// Parameters captured by the route pattern, e.g. `id` for `/products/:id`.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// The query string, decoded.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// The signed-in user, if any. The access token exists only in the shell's memory and here.
+    #[serde(default)]
+    pub session: Option<Session>,
+    /// Base URL of the API, e.g. `/api/v1`.
+    pub api_base: String,
+}
+
+/// An authenticated session as the shell knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    /// Bearer token for `Authorization` headers; short-lived, refreshed by the shell.
+    pub access_token: String,
+    /// Unix seconds when `access_token` expires.
+    pub expires_at: i64,
+    pub user: SessionUser,
+}
+
+/// Who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionUser {
+    pub id: String,
+    pub display_name: String,
+    pub role: Role,
+    pub permissions: Vec<String>,
+}
+
+/// The four roles of seed 000 §3.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    SuperAdmin,
+    Admin,
+    Seller,
+    Customer,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn props_use_camel_case_and_tolerate_missing_optional_members() {
+        let props: MountProps =
+            serde_json::from_str(r#"{"slot":"main","loadId":3,"path":"/cart","apiBase":"/api/v1"}"#).unwrap();
+        assert_eq!(props.load_id, 3);
+        assert!(props.session.is_none() && props.params.is_empty());
+    }
+
+    #[test]
+    fn roles_serialise_as_seed_000_names() {
+        assert_eq!(serde_json::to_string(&Role::SuperAdmin).unwrap(), r#""SUPER_ADMIN""#);
+        assert_eq!(serde_json::from_str::<Role>(r#""SELLER""#).unwrap(), Role::Seller);
+    }
+}

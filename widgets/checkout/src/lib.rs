@@ -1,0 +1,16 @@
+//! The checkout widget: delivery address, order summary, payment and its result.
+
+use widget_kit::WidgetProps;
+use widget_kit::components::Page;
+use yew::prelude::*;
+
+widget_kit::export_widget!(App);
+
+#[function_component]
+pub fn App(_props: &WidgetProps) -> Html {
+    html! {
+        <Page title="Checkout">
+            <p class="empty">{ "There is nothing to check out: your cart is empty." }</p>
+        </Page>
+    }
+}

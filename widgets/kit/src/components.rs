@@ -1,0 +1,32 @@
+//! Page parts every widget uses, styled with stylist (scoped class names) and the shell's theme
+//! variables (`--mfe-*`, defined in host-shell/shell.css) so widgets look alike without sharing CSS.
+
+use stylist::yew::styled_component;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PageProps {
+    pub title: AttrValue,
+    #[prop_or_default]
+    pub children: Children,
+}
+
+/// A titled page section: the frame of a widget in the main slot.
+#[styled_component]
+pub fn Page(props: &PageProps) -> Html {
+    let class = css!(
+        r#"
+        padding: 1.5rem;
+        background: var(--mfe-surface, #fff);
+        border: 1px solid var(--mfe-border, #ddd);
+        border-radius: 8px;
+        h1 { margin: 0 0 1rem; font-size: 1.4rem; color: var(--mfe-ink, #222); }
+        "#
+    );
+    html! {
+        <section class={class}>
+            <h1>{ props.title.clone() }</h1>
+            { props.children.clone() }
+        </section>
+    }
+}
