@@ -1,1 +1,22 @@
-//! placeholder
+//! The storefront's HTTP server as a library: `main.rs` and the integration tests boot it the
+//! same way, through [`Application::build`].
+//!
+//! Modules: [`config`] (settings from the environment) and [`cli`] (flags over them);
+//! [`startup`] (router, middleware, listener, shutdown); [`error`] (the one error type and its
+//! problem+json body); [`routes`] (the REST API under `/api/v1`, one module per resource);
+//! [`static_files`] (the built front end, with the SPA fallback); [`state`] (what handlers
+//! share); [`telemetry`] (logging).
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod static_files;
+pub mod telemetry;
+
+pub use config::Config;
+pub use error::{ApiError, Result};
+pub use startup::Application;
+pub use state::AppState;

@@ -1,0 +1,211 @@
+//! The API's one error type, its problem+json rendering, and the middleware that completes
+//! and logs every error response.
+//!
+//! Handlers return [`Result<T>`]; every failure becomes an RFC 9457 body
+//! ([`contracts::Problem`]) with a stable snake_case `code` that widgets decode. Internal
+//! failures are opaque to the client and logged here, server-side, with their cause.
+
+use axum::body::{Body, HttpBody};
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use contracts::Problem;
+use contracts::problem::PROBLEM_CONTENT_TYPE;
+use std::sync::Arc;
+
+/// `Result` with [`ApiError`] as the default error, so handlers write `Result<Json<T>>`.
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+/// Everything a request can fail with. Each variant maps to one status and one stable `code`
+/// (documented for clients; the `title`/`detail` wording may change, the code may not).
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 404 `not_found`: no such route under `/api`, or no such file in the built front end.
+    #[error("not found")]
+    NotFound,
+
+    /// 405 `method_not_allowed`: the path exists but not for this method. The caller adds the
+    /// `Allow` header when it knows it; the middleware keeps the router's.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+
+    /// 503 `frontend_not_built`: `DIST_DIR` has no `index.html`, so there is no app to serve.
+    #[error("the front end has not been built")]
+    FrontendNotBuilt,
+
+    /// 500 `internal_error`: anything the client cannot fix. The cause is logged, never sent.
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::FrontendNotBuilt => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine-readable code clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::FrontendNotBuilt => "frontend_not_built",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The body sent to the client. For internal errors it says nothing about the cause.
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        let title = status.canonical_reason().unwrap_or("Error");
+        let problem = Problem::new(status.as_u16(), self.code(), title);
+        match self {
+            ApiError::FrontendNotBuilt => problem.with_detail(
+                "The front end has not been built: run `cargo xtask build` (or point DIST_DIR at a built dist directory).",
+            ),
+            _ => problem,
+        }
+    }
+}
+
+/// The cause of an internal error, carried from [`ApiError::into_response`] to
+/// [`problem_details`] in the response extensions, so it is logged once, inside the request's
+/// span (with its request id), and never reaches the body.
+#[derive(Clone, Debug)]
+struct InternalCause(Arc<anyhow::Error>);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = problem_response(self.problem());
+        if let ApiError::Internal(cause) = self {
+            response
+                .extensions_mut()
+                .insert(InternalCause(Arc::new(cause)));
+        }
+        response
+    }
+}
+
+/// Renders a problem as an `application/problem+json` response with its status, and keeps the
+/// [`Problem`] in the extensions so [`problem_details`] can add the request path to it.
+fn problem_response(problem: Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    // Serialising a struct of strings cannot fail; the fallback only keeps this total.
+    let body = serde_json::to_vec(&problem).unwrap_or_else(|_| b"{}".to_vec());
+    let mut response = (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
+        )],
+        body,
+    )
+        .into_response();
+    response.extensions_mut().insert(problem);
+    response
+}
+
+/// Middleware around the whole app that finishes every error response:
+///
+/// - sets the problem's `instance` to the request path (handlers do not know it, and the
+///   path is the part of the request that is safe to echo: no query string);
+/// - logs the cause of internal errors;
+/// - gives a problem body to error responses that have none, e.g. the router's bare 405 for a
+///   wrong method, so no error reaches a client as an empty or non-JSON body.
+pub async fn problem_details(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+
+    if let Some(InternalCause(cause)) = response.extensions_mut().remove::<InternalCause>() {
+        tracing::error!(
+            error = format!("{cause:#}"),
+            "request failed with an internal error"
+        );
+    }
+
+    let problem = match response.extensions_mut().remove::<Problem>() {
+        Some(problem) => problem,
+        None if is_bare_error(&response) => {
+            let status = response.status();
+            let code = match status {
+                StatusCode::NOT_FOUND => "not_found",
+                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+                s if s.is_server_error() => "internal_error",
+                _ => "http_error",
+            };
+            Problem::new(
+                status.as_u16(),
+                code,
+                status.canonical_reason().unwrap_or("Error"),
+            )
+        }
+        None => return response,
+    };
+    if problem.instance.is_some() {
+        return response;
+    }
+
+    // Rebuild the body; status and headers (Allow, x-request-id, ...) stay as they were.
+    let rendered = problem_response(problem.with_instance(path));
+    let (mut parts, _) = response.into_parts();
+    let (_, body) = rendered.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
+    );
+    Response::from_parts(parts, body)
+}
+
+/// An error status with an empty body and no content type: what axum and tower-http produce
+/// when they refuse a request on their own.
+fn is_bare_error(response: &Response<Body>) -> bool {
+    (response.status().is_client_error() || response.status().is_server_error())
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+        && response.body().size_hint().exact() == Some(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::to_bytes;
+
+    async fn body_of(response: Response) -> Problem {
+        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_is_an_opaque_500() {
+        let error =
+            ApiError::Internal(anyhow::anyhow!("password=hunter2 rejected by the database"));
+
+        let response = error.into_response();
+
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            PROBLEM_CONTENT_TYPE
+        );
+        assert!(response.extensions().get::<InternalCause>().is_some());
+        let problem = body_of(response).await;
+        assert_eq!(problem.code, "internal_error");
+        assert!(problem.detail.is_none());
+        assert!(!serde_json::to_string(&problem).unwrap().contains("hunter2"));
+    }
+
+    #[tokio::test]
+    async fn frontend_not_built_tells_how_to_build_it() {
+        let problem = body_of(ApiError::FrontendNotBuilt.into_response()).await;
+
+        assert_eq!(problem.status, 503);
+        assert_eq!(problem.code, "frontend_not_built");
+        assert!(problem.detail.unwrap().contains("cargo xtask build"));
+    }
+}

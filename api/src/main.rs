@@ -1,0 +1,37 @@
+//! The `api` binary: reads the command line and the environment, then hands over to the
+//! library. Everything testable lives in `lib.rs`.
+
+use anyhow::Context as _;
+use api::cli::{Cli, Command};
+use api::{Application, Config};
+use clap::Parser as _;
+use std::io::Write as _;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // Before parsing, so `--help` and usage errors need no logging set up.
+    let cli = Cli::parse();
+    // A `.env` is a development convenience; real environment variables win over it, and a
+    // missing file is normal. A malformed one is an error rather than half-applied settings.
+    match dotenvy::dotenv() {
+        Ok(_) => {}
+        Err(error) if error.not_found() => {}
+        Err(error) => return Err(error).context("reading .env"),
+    }
+    api::telemetry::init();
+
+    match cli.command {
+        Command::Serve(args) => {
+            let config = args.apply_to(Config::from_env()?);
+            let application = Application::build(config).await?;
+            // The one line on stdout, machine-read by test harnesses that start the server on
+            // port 0: `listening on http://IP:PORT`. Flushed now, because a harness waits for it.
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "listening on http://{}", application.local_addr())?;
+            stdout.flush()?;
+            drop(stdout);
+            application.run_until_stopped().await?;
+        }
+    }
+    Ok(())
+}

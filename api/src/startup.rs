@@ -1,0 +1,210 @@
+//! Building the app from configuration and running it: the one way to boot the server, shared
+//! by `main` and the integration tests.
+
+use crate::config::Config;
+use crate::error::{self, ApiError};
+use crate::routes;
+use crate::state::AppState;
+use crate::static_files;
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::HeaderName;
+use axum::response::{IntoResponse, Response};
+use std::any::Any;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// Header carrying the request id: taken from the client (or a proxy) when present, else a
+/// fresh UUID; echoed on the response and recorded in every log line of the request.
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A bound, not yet running server. Binding happens in [`Application::build`], so the port is
+/// known (and connections queue) before [`Application::run_until_stopped`] is awaited.
+pub struct Application {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    router: Router,
+}
+
+impl Application {
+    /// Binds `config.addr` (port 0 picks a free port) and assembles the router.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        if !config.dist_dir.join("index.html").is_file() {
+            // Not fatal: the API works without a front end, and a deploy may add it later.
+            tracing::warn!(
+                dist_dir = %config.dist_dir.display(),
+                "no index.html in the dist directory; app routes answer 503 until `cargo xtask build` runs"
+            );
+        }
+        let state = AppState::new(&config);
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("binding {}", config.addr))?;
+        let local_addr = listener.local_addr().context("reading the bound address")?;
+        Ok(Application {
+            listener,
+            local_addr,
+            router: app(state),
+        })
+    }
+
+    /// The address actually bound (with the real port when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.local_addr.port()
+    }
+
+    /// Serves until ctrl-c or SIGTERM, then stops accepting and lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes, then shuts down gracefully. Tests pass a future that
+    /// never completes, so they install no signal handlers.
+    pub async fn run_until(
+        self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        tracing::info!(addr = %self.local_addr, "serving");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(signal)
+            .await
+    }
+}
+
+/// The whole HTTP app: the API under `/api/v1`, the front end for everything else, and the
+/// middleware every request goes through.
+pub fn app(state: AppState) -> Router {
+    let routes = Router::new()
+        .nest("/api/v1", routes::router())
+        .fallback(fallback);
+    with_middleware(routes).with_state(state)
+}
+
+/// Wraps `routes` (and their fallback) in the middleware every request goes through.
+fn with_middleware(routes: Router<AppState>) -> Router<AppState> {
+    // Outermost first. The request id is set before the trace span opens so the span can
+    // record it; panics are caught inside `problem_details` so they become problem+json too.
+    let middleware = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let request_id = request
+                        .headers()
+                        .get(REQUEST_ID_HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    // The path only: query strings and headers may carry tokens, and logs are
+                    // not a place for secrets.
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        request_id = %request_id,
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+        .layer(axum::middleware::from_fn(error::problem_details))
+        .layer(CatchPanicLayer::custom(panic_response));
+    routes.layer(middleware)
+}
+
+/// Every request no route matched: a problem under `/api` (never HTML there), otherwise the
+/// front end.
+async fn fallback(State(state): State<AppState>, request: Request) -> Response {
+    if routes::is_api_path(request.uri().path()) {
+        ApiError::NotFound.into_response()
+    } else {
+        static_files::serve(&state, request).await
+    }
+}
+
+/// A handler panicked: answer an opaque 500 (logged with the panic message by
+/// `problem_details`) instead of dropping the connection.
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-string panic payload".to_owned());
+    ApiError::Internal(anyhow::anyhow!("handler panicked: {message}")).into_response()
+}
+
+/// Completes on ctrl-c or, on Unix, SIGTERM (what container runtimes and systemd send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::{Body, to_bytes};
+    use axum::http::StatusCode;
+    use axum::routing::get;
+    use tower::ServiceExt as _;
+
+    async fn boom() -> &'static str {
+        panic!("secret detail")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_an_opaque_500_problem() {
+        let state = AppState {
+            dist_dir: std::path::Path::new("unused").into(),
+        };
+        let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
+        let app = with_middleware(routes).with_state(state);
+
+        let response = app
+            .oneshot(Request::get("/api/v1/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(response.headers().contains_key(REQUEST_ID_HEADER));
+        let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let problem: contracts::Problem = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem.code, "internal_error");
+        assert_eq!(problem.instance.as_deref(), Some("/api/v1/boom"));
+        assert!(!String::from_utf8_lossy(&body).contains("secret detail"));
+    }
+}
