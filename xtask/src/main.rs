@@ -1,1 +1,60 @@
-fn main(){}
+//! `cargo xtask`: sets up the tools, builds and deploys the shell and widgets, serves, and runs
+//! every test. README.md lists the commands; docs/MFE.md explains deploy and rollback.
+
+mod build;
+mod cli;
+mod deploy;
+mod fsx;
+mod metadata;
+mod run;
+mod size;
+mod test;
+mod tools;
+
+use anyhow::Result;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+cargo xtask <command> [options]
+
+  setup                       install what is missing: wasm target, trunk, wasm-bindgen-cli, node tools
+  run                         setup, build and deploy everything, serve on http://127.0.0.1:8080
+  test                        every test: unit, integration, and browser tests in headless Chromium
+  build shell|<widget>|--all  build into dist/ (a widget gets a new release folder, not yet live)
+  deploy <widget>|--all       build and make live: swap the widget's federation.json entry atomically
+  rollback <widget>           make the previous release of <widget> live again
+  prune [--keep N]            delete release folders older than the last N (default 3) of each widget
+  size [--check]              size report of the shell and live widgets (also dist/size-report.json)
+  releases <widget>           list a widget's releases, newest last
+
+options: --dist DIR   the folder to build into and serve (default: dist)";
+
+fn main() -> ExitCode {
+    match cli::Command::parse(std::env::args().skip(1)).and_then(dispatch) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(command: cli::Command) -> Result<()> {
+    use cli::Command::*;
+    let workspace = metadata::Workspace::load()?;
+    match command {
+        Help => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Setup => tools::setup(&workspace),
+        Run { dist } => run::run(&workspace, &dist),
+        Test => test::run(&workspace),
+        Build { target, dist } => build::build(&workspace, &target, &dist).map(drop),
+        Deploy { target, dist } => deploy::deploy(&workspace, &target, &dist),
+        Rollback { widget, dist } => deploy::rollback(&dist, &widget),
+        Prune { keep, dist } => deploy::prune(&dist, keep),
+        Size { check, dist } => size::report(&dist, check),
+        Releases { widget, dist } => deploy::print_releases(&dist, &widget),
+    }
+}

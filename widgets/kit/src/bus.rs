@@ -13,7 +13,8 @@ thread_local! {
     static SOURCE: Cell<&'static str> = const { Cell::new("unknown") };
 }
 
-pub(crate) fn set_source(widget: &'static str) {
+/// Names the sender of this instance's messages (the widget's name, or `shell`).
+pub fn set_source(widget: &'static str) {
     SOURCE.with(|source| source.set(widget));
 }
 

@@ -4,6 +4,7 @@
 //! [`export_widget!`] once and the shell can then `mount`, `update` and `unmount` it (docs/MFE.md).
 
 pub mod bus;
+#[cfg(feature = "ui")]
 pub mod components;
 mod crash;
 mod mount;

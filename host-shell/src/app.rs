@@ -1,0 +1,222 @@
+//! The shell's Yew app: header and navigation, the manifest notice, toasts; and the decision of
+//! what every slot shows for the current manifest and location.
+
+use crate::federation::{self, Federation, PanelKind, Target};
+use crate::manifest::{self, LAYOUT_SLOTS, ManifestState};
+use crate::router::{self, Location};
+use crate::toasts::{TOAST_MS, Toast, ToastAction, Toasts};
+use contracts::events::{CRASH_EVENT, CrashReport, SHELL_SOURCE, ShellEvent};
+use contracts::props::{MAIN_SLOT, MountProps};
+use gloo_events::EventListener;
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::CustomEvent;
+use widget_kit::bus;
+use yew::prelude::*;
+
+/// Where widgets reach the API.
+const API_BASE: &str = "/api/v1";
+
+thread_local! {
+    static NEXT_TOAST: Cell<u32> = const { Cell::new(0) };
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let federation = use_memo((), |_| {
+        let mut slots = vec![MAIN_SLOT];
+        slots.extend(LAYOUT_SLOTS);
+        Federation::new(&slots)
+    });
+    let location = use_state(Location::current);
+    let manifest = use_state(|| ManifestState::Loading);
+    let toasts = use_reducer(Toasts::default);
+
+    {
+        let (manifest, federation) = (manifest.clone(), federation.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                let state = manifest::fetch().await;
+                // One clear console error for a manifest that is missing, malformed or partly unusable.
+                if let Some(summary) = state.summary() {
+                    federation::log_error(&summary);
+                }
+                if let ManifestState::Ready { manifest: m, .. } = &state
+                    && let Some(ms) = m.load_timeout_ms
+                {
+                    federation.set_timeout(ms);
+                }
+                manifest.set(state);
+            });
+        });
+    }
+    {
+        let location = location.clone();
+        use_effect_with((), move |_| {
+            let reread = Rc::new(move || location.set(Location::current()));
+            router::on_navigate({
+                let reread = reread.clone();
+                move || reread()
+            });
+            let popstate = EventListener::new(&gloo_window(), "popstate", move |_| reread());
+            move || drop(popstate)
+        });
+    }
+    {
+        let (toasts, federation) = (toasts.clone(), federation.clone());
+        use_effect_with((), move |_| {
+            bus::set_source(SHELL_SOURCE);
+            let messages = bus::subscribe(move |message| match message.event {
+                ShellEvent::Navigate { path } => router::navigate(&path),
+                ShellEvent::Toast { level, message } => show_toast(&toasts, Toast { id: 0, level, message }),
+                ShellEvent::SessionChanged { .. } | ShellEvent::CartChanged { .. } => {}
+            });
+            let crashes = EventListener::new(&gloo_window(), CRASH_EVENT, move |event| {
+                let detail = event.dyn_ref::<CustomEvent>().and_then(|e| e.detail().as_string());
+                match detail.as_deref().map(serde_json::from_str::<CrashReport>) {
+                    Some(Ok(report)) => federation.crashed(&report),
+                    _ => federation::log_error("ignored a malformed crash report"),
+                }
+            });
+            move || drop((messages, crashes))
+        });
+    }
+    {
+        let federation = federation.clone();
+        use_effect_with(((*manifest).clone(), (*location).clone()), move |(manifest, location)| {
+            for (slot, target) in plan(manifest, location) {
+                federation.show(slot, target);
+            }
+        });
+    }
+
+    let notice = match &*manifest {
+        ManifestState::Ready { .. } => manifest.summary(),
+        _ => None,
+    };
+    html! {
+        <>
+            <header class="shell-header">
+                <a class="shell-brand" href="/" onclick={nav_click("/".into())}>{ "Bazaar" }</a>
+                <Nav manifest={(*manifest).clone()} location={(*location).clone()} federation={(*federation).clone()} />
+            </header>
+            if let Some(notice) = notice {
+                <p class="shell-notice" role="alert" data-testid="manifest-notice">{ notice }</p>
+            }
+            <div class="shell-toasts" aria-live="polite">
+                { for toasts.shown.iter().map(|t| html! {
+                    <div class="shell-toast" data-level={format!("{:?}", t.level).to_lowercase()} data-testid="toast">{ t.message.clone() }</div>
+                }) }
+            </div>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NavProps {
+    manifest: ManifestState,
+    location: Location,
+    federation: Federation,
+}
+
+/// Links contributed by widgets through their manifest entries; hovering or focusing one
+/// preloads the widget behind it.
+#[function_component]
+fn Nav(props: &NavProps) -> Html {
+    let ManifestState::Ready { manifest, .. } = &props.manifest else {
+        return html! { <nav class="shell-nav" aria-label="Main" /> };
+    };
+    let links = manifest.nav_links().into_iter().map(|link| {
+        let preload = manifest
+            .resolve(&link.path)
+            .filter(|found| props.manifest.issues_of(&found.entry.name).is_none())
+            .map(|found| {
+                let (federation, entry) = (props.federation.clone(), Rc::new(found.entry.clone()));
+                Callback::from(move |_: Event| federation.preload(entry.clone()))
+            });
+        let current = props.location.path == link.path || props.location.path.starts_with(&format!("{}/", link.path));
+        let onintent = preload.clone();
+        html! {
+            <a href={link.path.clone()} onclick={nav_click(link.path.clone())}
+                onmouseenter={onintent.map(|cb| cb.reform(|e: MouseEvent| e.into()))}
+                onfocus={preload.map(|cb| cb.reform(|e: FocusEvent| e.into()))}
+                aria-current={current.then_some("page")}>
+                { link.label.clone() }
+            </a>
+        }
+    });
+    html! { <nav class="shell-nav" aria-label="Main">{ for links }</nav> }
+}
+
+/// In-app navigation for a plain click; modified clicks (new tab, download) stay with the browser.
+fn nav_click(path: String) -> Callback<MouseEvent> {
+    Callback::from(move |e: MouseEvent| {
+        if e.button() == 0 && !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key()) {
+            e.prevent_default();
+            router::navigate(&path);
+        }
+    })
+}
+
+fn show_toast(toasts: &UseReducerHandle<Toasts>, toast: Toast) {
+    let id = NEXT_TOAST.with(|next| next.replace(next.get() + 1));
+    toasts.dispatch(ToastAction::Show(Toast { id, ..toast }));
+    let toasts = toasts.clone();
+    gloo_timers::callback::Timeout::new(TOAST_MS, move || toasts.dispatch(ToastAction::Dismiss(id))).forget();
+}
+
+/// What each slot shows for this manifest and location.
+fn plan(manifest: &ManifestState, location: &Location) -> Vec<(&'static str, Target)> {
+    let props = |slot: &str, params: BTreeMap<String, String>| MountProps {
+        slot: slot.to_owned(),
+        load_id: 0,
+        path: location.path.clone(),
+        params,
+        query: location.query.clone(),
+        session: None,
+        api_base: API_BASE.to_owned(),
+    };
+    let mut plan = Vec::new();
+    let (main, layout): (Target, Box<dyn Fn(&str) -> Target>) = match manifest {
+        ManifestState::Loading => (Target::Nothing, Box::new(|_| Target::Nothing)),
+        ManifestState::Failed(reason) => (
+            Target::Panel(PanelKind::Problem {
+                title: "The storefront could not load its widgets".into(),
+                detail: reason.clone(),
+            }),
+            Box::new(|_| Target::Nothing),
+        ),
+        ManifestState::Ready { manifest: m, .. } => {
+            let main = match m.resolve(&location.path) {
+                None => Target::Panel(PanelKind::NotFound { path: location.path.clone() }),
+                Some(found) => match manifest.issues_of(&found.entry.name) {
+                    Some(detail) => Target::Panel(PanelKind::Problem {
+                        title: format!("The {} widget is misconfigured", found.entry.name),
+                        detail,
+                    }),
+                    None => Target::Widget { entry: Rc::new(found.entry.clone()), props: props(MAIN_SLOT, found.params) },
+                },
+            };
+            let layout = move |slot: &str| match m.slot_widgets(slot).next() {
+                None => Target::Nothing,
+                Some(entry) => match manifest.issues_of(&entry.name) {
+                    Some(detail) => Target::Panel(PanelKind::Problem { title: format!("{} misconfigured", entry.name), detail }),
+                    None => Target::Widget { entry: Rc::new(entry.clone()), props: props(slot, BTreeMap::new()) },
+                },
+            };
+            (main, Box::new(layout))
+        }
+    };
+    plan.push((MAIN_SLOT, main));
+    for slot in LAYOUT_SLOTS {
+        plan.push((slot, layout(slot)));
+    }
+    plan
+}
+
+fn gloo_window() -> web_sys::Window {
+    web_sys::window().expect("a window")
+}

@@ -1,0 +1,66 @@
+//! The shell's router: the current location, and moving to a new one with the History API.
+//!
+//! Routes are not compiled in: the manifest says which widget serves which path, so a widget
+//! team adds a page without a shell release.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use wasm_bindgen::JsValue;
+
+/// Where the user is: path and decoded query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: String,
+    pub query: BTreeMap<String, String>,
+}
+
+impl Location {
+    pub fn current() -> Self {
+        let location = web_sys::window().expect("a window").location();
+        let path = location.pathname().unwrap_or_else(|_| "/".into());
+        let mut query = BTreeMap::new();
+        if let Ok(params) = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default()) {
+            // UrlSearchParams is iterable as [key, value] pairs.
+            if let Ok(Some(entries)) = js_sys::try_iter(&params) {
+                for pair in entries.flatten() {
+                    let pair = js_sys::Array::from(&pair);
+                    if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                        query.insert(k, v);
+                    }
+                }
+            }
+        }
+        Location { path, query }
+    }
+}
+
+thread_local! {
+    /// Called after every navigation the shell makes itself (popstate covers back/forward).
+    static ON_NAVIGATE: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Registers the one listener that re-reads the location after [`navigate`].
+pub fn on_navigate(listener: impl Fn() + 'static) {
+    ON_NAVIGATE.with(|cell| *cell.borrow_mut() = Some(Box::new(listener)));
+}
+
+/// Goes to `target` (a path with optional query) inside the app. Anything that is not a plain
+/// same-origin path is refused: widgets cannot send the user off-site through the bus.
+pub fn navigate(target: &str) {
+    if !is_app_path(target) {
+        crate::federation::log_error(&format!("refused to navigate to {target:?}: not a same-origin path"));
+        return;
+    }
+    if let Ok(history) = web_sys::window().expect("a window").history() {
+        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(target));
+    }
+    ON_NAVIGATE.with(|cell| {
+        if let Some(listener) = cell.borrow().as_ref() {
+            listener();
+        }
+    });
+}
+
+fn is_app_path(target: &str) -> bool {
+    target.starts_with('/') && !target.starts_with("//") && !target.contains('\\')
+}

@@ -1,0 +1,130 @@
+// Shared setup of the browser tests: a private copy of the built front end, the real API binary
+// serving it on a free 127.0.0.1 port, and Debian's Chromium driven by playwright-core.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the browser tests through \`cargo xtask test\``);
+  return value;
+};
+
+/** Every widget deployed in the test build (the probe fixture included). */
+export const ALL_WIDGETS = ['admin', 'audit-viewer', 'auth', 'cart', 'checkout', 'invoice', 'orders', 'probe', 'product', 'seller'];
+
+/** A throwaway copy of the built dist folder, so each test may break its own manifest. */
+export function copyDist() {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-dist-'));
+  cpSync(env('E2E_DIST'), dir, { recursive: true });
+  return dir;
+}
+
+export function readManifest(dist) {
+  return JSON.parse(readFileSync(join(dist, 'federation.json'), 'utf8'));
+}
+
+/** Rewrites one widget's manifest entry in place. */
+export function editEntry(dist, name, edit) {
+  const manifest = readManifest(dist);
+  const entry = manifest.widgets.find((w) => w.name === name);
+  if (!entry) throw new Error(`no ${name} in the manifest`);
+  edit(entry, manifest);
+  writeFileSync(join(dist, 'federation.json'), JSON.stringify(manifest, null, 2));
+}
+
+/** Starts the API binary on a free port; resolves once it says where it listens. */
+export async function startServer(dist) {
+  const child = spawn(env('E2E_API_BIN'), ['serve', '--addr', '127.0.0.1:0', '--dist', dist], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`API did not start in 15 s:\n${stderr}`)), 15_000);
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const found = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (found) { clearTimeout(timer); resolve(found[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`API exited (${code}):\n${stderr}`)); });
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    // Flags measured to keep Chromium quiet on a machine without general network access.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A fresh page that records what it fetched and what the page logged as errors.
+ * `widgetsFetched()` names the widgets whose code (module or wasm) was requested.
+ */
+export async function openPage(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requests = [];
+  const consoleErrors = [];
+  page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+  page.on('console', (message) => {
+    // The browser's own "Failed to load resource" lines are not the shell's messages.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      consoleErrors.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  return {
+    page,
+    requests,
+    consoleErrors,
+    widgetsFetched() {
+      const names = new Set();
+      for (const path of requests) {
+        const found = path.match(/^\/widgets\/([a-z0-9-]+)\/[0-9a-f]{16}\//);
+        if (found) names.add(found[1]);
+      }
+      return [...names].sort();
+    },
+    close: () => context.close(),
+  };
+}
+
+/** Runs `cargo xtask ...` in the workspace (the redeploy test drives the real commands). */
+export function xtask(args, extraEnv = {}) {
+  const result = spawnSync(env('E2E_CARGO'), ['xtask', ...args], {
+    cwd: env('E2E_WORKSPACE'),
+    env: { ...process.env, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(`cargo xtask ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  }
+  return result;
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The main slot's heading text once a widget (or panel) rendered one. */
+export async function mainHeading(page) {
+  return page.locator('[data-slot="main"] h1').first().innerText();
+}

@@ -1,0 +1,79 @@
+// Widgets talking over the bus, a widget crashing and coming back, and one widget redeployed
+// and rolled back while the shell stays as it was.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyDist, launchBrowser, openPage, readManifest, removeDir, startServer, xtask } from './helpers.mjs';
+
+let dist, server, browser;
+before(async () => {
+  dist = copyDist();
+  server = await startServer(dist);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  removeDir(dist);
+});
+
+test('an event emitted by one widget updates another widget and the shell', async () => {
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.url}/probe`);
+  await page.getByTestId('probe').waitFor();
+  const badge = page.getByTestId('cart-badge');
+  assert.equal(await badge.innerText(), 'Cart \u00b7 0');
+  await page.getByTestId('emit-cart').click();
+  await page.getByTestId('emit-cart').click();
+  await page.getByTestId('cart-badge').getByText('Cart \u00b7 2').waitFor();
+  // The sender hears its own message too: one bus, every listener.
+  await page.getByTestId('probe-received').getByText('probe:CartChanged { item_count: 2 }').waitFor();
+  await page.getByTestId('emit-toast').click();
+  await page.getByTestId('toast').getByText('hello from probe').waitFor();
+  await close();
+});
+
+test('a widget that panics after mounting is replaced by a fallback; the rest works and retry brings it back', async () => {
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.url}/probe`);
+  await page.getByTestId('probe').waitFor();
+  await page.getByTestId('panic').click();
+  const fallback = page.locator('[data-slot="main"] [data-state="failed"][data-widget="probe"]');
+  await fallback.waitFor();
+  assert.match(await fallback.getByTestId('fallback-reason').innerText(), /crashed: .*probe was told to panic/);
+  assert.equal(await page.getByTestId('probe').count(), 0, 'the dead widget DOM is gone');
+  // The shell's own UI and another widget still answer.
+  await page.getByTestId('sign-in').waitFor();
+  assert.equal(await page.getByTestId('cart-badge').innerText(), 'Cart \u00b7 0');
+  await fallback.getByTestId('retry').click();
+  await page.getByTestId('probe').waitFor();
+  // The new instance works, and the cart badge still hears the bus.
+  await page.getByTestId('emit-cart').click();
+  await page.getByTestId('cart-badge').getByText('Cart \u00b7 1').waitFor();
+  await page.getByRole('link', { name: 'Orders' }).click();
+  await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
+  await close();
+});
+
+test('redeploying one widget is live after a reload, without touching the shell; rollback restores it', async () => {
+  const shellBefore = { index: readFileSync(join(dist, 'index.html'), 'utf8'), builds: readdirSync(join(dist, 'shell')) };
+  const othersBefore = readManifest(dist).widgets.filter((w) => w.name !== 'probe');
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.url}/probe`);
+  await page.getByTestId('probe-label').getByText('probe v1 on /probe').waitFor();
+
+  xtask(['deploy', 'probe', '--dist', dist], { PROBE_LABEL: 'v2' });
+  await page.reload();
+  await page.getByTestId('probe-label').getByText('probe v2 on /probe').waitFor();
+  assert.equal(readFileSync(join(dist, 'index.html'), 'utf8'), shellBefore.index, 'the shell page changed');
+  assert.deepEqual(readdirSync(join(dist, 'shell')), shellBefore.builds, 'a shell build was added');
+  assert.deepEqual(readManifest(dist).widgets.filter((w) => w.name !== 'probe'), othersBefore);
+  const probeReleases = readdirSync(join(dist, 'widgets', 'probe')).filter((n) => /^[0-9a-f]{16}$/.test(n));
+  assert.equal(probeReleases.length, 2, 'the old release stays until pruned');
+
+  xtask(['rollback', 'probe', '--dist', dist]);
+  await page.reload();
+  await page.getByTestId('probe-label').getByText('probe v1 on /probe').waitFor();
+  await close();
+});

@@ -1,0 +1,92 @@
+// The shell renders, routes, and loads only the widgets a page shows.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyDist, launchBrowser, mainHeading, openPage, removeDir, startServer } from './helpers.mjs';
+
+let dist, server, browser;
+before(async () => {
+  dist = copyDist();
+  server = await startServer(dist);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  removeDir(dist);
+});
+
+test('the shell renders its header and the navigation the manifest contributes', async () => {
+  const { page, consoleErrors, close } = await openPage(browser);
+  await page.goto(`${server.url}/`);
+  await assert.doesNotReject(page.locator('.shell-brand', { hasText: 'Bazaar' }).waitFor());
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Audit log' }).waitFor();
+  assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Products', 'Orders', 'Sell', 'Admin', 'Audit log']);
+  assert.equal(await mainHeading(page), 'Products');
+  assert.deepEqual(consoleErrors, []);
+  await close();
+});
+
+test('a route fetches its own widget and the header widgets, and no other widget', async () => {
+  const { page, widgetsFetched, requests, close } = await openPage(browser);
+  await page.goto(`${server.url}/orders`);
+  await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
+  await page.getByTestId('cart-badge').waitFor();
+  await page.getByTestId('sign-in').waitFor();
+  assert.deepEqual(widgetsFetched(), ['auth', 'cart', 'orders']);
+  // Each module and its wasm are fetched once, even though cart could serve two slots.
+  const orderFiles = requests.filter((p) => p.startsWith('/widgets/orders/'));
+  assert.equal(orderFiles.length, 2, orderFiles.join('\n'));
+  await close();
+});
+
+test('navigating inside the app swaps the main widget without a page load', async () => {
+  const { page, widgetsFetched, close } = await openPage(browser);
+  await page.goto(`${server.url}/orders`);
+  await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.getByRole('link', { name: 'Sell' }).click();
+  await page.locator('[data-slot="main"] h1', { hasText: 'Your shop' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/seller');
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the click reloaded the page');
+  assert.equal(await page.locator('[data-slot="main"] > div').count(), 1, 'the old widget is unmounted');
+  assert.deepEqual(widgetsFetched(), ['auth', 'cart', 'orders', 'seller']);
+  await page.goBack();
+  await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
+  await close();
+});
+
+test('hovering a navigation link preloads its widget before the click', async () => {
+  const { page, widgetsFetched, close } = await openPage(browser);
+  await page.goto(`${server.url}/orders`);
+  await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
+  assert.ok(!widgetsFetched().includes('admin'));
+  await page.getByRole('link', { name: 'Admin' }).hover();
+  await page.waitForResponse((r) => r.url().includes('/widgets/admin/') && r.url().endsWith('.wasm'));
+  assert.ok(widgetsFetched().includes('admin'));
+  assert.match(await mainHeading(page), /Your orders/, 'preloading does not navigate');
+  await close();
+});
+
+test('a route no widget serves shows the shell not-found page', async () => {
+  const { page, widgetsFetched, close } = await openPage(browser);
+  await page.goto(`${server.url}/no/such/page`);
+  await page.locator('[data-slot="main"] [data-state="not-found"]').waitFor();
+  assert.equal(await mainHeading(page), 'Page not found');
+  assert.deepEqual(widgetsFetched(), ['auth', 'cart']);
+  await page.getByRole('link', { name: 'Go to the home page' }).click();
+  await page.locator('[data-slot="main"] h1', { hasText: 'Products' }).waitFor();
+  await close();
+});
+
+test('a widget search navigates through the shell and comes back as props', async () => {
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.url}/products`);
+  await page.getByRole('searchbox', { name: 'Search products' }).fill('silk saree');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByText('No products match \u201csilk saree\u201d.').waitFor();
+  assert.equal(new URL(page.url()).search, '?q=silk%20saree');
+  await page.reload();
+  await page.getByText('No products match \u201csilk saree\u201d.').waitFor();
+  await close();
+});

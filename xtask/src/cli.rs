@@ -1,0 +1,106 @@
+//! Command-line parsing for xtask (small enough not to need a parser crate).
+
+use anyhow::{Result, bail};
+use std::path::PathBuf;
+
+/// What to build or deploy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Shell,
+    Widget(String),
+    /// The shell and every widget that is not a test fixture.
+    All,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Help,
+    Setup,
+    Run { dist: PathBuf },
+    Test,
+    Build { target: Target, dist: PathBuf },
+    Deploy { target: Target, dist: PathBuf },
+    Rollback { widget: String, dist: PathBuf },
+    Prune { keep: usize, dist: PathBuf },
+    Size { check: bool, dist: PathBuf },
+    Releases { widget: String, dist: PathBuf },
+}
+
+impl Command {
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command> {
+        let mut dist = PathBuf::from("dist");
+        let mut keep = 3;
+        let mut check = false;
+        let mut positional = Vec::new();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--dist" => dist = args.next().map(PathBuf::from).ok_or_else(|| anyhow::anyhow!("--dist needs a folder"))?,
+                "--keep" => {
+                    let n = args.next().ok_or_else(|| anyhow::anyhow!("--keep needs a number"))?;
+                    keep = n.parse().map_err(|_| anyhow::anyhow!("--keep needs a number, got {n:?}"))?;
+                    if keep == 0 {
+                        bail!("--keep must be at least 1: the live release is always kept");
+                    }
+                }
+                "--check" => check = true,
+                "--all" => positional.push("--all".to_owned()),
+                "-h" | "--help" => return Ok(Command::Help),
+                flag if flag.starts_with('-') => bail!("unknown option {flag}"),
+                _ => positional.push(arg),
+            }
+        }
+        let target = |what: Option<&String>| -> Result<Target> {
+            match what.map(String::as_str) {
+                None => bail!("say what: shell, a widget name, or --all"),
+                Some("--all") => Ok(Target::All),
+                Some("shell") => Ok(Target::Shell),
+                Some(name) => Ok(Target::Widget(name.to_owned())),
+            }
+        };
+        let widget = |what: Option<&String>| -> Result<String> {
+            what.cloned().filter(|w| w != "--all").ok_or_else(|| anyhow::anyhow!("name one widget"))
+        };
+        let rest = positional.get(1);
+        Ok(match positional.first().map(String::as_str) {
+            None | Some("help") => Command::Help,
+            Some("setup") => Command::Setup,
+            Some("run") => Command::Run { dist },
+            Some("test") => Command::Test,
+            Some("build") => Command::Build { target: target(rest)?, dist },
+            Some("deploy") => Command::Deploy { target: target(rest)?, dist },
+            Some("rollback") => Command::Rollback { widget: widget(rest)?, dist },
+            Some("prune") => Command::Prune { keep, dist },
+            Some("size") => Command::Size { check, dist },
+            Some("releases") => Command::Releases { widget: widget(rest)?, dist },
+            Some(other) => bail!("unknown command {other:?} (try `cargo xtask help`)"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Command> {
+        Command::parse(line.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn parses_deploy_of_one_widget_into_another_dist() {
+        assert_eq!(
+            parse("deploy cart --dist /tmp/d").unwrap(),
+            Command::Deploy { target: Target::Widget("cart".into()), dist: "/tmp/d".into() }
+        );
+        assert_eq!(parse("build --all").unwrap(), Command::Build { target: Target::All, dist: "dist".into() });
+    }
+
+    #[test]
+    fn refuses_unknown_commands_options_and_a_zero_keep() {
+        assert!(parse("launch").is_err());
+        assert!(parse("deploy cart --force").is_err());
+        assert!(parse("prune --keep 0").is_err());
+        assert!(parse("rollback --all").is_err());
+        assert!(parse("deploy").is_err());
+    }
+}

@@ -1,0 +1,271 @@
+//! Making a widget release live, rolling it back, pruning old releases.
+//!
+//! `dist/federation.json` is the live manifest; each widget also keeps
+//! `dist/widgets/<name>/releases.json`, the entries it has had live, newest last. Deploy pushes
+//! an entry, rollback pops the newest and re-points the manifest at the one below it; both end
+//! with one atomic rename of federation.json, so a reader sees the old manifest or the new one.
+
+use crate::build::{self, Release};
+use crate::cli::Target;
+use crate::fsx;
+use crate::metadata::{Widget, Workspace};
+use anyhow::{Context, Result, bail};
+use contracts::federation::{MANIFEST_SCHEMA_VERSION, Manifest, WidgetEntry};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A widget's deployment history.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Releases {
+    /// Entries that have been live, oldest first; the last one is live now.
+    pub live_history: Vec<Deployed>,
+    /// Entries taken down by a rollback; kept (with their folders) until pruned.
+    #[serde(default)]
+    pub rolled_back: Vec<Deployed>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployed {
+    /// Unix seconds.
+    pub deployed_at: u64,
+    pub entry: WidgetEntry,
+}
+
+pub fn deploy(workspace: &Workspace, target: &Target, dist: &Path) -> Result<()> {
+    let releases = build::build(workspace, target, dist)?;
+    for (name, release) in releases {
+        if name == "shell" {
+            continue; // live as soon as built: index.html already points at it
+        }
+        let widget = workspace.widget(&name)?;
+        let entry = entry_for(workspace, widget, &release)?;
+        make_live(dist, entry)?;
+    }
+    Ok(())
+}
+
+/// The manifest entry of a published release.
+fn entry_for(workspace: &Workspace, widget: &Widget, release: &Release) -> Result<WidgetEntry> {
+    let (js, wasm) = build::widget_files(&widget.name);
+    let url = |file: &Path| format!("/widgets/{}/{}/{}", widget.name, release.build, file.display());
+    let sri = |file: &Path| -> Result<String> { Ok(fsx::sri_sha384(&std::fs::read(release.folder.join(file))?)) };
+    Ok(WidgetEntry {
+        name: widget.name.clone(),
+        version: widget.version.clone(),
+        contract_version: workspace.contract_version.clone(),
+        build: release.build.clone(),
+        entry: url(&js),
+        wasm: url(&wasm),
+        integrity: sri(&js)?,
+        wasm_integrity: sri(&wasm)?,
+        routes: widget.routes.clone(),
+        slots: widget.slots.clone(),
+        nav: widget.nav.clone(),
+    })
+}
+
+/// Records `entry` as the widget's live release and swaps it into the manifest.
+pub fn make_live(dist: &Path, entry: WidgetEntry) -> Result<()> {
+    // Refuse before recording anything if the live manifest cannot be read.
+    read_manifest(&dist.join("federation.json"))?;
+    let mut releases = read_releases(dist, &entry.name)?;
+    if releases.live_history.last().is_some_and(|live| live.entry == entry) {
+        eprintln!("xtask: {} build {} is already live", entry.name, entry.build);
+    } else {
+        releases.live_history.push(Deployed { deployed_at: now(), entry: entry.clone() });
+        write_releases(dist, &entry.name, &releases)?;
+    }
+    swap_entry(dist, entry)
+}
+
+pub fn rollback(dist: &Path, widget: &str) -> Result<()> {
+    let mut releases = read_releases(dist, widget)?;
+    if releases.live_history.len() < 2 {
+        bail!("{widget} has no earlier release to roll back to");
+    }
+    let taken_down = releases.live_history.pop().expect("two or more");
+    let back = releases.live_history.last().expect("one or more").entry.clone();
+    if !Path::new(&dist.join(back.entry.trim_start_matches('/'))).is_file() {
+        bail!("release {} of {widget} was pruned; it cannot be made live again", back.build);
+    }
+    releases.rolled_back.push(taken_down);
+    write_releases(dist, widget, &releases)?;
+    eprintln!("xtask: {widget} rolled back to build {}", back.build);
+    swap_entry(dist, back)
+}
+
+/// Deletes release folders beyond the newest `keep` live ones of each widget, rolled-back
+/// releases included. The live release is never deleted.
+pub fn prune(dist: &Path, keep: usize) -> Result<()> {
+    let widgets_dir = dist.join("widgets");
+    let Ok(widgets) = std::fs::read_dir(&widgets_dir) else { return Ok(()) };
+    for widget in widgets {
+        let widget = widget?.file_name().to_string_lossy().into_owned();
+        let mut releases = read_releases(dist, &widget)?;
+        let cut = releases.live_history.len().saturating_sub(keep);
+        releases.live_history.drain(..cut);
+        releases.rolled_back.clear();
+        let kept: Vec<&str> = releases.live_history.iter().map(|d| d.entry.build.as_str()).collect();
+        for folder in std::fs::read_dir(widgets_dir.join(&widget))? {
+            let folder = folder?.path();
+            let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+            if folder.is_dir() && !kept.contains(&name.as_str()) {
+                std::fs::remove_dir_all(&folder)?;
+                eprintln!("xtask: pruned {widget} release {name}");
+            }
+        }
+        write_releases(dist, &widget, &releases)?;
+    }
+    Ok(())
+}
+
+pub fn print_releases(dist: &Path, widget: &str) -> Result<()> {
+    let releases = read_releases(dist, widget)?;
+    for (i, deployed) in releases.live_history.iter().enumerate() {
+        let live = if i + 1 == releases.live_history.len() { "  (live)" } else { "" };
+        println!("{}  {}  deployed at {}{live}", deployed.entry.build, deployed.entry.version, deployed.deployed_at);
+    }
+    for deployed in &releases.rolled_back {
+        println!("{}  {}  rolled back", deployed.entry.build, deployed.entry.version);
+    }
+    Ok(())
+}
+
+/// Replaces (or adds) the widget's entry in federation.json with one atomic rename.
+fn swap_entry(dist: &Path, entry: WidgetEntry) -> Result<()> {
+    let path = dist.join("federation.json");
+    let mut manifest = read_manifest(&path)?;
+    match manifest.widgets.iter_mut().find(|w| w.name == entry.name) {
+        Some(slot) => *slot = entry.clone(),
+        None => {
+            manifest.widgets.push(entry.clone());
+            manifest.widgets.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+    fsx::write_atomic(&path, &serde_json::to_vec_pretty(&manifest)?)?;
+    eprintln!("xtask: {} build {} is live in {}", entry.name, entry.build, path.display());
+    Ok(())
+}
+
+fn read_manifest(path: &Path) -> Result<Manifest> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| format!("{} is malformed", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(Manifest { schema_version: MANIFEST_SCHEMA_VERSION, load_timeout_ms: None, widgets: Vec::new() })
+        }
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+fn releases_path(dist: &Path, widget: &str) -> PathBuf {
+    dist.join("widgets").join(widget).join("releases.json")
+}
+
+fn read_releases(dist: &Path, widget: &str) -> Result<Releases> {
+    let path = releases_path(dist, widget);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| format!("{} is malformed", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Releases::default()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+fn write_releases(dist: &Path, widget: &str, releases: &Releases) -> Result<()> {
+    fsx::write_atomic(&releases_path(dist, widget), &serde_json::to_vec_pretty(releases)?)
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake published release: a folder with a module and a wasm file.
+    fn publish(dist: &Path, widget: &str, build: &str) -> WidgetEntry {
+        let folder = dist.join("widgets").join(widget).join(build);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(format!("{widget}.js")), format!("// {build}")).unwrap();
+        std::fs::write(folder.join(format!("{widget}_bg.wasm")), build).unwrap();
+        WidgetEntry {
+            name: widget.into(),
+            version: "0.1.0".into(),
+            contract_version: "1.0.0".into(),
+            build: build.into(),
+            entry: format!("/widgets/{widget}/{build}/{widget}.js"),
+            wasm: format!("/widgets/{widget}/{build}/{widget}_bg.wasm"),
+            integrity: fsx::sri_sha384(format!("// {build}").as_bytes()),
+            wasm_integrity: fsx::sri_sha384(build.as_bytes()),
+            routes: vec![format!("/{widget}")],
+            slots: vec![],
+            nav: None,
+        }
+    }
+
+    fn live_build(dist: &Path, widget: &str) -> String {
+        read_manifest(&dist.join("federation.json")).unwrap().widget(widget).unwrap().build.clone()
+    }
+
+    #[test]
+    fn deploying_swaps_only_that_widgets_entry() {
+        let dist = tempfile::tempdir().unwrap();
+        make_live(dist.path(), publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa")).unwrap();
+        make_live(dist.path(), publish(dist.path(), "product", "bbbbbbbbbbbbbbbb")).unwrap();
+        let before = read_manifest(&dist.path().join("federation.json")).unwrap();
+        make_live(dist.path(), publish(dist.path(), "cart", "cccccccccccccccc")).unwrap();
+        let after = read_manifest(&dist.path().join("federation.json")).unwrap();
+        assert_eq!(after.widget("cart").unwrap().build, "cccccccccccccccc");
+        assert_eq!(after.widget("product"), before.widget("product"));
+        assert!(after.issues(&[]).is_empty(), "{:?}", after.issues(&[]));
+    }
+
+    #[test]
+    fn rollback_restores_the_previous_release_and_keeps_the_newer_folder_until_pruned() {
+        let dist = tempfile::tempdir().unwrap();
+        make_live(dist.path(), publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa")).unwrap();
+        make_live(dist.path(), publish(dist.path(), "cart", "bbbbbbbbbbbbbbbb")).unwrap();
+        rollback(dist.path(), "cart").unwrap();
+        assert_eq!(live_build(dist.path(), "cart"), "aaaaaaaaaaaaaaaa");
+        assert!(dist.path().join("widgets/cart/bbbbbbbbbbbbbbbb").is_dir());
+        assert!(rollback(dist.path(), "cart").is_err(), "nothing older to go back to");
+        prune(dist.path(), 3).unwrap();
+        assert!(!dist.path().join("widgets/cart/bbbbbbbbbbbbbbbb").exists(), "rolled-back release pruned");
+        assert!(dist.path().join("widgets/cart/aaaaaaaaaaaaaaaa").is_dir(), "live release kept");
+    }
+
+    #[test]
+    fn prune_keeps_the_newest_releases_and_never_the_live_one_away() {
+        let dist = tempfile::tempdir().unwrap();
+        for build in ["1111111111111111", "2222222222222222", "3333333333333333"] {
+            make_live(dist.path(), publish(dist.path(), "orders", build)).unwrap();
+        }
+        prune(dist.path(), 1).unwrap();
+        let left: Vec<String> = std::fs::read_dir(dist.path().join("widgets/orders"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "releases.json")
+            .collect();
+        assert_eq!(left, ["3333333333333333"]);
+        assert_eq!(live_build(dist.path(), "orders"), "3333333333333333");
+        assert!(rollback(dist.path(), "orders").is_err());
+    }
+
+    #[test]
+    fn redeploying_the_live_build_changes_nothing() {
+        let dist = tempfile::tempdir().unwrap();
+        let entry = publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa");
+        make_live(dist.path(), entry.clone()).unwrap();
+        make_live(dist.path(), entry).unwrap();
+        assert_eq!(read_releases(dist.path(), "cart").unwrap().live_history.len(), 1);
+    }
+
+    #[test]
+    fn a_malformed_manifest_is_an_error_not_a_silent_reset() {
+        let dist = tempfile::tempdir().unwrap();
+        std::fs::write(dist.path().join("federation.json"), "{ not json").unwrap();
+        assert!(make_live(dist.path(), publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa")).is_err());
+    }
+}

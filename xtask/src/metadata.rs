@@ -1,0 +1,163 @@
+//! The workspace as `cargo metadata` describes it: where things are, and the widgets with what
+//! each one serves (its `[package.metadata.widget]` table).
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One widget crate and what its manifest entry will say.
+#[derive(Debug, Clone)]
+pub struct Widget {
+    pub name: String,
+    pub version: String,
+    pub routes: Vec<String>,
+    pub slots: Vec<String>,
+    pub nav: Option<contracts::federation::NavLink>,
+    /// Test fixtures are deployed only by the browser tests, never by `--all`.
+    pub fixture: bool,
+}
+
+pub struct Workspace {
+    pub root: PathBuf,
+    pub target_dir: PathBuf,
+    pub widgets: Vec<Widget>,
+    /// The version of `contracts` every crate here is built against.
+    pub contract_version: String,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    workspace_root: PathBuf,
+    target_directory: PathBuf,
+    packages: Vec<Package>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    version: String,
+    #[serde(default)]
+    metadata: Option<PackageMetadata>,
+}
+
+#[derive(Deserialize)]
+struct PackageMetadata {
+    widget: Option<WidgetMetadata>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WidgetMetadata {
+    #[serde(default)]
+    routes: Vec<String>,
+    #[serde(default)]
+    slots: Vec<String>,
+    nav: Option<contracts::federation::NavLink>,
+    #[serde(default)]
+    fixture: bool,
+}
+
+impl Workspace {
+    pub fn load() -> Result<Workspace> {
+        let output = Command::new(env!("CARGO"))
+            .args(["metadata", "--no-deps", "--format-version", "1"])
+            .output()
+            .context("running cargo metadata")?;
+        if !output.status.success() {
+            bail!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        Workspace::from_json(&output.stdout)
+    }
+
+    fn from_json(json: &[u8]) -> Result<Workspace> {
+        let metadata: Metadata = serde_json::from_slice(json).context("reading cargo metadata")?;
+        let contract_version = metadata
+            .packages
+            .iter()
+            .find(|p| p.name == "contracts")
+            .map(|p| p.version.clone())
+            .context("the workspace has no contracts crate")?;
+        let mut widgets = Vec::new();
+        for package in metadata.packages {
+            let Some(meta) = package.metadata.and_then(|m| m.widget) else { continue };
+            widgets.push(Widget {
+                name: package.name,
+                version: package.version,
+                routes: meta.routes,
+                slots: meta.slots,
+                nav: meta.nav,
+                fixture: meta.fixture,
+            });
+        }
+        widgets.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Workspace { root: metadata.workspace_root, target_dir: metadata.target_directory, widgets, contract_version })
+    }
+
+    pub fn widget(&self, name: &str) -> Result<&Widget> {
+        self.widgets.iter().find(|w| w.name == name).with_context(|| {
+            let known: Vec<&str> = self.widgets.iter().map(|w| w.name.as_str()).collect();
+            format!("no widget named {name:?} (widgets: {})", known.join(", "))
+        })
+    }
+
+    /// The widgets `--all` means: every one that is not a test fixture.
+    pub fn product_widgets(&self) -> impl Iterator<Item = &Widget> {
+        self.widgets.iter().filter(|w| !w.fixture)
+    }
+
+    pub fn trunk_config(&self, name: &str) -> PathBuf {
+        self.root.join("trunk-configs").join(name).join("Trunk.toml")
+    }
+
+    /// Where trunk writes a build before it is published into a dist folder.
+    pub fn staging(&self, name: &str) -> PathBuf {
+        self.target_dir.join("trunk-staging").join(name)
+    }
+
+    pub fn node_tools(&self) -> PathBuf {
+        self.root.join("xtask").join("js")
+    }
+
+    pub fn path(&self, relative: impl AsRef<Path>) -> PathBuf {
+        self.root.join(relative)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_widget_of_the_design_is_a_crate_with_its_own_trunk_config() {
+        let workspace = Workspace::load().unwrap();
+        let names: Vec<&str> = workspace.product_widgets().map(|w| w.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["admin", "audit-viewer", "auth", "cart", "checkout", "invoice", "orders", "product", "seller"]
+        );
+        for name in names.iter().copied().chain(["shell", "probe"]) {
+            assert!(workspace.trunk_config(name).is_file(), "trunk-configs/{name}/Trunk.toml is missing");
+        }
+    }
+
+    #[test]
+    fn widget_metadata_is_a_valid_manifest_entry_shape() {
+        let workspace = Workspace::load().unwrap();
+        for widget in &workspace.widgets {
+            assert!(contracts::federation::is_widget_name(&widget.name), "{}", widget.name);
+            assert!(!widget.routes.is_empty() || !widget.slots.is_empty(), "{} serves nothing", widget.name);
+            for route in &widget.routes {
+                contracts::federation::RoutePattern::parse(route).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_keys_in_widget_metadata_are_refused() {
+        let json = br#"{"workspace_root":"/w","target_directory":"/w/target","packages":[
+            {"name":"contracts","version":"1.0.0","metadata":null},
+            {"name":"x","version":"0.1.0","metadata":{"widget":{"routes":["/x"],"rotues":["/y"]}}}]}"#;
+        assert!(Workspace::from_json(json).is_err());
+    }
+}
