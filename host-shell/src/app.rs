@@ -5,7 +5,7 @@ use crate::federation::{self, Federation, PanelKind, Target};
 use crate::manifest::{self, LAYOUT_SLOTS, ManifestState};
 use crate::router::{self, Location};
 use crate::toasts::{TOAST_MS, Toast, ToastAction, Toasts};
-use contracts::events::{CRASH_EVENT, CrashReport, SHELL_SOURCE, ShellEvent};
+use contracts::events::{CRASH_EVENT, CrashReport, SHELL_SOURCE, ShellEvent, ToastLevel};
 use contracts::props::{MAIN_SLOT, MountProps};
 use gloo_events::EventListener;
 use std::cell::Cell;
@@ -108,7 +108,7 @@ pub fn App() -> Html {
             }
             <div class="shell-toasts" aria-live="polite">
                 { for toasts.shown.iter().map(|t| html! {
-                    <div class="shell-toast" data-level={format!("{:?}", t.level).to_lowercase()} data-testid="toast">{ t.message.clone() }</div>
+                    <div class="shell-toast" data-level={level_name(t.level)} data-testid="toast">{ t.message.clone() }</div>
                 }) }
             </div>
         </>
@@ -215,6 +215,14 @@ fn plan(manifest: &ManifestState, location: &Location) -> Vec<(&'static str, Tar
         plan.push((slot, layout(slot)));
     }
     plan
+}
+
+fn level_name(level: ToastLevel) -> &'static str {
+    match level {
+        ToastLevel::Info => "info",
+        ToastLevel::Success => "success",
+        ToastLevel::Error => "error",
+    }
 }
 
 fn gloo_window() -> web_sys::Window {
