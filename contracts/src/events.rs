@@ -72,13 +72,23 @@ mod tests {
 
     #[test]
     fn events_are_keyed_by_their_camel_case_name() {
-        let msg = BusMessage { source: "product".into(), event: ShellEvent::CartChanged { item_count: 3 } };
+        let msg = BusMessage {
+            source: "product".into(),
+            event: ShellEvent::CartChanged { item_count: 3 },
+        };
         assert_eq!(
             serde_json::to_value(&msg).unwrap(),
             serde_json::json!({"source": "product", "event": {"cartChanged": {"itemCount": 3}}})
         );
-        let toast: ShellEvent = serde_json::from_str(r#"{"toast":{"level":"error","message":"boom"}}"#).unwrap();
-        assert_eq!(toast, ShellEvent::Toast { level: ToastLevel::Error, message: "boom".into() });
+        let toast: ShellEvent =
+            serde_json::from_str(r#"{"toast":{"level":"error","message":"boom"}}"#).unwrap();
+        assert_eq!(
+            toast,
+            ShellEvent::Toast {
+                level: ToastLevel::Error,
+                message: "boom".into()
+            }
+        );
     }
 
     #[test]

@@ -102,7 +102,10 @@ impl Manifest {
         let mut claimed_routes: BTreeMap<String, &str> = BTreeMap::new();
         for entry in &self.widgets {
             let mut issue = |message: String| {
-                issues.push(EntryIssue { widget: entry.name.clone(), message });
+                issues.push(EntryIssue {
+                    widget: entry.name.clone(),
+                    message,
+                });
             };
             if !is_widget_name(&entry.name) {
                 issue("name must be 1-32 lowercase letters, digits or '-'".into());
@@ -119,12 +122,19 @@ impl Manifest {
             }
             for (field, url) in [("entry", &entry.entry), ("wasm", &entry.wasm)] {
                 if !is_same_origin_path(url) {
-                    issue(format!("{field} must be a same-origin absolute path, got {url:?}"));
+                    issue(format!(
+                        "{field} must be a same-origin absolute path, got {url:?}"
+                    ));
                 }
             }
-            for (field, sri) in [("integrity", &entry.integrity), ("wasmIntegrity", &entry.wasm_integrity)] {
+            for (field, sri) in [
+                ("integrity", &entry.integrity),
+                ("wasmIntegrity", &entry.wasm_integrity),
+            ] {
                 if !is_sha384_sri(sri) {
-                    issue(format!("{field} must be sha384-<base64 of 48 bytes>, got {sri:?}"));
+                    issue(format!(
+                        "{field} must be sha384-<base64 of 48 bytes>, got {sri:?}"
+                    ));
                 }
             }
             for route in &entry.routes {
@@ -136,7 +146,9 @@ impl Manifest {
             }
             for slot in &entry.slots {
                 if !known_slots.contains(&slot.as_str()) {
-                    issue(format!("unknown slot {slot:?} (the shell has {known_slots:?})"));
+                    issue(format!(
+                        "unknown slot {slot:?} (the shell has {known_slots:?})"
+                    ));
                 }
             }
             if entry.routes.is_empty() && entry.slots.is_empty() {
@@ -159,7 +171,14 @@ impl Manifest {
             .filter_map(|(entry, route)| {
                 let pattern = RoutePattern::parse(route).ok()?;
                 let params = pattern.matches(path)?;
-                Some((pattern.specificity(), RouteMatch { entry, pattern: route, params }))
+                Some((
+                    pattern.specificity(),
+                    RouteMatch {
+                        entry,
+                        pattern: route,
+                        params,
+                    },
+                ))
             })
             .max_by_key(|(specificity, _)| *specificity)
             .map(|(_, found)| found)
@@ -167,7 +186,9 @@ impl Manifest {
 
     /// The widgets that fill `slot`, in manifest order.
     pub fn slot_widgets<'m>(&'m self, slot: &'m str) -> impl Iterator<Item = &'m WidgetEntry> + 'm {
-        self.widgets.iter().filter(move |w| w.slots.iter().any(|s| s == slot))
+        self.widgets
+            .iter()
+            .filter(move |w| w.slots.iter().any(|s| s == slot))
     }
 
     /// Navigation links, ordered.
@@ -190,7 +211,9 @@ impl WidgetEntry {
 /// `true` for names like `cart` or `audit-viewer`.
 pub fn is_widget_name(name: &str) -> bool {
     (1..=32).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-')
 }
@@ -206,7 +229,10 @@ fn is_same_origin_path(url: &str) -> bool {
 /// `sha384-` followed by standard base64 of 48 bytes (64 characters, no padding needed).
 pub fn is_sha384_sri(value: &str) -> bool {
     value.strip_prefix("sha384-").is_some_and(|b64| {
-        b64.len() == 64 && b64.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+        b64.len() == 64
+            && b64
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
     })
 }
 
@@ -225,19 +251,29 @@ enum Segment<'p> {
 impl<'p> RoutePattern<'p> {
     pub fn parse(pattern: &'p str) -> Result<Self, String> {
         let bad = |why: &str| format!("route {pattern:?} {why}");
-        let rest = pattern.strip_prefix('/').ok_or_else(|| bad("must start with '/'"))?;
+        let rest = pattern
+            .strip_prefix('/')
+            .ok_or_else(|| bad("must start with '/'"))?;
         if rest.is_empty() {
-            return Ok(RoutePattern { segments: Vec::new() });
+            return Ok(RoutePattern {
+                segments: Vec::new(),
+            });
         }
         let segments = rest
             .split('/')
             .map(|segment| match segment.strip_prefix(':') {
-                Some(name) if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                Some(name)
+                    if !name.is_empty()
+                        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+                {
                     Ok(Segment::Param(name))
                 }
                 Some(_) => Err(bad("has a parameter without a valid name")),
                 None if segment.is_empty() => Err(bad("has an empty segment")),
-                None if segment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) => {
+                None if segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) =>
+                {
                     Ok(Segment::Literal(segment))
                 }
                 None => Err(bad("has a segment with characters outside [A-Za-z0-9-_.]")),
@@ -250,7 +286,11 @@ impl<'p> RoutePattern<'p> {
     pub fn matches(&self, path: &str) -> Option<BTreeMap<String, String>> {
         let trimmed = path.strip_prefix('/')?;
         let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
-        let parts: Vec<&str> = if trimmed.is_empty() { Vec::new() } else { trimmed.split('/').collect() };
+        let parts: Vec<&str> = if trimmed.is_empty() {
+            Vec::new()
+        } else {
+            trimmed.split('/').collect()
+        };
         if parts.len() != self.segments.len() {
             return None;
         }
@@ -269,7 +309,11 @@ impl<'p> RoutePattern<'p> {
 
     /// Ordering key: more literal segments is more specific; then longer.
     fn specificity(&self) -> (usize, usize) {
-        let literals = self.segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
+        let literals = self
+            .segments
+            .iter()
+            .filter(|s| matches!(s, Segment::Literal(_)))
+            .count();
         (literals, self.segments.len())
     }
 }
@@ -297,12 +341,19 @@ mod tests {
     }
 
     fn manifest(widgets: Vec<WidgetEntry>) -> Manifest {
-        Manifest { schema_version: MANIFEST_SCHEMA_VERSION, load_timeout_ms: None, widgets }
+        Manifest {
+            schema_version: MANIFEST_SCHEMA_VERSION,
+            load_timeout_ms: None,
+            widgets,
+        }
     }
 
     #[test]
     fn a_well_formed_manifest_has_no_issues() {
-        let m = manifest(vec![entry("product", &["/products", "/products/:id"], &[]), entry("cart", &["/cart"], &["header-cart"])]);
+        let m = manifest(vec![
+            entry("product", &["/products", "/products/:id"], &[]),
+            entry("cart", &["/cart"], &["header-cart"]),
+        ]);
         assert_eq!(m.issues(&["header-cart"]), vec![]);
     }
 
@@ -322,11 +373,28 @@ mod tests {
 
     #[test]
     fn a_route_claimed_twice_and_a_widget_serving_nothing_are_issues() {
-        let m = manifest(vec![entry("a", &["/x"], &[]), entry("b", &["/x"], &[]), entry("c", &[], &[]), entry("a", &["/y"], &[])]);
+        let m = manifest(vec![
+            entry("a", &["/x"], &[]),
+            entry("b", &["/x"], &[]),
+            entry("c", &[], &[]),
+            entry("a", &["/y"], &[]),
+        ]);
         let issues = m.issues(&[]);
-        assert!(issues.iter().any(|i| i.widget == "b" && i.message.contains("also served by \"a\"")));
-        assert!(issues.iter().any(|i| i.widget == "c" && i.message.contains("serves no route")));
-        assert!(issues.iter().any(|i| i.widget == "a" && i.message.contains("more than once")));
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.widget == "b" && i.message.contains("also served by \"a\""))
+        );
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.widget == "c" && i.message.contains("serves no route"))
+        );
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.widget == "a" && i.message.contains("more than once"))
+        );
     }
 
     #[test]
@@ -349,7 +417,10 @@ mod tests {
     #[test]
     fn route_patterns_are_validated() {
         for bad in ["", "products", "/a//b", "/:", "/a/:b-c", "/a b"] {
-            assert!(RoutePattern::parse(bad).is_err(), "{bad:?} should be refused");
+            assert!(
+                RoutePattern::parse(bad).is_err(),
+                "{bad:?} should be refused"
+            );
         }
         assert!(RoutePattern::parse("/invoices/:invoice_id").is_ok());
     }
@@ -357,9 +428,17 @@ mod tests {
     #[test]
     fn nav_links_are_ordered() {
         let mut a = entry("a", &["/a"], &[]);
-        a.nav = Some(NavLink { label: "Later".into(), path: "/a".into(), order: 20 });
+        a.nav = Some(NavLink {
+            label: "Later".into(),
+            path: "/a".into(),
+            order: 20,
+        });
         let mut b = entry("b", &["/b"], &[]);
-        b.nav = Some(NavLink { label: "First".into(), path: "/b".into(), order: 10 });
+        b.nav = Some(NavLink {
+            label: "First".into(),
+            path: "/b".into(),
+            order: 10,
+        });
         let m = manifest(vec![a, b, entry("c", &["/c"], &[])]);
         let labels: Vec<&str> = m.nav_links().iter().map(|l| l.label.as_str()).collect();
         assert_eq!(labels, ["First", "Later"]);

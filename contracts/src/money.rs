@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An amount of Indian rupees in paise (1 ₹ = 100 paise). Serialises as a bare integer.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Paise(pub i64);
 
@@ -39,7 +41,9 @@ impl Paise {
 
     /// Sums amounts, `None` if any partial sum overflows.
     pub fn checked_sum<I: IntoIterator<Item = Paise>>(amounts: I) -> Option<Paise> {
-        amounts.into_iter().try_fold(Paise::ZERO, Paise::checked_add)
+        amounts
+            .into_iter()
+            .try_fold(Paise::ZERO, Paise::checked_add)
     }
 
     /// `₹1,23,456.78`: rupee sign, Indian digit grouping (the last three digits, then pairs),
@@ -115,14 +119,23 @@ mod tests {
         assert_eq!(Paise(i64::MAX / 2 + 1).checked_mul(2), None);
         assert_eq!(Paise::from_rupees(1_000), Some(Paise(100_000)));
         assert_eq!(Paise::from_rupees(i64::MAX), None);
-        assert_eq!(Paise::checked_sum([Paise(1), Paise(2), Paise(3)]), Some(Paise(6)));
-        assert_eq!(Paise::checked_sum([Paise(i64::MAX), Paise(1), Paise(-5)]), None);
+        assert_eq!(
+            Paise::checked_sum([Paise(1), Paise(2), Paise(3)]),
+            Some(Paise(6))
+        );
+        assert_eq!(
+            Paise::checked_sum([Paise(i64::MAX), Paise(1), Paise(-5)]),
+            None
+        );
     }
 
     #[test]
     fn serialises_as_a_bare_integer_of_paise() {
         assert_eq!(serde_json::to_string(&Paise(342_000)).unwrap(), "342000");
         assert_eq!(serde_json::from_str::<Paise>("-7").unwrap(), Paise(-7));
-        assert!(serde_json::from_str::<Paise>("12.5").is_err(), "fractional paise must be refused");
+        assert!(
+            serde_json::from_str::<Paise>("12.5").is_err(),
+            "fractional paise must be refused"
+        );
     }
 }

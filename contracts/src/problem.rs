@@ -72,14 +72,26 @@ impl Problem {
         self
     }
 
-    pub fn with_field_error(mut self, field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        self.errors.push(FieldError { field: field.into(), code: code.into(), message: message.into() });
+    pub fn with_field_error(
+        mut self,
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.errors.push(FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        });
         self
     }
 
     /// The error message for one field, if the problem names it.
     pub fn field_message(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 }
 
@@ -109,7 +121,8 @@ mod tests {
     #[test]
     fn decodes_a_minimal_body_and_finds_field_messages() {
         let problem: Problem =
-            serde_json::from_str(r#"{"title":"Not found","status":404,"code":"not_found"}"#).unwrap();
+            serde_json::from_str(r#"{"title":"Not found","status":404,"code":"not_found"}"#)
+                .unwrap();
         assert_eq!(problem.type_uri, "about:blank");
         assert_eq!(problem.field_message("email"), None);
         let problem = problem.with_field_error("email", "taken", "already registered");

@@ -67,15 +67,23 @@ mod tests {
 
     #[test]
     fn props_use_camel_case_and_tolerate_missing_optional_members() {
-        let props: MountProps =
-            serde_json::from_str(r#"{"slot":"main","loadId":3,"path":"/cart","apiBase":"/api/v1"}"#).unwrap();
+        let props: MountProps = serde_json::from_str(
+            r#"{"slot":"main","loadId":3,"path":"/cart","apiBase":"/api/v1"}"#,
+        )
+        .unwrap();
         assert_eq!(props.load_id, 3);
         assert!(props.session.is_none() && props.params.is_empty());
     }
 
     #[test]
     fn roles_serialise_as_seed_000_names() {
-        assert_eq!(serde_json::to_string(&Role::SuperAdmin).unwrap(), r#""SUPER_ADMIN""#);
-        assert_eq!(serde_json::from_str::<Role>(r#""SELLER""#).unwrap(), Role::Seller);
+        assert_eq!(
+            serde_json::to_string(&Role::SuperAdmin).unwrap(),
+            r#""SUPER_ADMIN""#
+        );
+        assert_eq!(
+            serde_json::from_str::<Role>(r#""SELLER""#).unwrap(),
+            Role::Seller
+        );
     }
 }

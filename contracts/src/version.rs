@@ -36,7 +36,11 @@ impl Version {
             }
             part.parse().map_err(|_| err())
         };
-        let version = Version { major: next()?, minor: next()?, patch: next()? };
+        let version = Version {
+            major: next()?,
+            minor: next()?,
+            patch: next()?,
+        };
         if parts.next().is_some() {
             return Err(err());
         }
@@ -113,13 +117,31 @@ mod tests {
 
     #[test]
     fn parses_plain_versions() {
-        assert_eq!(v("1.2.3"), Version { major: 1, minor: 2, patch: 3 });
+        assert_eq!(
+            v("1.2.3"),
+            Version {
+                major: 1,
+                minor: 2,
+                patch: 3
+            }
+        );
         assert_eq!(v("0.0.0").to_string(), "0.0.0");
     }
 
     #[test]
     fn refuses_anything_that_is_not_three_numbers() {
-        for bad in ["", "1", "1.2", "1.2.3.4", "1.2.x", "1..3", "v1.2.3", "1.2.3-beta", "+1.2.3", "1.2.99999999999999999999"] {
+        for bad in [
+            "",
+            "1",
+            "1.2",
+            "1.2.3.4",
+            "1.2.x",
+            "1..3",
+            "v1.2.3",
+            "1.2.3-beta",
+            "+1.2.3",
+            "1.2.99999999999999999999",
+        ] {
             assert!(Version::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -134,13 +156,22 @@ mod tests {
     fn a_newer_widget_minor_is_refused() {
         assert_eq!(
             Compatibility::check(v("1.4.0"), v("1.5.0")),
-            Compatibility::WidgetNewer { shell: v("1.4.0"), widget: v("1.5.0") }
+            Compatibility::WidgetNewer {
+                shell: v("1.4.0"),
+                widget: v("1.5.0")
+            }
         );
     }
 
     #[test]
     fn a_different_major_is_refused_in_both_directions() {
-        assert!(matches!(Compatibility::check(v("1.0.0"), v("2.0.0")), Compatibility::MajorMismatch { .. }));
-        assert!(matches!(Compatibility::check(v("2.0.0"), v("1.9.0")), Compatibility::MajorMismatch { .. }));
+        assert!(matches!(
+            Compatibility::check(v("1.0.0"), v("2.0.0")),
+            Compatibility::MajorMismatch { .. }
+        ));
+        assert!(matches!(
+            Compatibility::check(v("2.0.0"), v("1.9.0")),
+            Compatibility::MajorMismatch { .. }
+        ));
     }
 }

@@ -6,6 +6,7 @@ use crate::manifest::{self, LAYOUT_SLOTS, ManifestState};
 use crate::router::{self, Location};
 use crate::toasts::{TOAST_MS, Toast, ToastAction, Toasts};
 use contracts::events::{CRASH_EVENT, CrashReport, SHELL_SOURCE, ShellEvent, ToastLevel};
+use contracts::federation::WidgetEntry;
 use contracts::props::{MAIN_SLOT, MountProps};
 use gloo_events::EventListener;
 use std::cell::Cell;
@@ -71,11 +72,20 @@ pub fn App() -> Html {
             bus::set_source(SHELL_SOURCE);
             let messages = bus::subscribe(move |message| match message.event {
                 ShellEvent::Navigate { path } => router::navigate(&path),
-                ShellEvent::Toast { level, message } => show_toast(&toasts, Toast { id: 0, level, message }),
+                ShellEvent::Toast { level, message } => show_toast(
+                    &toasts,
+                    Toast {
+                        id: 0,
+                        level,
+                        message,
+                    },
+                ),
                 ShellEvent::SessionChanged { .. } | ShellEvent::CartChanged { .. } => {}
             });
             let crashes = EventListener::new(&gloo_window(), CRASH_EVENT, move |event| {
-                let detail = event.dyn_ref::<CustomEvent>().and_then(|e| e.detail().as_string());
+                let detail = event
+                    .dyn_ref::<CustomEvent>()
+                    .and_then(|e| e.detail().as_string());
                 match detail.as_deref().map(serde_json::from_str::<CrashReport>) {
                     Some(Ok(report)) => federation.crashed(&report),
                     _ => federation::log_error("ignored a malformed crash report"),
@@ -86,11 +96,14 @@ pub fn App() -> Html {
     }
     {
         let federation = federation.clone();
-        use_effect_with(((*manifest).clone(), (*location).clone()), move |(manifest, location)| {
-            for (slot, target) in plan(manifest, location) {
-                federation.show(slot, target);
-            }
-        });
+        use_effect_with(
+            ((*manifest).clone(), (*location).clone()),
+            move |(manifest, location)| {
+                for (slot, target) in plan(manifest, location) {
+                    federation.show(slot, target);
+                }
+            },
+        );
     }
 
     let notice = match &*manifest {
@@ -137,7 +150,8 @@ fn Nav(props: &NavProps) -> Html {
                 let (federation, entry) = (props.federation.clone(), Rc::new(found.entry.clone()));
                 Callback::from(move |_: Event| federation.preload(entry.clone()))
             });
-        let current = props.location.path == link.path || props.location.path.starts_with(&format!("{}/", link.path));
+        let current = props.location.path == link.path
+            || props.location.path.starts_with(&format!("{}/", link.path));
         let onintent = preload.clone();
         html! {
             <a href={link.path.clone()} onclick={nav_click(link.path.clone())}
@@ -165,7 +179,10 @@ fn show_toast(toasts: &UseReducerHandle<Toasts>, toast: Toast) {
     let id = NEXT_TOAST.with(|next| next.replace(next.get() + 1));
     toasts.dispatch(ToastAction::Show(Toast { id, ..toast }));
     let toasts = toasts.clone();
-    gloo_timers::callback::Timeout::new(TOAST_MS, move || toasts.dispatch(ToastAction::Dismiss(id))).forget();
+    gloo_timers::callback::Timeout::new(TOAST_MS, move || {
+        toasts.dispatch(ToastAction::Dismiss(id))
+    })
+    .forget();
 }
 
 /// What each slot shows for this manifest and location.
@@ -179,40 +196,48 @@ fn plan(manifest: &ManifestState, location: &Location) -> Vec<(&'static str, Tar
         session: None,
         api_base: API_BASE.to_owned(),
     };
-    let mut plan = Vec::new();
-    let (main, layout): (Target, Box<dyn Fn(&str) -> Target>) = match manifest {
-        ManifestState::Loading => (Target::Nothing, Box::new(|_| Target::Nothing)),
-        ManifestState::Failed(reason) => (
-            Target::Panel(PanelKind::Problem {
+    let ManifestState::Ready { manifest: m, .. } = manifest else {
+        let main = match manifest {
+            ManifestState::Failed(reason) => Target::Panel(PanelKind::Problem {
                 title: "The storefront could not load its widgets".into(),
                 detail: reason.clone(),
             }),
-            Box::new(|_| Target::Nothing),
-        ),
-        ManifestState::Ready { manifest: m, .. } => {
-            let main = match m.resolve(&location.path) {
-                None => Target::Panel(PanelKind::NotFound { path: location.path.clone() }),
-                Some(found) => match manifest.issues_of(&found.entry.name) {
-                    Some(detail) => Target::Panel(PanelKind::Problem {
-                        title: format!("The {} widget is misconfigured", found.entry.name),
-                        detail,
-                    }),
-                    None => Target::Widget { entry: Rc::new(found.entry.clone()), props: props(MAIN_SLOT, found.params) },
-                },
-            };
-            let layout = move |slot: &str| match m.slot_widgets(slot).next() {
-                None => Target::Nothing,
-                Some(entry) => match manifest.issues_of(&entry.name) {
-                    Some(detail) => Target::Panel(PanelKind::Problem { title: format!("{} misconfigured", entry.name), detail }),
-                    None => Target::Widget { entry: Rc::new(entry.clone()), props: props(slot, BTreeMap::new()) },
-                },
-            };
-            (main, Box::new(layout))
+            _ => Target::Nothing,
+        };
+        let layout = LAYOUT_SLOTS.map(|slot| (slot, Target::Nothing));
+        return std::iter::once((MAIN_SLOT, main)).chain(layout).collect();
+    };
+    // An entry with issues is never loaded: its slot says what is wrong with it instead.
+    let widget_or_problem = |entry: &WidgetEntry, slot: &str, params, title: String| match manifest
+        .issues_of(&entry.name)
+    {
+        Some(detail) => Target::Panel(PanelKind::Problem { title, detail }),
+        None => Target::Widget {
+            entry: Rc::new(entry.clone()),
+            props: props(slot, params),
+        },
+    };
+    let main = match m.resolve(&location.path) {
+        None => Target::Panel(PanelKind::NotFound {
+            path: location.path.clone(),
+        }),
+        Some(found) => {
+            let title = format!("The {} widget is misconfigured", found.entry.name);
+            widget_or_problem(found.entry, MAIN_SLOT, found.params, title)
         }
     };
-    plan.push((MAIN_SLOT, main));
+    let mut plan = vec![(MAIN_SLOT, main)];
     for slot in LAYOUT_SLOTS {
-        plan.push((slot, layout(slot)));
+        let target = match m.slot_widgets(slot).next() {
+            None => Target::Nothing,
+            Some(entry) => widget_or_problem(
+                entry,
+                slot,
+                BTreeMap::new(),
+                format!("{} misconfigured", entry.name),
+            ),
+        };
+        plan.push((slot, target));
     }
     plan
 }

@@ -16,14 +16,23 @@ pub enum ManifestState {
     /// No usable manifest: missing, unreachable, malformed or of an unknown schema.
     Failed(String),
     /// Entries named in `issues` must not be loaded; every other entry is fine.
-    Ready { manifest: Rc<Manifest>, issues: Rc<Vec<EntryIssue>> },
+    Ready {
+        manifest: Rc<Manifest>,
+        issues: Rc<Vec<EntryIssue>>,
+    },
 }
 
 impl ManifestState {
     /// Issues reported against `widget`, joined for display.
     pub fn issues_of(&self, widget: &str) -> Option<String> {
-        let ManifestState::Ready { issues, .. } = self else { return None };
-        let mine: Vec<&str> = issues.iter().filter(|i| i.widget == widget).map(|i| i.message.as_str()).collect();
+        let ManifestState::Ready { issues, .. } = self else {
+            return None;
+        };
+        let mine: Vec<&str> = issues
+            .iter()
+            .filter(|i| i.widget == widget)
+            .map(|i| i.message.as_str())
+            .collect();
         (!mine.is_empty()).then(|| mine.join("; "))
     }
 
@@ -35,7 +44,11 @@ impl ManifestState {
             ManifestState::Ready { issues, .. } if issues.is_empty() => None,
             ManifestState::Ready { issues, .. } => {
                 let lines: Vec<String> = issues.iter().map(|i| format!("- {i}")).collect();
-                Some(format!("{MANIFEST_PATH} has {} problem(s); the widgets concerned are not loaded:\n{}", issues.len(), lines.join("\n")))
+                Some(format!(
+                    "{MANIFEST_PATH} has {} problem(s); the widgets concerned are not loaded:\n{}",
+                    issues.len(),
+                    lines.join("\n")
+                ))
             }
         }
     }
@@ -61,23 +74,37 @@ fn parse(text: &str) -> ManifestState {
         ));
     }
     let issues = manifest.issues(&LAYOUT_SLOTS);
-    ManifestState::Ready { manifest: Rc::new(manifest), issues: Rc::new(issues) }
+    ManifestState::Ready {
+        manifest: Rc::new(manifest),
+        issues: Rc::new(issues),
+    }
 }
 
 async fn fetch_text() -> Result<String, String> {
-    let failed = |e: wasm_bindgen::JsValue| format!("could not fetch {MANIFEST_PATH}: {}", crate::federation::js::error_message(&e));
+    let failed = |e: wasm_bindgen::JsValue| {
+        format!(
+            "could not fetch {MANIFEST_PATH}: {}",
+            crate::federation::js::error_message(&e)
+        )
+    };
     let init = RequestInit::new();
     // Revalidate every time: a redeploy must be visible on the next page load.
     init.set_cache(RequestCache::NoCache);
     let request = Request::new_with_str_and_init(MANIFEST_PATH, &init).map_err(failed)?;
     let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(failed)?.unchecked_into();
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(failed)?
+        .unchecked_into();
     if !response.ok() {
         return Err(format!(
             "{MANIFEST_PATH} is missing (HTTP {}): no widget is deployed. Run `cargo xtask deploy --all`.",
             response.status()
         ));
     }
-    let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?;
-    text.as_string().ok_or_else(|| format!("{MANIFEST_PATH} is not text"))
+    let text = JsFuture::from(response.text().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    text.as_string()
+        .ok_or_else(|| format!("{MANIFEST_PATH} is not text"))
 }

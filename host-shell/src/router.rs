@@ -19,7 +19,9 @@ impl Location {
         let location = web_sys::window().expect("a window").location();
         let path = location.pathname().unwrap_or_else(|_| "/".into());
         let mut query = BTreeMap::new();
-        if let Ok(params) = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default()) {
+        if let Ok(params) =
+            web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default())
+        {
             // UrlSearchParams is iterable as [key, value] pairs.
             if let Ok(Some(entries)) = js_sys::try_iter(&params) {
                 for pair in entries.flatten() {
@@ -48,7 +50,9 @@ pub fn on_navigate(listener: impl Fn() + 'static) {
 /// same-origin path is refused: widgets cannot send the user off-site through the bus.
 pub fn navigate(target: &str) {
     if !is_app_path(target) {
-        crate::federation::log_error(&format!("refused to navigate to {target:?}: not a same-origin path"));
+        crate::federation::log_error(&format!(
+            "refused to navigate to {target:?}: not a same-origin path"
+        ));
         return;
     }
     if let Ok(history) = web_sys::window().expect("a window").history() {

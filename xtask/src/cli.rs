@@ -35,10 +35,19 @@ impl Command {
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
-                "--dist" => dist = args.next().map(PathBuf::from).ok_or_else(|| anyhow::anyhow!("--dist needs a folder"))?,
+                "--dist" => {
+                    dist = args
+                        .next()
+                        .map(PathBuf::from)
+                        .ok_or_else(|| anyhow::anyhow!("--dist needs a folder"))?
+                }
                 "--keep" => {
-                    let n = args.next().ok_or_else(|| anyhow::anyhow!("--keep needs a number"))?;
-                    keep = n.parse().map_err(|_| anyhow::anyhow!("--keep needs a number, got {n:?}"))?;
+                    let n = args
+                        .next()
+                        .ok_or_else(|| anyhow::anyhow!("--keep needs a number"))?;
+                    keep = n
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("--keep needs a number, got {n:?}"))?;
                     if keep == 0 {
                         bail!("--keep must be at least 1: the live release is always kept");
                     }
@@ -59,7 +68,9 @@ impl Command {
             }
         };
         let widget = |what: Option<&String>| -> Result<String> {
-            what.cloned().filter(|w| w != "--all").ok_or_else(|| anyhow::anyhow!("name one widget"))
+            what.cloned()
+                .filter(|w| w != "--all")
+                .ok_or_else(|| anyhow::anyhow!("name one widget"))
         };
         let rest = positional.get(1);
         Ok(match positional.first().map(String::as_str) {
@@ -67,12 +78,24 @@ impl Command {
             Some("setup") => Command::Setup,
             Some("run") => Command::Run { dist },
             Some("test") => Command::Test,
-            Some("build") => Command::Build { target: target(rest)?, dist },
-            Some("deploy") => Command::Deploy { target: target(rest)?, dist },
-            Some("rollback") => Command::Rollback { widget: widget(rest)?, dist },
+            Some("build") => Command::Build {
+                target: target(rest)?,
+                dist,
+            },
+            Some("deploy") => Command::Deploy {
+                target: target(rest)?,
+                dist,
+            },
+            Some("rollback") => Command::Rollback {
+                widget: widget(rest)?,
+                dist,
+            },
             Some("prune") => Command::Prune { keep, dist },
             Some("size") => Command::Size { check, dist },
-            Some("releases") => Command::Releases { widget: widget(rest)?, dist },
+            Some("releases") => Command::Releases {
+                widget: widget(rest)?,
+                dist,
+            },
             Some(other) => bail!("unknown command {other:?} (try `cargo xtask help`)"),
         })
     }
@@ -90,9 +113,18 @@ mod tests {
     fn parses_deploy_of_one_widget_into_another_dist() {
         assert_eq!(
             parse("deploy cart --dist /tmp/d").unwrap(),
-            Command::Deploy { target: Target::Widget("cart".into()), dist: "/tmp/d".into() }
+            Command::Deploy {
+                target: Target::Widget("cart".into()),
+                dist: "/tmp/d".into()
+            }
         );
-        assert_eq!(parse("build --all").unwrap(), Command::Build { target: Target::All, dist: "dist".into() });
+        assert_eq!(
+            parse("build --all").unwrap(),
+            Command::Build {
+                target: Target::All,
+                dist: "dist".into()
+            }
+        );
     }
 
     #[test]

@@ -49,8 +49,17 @@ pub fn deploy(workspace: &Workspace, target: &Target, dist: &Path) -> Result<()>
 /// The manifest entry of a published release.
 fn entry_for(workspace: &Workspace, widget: &Widget, release: &Release) -> Result<WidgetEntry> {
     let (js, wasm) = build::widget_files(&widget.name);
-    let url = |file: &Path| format!("/widgets/{}/{}/{}", widget.name, release.build, file.display());
-    let sri = |file: &Path| -> Result<String> { Ok(fsx::sri_sha384(&std::fs::read(release.folder.join(file))?)) };
+    let url = |file: &Path| {
+        format!(
+            "/widgets/{}/{}/{}",
+            widget.name,
+            release.build,
+            file.display()
+        )
+    };
+    let sri = |file: &Path| -> Result<String> {
+        Ok(fsx::sri_sha384(&std::fs::read(release.folder.join(file))?))
+    };
     Ok(WidgetEntry {
         name: widget.name.clone(),
         version: widget.version.clone(),
@@ -71,10 +80,20 @@ pub fn make_live(dist: &Path, entry: WidgetEntry) -> Result<()> {
     // Refuse before recording anything if the live manifest cannot be read.
     read_manifest(&dist.join("federation.json"))?;
     let mut releases = read_releases(dist, &entry.name)?;
-    if releases.live_history.last().is_some_and(|live| live.entry == entry) {
-        eprintln!("xtask: {} build {} is already live", entry.name, entry.build);
+    if releases
+        .live_history
+        .last()
+        .is_some_and(|live| live.entry == entry)
+    {
+        eprintln!(
+            "xtask: {} build {} is already live",
+            entry.name, entry.build
+        );
     } else {
-        releases.live_history.push(Deployed { deployed_at: now(), entry: entry.clone() });
+        releases.live_history.push(Deployed {
+            deployed_at: now(),
+            entry: entry.clone(),
+        });
         write_releases(dist, &entry.name, &releases)?;
     }
     swap_entry(dist, entry)
@@ -86,9 +105,17 @@ pub fn rollback(dist: &Path, widget: &str) -> Result<()> {
         bail!("{widget} has no earlier release to roll back to");
     }
     let taken_down = releases.live_history.pop().expect("two or more");
-    let back = releases.live_history.last().expect("one or more").entry.clone();
+    let back = releases
+        .live_history
+        .last()
+        .expect("one or more")
+        .entry
+        .clone();
     if !Path::new(&dist.join(back.entry.trim_start_matches('/'))).is_file() {
-        bail!("release {} of {widget} was pruned; it cannot be made live again", back.build);
+        bail!(
+            "release {} of {widget} was pruned; it cannot be made live again",
+            back.build
+        );
     }
     releases.rolled_back.push(taken_down);
     write_releases(dist, widget, &releases)?;
@@ -100,14 +127,20 @@ pub fn rollback(dist: &Path, widget: &str) -> Result<()> {
 /// releases included. The live release is never deleted.
 pub fn prune(dist: &Path, keep: usize) -> Result<()> {
     let widgets_dir = dist.join("widgets");
-    let Ok(widgets) = std::fs::read_dir(&widgets_dir) else { return Ok(()) };
+    let Ok(widgets) = std::fs::read_dir(&widgets_dir) else {
+        return Ok(());
+    };
     for widget in widgets {
         let widget = widget?.file_name().to_string_lossy().into_owned();
         let mut releases = read_releases(dist, &widget)?;
         let cut = releases.live_history.len().saturating_sub(keep);
         releases.live_history.drain(..cut);
         releases.rolled_back.clear();
-        let kept: Vec<&str> = releases.live_history.iter().map(|d| d.entry.build.as_str()).collect();
+        let kept: Vec<&str> = releases
+            .live_history
+            .iter()
+            .map(|d| d.entry.build.as_str())
+            .collect();
         for folder in std::fs::read_dir(widgets_dir.join(&widget))? {
             let folder = folder?.path();
             let name = folder.file_name().unwrap().to_string_lossy().into_owned();
@@ -124,11 +157,21 @@ pub fn prune(dist: &Path, keep: usize) -> Result<()> {
 pub fn print_releases(dist: &Path, widget: &str) -> Result<()> {
     let releases = read_releases(dist, widget)?;
     for (i, deployed) in releases.live_history.iter().enumerate() {
-        let live = if i + 1 == releases.live_history.len() { "  (live)" } else { "" };
-        println!("{}  {}  deployed at {}{live}", deployed.entry.build, deployed.entry.version, deployed.deployed_at);
+        let live = if i + 1 == releases.live_history.len() {
+            "  (live)"
+        } else {
+            ""
+        };
+        println!(
+            "{}  {}  deployed at {}{live}",
+            deployed.entry.build, deployed.entry.version, deployed.deployed_at
+        );
     }
     for deployed in &releases.rolled_back {
-        println!("{}  {}  rolled back", deployed.entry.build, deployed.entry.version);
+        println!(
+            "{}  {}  rolled back",
+            deployed.entry.build, deployed.entry.version
+        );
     }
     Ok(())
 }
@@ -145,16 +188,24 @@ fn swap_entry(dist: &Path, entry: WidgetEntry) -> Result<()> {
         }
     }
     fsx::write_atomic(&path, &serde_json::to_vec_pretty(&manifest)?)?;
-    eprintln!("xtask: {} build {} is live in {}", entry.name, entry.build, path.display());
+    eprintln!(
+        "xtask: {} build {} is live in {}",
+        entry.name,
+        entry.build,
+        path.display()
+    );
     Ok(())
 }
 
 fn read_manifest(path: &Path) -> Result<Manifest> {
     match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| format!("{} is malformed", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Ok(Manifest { schema_version: MANIFEST_SCHEMA_VERSION, load_timeout_ms: None, widgets: Vec::new() })
-        }
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .with_context(|| format!("{} is malformed", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest {
+            schema_version: MANIFEST_SCHEMA_VERSION,
+            load_timeout_ms: None,
+            widgets: Vec::new(),
+        }),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }
@@ -166,18 +217,25 @@ fn releases_path(dist: &Path, widget: &str) -> PathBuf {
 fn read_releases(dist: &Path, widget: &str) -> Result<Releases> {
     let path = releases_path(dist, widget);
     match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| format!("{} is malformed", path.display())),
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .with_context(|| format!("{} is malformed", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Releases::default()),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }
 
 fn write_releases(dist: &Path, widget: &str, releases: &Releases) -> Result<()> {
-    fsx::write_atomic(&releases_path(dist, widget), &serde_json::to_vec_pretty(releases)?)
+    fsx::write_atomic(
+        &releases_path(dist, widget),
+        &serde_json::to_vec_pretty(releases)?,
+    )
 }
 
 fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -206,16 +264,33 @@ mod tests {
     }
 
     fn live_build(dist: &Path, widget: &str) -> String {
-        read_manifest(&dist.join("federation.json")).unwrap().widget(widget).unwrap().build.clone()
+        read_manifest(&dist.join("federation.json"))
+            .unwrap()
+            .widget(widget)
+            .unwrap()
+            .build
+            .clone()
     }
 
     #[test]
     fn deploying_swaps_only_that_widgets_entry() {
         let dist = tempfile::tempdir().unwrap();
-        make_live(dist.path(), publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa")).unwrap();
-        make_live(dist.path(), publish(dist.path(), "product", "bbbbbbbbbbbbbbbb")).unwrap();
+        make_live(
+            dist.path(),
+            publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa"),
+        )
+        .unwrap();
+        make_live(
+            dist.path(),
+            publish(dist.path(), "product", "bbbbbbbbbbbbbbbb"),
+        )
+        .unwrap();
         let before = read_manifest(&dist.path().join("federation.json")).unwrap();
-        make_live(dist.path(), publish(dist.path(), "cart", "cccccccccccccccc")).unwrap();
+        make_live(
+            dist.path(),
+            publish(dist.path(), "cart", "cccccccccccccccc"),
+        )
+        .unwrap();
         let after = read_manifest(&dist.path().join("federation.json")).unwrap();
         assert_eq!(after.widget("cart").unwrap().build, "cccccccccccccccc");
         assert_eq!(after.widget("product"), before.widget("product"));
@@ -225,15 +300,32 @@ mod tests {
     #[test]
     fn rollback_restores_the_previous_release_and_keeps_the_newer_folder_until_pruned() {
         let dist = tempfile::tempdir().unwrap();
-        make_live(dist.path(), publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa")).unwrap();
-        make_live(dist.path(), publish(dist.path(), "cart", "bbbbbbbbbbbbbbbb")).unwrap();
+        make_live(
+            dist.path(),
+            publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa"),
+        )
+        .unwrap();
+        make_live(
+            dist.path(),
+            publish(dist.path(), "cart", "bbbbbbbbbbbbbbbb"),
+        )
+        .unwrap();
         rollback(dist.path(), "cart").unwrap();
         assert_eq!(live_build(dist.path(), "cart"), "aaaaaaaaaaaaaaaa");
         assert!(dist.path().join("widgets/cart/bbbbbbbbbbbbbbbb").is_dir());
-        assert!(rollback(dist.path(), "cart").is_err(), "nothing older to go back to");
+        assert!(
+            rollback(dist.path(), "cart").is_err(),
+            "nothing older to go back to"
+        );
         prune(dist.path(), 3).unwrap();
-        assert!(!dist.path().join("widgets/cart/bbbbbbbbbbbbbbbb").exists(), "rolled-back release pruned");
-        assert!(dist.path().join("widgets/cart/aaaaaaaaaaaaaaaa").is_dir(), "live release kept");
+        assert!(
+            !dist.path().join("widgets/cart/bbbbbbbbbbbbbbbb").exists(),
+            "rolled-back release pruned"
+        );
+        assert!(
+            dist.path().join("widgets/cart/aaaaaaaaaaaaaaaa").is_dir(),
+            "live release kept"
+        );
     }
 
     #[test]
@@ -259,13 +351,25 @@ mod tests {
         let entry = publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa");
         make_live(dist.path(), entry.clone()).unwrap();
         make_live(dist.path(), entry).unwrap();
-        assert_eq!(read_releases(dist.path(), "cart").unwrap().live_history.len(), 1);
+        assert_eq!(
+            read_releases(dist.path(), "cart")
+                .unwrap()
+                .live_history
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn a_malformed_manifest_is_an_error_not_a_silent_reset() {
         let dist = tempfile::tempdir().unwrap();
         std::fs::write(dist.path().join("federation.json"), "{ not json").unwrap();
-        assert!(make_live(dist.path(), publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa")).is_err());
+        assert!(
+            make_live(
+                dist.path(),
+                publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa")
+            )
+            .is_err()
+        );
     }
 }

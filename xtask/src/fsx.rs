@@ -13,7 +13,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(folder)?;
     let name = path.file_name().context("a file name")?.to_string_lossy();
     let temp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut file = std::fs::File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+    let mut file =
+        std::fs::File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
     file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(&temp, path).with_context(|| format!("replacing {}", path.display()))?;
@@ -22,7 +23,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Every file under `root` (relative paths, sorted), skipping what `skip` rejects.
 pub fn files_under(root: &Path, skip: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
-    fn walk(root: &Path, dir: &Path, skip: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) -> Result<()> {
+    fn walk(
+        root: &Path,
+        dir: &Path,
+        skip: &dyn Fn(&Path) -> bool,
+        out: &mut Vec<PathBuf>,
+    ) -> Result<()> {
         for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
             let path = entry?.path();
             let relative = path.strip_prefix(root)?.to_path_buf();
@@ -59,19 +65,29 @@ pub fn content_hash(root: &Path, files: &[PathBuf]) -> Result<String> {
 
 /// Subresource Integrity value of `bytes`: `sha384-<base64>`.
 pub fn sri_sha384(bytes: &[u8]) -> String {
-    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))
+    )
 }
 
 pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("compressing to memory cannot fail");
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+        .expect("compressing to memory cannot fail");
     out
 }
 
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).expect("compressing to memory cannot fail");
+    encoder
+        .write_all(bytes)
+        .expect("compressing to memory cannot fail");
     encoder.finish().expect("compressing to memory cannot fail")
 }
 
@@ -82,7 +98,10 @@ mod tests {
     #[test]
     fn sri_matches_the_known_sha384_of_a_string() {
         // printf 'alert(1)' | openssl dgst -sha384 -binary | base64
-        assert_eq!(sri_sha384(b"alert(1)"), "sha384-HT2E9NfWiuQ/w1PRai+hTyqW16NIoCGA/m8VQDUopfAtcz6YQjtsMmQd5uRbVDpW");
+        assert_eq!(
+            sri_sha384(b"alert(1)"),
+            "sha384-HT2E9NfWiuQ/w1PRai+hTyqW16NIoCGA/m8VQDUopfAtcz6YQjtsMmQd5uRbVDpW"
+        );
         assert!(contracts::federation::is_sha384_sri(&sri_sha384(b"")));
     }
 
@@ -97,7 +116,8 @@ mod tests {
         let second = content_hash(dir.path(), &files).unwrap();
         assert_ne!(first, second);
         std::fs::rename(dir.path().join("a.js"), dir.path().join("b.js")).unwrap();
-        let renamed = content_hash(dir.path(), &files_under(dir.path(), |_| false).unwrap()).unwrap();
+        let renamed =
+            content_hash(dir.path(), &files_under(dir.path(), |_| false).unwrap()).unwrap();
         assert_ne!(second, renamed);
     }
 
@@ -108,7 +128,11 @@ mod tests {
         brotli::BrotliDecompress(&mut &brotli(&original)[..], &mut unpacked).unwrap();
         assert_eq!(unpacked, original);
         let mut unzipped = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gzip(&original)[..]), &mut unzipped).unwrap();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&gzip(&original)[..]),
+            &mut unzipped,
+        )
+        .unwrap();
         assert_eq!(unzipped, original);
     }
 

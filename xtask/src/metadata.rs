@@ -65,7 +65,10 @@ impl Workspace {
             .output()
             .context("running cargo metadata")?;
         if !output.status.success() {
-            bail!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr));
+            bail!(
+                "cargo metadata failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
         Workspace::from_json(&output.stdout)
     }
@@ -80,7 +83,9 @@ impl Workspace {
             .context("the workspace has no contracts crate")?;
         let mut widgets = Vec::new();
         for package in metadata.packages {
-            let Some(meta) = package.metadata.and_then(|m| m.widget) else { continue };
+            let Some(meta) = package.metadata.and_then(|m| m.widget) else {
+                continue;
+            };
             widgets.push(Widget {
                 name: package.name,
                 version: package.version,
@@ -91,14 +96,22 @@ impl Workspace {
             });
         }
         widgets.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Workspace { root: metadata.workspace_root, target_dir: metadata.target_directory, widgets, contract_version })
+        Ok(Workspace {
+            root: metadata.workspace_root,
+            target_dir: metadata.target_directory,
+            widgets,
+            contract_version,
+        })
     }
 
     pub fn widget(&self, name: &str) -> Result<&Widget> {
-        self.widgets.iter().find(|w| w.name == name).with_context(|| {
-            let known: Vec<&str> = self.widgets.iter().map(|w| w.name.as_str()).collect();
-            format!("no widget named {name:?} (widgets: {})", known.join(", "))
-        })
+        self.widgets
+            .iter()
+            .find(|w| w.name == name)
+            .with_context(|| {
+                let known: Vec<&str> = self.widgets.iter().map(|w| w.name.as_str()).collect();
+                format!("no widget named {name:?} (widgets: {})", known.join(", "))
+            })
     }
 
     /// The widgets `--all` means: every one that is not a test fixture.
@@ -107,7 +120,10 @@ impl Workspace {
     }
 
     pub fn trunk_config(&self, name: &str) -> PathBuf {
-        self.root.join("trunk-configs").join(name).join("Trunk.toml")
+        self.root
+            .join("trunk-configs")
+            .join(name)
+            .join("Trunk.toml")
     }
 
     /// Where trunk writes a build before it is published into a dist folder.
@@ -131,13 +147,29 @@ mod tests {
     #[test]
     fn every_widget_of_the_design_is_a_crate_with_its_own_trunk_config() {
         let workspace = Workspace::load().unwrap();
-        let names: Vec<&str> = workspace.product_widgets().map(|w| w.name.as_str()).collect();
+        let names: Vec<&str> = workspace
+            .product_widgets()
+            .map(|w| w.name.as_str())
+            .collect();
         assert_eq!(
             names,
-            ["admin", "audit-viewer", "auth", "cart", "checkout", "invoice", "orders", "product", "seller"]
+            [
+                "admin",
+                "audit-viewer",
+                "auth",
+                "cart",
+                "checkout",
+                "invoice",
+                "orders",
+                "product",
+                "seller"
+            ]
         );
         for name in names.iter().copied().chain(["shell", "probe"]) {
-            assert!(workspace.trunk_config(name).is_file(), "trunk-configs/{name}/Trunk.toml is missing");
+            assert!(
+                workspace.trunk_config(name).is_file(),
+                "trunk-configs/{name}/Trunk.toml is missing"
+            );
         }
     }
 
@@ -145,8 +177,16 @@ mod tests {
     fn widget_metadata_is_a_valid_manifest_entry_shape() {
         let workspace = Workspace::load().unwrap();
         for widget in &workspace.widgets {
-            assert!(contracts::federation::is_widget_name(&widget.name), "{}", widget.name);
-            assert!(!widget.routes.is_empty() || !widget.slots.is_empty(), "{} serves nothing", widget.name);
+            assert!(
+                contracts::federation::is_widget_name(&widget.name),
+                "{}",
+                widget.name
+            );
+            assert!(
+                !widget.routes.is_empty() || !widget.slots.is_empty(),
+                "{} serves nothing",
+                widget.name
+            );
             for route in &widget.routes {
                 contracts::federation::RoutePattern::parse(route).unwrap();
             }

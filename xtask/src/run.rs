@@ -14,7 +14,17 @@ pub fn run(workspace: &Workspace, dist: &Path) -> Result<()> {
     eprintln!("xtask: serving on http://{ADDRESS} (Ctrl-C stops)");
     tools::run(
         Command::new(tools::cargo())
-            .args(["run", "--release", "-p", "api", "--", "serve", "--addr", ADDRESS, "--dist"])
+            .args([
+                "run",
+                "--release",
+                "-p",
+                "api",
+                "--",
+                "serve",
+                "--addr",
+                ADDRESS,
+                "--dist",
+            ])
             .arg(dist)
             .current_dir(&workspace.root),
     )

@@ -31,16 +31,27 @@ pub struct Sizes {
 
 impl Sizes {
     fn of(bytes: &[u8]) -> Sizes {
-        Sizes { raw: bytes.len() as u64, gzip: fsx::gzip(bytes).len() as u64, brotli: fsx::brotli(bytes).len() as u64 }
+        Sizes {
+            raw: bytes.len() as u64,
+            gzip: fsx::gzip(bytes).len() as u64,
+            brotli: fsx::brotli(bytes).len() as u64,
+        }
     }
     fn plus(self, other: Sizes) -> Sizes {
-        Sizes { raw: self.raw + other.raw, gzip: self.gzip + other.gzip, brotli: self.brotli + other.brotli }
+        Sizes {
+            raw: self.raw + other.raw,
+            gzip: self.gzip + other.gzip,
+            brotli: self.brotli + other.brotli,
+        }
     }
 }
 
 pub fn report(dist: &Path, check: bool) -> Result<()> {
     let rows = measure(dist)?;
-    println!("{:<14} {:<17} {:>10} {:>10} {:>10} {:>9} {:>9} {:>11} {:>7}", "part", "build", "wasm raw", "wasm gz", "wasm br", "js raw", "js br", "total br", "budget");
+    println!(
+        "{:<14} {:<17} {:>10} {:>10} {:>10} {:>9} {:>9} {:>11} {:>7}",
+        "part", "build", "wasm raw", "wasm gz", "wasm br", "js raw", "js br", "total br", "budget"
+    );
     for row in &rows {
         println!(
             "{:<14} {:<17} {:>10} {:>10} {:>10} {:>9} {:>9} {:>11} {:>7}",
@@ -57,8 +68,15 @@ pub fn report(dist: &Path, check: bool) -> Result<()> {
     }
     let path = dist.join("size-report.json");
     fsx::write_atomic(&path, &serde_json::to_vec_pretty(&rows)?)?;
-    println!("(bytes; budget {BUDGET_BROTLI} brotli per part; written to {})", path.display());
-    let over: Vec<&str> = rows.iter().filter(|r| !r.within_budget).map(|r| r.name.as_str()).collect();
+    println!(
+        "(bytes; budget {BUDGET_BROTLI} brotli per part; written to {})",
+        path.display()
+    );
+    let over: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.within_budget)
+        .map(|r| r.name.as_str())
+        .collect();
     if check && !over.is_empty() {
         bail!("over the size budget: {}", over.join(", "));
     }
@@ -67,17 +85,25 @@ pub fn report(dist: &Path, check: bool) -> Result<()> {
 
 pub fn measure(dist: &Path) -> Result<Vec<Row>> {
     let mut rows = vec![shell_row(dist)?];
-    let manifest: Manifest = serde_json::from_slice(&std::fs::read(dist.join("federation.json")).context("no federation.json: deploy first")?)?;
+    let manifest: Manifest = serde_json::from_slice(
+        &std::fs::read(dist.join("federation.json")).context("no federation.json: deploy first")?,
+    )?;
     for entry in &manifest.widgets {
         let file = |url: &str| dist.join(url.trim_start_matches('/'));
-        rows.push(row(&entry.name, &entry.build, &[file(&entry.wasm)], &[file(&entry.entry)])?);
+        rows.push(row(
+            &entry.name,
+            &entry.build,
+            &[file(&entry.wasm)],
+            &[file(&entry.entry)],
+        )?);
     }
     Ok(rows)
 }
 
 /// The live shell: the build `dist/index.html` points at; its code is every .js and .wasm there.
 fn shell_row(dist: &Path) -> Result<Row> {
-    let page = std::fs::read_to_string(dist.join("index.html")).context("no dist/index.html: build the shell first")?;
+    let page = std::fs::read_to_string(dist.join("index.html"))
+        .context("no dist/index.html: build the shell first")?;
     let build = page
         .split("/shell/")
         .nth(1)
@@ -87,7 +113,11 @@ fn shell_row(dist: &Path) -> Result<Row> {
     let folder = dist.join("shell").join(&build);
     let files = fsx::files_under(&folder, |_| false)?;
     let pick = |ext: &str| -> Vec<PathBuf> {
-        files.iter().filter(|f| f.extension().is_some_and(|e| e == ext)).map(|f| folder.join(f)).collect()
+        files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == ext))
+            .map(|f| folder.join(f))
+            .collect()
     };
     row("shell", &build, &pick("wasm"), &pick("js"))
 }
@@ -95,7 +125,9 @@ fn shell_row(dist: &Path) -> Result<Row> {
 fn row(name: &str, build: &str, wasm: &[PathBuf], js: &[PathBuf]) -> Result<Row> {
     let sum = |files: &[PathBuf]| -> Result<Sizes> {
         files.iter().try_fold(Sizes::default(), |acc, f| {
-            Ok(acc.plus(Sizes::of(&std::fs::read(f).with_context(|| format!("reading {}", f.display()))?)))
+            Ok(acc.plus(Sizes::of(
+                &std::fs::read(f).with_context(|| format!("reading {}", f.display()))?,
+            )))
         })
     };
     let (wasm, js) = (sum(wasm)?, sum(js)?);

@@ -15,18 +15,28 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     tools::setup(workspace)?;
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.into());
     if !Path::new(&chromium).exists() {
-        bail!("{chromium} is missing: install Debian's chromium (apt-get install chromium), or set CHROMIUM");
+        bail!(
+            "{chromium} is missing: install Debian's chromium (apt-get install chromium), or set CHROMIUM"
+        );
     }
 
     eprintln!("xtask: unit and integration tests");
     // The workspace's default members are its native crates; the wasm crates are built by trunk.
-    tools::run(Command::new(tools::cargo()).arg("test").current_dir(&workspace.root))?;
+    tools::run(
+        Command::new(tools::cargo())
+            .arg("test")
+            .current_dir(&workspace.root),
+    )?;
 
     eprintln!("xtask: building the front end for the browser tests");
     let dist = workspace.target_dir.join("e2e-dist");
     deploy::deploy(workspace, &Target::All, &dist)?;
     deploy::deploy(workspace, &Target::Widget("probe".into()), &dist)?;
-    tools::run(Command::new(tools::cargo()).args(["build", "-p", "api"]).current_dir(&workspace.root))?;
+    tools::run(
+        Command::new(tools::cargo())
+            .args(["build", "-p", "api"])
+            .current_dir(&workspace.root),
+    )?;
     let api = api_binary(workspace)?;
 
     eprintln!("xtask: browser tests (headless Chromium)");
@@ -44,7 +54,11 @@ pub fn run(workspace: &Workspace) -> Result<()> {
 }
 
 fn api_binary(workspace: &Workspace) -> Result<PathBuf> {
-    let path = workspace.target_dir.join("debug").join(if cfg!(windows) { "api.exe" } else { "api" });
+    let path =
+        workspace
+            .target_dir
+            .join("debug")
+            .join(if cfg!(windows) { "api.exe" } else { "api" });
     if !path.is_file() {
         bail!("{} was not built", path.display());
     }

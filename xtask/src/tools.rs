@@ -21,26 +21,53 @@ pub fn setup(workspace: &Workspace) -> Result<()> {
     let cargo_bin = cargo_bin_dir();
     if !version_matches(&cargo_bin.join("trunk"), &format!("trunk {TRUNK_VERSION}")) {
         eprintln!("xtask: installing trunk {TRUNK_VERSION} (a few minutes, once)");
-        run(Command::new(cargo()).args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]))?;
+        run(Command::new(cargo()).args([
+            "install",
+            "--locked",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+        ]))?;
     }
     let bindgen = wasm_bindgen_version(workspace)?;
-    if !version_matches(&cargo_bin.join("wasm-bindgen"), &format!("wasm-bindgen {bindgen}")) {
+    if !version_matches(
+        &cargo_bin.join("wasm-bindgen"),
+        &format!("wasm-bindgen {bindgen}"),
+    ) {
         eprintln!("xtask: installing wasm-bindgen-cli {bindgen}");
         // Not --locked: its lockfile pins a crate version the registry here lacks.
-        run(Command::new(cargo()).args(["install", "wasm-bindgen-cli", "--version", &bindgen, "--force"]))?;
+        run(Command::new(cargo()).args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &bindgen,
+            "--force",
+        ]))?;
     }
     let node = workspace.node_tools();
     let wasm_opt = node.join("node_modules/.bin/wasm-opt");
-    if !version_matches(&wasm_opt, WASM_OPT_VERSION) || !node.join("node_modules/playwright-core").exists() {
-        eprintln!("xtask: installing node tools (binaryen, playwright-core) from package-lock.json");
-        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&node))?;
+    if !version_matches(&wasm_opt, WASM_OPT_VERSION)
+        || !node.join("node_modules/playwright-core").exists()
+    {
+        eprintln!(
+            "xtask: installing node tools (binaryen, playwright-core) from package-lock.json"
+        );
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&node))?;
     }
     Ok(())
 }
 
 fn ensure_wasm_target() -> Result<()> {
-    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output().context("running rustup")?;
-    if !String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("running rustup")?;
+    if !String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
     Ok(())
@@ -48,7 +75,8 @@ fn ensure_wasm_target() -> Result<()> {
 
 /// The `wasm-bindgen` version Cargo.lock pins: the CLI must be exactly this one.
 pub fn wasm_bindgen_version(workspace: &Workspace) -> Result<String> {
-    let lock = std::fs::read_to_string(workspace.path("Cargo.lock")).context("reading Cargo.lock")?;
+    let lock =
+        std::fs::read_to_string(workspace.path("Cargo.lock")).context("reading Cargo.lock")?;
     lock_version(&lock, "wasm-bindgen").context("Cargo.lock has no wasm-bindgen package")
 }
 
@@ -56,7 +84,11 @@ fn lock_version(lock: &str, package: &str) -> Option<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == format!("name = \"{package}\"") {
-            let version = lines.next()?.trim().strip_prefix("version = \"")?.strip_suffix('"')?;
+            let version = lines
+                .next()?
+                .trim()
+                .strip_prefix("version = \"")?
+                .strip_suffix('"')?;
             return Some(version.to_owned());
         }
     }
@@ -85,14 +117,21 @@ fn cargo_bin_dir() -> PathBuf {
 
 /// PATH with the npm tools (wasm-opt) and cargo's bin folder (trunk, wasm-bindgen) first.
 pub fn tool_path(workspace: &Workspace) -> OsString {
-    let mut paths = vec![workspace.node_tools().join("node_modules/.bin"), cargo_bin_dir()];
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    let mut paths = vec![
+        workspace.node_tools().join("node_modules/.bin"),
+        cargo_bin_dir(),
+    ];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(paths).expect("PATH entries have no separator in them")
 }
 
 /// Runs a command to completion, failing with its name if it fails.
 pub fn run(command: &mut Command) -> Result<()> {
-    let status = command.status().with_context(|| format!("starting {command:?}"))?;
+    let status = command
+        .status()
+        .with_context(|| format!("starting {command:?}"))?;
     if !status.success() {
         bail!("{command:?} failed ({status})");
     }
@@ -106,7 +145,10 @@ mod tests {
     #[test]
     fn reads_a_package_version_from_a_lockfile() {
         let lock = "[[package]]\nname = \"wasm-bindgen-shared\"\nversion = \"9.9.9\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
-        assert_eq!(lock_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            lock_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
         assert_eq!(lock_version(lock, "yew"), None);
     }
 
@@ -121,9 +163,21 @@ mod tests {
         for config in configs {
             let path = config.unwrap().path().join("Trunk.toml");
             let text = std::fs::read_to_string(&path).unwrap();
-            assert!(text.contains(&format!("wasm_bindgen = \"{bindgen}\"")), "{} pins another wasm-bindgen", path.display());
-            assert!(text.contains(&format!("wasm_opt = \"{WASM_OPT_VERSION}\"")), "{}", path.display());
-            assert!(text.contains("offline = true"), "{} may download tools", path.display());
+            assert!(
+                text.contains(&format!("wasm_bindgen = \"{bindgen}\"")),
+                "{} pins another wasm-bindgen",
+                path.display()
+            );
+            assert!(
+                text.contains(&format!("wasm_opt = \"{WASM_OPT_VERSION}\"")),
+                "{}",
+                path.display()
+            );
+            assert!(
+                text.contains("offline = true"),
+                "{} may download tools",
+                path.display()
+            );
             seen += 1;
         }
         assert_eq!(seen, 11, "shell + nine widgets + probe");

@@ -55,7 +55,11 @@ extern "C" {
 
     /// `module.mount(element, props)`: returns the widget's handle.
     #[wasm_bindgen(js_name = mountWidget, catch)]
-    pub fn mount_widget(module: &JsValue, element: &web_sys::Element, props: &str) -> Result<JsValue, JsValue>;
+    pub fn mount_widget(
+        module: &JsValue,
+        element: &web_sys::Element,
+        props: &str,
+    ) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_name = updateWidget, catch)]
     pub fn update_widget(handle: &JsValue, props: &str) -> Result<(), JsValue>;

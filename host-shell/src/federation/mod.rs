@@ -31,7 +31,10 @@ use yew::{AppHandle, Callback, Renderer};
 pub enum Target {
     Nothing,
     Panel(PanelKind),
-    Widget { entry: Rc<WidgetEntry>, props: MountProps },
+    Widget {
+        entry: Rc<WidgetEntry>,
+        props: MountProps,
+    },
 }
 
 /// Handle to the runtime; clones share state.
@@ -73,8 +76,16 @@ struct Slot {
 enum Content {
     #[default]
     Empty,
-    Panel { container: Element, app: AppHandle<Panel> },
-    Widget { widget: String, load_id: u32, container: Element, handle: JsValue },
+    Panel {
+        container: Element,
+        app: AppHandle<Panel>,
+    },
+    Widget {
+        widget: String,
+        load_id: u32,
+        container: Element,
+        handle: JsValue,
+    },
 }
 
 impl Content {
@@ -86,9 +97,17 @@ impl Content {
                 app.destroy();
                 container.remove();
             }
-            Content::Widget { widget, container, handle, .. } => {
+            Content::Widget {
+                widget,
+                container,
+                handle,
+                ..
+            } => {
                 if let Err(e) = js::unmount_widget(&handle) {
-                    log_error(&format!("unmounting {widget} failed: {}", js::error_message(&e)));
+                    log_error(&format!(
+                        "unmounting {widget} failed: {}",
+                        js::error_message(&e)
+                    ));
                 }
                 container.remove();
             }
@@ -99,12 +118,25 @@ impl Content {
 impl Federation {
     /// A runtime over the slot elements `[data-slot=<name>]` found in the page.
     pub fn new(slot_names: &[&str]) -> Self {
-        let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .expect("a document");
         let slots = slot_names
             .iter()
             .filter_map(|name| {
-                let element = document.query_selector(&format!("[data-slot=\"{name}\"]")).ok().flatten()?;
-                Some(((*name).to_owned(), Slot { element, generation: 0, target: Target::Nothing, content: Content::Empty }))
+                let element = document
+                    .query_selector(&format!("[data-slot=\"{name}\"]"))
+                    .ok()
+                    .flatten()?;
+                Some((
+                    (*name).to_owned(),
+                    Slot {
+                        element,
+                        generation: 0,
+                        target: Target::Nothing,
+                        content: Content::Empty,
+                    },
+                ))
             })
             .collect();
         Federation(Rc::new(RefCell::new(Inner {
@@ -127,8 +159,15 @@ impl Federation {
     /// props through `update`; anything else is replaced.
     pub fn show(&self, slot: &str, target: Target) {
         enum Step {
-            Update { handle: JsValue, widget: String, props: String },
-            Replace { old: Content, generation: u64 },
+            Update {
+                handle: JsValue,
+                widget: String,
+                props: String,
+            },
+            Replace {
+                old: Content,
+                generation: u64,
+            },
         }
         let step = self.with(|inner| {
             let live = match &target {
@@ -136,21 +175,37 @@ impl Federation {
                 _ => None,
             };
             let slot = inner.slots.get_mut(slot)?;
-            if let (Target::Widget { entry, props }, Some(live), Content::Widget { load_id, handle, .. }) =
-                (&target, live, &slot.content)
+            if let (
+                Target::Widget { entry, props },
+                Some(live),
+                Content::Widget {
+                    load_id, handle, ..
+                },
+            ) = (&target, live, &slot.content)
                 && live == *load_id
             {
                 slot.target = target.clone();
                 let props = props_json(props, live);
-                return Some(Step::Update { handle: handle.clone(), widget: entry.name.clone(), props });
+                return Some(Step::Update {
+                    handle: handle.clone(),
+                    widget: entry.name.clone(),
+                    props,
+                });
             }
             slot.generation += 1;
             slot.target = target.clone();
-            Some(Step::Replace { old: std::mem::take(&mut slot.content), generation: slot.generation })
+            Some(Step::Replace {
+                old: std::mem::take(&mut slot.content),
+                generation: slot.generation,
+            })
         });
         match step {
             None => {}
-            Some(Step::Update { handle, widget, props }) => {
+            Some(Step::Update {
+                handle,
+                widget,
+                props,
+            }) => {
                 if let Err(e) = js::update_widget(&handle, &props) {
                     let reason = format!("update failed: {}", js::error_message(&e));
                     self.fail(slot, &widget, reason);
@@ -163,9 +218,20 @@ impl Federation {
                     Target::Panel(kind) => self.put_panel(slot, generation, kind),
                     Target::Widget { entry, props } => {
                         if slot == MAIN_SLOT {
-                            self.put_panel(slot, generation, PanelKind::Loading { widget: entry.name.clone() });
+                            self.put_panel(
+                                slot,
+                                generation,
+                                PanelKind::Loading {
+                                    widget: entry.name.clone(),
+                                },
+                            );
                         }
-                        spawn_local(self.clone().load_into(slot.to_owned(), generation, entry, props));
+                        spawn_local(self.clone().load_into(
+                            slot.to_owned(),
+                            generation,
+                            entry,
+                            props,
+                        ));
                     }
                 }
             }
@@ -216,12 +282,22 @@ impl Federation {
             }
             dead
         });
-        log_error(&format!("widget {} crashed: {}", report.widget, report.message));
+        log_error(&format!(
+            "widget {} crashed: {}",
+            report.widget, report.message
+        ));
         for (slot, generation, container) in dead {
             // No unmount: the instance is dead (its DOM frozen, its exports would trap again).
             container.remove();
             let reason = format!("crashed: {}", report.message);
-            self.put_panel(&slot, generation, PanelKind::Failed { widget: report.widget.clone(), reason });
+            self.put_panel(
+                &slot,
+                generation,
+                PanelKind::Failed {
+                    widget: report.widget.clone(),
+                    reason,
+                },
+            );
         }
     }
 
@@ -240,17 +316,37 @@ impl Federation {
             } else {
                 old.dispose();
             }
-            self.put_panel(slot, generation, PanelKind::Failed { widget: widget.to_owned(), reason });
+            self.put_panel(
+                slot,
+                generation,
+                PanelKind::Failed {
+                    widget: widget.to_owned(),
+                    reason,
+                },
+            );
         }
     }
 
-    async fn load_into(self, slot: String, generation: u64, entry: Rc<WidgetEntry>, props: MountProps) {
+    async fn load_into(
+        self,
+        slot: String,
+        generation: u64,
+        entry: Rc<WidgetEntry>,
+        props: MountProps,
+    ) {
         let loaded = self.load(&entry).await;
-        let Some(element) = self.slot_element(&slot, generation) else { return };
+        let Some(element) = self.slot_element(&slot, generation) else {
+            return;
+        };
         let mounted = loaded.and_then(|(load_id, module)| {
             let container = create_container(&element)?;
             match js::mount_widget(&module, &container, &props_json(&props, load_id)) {
-                Ok(handle) => Ok(Content::Widget { widget: entry.name.clone(), load_id, container, handle }),
+                Ok(handle) => Ok(Content::Widget {
+                    widget: entry.name.clone(),
+                    load_id,
+                    container,
+                    handle,
+                }),
                 Err(e) => {
                     container.remove();
                     Err(format!("mount failed: {}", js::error_message(&e)))
@@ -261,7 +357,14 @@ impl Federation {
             Ok(content) => self.install(&slot, generation, content),
             Err(reason) => {
                 log_error(&format!("widget {}: {reason}", entry.name));
-                self.put_panel(&slot, generation, PanelKind::Failed { widget: entry.name.clone(), reason });
+                self.put_panel(
+                    &slot,
+                    generation,
+                    PanelKind::Failed {
+                        widget: entry.name.clone(),
+                        reason,
+                    },
+                );
             }
         }
     }
@@ -280,7 +383,11 @@ impl Federation {
             Ok(module) => Ok((load_id, module)),
             Err(e) => {
                 self.with(|inner| {
-                    if inner.modules.get(&entry.name).is_some_and(|m| m.load_id == load_id) {
+                    if inner
+                        .modules
+                        .get(&entry.name)
+                        .is_some_and(|m| m.load_id == load_id)
+                    {
                         inner.modules.remove(&entry.name);
                     }
                 });
@@ -290,12 +397,22 @@ impl Federation {
     }
 
     fn slot_element(&self, slot: &str, generation: u64) -> Option<Element> {
-        self.with(|inner| inner.slots.get(slot).filter(|s| s.generation == generation).map(|s| s.element.clone()))
+        self.with(|inner| {
+            inner
+                .slots
+                .get(slot)
+                .filter(|s| s.generation == generation)
+                .map(|s| s.element.clone())
+        })
     }
 
     fn put_panel(&self, slot: &str, generation: u64, kind: PanelKind) {
-        let Some(element) = self.slot_element(slot, generation) else { return };
-        let Ok(container) = create_container(&element) else { return };
+        let Some(element) = self.slot_element(slot, generation) else {
+            return;
+        };
+        let Ok(container) = create_container(&element) else {
+            return;
+        };
         let runtime = self.clone();
         // Deferred: a retry click must not tear down the panel from inside its own handler.
         let on_retry = Callback::from(move |widget: String| {
@@ -303,7 +420,12 @@ impl Federation {
             spawn_local(async move { runtime.retry(&widget) });
         });
         let on_home = Callback::from(|()| router::navigate("/"));
-        let props = PanelProps { kind, compact: slot != MAIN_SLOT, on_retry, on_home };
+        let props = PanelProps {
+            kind,
+            compact: slot != MAIN_SLOT,
+            on_retry,
+            on_home,
+        };
         let app = Renderer::<Panel>::with_root_and_props(container.clone(), props).render();
         self.install(slot, generation, Content::Panel { container, app });
     }
@@ -322,30 +444,55 @@ impl Federation {
 impl Inner {
     /// The load id of a live module instance of exactly this build, if any.
     fn live_load(&self, entry: &WidgetEntry) -> Option<u32> {
-        self.modules.get(&entry.name).filter(|m| m.build == entry.build).map(|m| m.load_id)
+        self.modules
+            .get(&entry.name)
+            .filter(|m| m.build == entry.build)
+            .map(|m| m.load_id)
     }
 
     fn module_promise(&mut self, entry: &WidgetEntry) -> (u32, Promise, u32) {
-        if let Some(m) = self.modules.get(&entry.name).filter(|m| m.build == entry.build) {
+        if let Some(m) = self
+            .modules
+            .get(&entry.name)
+            .filter(|m| m.build == entry.build)
+        {
             return (m.load_id, m.promise.clone(), self.timeout_ms);
         }
         let load_id = self.next_load_id;
         self.next_load_id += 1;
-        let promise = js::load_widget(&entry.entry, &entry.wasm, &entry.integrity, &entry.wasm_integrity);
-        self.modules.insert(entry.name.clone(), ModuleLoad { build: entry.build.clone(), load_id, promise: promise.clone() });
+        let promise = js::load_widget(
+            &entry.entry,
+            &entry.wasm,
+            &entry.integrity,
+            &entry.wasm_integrity,
+        );
+        self.modules.insert(
+            entry.name.clone(),
+            ModuleLoad {
+                build: entry.build.clone(),
+                load_id,
+                promise: promise.clone(),
+            },
+        );
         (load_id, promise, self.timeout_ms)
     }
 }
 
 fn props_json(props: &MountProps, load_id: u32) -> String {
-    let props = MountProps { load_id, ..props.clone() };
+    let props = MountProps {
+        load_id,
+        ..props.clone()
+    };
     serde_json::to_string(&props).expect("mount props serialise")
 }
 
 fn create_container(slot: &Element) -> Result<Element, String> {
     let document = slot.owner_document().ok_or("slot has no document")?;
-    let container = document.create_element("div").map_err(|e| js::error_message(&e))?;
-    slot.append_child(&container).map_err(|e| js::error_message(&e))?;
+    let container = document
+        .create_element("div")
+        .map_err(|e| js::error_message(&e))?;
+    slot.append_child(&container)
+        .map_err(|e| js::error_message(&e))?;
     Ok(container)
 }
 

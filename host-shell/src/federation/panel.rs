@@ -7,12 +7,22 @@ use yew::prelude::*;
 /// The panels a slot can show instead of a widget.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PanelKind {
-    Loading { widget: String },
+    Loading {
+        widget: String,
+    },
     /// The widget failed to load, failed a check, timed out or crashed; `reason` says which.
-    Failed { widget: String, reason: String },
-    NotFound { path: String },
+    Failed {
+        widget: String,
+        reason: String,
+    },
+    NotFound {
+        path: String,
+    },
     /// Something is wrong before any widget code is involved (the manifest, a misconfigured entry).
-    Problem { title: String, detail: String },
+    Problem {
+        title: String,
+        detail: String,
+    },
 }
 
 #[derive(Properties, PartialEq)]

@@ -12,7 +12,11 @@ widget_kit::export_widget!(App);
 #[function_component]
 pub fn App(props: &WidgetProps) -> Html {
     if props.mount.slot == "header-account" {
-        let name = props.mount.session.as_ref().map(|s| s.user.display_name.clone());
+        let name = props
+            .mount
+            .session
+            .as_ref()
+            .map(|s| s.user.display_name.clone());
         return html! { <Account {name} /> };
     }
     let title = match props.mount.path.as_str() {
@@ -35,11 +39,17 @@ struct AccountProps {
 
 #[styled_component]
 fn Account(props: &AccountProps) -> Html {
-    let class = css!("color: var(--mfe-on-brand, #fff); background: transparent; border: 0; cursor: pointer; font: inherit;");
+    let class = css!(
+        "color: var(--mfe-on-brand, #fff); background: transparent; border: 0; cursor: pointer; font: inherit;"
+    );
     match &props.name {
         Some(name) => html! { <span {class}>{ name.clone() }</span> },
         None => {
-            let onclick = Callback::from(|_| bus::emit(ShellEvent::Navigate { path: "/login".into() }));
+            let onclick = Callback::from(|_| {
+                bus::emit(ShellEvent::Navigate {
+                    path: "/login".into(),
+                })
+            });
             html! { <button {class} {onclick} data-testid="sign-in">{ "Sign in" }</button> }
         }
     }

@@ -35,7 +35,11 @@ fn Badge() -> Html {
             }
         });
     }
-    let onclick = Callback::from(|_| bus::emit(ShellEvent::Navigate { path: "/cart".into() }));
+    let onclick = Callback::from(|_| {
+        bus::emit(ShellEvent::Navigate {
+            path: "/cart".into(),
+        })
+    });
     let class = css!(
         r#"
         border: 1px solid var(--mfe-on-brand, #fff);

@@ -20,11 +20,19 @@ pub fn set_source(widget: &'static str) {
 
 /// Sends `event` to the shell and every mounted widget.
 pub fn emit(event: ShellEvent) {
-    let message = BusMessage { source: SOURCE.with(Cell::get).to_owned(), event };
-    let Ok(detail) = serde_json::to_string(&message) else { return };
+    let message = BusMessage {
+        source: SOURCE.with(Cell::get).to_owned(),
+        event,
+    };
+    let Ok(detail) = serde_json::to_string(&message) else {
+        return;
+    };
     let init = CustomEventInit::new();
     init.set_detail(&JsValue::from_str(&detail));
-    if let (Ok(dom_event), Some(window)) = (CustomEvent::new_with_event_init_dict(BUS_EVENT, &init), web_sys::window()) {
+    if let (Ok(dom_event), Some(window)) = (
+        CustomEvent::new_with_event_init_dict(BUS_EVENT, &init),
+        web_sys::window(),
+    ) {
         let _ = window.dispatch_event(&dom_event);
     }
 }
@@ -34,10 +42,17 @@ pub fn emit(event: ShellEvent) {
 pub fn subscribe(on_message: impl Fn(BusMessage) + 'static) -> Option<EventListener> {
     let window = web_sys::window()?;
     Some(EventListener::new(&window, BUS_EVENT, move |event| {
-        let Some(detail) = event.dyn_ref::<CustomEvent>().and_then(|e| e.detail().as_string()) else { return };
+        let Some(detail) = event
+            .dyn_ref::<CustomEvent>()
+            .and_then(|e| e.detail().as_string())
+        else {
+            return;
+        };
         match serde_json::from_str::<BusMessage>(&detail) {
             Ok(message) => on_message(message),
-            Err(e) => web_sys::console::warn_1(&JsValue::from_str(&format!("ignored bus message: {e}"))),
+            Err(e) => {
+                web_sys::console::warn_1(&JsValue::from_str(&format!("ignored bus message: {e}")))
+            }
         }
     }))
 }

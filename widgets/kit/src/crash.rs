@@ -18,8 +18,14 @@ pub(crate) fn install(widget: &'static str, load_id: u32) {
     }
     yew::set_custom_panic_hook(Box::new(move |info| {
         let message = info.to_string();
-        web_sys::console::error_1(&JsValue::from_str(&format!("widget {widget} panicked: {message}")));
-        let report = CrashReport { widget: widget.to_owned(), load_id, message };
+        web_sys::console::error_1(&JsValue::from_str(&format!(
+            "widget {widget} panicked: {message}"
+        )));
+        let report = CrashReport {
+            widget: widget.to_owned(),
+            load_id,
+            message,
+        };
         if let (Ok(detail), Some(window)) = (serde_json::to_string(&report), web_sys::window()) {
             let init = CustomEventInit::new();
             init.set_detail(&JsValue::from_str(&detail));

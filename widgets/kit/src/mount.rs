@@ -41,7 +41,10 @@ impl WidgetHandle {
     /// Re-renders with new props (same route widget, new path or session).
     pub fn update(&mut self, props_json: &str) -> Result<(), JsValue> {
         let mount = parse_props(props_json)?;
-        let app = self.app.as_mut().ok_or_else(|| JsValue::from_str("widget is unmounted"))?;
+        let app = self
+            .app
+            .as_mut()
+            .ok_or_else(|| JsValue::from_str("widget is unmounted"))?;
         app.update(WidgetProps { mount });
         Ok(())
     }
@@ -64,9 +67,12 @@ pub fn mount<C: BaseComponent<Properties = WidgetProps>>(
     crash::install(widget, mount.load_id);
     crate::bus::set_source(widget);
     let app = Renderer::<C>::with_root_and_props(element, WidgetProps { mount }).render();
-    Ok(WidgetHandle { app: Some(Box::new(app)) })
+    Ok(WidgetHandle {
+        app: Some(Box::new(app)),
+    })
 }
 
 fn parse_props(props_json: &str) -> Result<MountProps, JsValue> {
-    serde_json::from_str(props_json).map_err(|e| JsValue::from_str(&format!("invalid mount props: {e}")))
+    serde_json::from_str(props_json)
+        .map_err(|e| JsValue::from_str(&format!("invalid mount props: {e}")))
 }

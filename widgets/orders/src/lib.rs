@@ -9,8 +9,14 @@ widget_kit::export_widget!(App);
 #[function_component]
 pub fn App(props: &WidgetProps) -> Html {
     let (title, message) = match props.mount.params.get("id") {
-        Some(id) => (format!("Order {id}"), "This order was not found.".to_owned()),
-        None => ("Your orders".to_owned(), "You have no orders yet.".to_owned()),
+        Some(id) => (
+            format!("Order {id}"),
+            "This order was not found.".to_owned(),
+        ),
+        None => (
+            "Your orders".to_owned(),
+            "You have no orders yet.".to_owned(),
+        ),
     };
     html! { <Page {title}><p class="empty">{ message }</p></Page> }
 }

@@ -19,7 +19,9 @@ pub fn App(props: &WidgetProps) -> Html {
                 <p class="empty">{ format!("Product {id} is not in the catalog.") }</p>
             </Page>
         },
-        None => html! { <Catalog query={props.mount.query.get("q").cloned().unwrap_or_default()} /> },
+        None => {
+            html! { <Catalog query={props.mount.query.get("q").cloned().unwrap_or_default()} /> }
+        }
     }
 }
 
@@ -35,7 +37,12 @@ fn Catalog(props: &CatalogProps) -> Html {
     let draft = use_state(|| props.query.clone());
     let oninput = {
         let draft = draft.clone();
-        Callback::from(move |e: InputEvent| draft.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            draft.set(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            )
+        })
     };
     let onsubmit = {
         let draft = draft.clone();
