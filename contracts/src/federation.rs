@@ -14,8 +14,8 @@ pub const MANIFEST_SCHEMA_VERSION: u32 = 1;
 /// Where the shell fetches the manifest (served with `Cache-Control: no-cache`).
 pub const MANIFEST_PATH: &str = "/federation.json";
 
-/// How long the shell waits for a widget to download, verify, instantiate and mount when the
-/// manifest does not say.
+/// How long the shell waits for a widget's module to download, pass its checks and instantiate
+/// when the manifest does not say (`mount` itself is synchronous and not timed).
 pub const DEFAULT_LOAD_TIMEOUT_MS: u32 = 10_000;
 
 /// The runtime manifest: one entry per deployed widget.
@@ -23,7 +23,8 @@ pub const DEFAULT_LOAD_TIMEOUT_MS: u32 = 10_000;
 #[serde(rename_all = "camelCase")]
 pub struct Manifest {
     pub schema_version: u32,
-    /// Milliseconds the shell allows a widget from first byte requested to mounted.
+    /// Milliseconds the shell allows a widget's module from first byte requested to
+    /// instantiated ([`DEFAULT_LOAD_TIMEOUT_MS`] when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_timeout_ms: Option<u32>,
     pub widgets: Vec<WidgetEntry>,

@@ -142,7 +142,9 @@ fn Nav(props: &NavProps) -> Html {
     let ManifestState::Ready { manifest, .. } = &props.manifest else {
         return html! { <nav class="shell-nav" aria-label="Main" /> };
     };
-    let links = manifest.nav_links().into_iter().map(|link| {
+    let nav_links = manifest.nav_links();
+    let paths: Vec<&str> = nav_links.iter().map(|l| l.path.as_str()).collect();
+    let links = nav_links.iter().map(|link| {
         let preload = manifest
             .resolve(&link.path)
             .filter(|found| props.manifest.issues_of(&found.entry.name).is_none())
@@ -150,8 +152,7 @@ fn Nav(props: &NavProps) -> Html {
                 let (federation, entry) = (props.federation.clone(), Rc::new(found.entry.clone()));
                 Callback::from(move |_: Event| federation.preload(entry.clone()))
             });
-        let current = props.location.path == link.path
-            || props.location.path.starts_with(&format!("{}/", link.path));
+        let current = is_current(&props.location.path, &link.path, &paths);
         let onintent = preload.clone();
         html! {
             <a href={link.path.clone()} onclick={nav_click(link.path.clone())}
@@ -163,6 +164,19 @@ fn Nav(props: &NavProps) -> Html {
         }
     });
     html! { <nav class="shell-nav" aria-label="Main">{ for links }</nav> }
+}
+
+/// Whether `link` is the navigation entry for `path`: the longest link path that is `path` or a
+/// prefix of it by whole segments (so /admin/audit marks "Audit log", not also "Admin").
+fn is_current(path: &str, link: &str, all_links: &[&str]) -> bool {
+    let covers = |candidate: &str| {
+        path == candidate || path.starts_with(&format!("{}/", candidate.trim_end_matches('/')))
+    };
+    covers(link)
+        && all_links
+            .iter()
+            .filter(|other| covers(other))
+            .all(|other| other.len() <= link.len())
 }
 
 /// In-app navigation for a plain click; modified clicks (new tab, download) stay with the browser.

@@ -30,6 +30,10 @@ pub fn run(workspace: &Workspace) -> Result<()> {
 
     eprintln!("xtask: building the front end for the browser tests");
     let dist = workspace.target_dir.join("e2e-dist");
+    // A fresh deploy every run: the tests see exactly what this checkout builds.
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).with_context(|| format!("clearing {}", dist.display()))?;
+    }
     deploy::deploy(workspace, &Target::All, &dist)?;
     deploy::deploy(workspace, &Target::Widget("probe".into()), &dist)?;
     tools::run(

@@ -2,9 +2,8 @@
 //! (`header-account` slot) that shows who is signed in.
 
 use contracts::events::ShellEvent;
-use stylist::yew::styled_component;
 use widget_kit::components::Page;
-use widget_kit::{WidgetProps, bus};
+use widget_kit::{WidgetProps, bus, style};
 use yew::prelude::*;
 
 widget_kit::export_widget!(App);
@@ -37,11 +36,12 @@ struct AccountProps {
     name: Option<String>,
 }
 
-#[styled_component]
+const ACCOUNT: &str = "& { color: var(--mfe-on-brand, #fff); background: transparent; border: 0; \
+    cursor: pointer; font: inherit; }";
+
+#[function_component]
 fn Account(props: &AccountProps) -> Html {
-    let class = css!(
-        "color: var(--mfe-on-brand, #fff); background: transparent; border: 0; cursor: pointer; font: inherit;"
-    );
+    let class = style::class(ACCOUNT);
     match &props.name {
         Some(name) => html! { <span {class}>{ name.clone() }</span> },
         None => {

@@ -4,9 +4,8 @@
 //! updates it without knowing it exists.
 
 use contracts::events::ShellEvent;
-use stylist::yew::styled_component;
 use widget_kit::components::Page;
-use widget_kit::{WidgetProps, bus};
+use widget_kit::{WidgetProps, bus, style};
 use yew::prelude::*;
 
 widget_kit::export_widget!(App);
@@ -24,7 +23,10 @@ pub fn App(props: &WidgetProps) -> Html {
     }
 }
 
-#[styled_component]
+const BADGE: &str = "& { border: 1px solid var(--mfe-on-brand, #fff); background: transparent; \
+    color: var(--mfe-on-brand, #fff); border-radius: 999px; padding: 0.3rem 0.9rem; cursor: pointer; }";
+
+#[function_component]
 fn Badge() -> Html {
     let count = use_state(|| 0u32);
     {
@@ -40,16 +42,7 @@ fn Badge() -> Html {
             path: "/cart".into(),
         })
     });
-    let class = css!(
-        r#"
-        border: 1px solid var(--mfe-on-brand, #fff);
-        background: transparent;
-        color: var(--mfe-on-brand, #fff);
-        border-radius: 999px;
-        padding: 0.3rem 0.9rem;
-        cursor: pointer;
-        "#
-    );
+    let class = style::class(BADGE);
     html! {
         <button {class} {onclick} aria-label={format!("Cart, {} items", *count)} data-testid="cart-badge">
             { format!("Cart \u{00b7} {}", *count) }

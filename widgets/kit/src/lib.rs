@@ -4,10 +4,10 @@
 //! [`export_widget!`] once and the shell can then `mount`, `update` and `unmount` it (docs/MFE.md).
 
 pub mod bus;
-#[cfg(feature = "ui")]
 pub mod components;
 mod crash;
 mod mount;
+pub mod style;
 
 pub use mount::{WidgetHandle, WidgetProps, mount};
 

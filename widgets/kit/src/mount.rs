@@ -66,6 +66,7 @@ pub fn mount<C: BaseComponent<Properties = WidgetProps>>(
     let mount = parse_props(props_json)?;
     crash::install(widget, mount.load_id);
     crate::bus::set_source(widget);
+    crate::style::set_scope(widget, mount.load_id);
     let app = Renderer::<C>::with_root_and_props(element, WidgetProps { mount }).render();
     Ok(WidgetHandle {
         app: Some(Box::new(app)),

@@ -35,6 +35,11 @@ struct CatalogProps {
 #[function_component]
 fn Catalog(props: &CatalogProps) -> Html {
     let draft = use_state(|| props.query.clone());
+    {
+        // Back/forward changes the query without remounting: show what the URL says.
+        let draft = draft.clone();
+        use_effect_with(props.query.clone(), move |query| draft.set(query.clone()));
+    }
     let oninput = {
         let draft = draft.clone();
         Callback::from(move |e: InputEvent| {

@@ -12,9 +12,6 @@ const env = (name) => {
   return value;
 };
 
-/** Every widget deployed in the test build (the probe fixture included). */
-export const ALL_WIDGETS = ['admin', 'audit-viewer', 'auth', 'cart', 'checkout', 'invoice', 'orders', 'probe', 'product', 'seller'];
-
 /** A throwaway copy of the built dist folder, so each test may break its own manifest. */
 export function copyDist() {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-dist-'));

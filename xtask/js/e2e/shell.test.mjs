@@ -88,5 +88,53 @@ test('a widget search navigates through the shell and comes back as props', asyn
   assert.equal(new URL(page.url()).search, '?q=silk%20saree');
   await page.reload();
   await page.getByText('No products match \u201csilk saree\u201d.').waitFor();
+  await page.getByRole('searchbox', { name: 'Search products' }).fill('brass lamp');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByText('No products match \u201cbrass lamp\u201d.').waitFor();
+  await page.goBack();
+  await page.getByText('No products match \u201csilk saree\u201d.').waitFor();
+  assert.equal(await page.getByRole('searchbox', { name: 'Search products' }).inputValue(), 'silk saree');
+  await close();
+});
+
+test('each widget styles only its own elements, without a single <style> element', async () => {
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.url}/products`);
+  await page.getByTestId('cart-badge').waitFor();
+  await page.getByTestId('sign-in').waitFor();
+  await page.locator('[data-slot="main"] section').waitFor();
+  const seen = await page.evaluate(() => {
+    const badge = document.querySelector('[data-testid="cart-badge"]');
+    const signIn = document.querySelector('[data-testid="sign-in"]');
+    const section = document.querySelector('[data-slot="main"] section');
+    return {
+      classes: [badge.className, signIn.className, section.className],
+      badge: [getComputedStyle(badge).borderTopLeftRadius, getComputedStyle(badge).backgroundColor],
+      signInBorder: getComputedStyle(signIn).borderTopStyle,
+      section: getComputedStyle(section).borderTopLeftRadius,
+      styleElements: document.querySelectorAll('style').length,
+      adoptedSheets: document.adoptedStyleSheets.length,
+    };
+  });
+  const [badgeClass, signInClass, sectionClass] = seen.classes;
+  assert.match(badgeClass, /^mfe-cart-\d+-0$/);
+  assert.match(signInClass, /^mfe-auth-\d+-0$/);
+  assert.match(sectionClass, /^mfe-product-\d+-0$/);
+  // Each widget's first class would have been `stylist-style-0` in all three: now they differ
+  // and each element has exactly its own widget's look.
+  assert.deepEqual(seen.badge, ['999px', 'rgba(0, 0, 0, 0)']);
+  assert.equal(seen.signInBorder, 'none');
+  assert.equal(seen.section, '8px');
+  assert.equal(seen.styleElements, 0, 'styles must not need a CSP allowing inline <style>');
+  assert.equal(seen.adoptedSheets, 3);
+  await close();
+});
+
+test('the navigation marks only the most specific link as current', async () => {
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.url}/admin/audit`);
+  await page.locator('[data-slot="main"] h1', { hasText: 'Audit log' }).waitFor();
+  const current = await page.locator('nav[aria-label="Main"] a[aria-current="page"]').allInnerTexts();
+  assert.deepEqual(current, ['Audit log']);
   await close();
 });
