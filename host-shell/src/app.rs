@@ -114,7 +114,7 @@ pub fn App() -> Html {
         <>
             <header class="shell-header">
                 <a class="shell-brand" href="/" onclick={nav_click("/".into())}>{ "Bazaar" }</a>
-                <Nav manifest={(*manifest).clone()} location={(*location).clone()} federation={(*federation).clone()} />
+                { nav(&manifest, &location, &federation) }
             </header>
             if let Some(notice) = notice {
                 <p class="shell-notice" role="alert" data-testid="manifest-notice">{ notice }</p>
@@ -128,18 +128,11 @@ pub fn App() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct NavProps {
-    manifest: ManifestState,
-    location: Location,
-    federation: Federation,
-}
-
 /// Links contributed by widgets through their manifest entries; hovering or focusing one
-/// preloads the widget behind it.
-#[function_component]
-fn Nav(props: &NavProps) -> Html {
-    let ManifestState::Ready { manifest, .. } = &props.manifest else {
+/// preloads the widget behind it. (A plain function, not a component: one component type less
+/// in the shell's wasm.)
+fn nav(state: &ManifestState, location: &Location, federation: &Federation) -> Html {
+    let ManifestState::Ready { manifest, .. } = state else {
         return html! { <nav class="shell-nav" aria-label="Main" /> };
     };
     let nav_links = manifest.nav_links();
@@ -147,12 +140,12 @@ fn Nav(props: &NavProps) -> Html {
     let links = nav_links.iter().map(|link| {
         let preload = manifest
             .resolve(&link.path)
-            .filter(|found| props.manifest.issues_of(&found.entry.name).is_none())
+            .filter(|found| state.issues_of(&found.entry.name).is_none())
             .map(|found| {
-                let (federation, entry) = (props.federation.clone(), Rc::new(found.entry.clone()));
+                let (federation, entry) = (federation.clone(), Rc::new(found.entry.clone()));
                 Callback::from(move |_: Event| federation.preload(entry.clone()))
             });
-        let current = is_current(&props.location.path, &link.path, &paths);
+        let current = is_current(&location.path, &link.path, &paths);
         let onintent = preload.clone();
         html! {
             <a href={link.path.clone()} onclick={nav_click(link.path.clone())}

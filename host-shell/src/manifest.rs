@@ -10,7 +10,7 @@ use web_sys::{Request, RequestCache, RequestInit, Response};
 pub const LAYOUT_SLOTS: [&str; 2] = ["header-cart", "header-account"];
 
 /// The manifest as the shell knows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum ManifestState {
     Loading,
     /// No usable manifest: missing, unreachable, malformed or of an unknown schema.
@@ -20,6 +20,22 @@ pub enum ManifestState {
         manifest: Rc<Manifest>,
         issues: Rc<Vec<EntryIssue>>,
     },
+}
+
+/// Fetched states compare by identity: a manifest is fetched once per page load, so a deep
+/// comparison of every entry (code in the wasm) would only ever find the same `Rc`.
+impl PartialEq for ManifestState {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (ManifestState::Loading, ManifestState::Loading) => true,
+            (ManifestState::Failed(a), ManifestState::Failed(b)) => a == b,
+            (
+                ManifestState::Ready { manifest: a, .. },
+                ManifestState::Ready { manifest: b, .. },
+            ) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
 }
 
 impl ManifestState {

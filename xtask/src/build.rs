@@ -79,10 +79,15 @@ fn trunk_build(workspace: &Workspace, name: &str) -> Result<PathBuf> {
     Ok(staging)
 }
 
-/// Copies the named files of a staging folder into `dist/<parent>/<hash>/` with
+/// Copies the named files of a staging folder (JavaScript minified) into `dist/<parent>/<hash>/` with
 /// brotli and gzip siblings for the served code. Written to a temp name, then renamed, so the
 /// folder appears complete or not at all. An identical build reuses the existing folder.
-fn publish(staging: &Path, parent: &Path, files: &[PathBuf]) -> Result<Release> {
+fn publish(
+    workspace: &Workspace,
+    staging: &Path,
+    parent: &Path,
+    files: &[PathBuf],
+) -> Result<Release> {
     for file in files {
         if !staging.join(file).is_file() {
             bail!(
@@ -99,7 +104,11 @@ fn publish(staging: &Path, parent: &Path, files: &[PathBuf]) -> Result<Release> 
     }
     let temp = parent.join(format!(".{build}.{}.tmp", std::process::id()));
     for file in files {
-        let bytes = std::fs::read(staging.join(file))?;
+        let source = staging.join(file);
+        let bytes = match source.extension().and_then(|e| e.to_str()) {
+            Some("js") => tools::minify_js(workspace, &source)?,
+            _ => std::fs::read(&source)?,
+        };
         let out = temp.join(file);
         std::fs::create_dir_all(out.parent().expect("a file in a folder"))?;
         std::fs::write(&out, &bytes)?;
@@ -136,6 +145,7 @@ pub fn build_widget(workspace: &Workspace, widget: &Widget, dist: &Path) -> Resu
         );
     }
     let release = publish(
+        workspace,
         &staging,
         &dist.join("widgets").join(&widget.name),
         &[js, wasm],
@@ -163,7 +173,7 @@ pub fn build_shell(workspace: &Workspace, dist: &Path) -> Result<Release> {
     .map(PathBuf::from)
     .into();
     files.extend(snippet_imports(&module));
-    let release = publish(&staging, &dist.join("shell"), &files)?;
+    let release = publish(workspace, &staging, &dist.join("shell"), &files)?;
     let page = std::fs::read_to_string(staging.join("index.html"))
         .context("trunk wrote no index.html for the shell")?;
     if !page.contains(SHELL_BUILD_MARKER) {

@@ -3,7 +3,7 @@
 
 use crate::cli::Target;
 use crate::metadata::Workspace;
-use crate::{deploy, tools};
+use crate::{deploy, size, tools};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,6 +36,8 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     }
     deploy::deploy(workspace, &Target::All, &dist)?;
     deploy::deploy(workspace, &Target::Widget("probe".into()), &dist)?;
+    // The size budget is part of correctness: a part over it fails the test command.
+    size::report(&dist, true)?;
     tools::run(
         Command::new(tools::cargo())
             .args(["build", "-p", "api"])

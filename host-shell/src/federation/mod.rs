@@ -7,6 +7,7 @@
 //! answers with `show`; a panic reports a crash synchronously).
 
 pub mod js;
+mod names;
 mod panel;
 
 pub use panel::PanelKind;
@@ -17,17 +18,16 @@ use contracts::events::CrashReport;
 use contracts::federation::WidgetEntry;
 use contracts::props::{MAIN_SLOT, MountProps};
 use js_sys::{Array, Promise};
-use panel::{Panel, PanelProps};
+use names::Names;
+use panel::PanelActions;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::Element;
-use yew::{AppHandle, Callback, Renderer};
 
 /// What a slot should show.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Target {
     Nothing,
     Panel(PanelKind),
@@ -52,8 +52,8 @@ struct Inner {
     timeout_ms: u32,
     next_load_id: u32,
     /// One loaded (or loading) module instance per widget, shared by all its slots.
-    modules: HashMap<String, ModuleLoad>,
-    slots: HashMap<String, Slot>,
+    modules: Names<ModuleLoad>,
+    slots: Names<Slot>,
 }
 
 struct ModuleLoad {
@@ -78,7 +78,8 @@ enum Content {
     Empty,
     Panel {
         container: Element,
-        app: AppHandle<Panel>,
+        /// The panel's click handlers, removed with it.
+        listeners: Vec<gloo_events::EventListener>,
     },
     Widget {
         widget: String,
@@ -93,8 +94,11 @@ impl Content {
     fn dispose(self) {
         match self {
             Content::Empty => {}
-            Content::Panel { container, app } => {
-                app.destroy();
+            Content::Panel {
+                container,
+                listeners,
+            } => {
+                drop(listeners);
                 container.remove();
             }
             Content::Widget {
@@ -142,7 +146,7 @@ impl Federation {
         Federation(Rc::new(RefCell::new(Inner {
             timeout_ms: contracts::federation::DEFAULT_LOAD_TIMEOUT_MS,
             next_load_id: 1,
-            modules: HashMap::new(),
+            modules: Names::new(),
             slots,
         })))
     }
@@ -414,20 +418,23 @@ impl Federation {
             return;
         };
         let runtime = self.clone();
-        // Deferred: a retry click must not tear down the panel from inside its own handler.
-        let on_retry = Callback::from(move |widget: String| {
-            let runtime = runtime.clone();
-            spawn_local(async move { runtime.retry(&widget) });
-        });
-        let on_home = Callback::from(|()| router::navigate("/"));
-        let props = PanelProps {
-            kind,
-            compact: slot != MAIN_SLOT,
-            on_retry,
-            on_home,
+        let actions = PanelActions {
+            // Deferred: a retry click must not tear down the panel from inside its own handler.
+            on_retry: Rc::new(move |widget: String| {
+                let runtime = runtime.clone();
+                spawn_local(async move { runtime.retry(&widget) });
+            }),
+            on_home: Rc::new(|| router::navigate("/")),
         };
-        let app = Renderer::<Panel>::with_root_and_props(container.clone(), props).render();
-        self.install(slot, generation, Content::Panel { container, app });
+        let listeners = panel::render(&container, &kind, slot != MAIN_SLOT, actions);
+        self.install(
+            slot,
+            generation,
+            Content::Panel {
+                container,
+                listeners,
+            },
+        );
     }
 
     /// Puts freshly made content in the slot if the slot still wants it, disposing whatever it

@@ -1,8 +1,12 @@
 //! What the shell itself draws inside a slot: loading, a failed widget's fallback with Retry,
-//! the not-found page, a manifest problem. Each panel is its own small Yew root in the slot,
-//! a sibling of any widget root and never its parent.
+//! the not-found page, a manifest problem.
+//!
+//! Built with plain DOM calls rather than as a second Yew root: panels are static markup with
+//! one button, and a second root component type measured ~4 KB of brotli in the shell.
 
-use yew::prelude::*;
+use gloo_events::EventListener;
+use std::rc::Rc;
+use web_sys::{Document, Element};
 
 /// The panels a slot can show instead of a widget.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,67 +29,111 @@ pub enum PanelKind {
     },
 }
 
-#[derive(Properties, PartialEq)]
-pub struct PanelProps {
-    pub kind: PanelKind,
-    /// Header slots get a one-line version.
-    pub compact: bool,
-    pub on_retry: Callback<String>,
-    pub on_home: Callback<()>,
+/// What a panel's controls do.
+pub struct PanelActions {
+    pub on_retry: Rc<dyn Fn(String)>,
+    pub on_home: Rc<dyn Fn()>,
 }
 
-#[function_component]
-pub fn Panel(props: &PanelProps) -> Html {
-    let class = classes!("slot-panel", props.compact.then_some("compact"));
-    match &props.kind {
-        PanelKind::Loading { widget } => html! {
-            <div {class} data-state="loading" data-widget={widget.clone()}>
-                if !props.compact { { format!("Loading {widget}\u{2026}") } }
-            </div>
-        },
-        PanelKind::Failed { widget, reason } => {
-            let onclick = {
-                let (on_retry, widget) = (props.on_retry.clone(), widget.clone());
-                Callback::from(move |_: MouseEvent| on_retry.emit(widget.clone()))
-            };
-            html! {
-                <div {class} data-state="failed" data-widget={widget.clone()} role="alert" title={reason.clone()}>
-                    if props.compact {
-                        { format!("{widget} unavailable ") }
-                    } else {
-                        <h1>{ "This part of the page could not be shown" }</h1>
-                        <p>{ format!("The {widget} widget did not start. The rest of the page still works.") }</p>
-                        <p class="reason" data-testid="fallback-reason">{ reason.clone() }</p>
-                    }
-                    <button type="button" {onclick} data-testid="retry">{ "Retry" }</button>
-                </div>
+/// Fills `container` with the panel; the listeners returned must live as long as it does.
+pub fn render(
+    container: &Element,
+    kind: &PanelKind,
+    compact: bool,
+    actions: PanelActions,
+) -> Vec<EventListener> {
+    let Some(document) = container.owner_document() else {
+        return Vec::new();
+    };
+    let panel = element(&document, "div", None);
+    panel.set_class_name(if compact {
+        "slot-panel compact"
+    } else {
+        "slot-panel"
+    });
+    let _ = container.append_child(&panel);
+    let attr = |name: &str, value: &str| {
+        let _ = panel.set_attribute(name, value);
+    };
+    let add = |tag: &str, text: &str| {
+        let child = element(&document, tag, Some(text));
+        let _ = panel.append_child(&child);
+        child
+    };
+    let mut listeners = Vec::new();
+    match kind {
+        PanelKind::Loading { widget } => {
+            attr("data-state", "loading");
+            attr("data-widget", widget);
+            if !compact {
+                panel.set_text_content(Some(&format!("Loading {widget}\u{2026}")));
             }
+        }
+        PanelKind::Failed { widget, reason } => {
+            attr("data-state", "failed");
+            attr("data-widget", widget);
+            attr("role", "alert");
+            attr("title", reason);
+            if compact {
+                panel.set_text_content(Some(&format!("{widget} unavailable ")));
+            } else {
+                add("h1", "This part of the page could not be shown");
+                add(
+                    "p",
+                    &format!(
+                        "The {widget} widget did not start. The rest of the page still works."
+                    ),
+                );
+                let why = add("p", reason);
+                why.set_class_name("reason");
+                let _ = why.set_attribute("data-testid", "fallback-reason");
+            }
+            let retry = add("button", "Retry");
+            let _ = retry.set_attribute("type", "button");
+            let _ = retry.set_attribute("data-testid", "retry");
+            let (on_retry, widget) = (actions.on_retry, widget.clone());
+            listeners.push(EventListener::new(&retry, "click", move |_| {
+                on_retry(widget.clone())
+            }));
         }
         PanelKind::NotFound { path } => {
-            let onclick = {
-                let on_home = props.on_home.clone();
-                Callback::from(move |e: MouseEvent| {
-                    e.prevent_default();
-                    on_home.emit(());
-                })
-            };
-            html! {
-                <div {class} data-state="not-found">
-                    <h1>{ "Page not found" }</h1>
-                    <p>{ format!("Nothing lives at {path}.") }</p>
-                    <a href="/" {onclick}>{ "Go to the home page" }</a>
-                </div>
+            attr("data-state", "not-found");
+            add("h1", "Page not found");
+            add("p", &format!("Nothing lives at {path}."));
+            let home = add("a", "Go to the home page");
+            let _ = home.set_attribute("href", "/");
+            let on_home = actions.on_home;
+            listeners.push(EventListener::new_with_options(
+                &home,
+                "click",
+                gloo_events::EventListenerOptions::enable_prevent_default(),
+                move |event| {
+                    event.prevent_default();
+                    on_home();
+                },
+            ));
+        }
+        PanelKind::Problem { title, detail } => {
+            attr("data-state", "problem");
+            attr("role", "alert");
+            attr("title", detail);
+            if compact {
+                panel.set_text_content(Some(title));
+            } else {
+                add("h1", title);
+                let why = add("p", detail);
+                why.set_class_name("reason");
+                let _ = why.set_attribute("data-testid", "problem-detail");
             }
         }
-        PanelKind::Problem { title, detail } => html! {
-            <div {class} data-state="problem" role="alert" title={detail.clone()}>
-                if props.compact {
-                    { title.clone() }
-                } else {
-                    <h1>{ title.clone() }</h1>
-                    <p class="reason" data-testid="problem-detail">{ detail.clone() }</p>
-                }
-            </div>
-        },
     }
+    listeners
+}
+
+fn element(document: &Document, tag: &str, text: Option<&str>) -> Element {
+    let element = document.create_element(tag).expect("a valid tag name");
+    if let Some(text) = text {
+        element.set_text_content(Some(text));
+    }
+    element
 }
