@@ -19,6 +19,14 @@ use contracts::federation::is_widget_name;
 use std::io;
 use tower_http::services::{ServeDir, ServeFile};
 
+/// The Content-Security-Policy of the shell page. No `'unsafe-inline'` anywhere: the page boots
+/// from an external module, widget modules are imported from `blob:` URLs of their verified
+/// bytes (docs/MFE.md, section 4), wasm is compiled from bytes (`'wasm-unsafe-eval'`), and
+/// widget styles are constructed stylesheets, which `style-src` does not govern.
+pub const SHELL_CSP: &str = "default-src 'self'; script-src 'self' blob: 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// For files whose URL changes whenever their content does: cache for a year, never revalidate.
 pub const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -61,6 +69,12 @@ pub async fn serve(state: &AppState, request: Request) -> Response<Body> {
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control),
     );
+    if app_route {
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(SHELL_CSP),
+        );
+    }
     if is_success(response.status()) {
         // ServeDir sends Vary on 200 but not on 304; caches need it on both to keep the br,
         // gzip and identity variants apart.
@@ -148,10 +162,35 @@ fn content_type_for(path: &str) -> Option<&'static str> {
     })
 }
 
-/// A path the shell's router handles: not under `/api`, and its last segment has no `.`
-/// (`/`, `/cart`, `/products/42`). Paths with an extension are files.
+/// A path the shell's router handles (`/`, `/cart`, `/products/42`, `/products/v1.2`), as
+/// opposed to a file: anything under `/shell/` or `/widgets/`, a top-level name with an
+/// extension (`/federation.json`, `/favicon.ico`), or a last segment with the extension of a
+/// kind of file the front end is made of. A dot alone does not make a file: widget routes may
+/// capture dotted values.
 pub fn is_app_route(path: &str) -> bool {
-    !is_api_path(path) && !path.rsplit('/').next().unwrap_or_default().contains('.')
+    const ASSET_EXTENSIONS: [&str; 16] = [
+        "js", "mjs", "wasm", "css", "json", "map", "html", "txt", "ico", "png", "jpg", "jpeg",
+        "svg", "webp", "woff2", "br",
+    ];
+    if is_api_path(path) || path.starts_with("/shell/") || path.starts_with("/widgets/") {
+        return false;
+    }
+    // Traversal attempts go to the file server, which refuses them, rather than to the app.
+    let lowered = path.to_ascii_lowercase();
+    if lowered.contains("..")
+        || lowered.contains("%2f")
+        || lowered.contains("%5c")
+        || path.contains('\\')
+    {
+        return false;
+    }
+    let trimmed = path.trim_start_matches('/');
+    let last = trimmed.rsplit('/').next().unwrap_or_default();
+    let extension = last
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
+    let top_level_file = !trimmed.contains('/') && extension.is_some();
+    !top_level_file && !extension.is_some_and(|ext| ASSET_EXTENSIONS.contains(&ext.as_str()))
 }
 
 /// A file under a content-hashed folder, whose bytes can never change at that URL:
@@ -226,12 +265,26 @@ mod tests {
 
     #[test]
     fn app_routes_are_extensionless_paths_outside_the_api() {
-        for path in ["/", "/cart", "/products/42", "/orders/", "/v1.2/orders"] {
+        for path in [
+            "/",
+            "/cart",
+            "/products/42",
+            "/orders/",
+            "/v1.2/orders",
+            "/products/v1.2",
+            "/u/jane.doe",
+        ] {
             assert!(is_app_route(path), "{path}");
         }
         for path in [
             "/index.html",
+            "/federation.json",
+            "/favicon.ico",
+            "/.deploy.lock",
             "/widgets/x/0123456789abcdef/x.js",
+            "/widgets/x/releases",
+            "/shell/0123456789abcdef/boot.js",
+            "/products/catalog.json",
             "/api/v1/nope",
             "/api",
         ] {

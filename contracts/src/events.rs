@@ -36,8 +36,9 @@ pub struct BusMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum ShellEvent {
-    /// Someone signed in or out (or the token was refreshed). The shell is the authority:
-    /// the auth widget reports a new session, the shell re-broadcasts it to every widget.
+    /// Someone signed in or out (or the token was refreshed). Reserved for the identity
+    /// release, where the auth widget reports a new session and the shell, the authority on
+    /// sessions, re-broadcasts it; today nothing sends it.
     SessionChanged { session: Option<Session> },
     /// The cart's contents changed; badges and summaries refresh.
     CartChanged { item_count: u32 },

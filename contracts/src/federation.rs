@@ -18,6 +18,12 @@ pub const MANIFEST_PATH: &str = "/federation.json";
 /// when the manifest does not say (`mount` itself is synchronous and not timed).
 pub const DEFAULT_LOAD_TIMEOUT_MS: u32 = 10_000;
 
+/// The layout slots the shell has besides the main one (which route widgets fill).
+pub const LAYOUT_SLOTS: [&str; 2] = ["header-cart", "header-account"];
+
+/// Path prefixes the server answers itself; a widget route there could never be reached.
+pub const RESERVED_PREFIXES: [&str; 3] = ["/api", "/shell", "/widgets"];
+
 /// The runtime manifest: one entry per deployed widget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -100,7 +106,11 @@ impl Manifest {
     pub fn issues(&self, known_slots: &[&str]) -> Vec<EntryIssue> {
         let mut issues = Vec::new();
         let mut seen_names = Vec::new();
-        let mut claimed_routes: BTreeMap<String, &str> = BTreeMap::new();
+        // Who claimed what so far. Routes by shape, so `/p/:id` and `/p/:slug` collide as they
+        // would when matching. Vecs, not maps: this runs in the shell, where each map type
+        // instantiated costs kilobytes of wasm, for a dozen entries.
+        let mut claimed_routes: Vec<(String, &str)> = Vec::new();
+        let mut claimed_slots: Vec<(&str, &str)> = Vec::new();
         for entry in &self.widgets {
             let mut issue = |message: String| {
                 issues.push(EntryIssue {
@@ -139,10 +149,25 @@ impl Manifest {
                 }
             }
             for route in &entry.routes {
-                if let Err(e) = RoutePattern::parse(route) {
-                    issue(e);
-                } else if let Some(other) = claimed_routes.insert(route.clone(), &entry.name) {
-                    issue(format!("route {route} is also served by {other:?}"));
+                let reserved = |prefix: &&str| {
+                    route
+                        .strip_prefix(prefix)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                };
+                match RoutePattern::parse(route) {
+                    Err(e) => issue(e),
+                    Ok(_) if RESERVED_PREFIXES.iter().any(reserved) => issue(format!(
+                        "route {route} is under a path the server reserves ({RESERVED_PREFIXES:?})"
+                    )),
+                    Ok(pattern) => {
+                        let shape = pattern.shape();
+                        match claimed_routes.iter().find(|(claimed, _)| *claimed == shape) {
+                            Some((_, other)) => {
+                                issue(format!("route {route} is also served by {other:?}"))
+                            }
+                            None => claimed_routes.push((shape, &entry.name)),
+                        }
+                    }
                 }
             }
             for slot in &entry.slots {
@@ -150,6 +175,12 @@ impl Manifest {
                     issue(format!(
                         "unknown slot {slot:?} (the shell has {known_slots:?})"
                     ));
+                } else if let Some((_, other)) =
+                    claimed_slots.iter().find(|(claimed, _)| claimed == slot)
+                {
+                    issue(format!("slot {slot:?} is already filled by {other:?}"));
+                } else {
+                    claimed_slots.push((slot, &entry.name));
                 }
             }
             if entry.routes.is_empty() && entry.slots.is_empty() {
@@ -181,7 +212,14 @@ impl Manifest {
                     },
                 ))
             })
-            .max_by_key(|(specificity, _)| *specificity)
+            // The first of equally specific matches wins, as `issues` blames the later one.
+            .fold(
+                None,
+                |best: Option<((usize, usize), RouteMatch<'_>)>, candidate| match best {
+                    Some(best) if best.0 >= candidate.0 => Some(best),
+                    _ => Some(candidate),
+                },
+            )
             .map(|(_, found)| found)
     }
 
@@ -308,6 +346,20 @@ impl<'p> RoutePattern<'p> {
         Some(params)
     }
 
+    /// The pattern with parameter names erased (`/p/:`): two patterns of one shape match the
+    /// same paths.
+    fn shape(&self) -> String {
+        let mut shape = String::new();
+        for segment in &self.segments {
+            shape.push('/');
+            shape.push_str(match segment {
+                Segment::Literal(literal) => literal,
+                Segment::Param(_) => ":",
+            });
+        }
+        shape
+    }
+
     /// Ordering key: more literal segments is more specific; then longer.
     fn specificity(&self) -> (usize, usize) {
         let literals = self
@@ -396,6 +448,38 @@ mod tests {
                 .iter()
                 .any(|i| i.widget == "a" && i.message.contains("more than once"))
         );
+    }
+
+    #[test]
+    fn routes_of_the_same_shape_collide_and_the_first_listed_widget_serves_them() {
+        let m = manifest(vec![
+            entry("a", &["/p/:id"], &[]),
+            entry("b", &["/p/:slug"], &[]),
+        ]);
+        let issues = m.issues(&[]);
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].widget, "b");
+        assert_eq!(m.resolve("/p/7").unwrap().entry.name, "a");
+    }
+
+    #[test]
+    fn a_slot_filled_twice_and_reserved_paths_are_issues() {
+        let m = manifest(vec![
+            entry("a", &["/a", "/apiary"], &["header-cart"]),
+            entry("b", &["/api/things", "/widgets"], &["header-cart"]),
+        ]);
+        let issues: Vec<String> = m
+            .issues(&LAYOUT_SLOTS)
+            .iter()
+            .map(|i| i.to_string())
+            .collect();
+        assert_eq!(issues.len(), 3, "{issues:#?}");
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.contains("\"header-cart\" is already filled by \"a\""))
+        );
+        assert_eq!(issues.iter().filter(|i| i.contains("reserves")).count(), 2);
     }
 
     #[test]

@@ -230,7 +230,13 @@ fn plan(manifest: &ManifestState, location: &Location) -> Vec<(&'static str, Tar
         }),
         Some(found) => {
             let title = format!("The {} widget is misconfigured", found.entry.name);
-            widget_or_problem(found.entry, MAIN_SLOT, found.params, title)
+            // Params come from the (percent-encoded) path; widgets get them decoded, like the query.
+            let mut params = BTreeMap::new();
+            for (name, value) in found.params {
+                let decoded = js_sys::decode_uri_component(&value).map(String::from);
+                params.insert(name, decoded.unwrap_or(value));
+            }
+            widget_or_problem(found.entry, MAIN_SLOT, params, title)
         }
     };
     let mut plan = vec![(MAIN_SLOT, main)];

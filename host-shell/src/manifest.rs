@@ -6,8 +6,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCache, RequestInit, Response};
 
-/// The layout slots this shell has besides `main` (which route widgets fill).
-pub const LAYOUT_SLOTS: [&str; 2] = ["header-cart", "header-account"];
+pub use contracts::federation::LAYOUT_SLOTS;
 
 /// The manifest as the shell knows it.
 #[derive(Debug, Clone)]

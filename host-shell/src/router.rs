@@ -18,22 +18,30 @@ impl Location {
     pub fn current() -> Self {
         let location = web_sys::window().expect("a window").location();
         let path = location.pathname().unwrap_or_else(|_| "/".into());
-        let mut query = BTreeMap::new();
-        if let Ok(params) =
-            web_sys::UrlSearchParams::new_with_str(&location.search().unwrap_or_default())
-        {
-            // UrlSearchParams is iterable as [key, value] pairs.
-            if let Ok(Some(entries)) = js_sys::try_iter(&params) {
-                for pair in entries.flatten() {
-                    let pair = js_sys::Array::from(&pair);
-                    if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                        query.insert(k, v);
-                    }
-                }
-            }
-        }
+        let query = parse_query(&location.search().unwrap_or_default());
         Location { path, query }
     }
+}
+
+/// `?a=1&b=x+y` → {a: "1", b: "x y"}, decoded as `application/x-www-form-urlencoded`.
+fn parse_query(search: &str) -> BTreeMap<String, String> {
+    let decode = |part: &str| {
+        let spaced = part.replace('+', " ");
+        js_sys::decode_uri_component(&spaced)
+            .map(String::from)
+            .unwrap_or(spaced)
+    };
+    // Inserts, not collect(): collecting builds the map through a sort, more wasm for nothing.
+    let mut query = BTreeMap::new();
+    for pair in search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        query.insert(decode(key), decode(value));
+    }
+    query
 }
 
 thread_local! {

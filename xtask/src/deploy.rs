@@ -10,7 +10,7 @@ use crate::cli::Target;
 use crate::fsx;
 use crate::metadata::{Widget, Workspace};
 use anyhow::{Context, Result, bail};
-use contracts::federation::{MANIFEST_SCHEMA_VERSION, Manifest, WidgetEntry};
+use contracts::federation::{LAYOUT_SLOTS, MANIFEST_SCHEMA_VERSION, Manifest, WidgetEntry};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -77,8 +77,9 @@ fn entry_for(workspace: &Workspace, widget: &Widget, release: &Release) -> Resul
 
 /// Records `entry` as the widget's live release and swaps it into the manifest.
 pub fn make_live(dist: &Path, entry: WidgetEntry) -> Result<()> {
-    // Refuse before recording anything if the live manifest cannot be read.
-    read_manifest(&dist.join("federation.json"))?;
+    let _lock = lock(dist)?;
+    // Check the manifest this would produce before recording anything.
+    let manifest = with_entry(dist, entry.clone())?;
     let mut releases = read_releases(dist, &entry.name)?;
     if releases
         .live_history
@@ -96,10 +97,11 @@ pub fn make_live(dist: &Path, entry: WidgetEntry) -> Result<()> {
         });
         write_releases(dist, &entry.name, &releases)?;
     }
-    swap_entry(dist, entry)
+    write_manifest(dist, &manifest, &entry)
 }
 
 pub fn rollback(dist: &Path, widget: &str) -> Result<()> {
+    let _lock = lock(dist)?;
     let mut releases = read_releases(dist, widget)?;
     if releases.live_history.len() < 2 {
         bail!("{widget} has no earlier release to roll back to");
@@ -111,21 +113,24 @@ pub fn rollback(dist: &Path, widget: &str) -> Result<()> {
         .expect("one or more")
         .entry
         .clone();
-    if !Path::new(&dist.join(back.entry.trim_start_matches('/'))).is_file() {
+    if !dist.join(back.entry.trim_start_matches('/')).is_file() {
         bail!(
             "release {} of {widget} was pruned; it cannot be made live again",
             back.build
         );
     }
+    let manifest = with_entry(dist, back.clone())?;
     releases.rolled_back.push(taken_down);
     write_releases(dist, widget, &releases)?;
     eprintln!("xtask: {widget} rolled back to build {}", back.build);
-    swap_entry(dist, back)
+    write_manifest(dist, &manifest, &back)
 }
 
 /// Deletes release folders beyond the newest `keep` live ones of each widget, rolled-back
 /// releases included. The live release is never deleted.
 pub fn prune(dist: &Path, keep: usize) -> Result<()> {
+    let _lock = lock(dist)?;
+    prune_shell(dist, keep)?;
     let widgets_dir = dist.join("widgets");
     let Ok(widgets) = std::fs::read_dir(&widgets_dir) else {
         return Ok(());
@@ -154,6 +159,31 @@ pub fn prune(dist: &Path, keep: usize) -> Result<()> {
     Ok(())
 }
 
+/// Deletes shell builds beyond the live one and the `keep - 1` newest others (an open tab may
+/// still be running an older shell; its files stay until they are this old).
+fn prune_shell(dist: &Path, keep: usize) -> Result<()> {
+    let Ok(page) = std::fs::read_to_string(dist.join("index.html")) else {
+        return Ok(());
+    };
+    let Ok(builds) = std::fs::read_dir(dist.join("shell")) else {
+        return Ok(());
+    };
+    let mut others = Vec::new();
+    for build in builds {
+        let build = build?;
+        let name = build.file_name().to_string_lossy().into_owned();
+        if !page.contains(&format!("/shell/{name}/")) {
+            others.push((build.metadata()?.modified()?, build.path()));
+        }
+    }
+    others.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, folder) in others.into_iter().skip(keep - 1) {
+        std::fs::remove_dir_all(&folder)?;
+        eprintln!("xtask: pruned shell build {}", folder.display());
+    }
+    Ok(())
+}
+
 pub fn print_releases(dist: &Path, widget: &str) -> Result<()> {
     let releases = read_releases(dist, widget)?;
     for (i, deployed) in releases.live_history.iter().enumerate() {
@@ -176,10 +206,11 @@ pub fn print_releases(dist: &Path, widget: &str) -> Result<()> {
     Ok(())
 }
 
-/// Replaces (or adds) the widget's entry in federation.json with one atomic rename.
-fn swap_entry(dist: &Path, entry: WidgetEntry) -> Result<()> {
-    let path = dist.join("federation.json");
-    let mut manifest = read_manifest(&path)?;
+/// The live manifest with `entry` in place of (or added beside) the widget's current entry,
+/// refused if the result has issues with that widget (a route or slot another widget holds, a
+/// malformed field): the shell would not load it, so it must not go live.
+fn with_entry(dist: &Path, entry: WidgetEntry) -> Result<Manifest> {
+    let mut manifest = read_manifest(&dist.join("federation.json"))?;
     match manifest.widgets.iter_mut().find(|w| w.name == entry.name) {
         Some(slot) => *slot = entry.clone(),
         None => {
@@ -187,7 +218,29 @@ fn swap_entry(dist: &Path, entry: WidgetEntry) -> Result<()> {
             manifest.widgets.sort_by(|a, b| a.name.cmp(&b.name));
         }
     }
-    fsx::write_atomic(&path, &serde_json::to_vec_pretty(&manifest)?)?;
+    let issues: Vec<String> = manifest
+        .issues(&LAYOUT_SLOTS)
+        .into_iter()
+        .filter(|issue| {
+            issue.widget == entry.name || issue.message.contains(&format!("{:?}", entry.name))
+        })
+        .map(|issue| issue.to_string())
+        .collect();
+    if !issues.is_empty() {
+        bail!(
+            "{} build {} was not made live:\n  {}",
+            entry.name,
+            entry.build,
+            issues.join("\n  ")
+        );
+    }
+    Ok(manifest)
+}
+
+/// Swaps the manifest in with one atomic rename.
+fn write_manifest(dist: &Path, manifest: &Manifest, entry: &WidgetEntry) -> Result<()> {
+    let path = dist.join("federation.json");
+    fsx::write_atomic(&path, &serde_json::to_vec_pretty(manifest)?)?;
     eprintln!(
         "xtask: {} build {} is live in {}",
         entry.name,
@@ -195,6 +248,16 @@ fn swap_entry(dist: &Path, entry: WidgetEntry) -> Result<()> {
         path.display()
     );
     Ok(())
+}
+
+/// Serialises deploys, rollbacks and prunes of one dist folder: each reads the manifest and
+/// writes it back, and two at once would lose one's change. Released when dropped.
+fn lock(dist: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(dist)?;
+    let file = std::fs::File::create(dist.join(".deploy.lock"))?;
+    file.lock()
+        .context("locking the dist folder for a deploy")?;
+    Ok(file)
 }
 
 fn read_manifest(path: &Path) -> Result<Manifest> {
@@ -358,6 +421,55 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn a_release_whose_route_another_widget_serves_is_refused_and_nothing_changes() {
+        let dist = tempfile::tempdir().unwrap();
+        make_live(
+            dist.path(),
+            publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa"),
+        )
+        .unwrap();
+        let before = std::fs::read(dist.path().join("federation.json")).unwrap();
+        let mut thief = publish(dist.path(), "orders", "bbbbbbbbbbbbbbbb");
+        thief.routes = vec!["/cart".into()];
+        let error = make_live(dist.path(), thief).unwrap_err().to_string();
+        assert!(
+            error.contains("route /cart is also served by \"cart\""),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::read(dist.path().join("federation.json")).unwrap(),
+            before
+        );
+        assert!(
+            read_releases(dist.path(), "orders")
+                .unwrap()
+                .live_history
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn prune_keeps_the_live_shell_and_the_newest_others() {
+        let dist = tempfile::tempdir().unwrap();
+        for build in ["1111111111111111", "2222222222222222", "3333333333333333"] {
+            std::fs::create_dir_all(dist.path().join("shell").join(build)).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::fs::write(
+            dist.path().join("index.html"),
+            r#"<script src="/shell/1111111111111111/boot.js">"#,
+        )
+        .unwrap();
+        prune(dist.path(), 2).unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dist.path().join("shell"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["1111111111111111", "3333333333333333"]);
     }
 
     #[test]

@@ -204,14 +204,32 @@ async fn app_routes_get_index_html_uncached() {
 }
 
 #[tokio::test]
-async fn an_extensionless_path_under_a_hashed_folder_is_an_app_route_and_not_immutable() {
+async fn a_missing_path_under_a_widget_folder_is_a_404_even_without_an_extension() {
     let app = spawn_app().await;
     app.write("index.html", INDEX);
 
     let response = app.get("/widgets/cart/0123456789abcdef/snippets").await;
 
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status(), 404);
     assert_eq!(header(&response, "cache-control"), "no-cache");
+    assert_eq!(problem(response).await.code, "not_found");
+}
+
+#[tokio::test]
+async fn a_route_with_a_dotted_segment_is_an_app_route() {
+    let app = spawn_app().await;
+    app.write("index.html", INDEX);
+
+    let response = app.get("/products/v1.2").await;
+
+    assert_eq!(response.status(), 200);
+    let csp = header(&response, "content-security-policy");
+    assert!(
+        csp.contains("script-src 'self' blob: 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(response.text().await.unwrap(), INDEX);
 }
 
 #[tokio::test]

@@ -315,11 +315,9 @@ impl Federation {
             })
         });
         if let Some((old, generation)) = generation {
-            if let Content::Widget { container, .. } = old {
-                container.remove();
-            } else {
-                old.dispose();
-            }
+            // The instance refused an update but may be alive: unmount it so its listeners go
+            // (if it is dead, unmount throws and dispose logs it).
+            old.dispose();
             self.put_panel(
                 slot,
                 generation,

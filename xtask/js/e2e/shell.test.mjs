@@ -61,10 +61,31 @@ test('hovering a navigation link preloads its widget before the click', async ()
   await page.goto(`${server.url}/orders`);
   await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
   assert.ok(!widgetsFetched().includes('admin'));
+  // Listen before hovering: the preload may finish before the hover call returns.
+  const adminWasm = page.waitForResponse((r) => r.url().includes('/widgets/admin/') && r.url().endsWith('.wasm'));
   await page.getByRole('link', { name: 'Admin' }).hover();
-  await page.waitForResponse((r) => r.url().includes('/widgets/admin/') && r.url().endsWith('.wasm'));
+  await adminWasm;
   assert.ok(widgetsFetched().includes('admin'));
   assert.match(await mainHeading(page), /Your orders/, 'preloading does not navigate');
+  await close();
+});
+
+test('route parameters reach the widget decoded', async () => {
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.url}/orders/caf%C3%A9-42`);
+  await page.locator('[data-slot="main"] h1', { hasText: 'Order caf\u00e9-42' }).waitFor();
+  await close();
+});
+
+test('the shell page runs under a CSP without unsafe-inline', async () => {
+  const { page, consoleErrors, close } = await openPage(browser);
+  const response = await page.goto(`${server.url}/products`);
+  const csp = response.headers()['content-security-policy'];
+  assert.match(csp, /script-src 'self' blob: 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  await page.locator('[data-slot="main"] h1', { hasText: 'Products' }).waitFor();
+  await page.getByTestId('cart-badge').waitFor();
+  assert.deepEqual(consoleErrors.filter((e) => /Content Security Policy|CSP/i.test(e)), []);
   await close();
 });
 
