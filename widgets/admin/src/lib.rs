@@ -1,7 +1,7 @@
 //! The admin widget: the back office (users, seller approval, impersonation).
 
 use widget_kit::WidgetProps;
-use widget_kit::components::Page;
+use widget_kit::components::{Link, Page};
 use yew::prelude::*;
 
 widget_kit::export_widget!(App);
@@ -13,5 +13,10 @@ pub fn App(props: &WidgetProps) -> Html {
         "/admin/sellers" => "Sellers",
         _ => "Back office",
     };
-    html! { <Page {title}><p class="empty">{ "Sign in as an administrator to use the back office." }</p></Page> }
+    html! {
+        <Page {title}>
+            <p class="empty">{ "Sign in as an administrator to use the back office." }</p>
+            <Link to="/login">{ "Sign in" }</Link>
+        </Page>
+    }
 }

@@ -1,7 +1,7 @@
 //! The invoice widget: a GST tax invoice on screen, and its PDF.
 
 use widget_kit::WidgetProps;
-use widget_kit::components::Page;
+use widget_kit::components::{Link, Page};
 use yew::prelude::*;
 
 widget_kit::export_widget!(App);
@@ -12,6 +12,7 @@ pub fn App(props: &WidgetProps) -> Html {
     html! {
         <Page title={format!("Invoice {id}")}>
             <p class="empty">{ "This invoice was not found." }</p>
+            <Link to="/orders">{ "Your orders" }</Link>
         </Page>
     }
 }

@@ -26,3 +26,28 @@ pub fn Page(props: &PageProps) -> Html {
         </section>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct LinkProps {
+    /// An in-app path, e.g. `/products`.
+    pub to: AttrValue,
+    pub children: Children,
+}
+
+/// A link inside the app. A widget cannot drive the shell's router, so a plain click asks the
+/// shell to navigate over the bus; the `href` keeps open-in-new-tab and middle-click working.
+#[function_component]
+pub fn Link(props: &LinkProps) -> Html {
+    let onclick = {
+        let to = props.to.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.button() == 0 && !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key()) {
+                e.prevent_default();
+                crate::bus::emit(contracts::events::ShellEvent::Navigate {
+                    path: to.to_string(),
+                });
+            }
+        })
+    };
+    html! { <a href={props.to.clone()} {onclick}>{ props.children.clone() }</a> }
+}

@@ -1,7 +1,7 @@
 //! The orders widget: the customer's order history and one order's status.
 
 use widget_kit::WidgetProps;
-use widget_kit::components::Page;
+use widget_kit::components::{Link, Page};
 use yew::prelude::*;
 
 widget_kit::export_widget!(App);
@@ -18,5 +18,10 @@ pub fn App(props: &WidgetProps) -> Html {
             "You have no orders yet.".to_owned(),
         ),
     };
-    html! { <Page {title}><p class="empty">{ message }</p></Page> }
+    html! {
+        <Page {title}>
+            <p class="empty">{ message }</p>
+            <Link to="/products">{ "Browse products" }</Link>
+        </Page>
+    }
 }

@@ -1,7 +1,7 @@
 //! The seller widget: the seller's shop profile, products and orders.
 
 use widget_kit::WidgetProps;
-use widget_kit::components::Page;
+use widget_kit::components::{Link, Page};
 use yew::prelude::*;
 
 widget_kit::export_widget!(App);
@@ -13,5 +13,10 @@ pub fn App(props: &WidgetProps) -> Html {
         "/seller/orders" => "Orders for your shop",
         _ => "Your shop",
     };
-    html! { <Page {title}><p class="empty">{ "Sign in as a seller to manage a shop." }</p></Page> }
+    html! {
+        <Page {title}>
+            <p class="empty">{ "Sign in as a seller to manage a shop." }</p>
+            <Link to="/login">{ "Sign in" }</Link>
+        </Page>
+    }
 }

@@ -70,6 +70,21 @@ test('hovering a navigation link preloads its widget before the click', async ()
   await close();
 });
 
+test('links inside widgets navigate through the shell without a page load', async () => {
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.url}/checkout`);
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.locator('[data-slot="main"]').getByRole('link', { name: 'Continue shopping' }).click();
+  await page.locator('[data-slot="main"] h1', { hasText: 'Products' }).waitFor();
+  await page.goto(`${server.url}/admin/audit`);
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.locator('[data-slot="main"]').getByRole('link', { name: 'Sign in' }).click();
+  await page.locator('[data-slot="main"] h1', { hasText: 'Sign in' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/login');
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the click reloaded the page');
+  await close();
+});
+
 test('route parameters reach the widget decoded', async () => {
   const { page, close } = await openPage(browser);
   await page.goto(`${server.url}/orders/caf%C3%A9-42`);
