@@ -326,6 +326,11 @@ mod tests {
         }
     }
 
+    /// Publishes a fake release and makes it live.
+    fn deploy_fake(dist: &Path, widget: &str, build: &str) {
+        make_live(dist, publish(dist, widget, build)).unwrap();
+    }
+
     fn live_build(dist: &Path, widget: &str) -> String {
         read_manifest(&dist.join("federation.json"))
             .unwrap()
@@ -338,22 +343,10 @@ mod tests {
     #[test]
     fn deploying_swaps_only_that_widgets_entry() {
         let dist = tempfile::tempdir().unwrap();
-        make_live(
-            dist.path(),
-            publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa"),
-        )
-        .unwrap();
-        make_live(
-            dist.path(),
-            publish(dist.path(), "product", "bbbbbbbbbbbbbbbb"),
-        )
-        .unwrap();
+        deploy_fake(dist.path(), "cart", "aaaaaaaaaaaaaaaa");
+        deploy_fake(dist.path(), "product", "bbbbbbbbbbbbbbbb");
         let before = read_manifest(&dist.path().join("federation.json")).unwrap();
-        make_live(
-            dist.path(),
-            publish(dist.path(), "cart", "cccccccccccccccc"),
-        )
-        .unwrap();
+        deploy_fake(dist.path(), "cart", "cccccccccccccccc");
         let after = read_manifest(&dist.path().join("federation.json")).unwrap();
         assert_eq!(after.widget("cart").unwrap().build, "cccccccccccccccc");
         assert_eq!(after.widget("product"), before.widget("product"));
@@ -363,16 +356,8 @@ mod tests {
     #[test]
     fn rollback_restores_the_previous_release_and_keeps_the_newer_folder_until_pruned() {
         let dist = tempfile::tempdir().unwrap();
-        make_live(
-            dist.path(),
-            publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa"),
-        )
-        .unwrap();
-        make_live(
-            dist.path(),
-            publish(dist.path(), "cart", "bbbbbbbbbbbbbbbb"),
-        )
-        .unwrap();
+        deploy_fake(dist.path(), "cart", "aaaaaaaaaaaaaaaa");
+        deploy_fake(dist.path(), "cart", "bbbbbbbbbbbbbbbb");
         rollback(dist.path(), "cart").unwrap();
         assert_eq!(live_build(dist.path(), "cart"), "aaaaaaaaaaaaaaaa");
         assert!(dist.path().join("widgets/cart/bbbbbbbbbbbbbbbb").is_dir());
@@ -426,11 +411,7 @@ mod tests {
     #[test]
     fn a_release_whose_route_another_widget_serves_is_refused_and_nothing_changes() {
         let dist = tempfile::tempdir().unwrap();
-        make_live(
-            dist.path(),
-            publish(dist.path(), "cart", "aaaaaaaaaaaaaaaa"),
-        )
-        .unwrap();
+        deploy_fake(dist.path(), "cart", "aaaaaaaaaaaaaaaa");
         let before = std::fs::read(dist.path().join("federation.json")).unwrap();
         let mut thief = publish(dist.path(), "orders", "bbbbbbbbbbbbbbbb");
         thief.routes = vec!["/cart".into()];

@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const env = (name) => {
@@ -124,4 +125,23 @@ export function removeDir(dir) {
 /** The main slot's heading text once a widget (or panel) rendered one. */
 export async function mainHeading(page) {
   return page.locator('[data-slot="main"] h1').first().innerText();
+}
+
+/**
+ * For a test file whose tests share one server over a private copy of the build and one browser:
+ * registers the hooks and returns the context they fill (`dist`, `server`, `browser`).
+ */
+export function serveBuild() {
+  const ctx = {};
+  before(async () => {
+    ctx.dist = copyDist();
+    ctx.server = await startServer(ctx.dist);
+    ctx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+    removeDir(ctx.dist);
+  });
+  return ctx;
 }

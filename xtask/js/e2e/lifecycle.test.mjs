@@ -1,26 +1,16 @@
 // Widgets talking over the bus, a widget crashing and coming back, and one widget redeployed
 // and rolled back while the shell stays as it was.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyDist, launchBrowser, openPage, readManifest, removeDir, startServer, xtask } from './helpers.mjs';
+import { openPage, readManifest, serveBuild, xtask } from './helpers.mjs';
 
-let dist, server, browser;
-before(async () => {
-  dist = copyDist();
-  server = await startServer(dist);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dist);
-});
+const ctx = serveBuild();
 
 test('an event emitted by one widget updates another widget and the shell', async () => {
-  const { page, close } = await openPage(browser);
-  await page.goto(`${server.url}/probe`);
+  const { page, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/probe`);
   await page.getByTestId('probe').waitFor();
   const badge = page.getByTestId('cart-badge');
   assert.equal(await badge.innerText(), 'Cart \u00b7 0');
@@ -35,8 +25,8 @@ test('an event emitted by one widget updates another widget and the shell', asyn
 });
 
 test('a widget that panics after mounting is replaced by a fallback; the rest works and retry brings it back', async () => {
-  const { page, close } = await openPage(browser);
-  await page.goto(`${server.url}/probe`);
+  const { page, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/probe`);
   await page.getByTestId('probe').waitFor();
   await page.getByTestId('panic').click();
   const fallback = page.locator('[data-slot="main"] [data-state="failed"][data-widget="probe"]');
@@ -57,25 +47,25 @@ test('a widget that panics after mounting is replaced by a fallback; the rest wo
 });
 
 test('redeploying one widget is live after a reload, without touching the shell; rollback restores it', async () => {
-  const shellBefore = { index: readFileSync(join(dist, 'index.html'), 'utf8'), builds: readdirSync(join(dist, 'shell')) };
-  const othersBefore = readManifest(dist).widgets.filter((w) => w.name !== 'probe');
-  const releases = () => readdirSync(join(dist, 'widgets', 'probe')).filter((n) => /^[0-9a-f]{16}$/.test(n)).sort();
+  const shellBefore = { index: readFileSync(join(ctx.dist, 'index.html'), 'utf8'), builds: readdirSync(join(ctx.dist, 'shell')) };
+  const othersBefore = readManifest(ctx.dist).widgets.filter((w) => w.name !== 'probe');
+  const releases = () => readdirSync(join(ctx.dist, 'widgets', 'probe')).filter((n) => /^[0-9a-f]{16}$/.test(n)).sort();
   const releasesBefore = releases();
-  const liveBefore = readManifest(dist).widgets.find((w) => w.name === 'probe').build;
-  const { page, close } = await openPage(browser);
-  await page.goto(`${server.url}/probe`);
+  const liveBefore = readManifest(ctx.dist).widgets.find((w) => w.name === 'probe').build;
+  const { page, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/probe`);
   await page.getByTestId('probe-label').getByText('probe v1 on /probe').waitFor();
 
-  xtask(['deploy', 'probe', '--dist', dist], { PROBE_LABEL: 'v2' });
+  xtask(['deploy', 'probe', '--dist', ctx.dist], { PROBE_LABEL: 'v2' });
   await page.reload();
   await page.getByTestId('probe-label').getByText('probe v2 on /probe').waitFor();
-  assert.equal(readFileSync(join(dist, 'index.html'), 'utf8'), shellBefore.index, 'the shell page changed');
-  assert.deepEqual(readdirSync(join(dist, 'shell')), shellBefore.builds, 'a shell build was added');
-  assert.deepEqual(readManifest(dist).widgets.filter((w) => w.name !== 'probe'), othersBefore);
+  assert.equal(readFileSync(join(ctx.dist, 'index.html'), 'utf8'), shellBefore.index, 'the shell page changed');
+  assert.deepEqual(readdirSync(join(ctx.dist, 'shell')), shellBefore.builds, 'a shell build was added');
+  assert.deepEqual(readManifest(ctx.dist).widgets.filter((w) => w.name !== 'probe'), othersBefore);
   assert.equal(releases().length, releasesBefore.length + 1, 'one new release folder');
   assert.ok(releases().includes(liveBefore), 'the old release stays until pruned');
 
-  xtask(['rollback', 'probe', '--dist', dist]);
+  xtask(['rollback', 'probe', '--dist', ctx.dist]);
   await page.reload();
   await page.getByTestId('probe-label').getByText('probe v1 on /probe').waitFor();
   await close();

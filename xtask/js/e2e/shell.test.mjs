@@ -1,23 +1,13 @@
 // The shell renders, routes, and loads only the widgets a page shows.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyDist, launchBrowser, mainHeading, openPage, removeDir, startServer } from './helpers.mjs';
+import { mainHeading, openPage, serveBuild } from './helpers.mjs';
 
-let dist, server, browser;
-before(async () => {
-  dist = copyDist();
-  server = await startServer(dist);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dist);
-});
+const ctx = serveBuild();
 
 test('the shell renders its header and the navigation the manifest contributes', async () => {
-  const { page, consoleErrors, close } = await openPage(browser);
-  await page.goto(`${server.url}/`);
+  const { page, consoleErrors, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/`);
   await assert.doesNotReject(page.locator('.shell-brand', { hasText: 'Bazaar' }).waitFor());
   const nav = page.getByRole('navigation', { name: 'Main' });
   await nav.getByRole('link', { name: 'Audit log' }).waitFor();
@@ -28,8 +18,8 @@ test('the shell renders its header and the navigation the manifest contributes',
 });
 
 test('a route fetches its own widget and the header widgets, and no other widget', async () => {
-  const { page, widgetsFetched, requests, close } = await openPage(browser);
-  await page.goto(`${server.url}/orders`);
+  const { page, widgetsFetched, requests, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/orders`);
   await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
   await page.getByTestId('cart-badge').waitFor();
   await page.getByTestId('sign-in').waitFor();
@@ -41,8 +31,8 @@ test('a route fetches its own widget and the header widgets, and no other widget
 });
 
 test('navigating inside the app swaps the main widget without a page load', async () => {
-  const { page, widgetsFetched, close } = await openPage(browser);
-  await page.goto(`${server.url}/orders`);
+  const { page, widgetsFetched, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/orders`);
   await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
   await page.evaluate(() => { window.__sameDocument = true; });
   await page.getByRole('link', { name: 'Sell' }).click();
@@ -57,8 +47,8 @@ test('navigating inside the app swaps the main widget without a page load', asyn
 });
 
 test('hovering a navigation link preloads its widget before the click', async () => {
-  const { page, widgetsFetched, close } = await openPage(browser);
-  await page.goto(`${server.url}/orders`);
+  const { page, widgetsFetched, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/orders`);
   await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
   assert.ok(!widgetsFetched().includes('admin'));
   // Listen before hovering: the preload may finish before the hover call returns.
@@ -71,12 +61,12 @@ test('hovering a navigation link preloads its widget before the click', async ()
 });
 
 test('links inside widgets navigate through the shell without a page load', async () => {
-  const { page, close } = await openPage(browser);
-  await page.goto(`${server.url}/checkout`);
+  const { page, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/checkout`);
   await page.evaluate(() => { window.__sameDocument = true; });
   await page.locator('[data-slot="main"]').getByRole('link', { name: 'Continue shopping' }).click();
   await page.locator('[data-slot="main"] h1', { hasText: 'Products' }).waitFor();
-  await page.goto(`${server.url}/admin/audit`);
+  await page.goto(`${ctx.server.url}/admin/audit`);
   await page.evaluate(() => { window.__sameDocument = true; });
   await page.locator('[data-slot="main"]').getByRole('link', { name: 'Sign in' }).click();
   await page.locator('[data-slot="main"] h1', { hasText: 'Sign in' }).waitFor();
@@ -86,15 +76,15 @@ test('links inside widgets navigate through the shell without a page load', asyn
 });
 
 test('route parameters reach the widget decoded', async () => {
-  const { page, close } = await openPage(browser);
-  await page.goto(`${server.url}/orders/caf%C3%A9-42`);
+  const { page, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/orders/caf%C3%A9-42`);
   await page.locator('[data-slot="main"] h1', { hasText: 'Order caf\u00e9-42' }).waitFor();
   await close();
 });
 
 test('the shell page runs under a CSP without unsafe-inline', async () => {
-  const { page, consoleErrors, close } = await openPage(browser);
-  const response = await page.goto(`${server.url}/products`);
+  const { page, consoleErrors, close } = await openPage(ctx.browser);
+  const response = await page.goto(`${ctx.server.url}/products`);
   const csp = response.headers()['content-security-policy'];
   assert.match(csp, /script-src 'self' blob: 'wasm-unsafe-eval'/);
   assert.doesNotMatch(csp, /unsafe-inline/);
@@ -105,8 +95,8 @@ test('the shell page runs under a CSP without unsafe-inline', async () => {
 });
 
 test('a route no widget serves shows the shell not-found page', async () => {
-  const { page, widgetsFetched, close } = await openPage(browser);
-  await page.goto(`${server.url}/no/such/page`);
+  const { page, widgetsFetched, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/no/such/page`);
   await page.locator('[data-slot="main"] [data-state="not-found"]').waitFor();
   assert.equal(await mainHeading(page), 'Page not found');
   assert.deepEqual(widgetsFetched(), ['auth', 'cart']);
@@ -116,8 +106,8 @@ test('a route no widget serves shows the shell not-found page', async () => {
 });
 
 test('a widget search navigates through the shell and comes back as props', async () => {
-  const { page, close } = await openPage(browser);
-  await page.goto(`${server.url}/products`);
+  const { page, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/products`);
   await page.getByRole('searchbox', { name: 'Search products' }).fill('silk saree');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByText('No products match \u201csilk saree\u201d.').waitFor();
@@ -134,8 +124,8 @@ test('a widget search navigates through the shell and comes back as props', asyn
 });
 
 test('each widget styles only its own elements, without a single <style> element', async () => {
-  const { page, close } = await openPage(browser);
-  await page.goto(`${server.url}/products`);
+  const { page, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/products`);
   await page.getByTestId('cart-badge').waitFor();
   await page.getByTestId('sign-in').waitFor();
   await page.locator('[data-slot="main"] section').waitFor();
@@ -167,8 +157,8 @@ test('each widget styles only its own elements, without a single <style> element
 });
 
 test('the navigation marks only the most specific link as current', async () => {
-  const { page, close } = await openPage(browser);
-  await page.goto(`${server.url}/admin/audit`);
+  const { page, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/admin/audit`);
   await page.locator('[data-slot="main"] h1', { hasText: 'Audit log' }).waitFor();
   const current = await page.locator('nav[aria-label="Main"] a[aria-current="page"]').allInnerTexts();
   assert.deepEqual(current, ['Audit log']);
