@@ -18,6 +18,10 @@ pub const MANIFEST_PATH: &str = "/federation.json";
 /// when the manifest does not say (`mount` itself is synchronous and not timed).
 pub const DEFAULT_LOAD_TIMEOUT_MS: u32 = 10_000;
 
+/// The range a manifest's `loadTimeoutMs` is held to: below it every load would fail on a
+/// normal network, above it a hung widget would hold its slot for minutes.
+pub const LOAD_TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 500..=120_000;
+
 /// The layout slots the shell has besides the main one (which route widgets fill).
 pub const LAYOUT_SLOTS: [&str; 2] = ["header-cart", "header-account"];
 
@@ -188,6 +192,13 @@ impl Manifest {
             }
         }
         issues
+    }
+
+    /// The load timeout to apply: the manifest's, held to [`LOAD_TIMEOUT_RANGE_MS`], or the default.
+    pub fn load_timeout(&self) -> u32 {
+        self.load_timeout_ms.map_or(DEFAULT_LOAD_TIMEOUT_MS, |ms| {
+            ms.clamp(*LOAD_TIMEOUT_RANGE_MS.start(), *LOAD_TIMEOUT_RANGE_MS.end())
+        })
     }
 
     pub fn widget(&self, name: &str) -> Option<&WidgetEntry> {
@@ -508,6 +519,18 @@ mod tests {
             );
         }
         assert!(RoutePattern::parse("/invoices/:invoice_id").is_ok());
+    }
+
+    #[test]
+    fn the_load_timeout_defaults_and_is_held_to_a_sane_range() {
+        let mut m = manifest(vec![]);
+        assert_eq!(m.load_timeout(), DEFAULT_LOAD_TIMEOUT_MS);
+        m.load_timeout_ms = Some(0);
+        assert_eq!(m.load_timeout(), 500);
+        m.load_timeout_ms = Some(1_500);
+        assert_eq!(m.load_timeout(), 1_500);
+        m.load_timeout_ms = Some(u32::MAX);
+        assert_eq!(m.load_timeout(), 120_000);
     }
 
     #[test]

@@ -45,10 +45,8 @@ pub fn App() -> Html {
                 if let Some(summary) = state.summary() {
                     federation::log_error(&summary);
                 }
-                if let ManifestState::Ready { manifest: m, .. } = &state
-                    && let Some(ms) = m.load_timeout_ms
-                {
-                    federation.set_timeout(ms);
+                if let ManifestState::Ready { manifest: m, .. } = &state {
+                    federation.set_timeout(m.load_timeout());
                 }
                 manifest.set(state);
             });

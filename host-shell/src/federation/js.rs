@@ -24,7 +24,15 @@ async function fetchChecked(url, integrity) {
   return bytes;
 }
 
-export async function loadWidget(entry, wasm, integrity, wasmIntegrity) {
+export function loadWidget(entry, wasm, integrity, wasmIntegrity) {
+  const loading = load(entry, wasm, integrity, wasmIntegrity);
+  // A load that fails after its timeout already lost the race has no one awaiting it; mark the
+  // rejection handled so it is not reported as uncaught. Awaiters still see it.
+  loading.catch(() => {});
+  return loading;
+}
+
+async function load(entry, wasm, integrity, wasmIntegrity) {
   const [code, binary] = await Promise.all([fetchChecked(entry, integrity), fetchChecked(wasm, wasmIntegrity)]);
   const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
   try {
