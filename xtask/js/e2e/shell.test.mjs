@@ -75,6 +75,21 @@ test('links inside widgets navigate through the shell without a page load', asyn
   await close();
 });
 
+test('a navigate event to another origin is refused', async () => {
+  const { page, consoleErrors, close } = await openPage(ctx.browser);
+  await page.goto(`${ctx.server.url}/orders`);
+  await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
+  for (const path of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+    // Exactly what a widget's bus::emit sends.
+    await page.evaluate((target) => window.dispatchEvent(new CustomEvent('mfe:event', {
+      detail: JSON.stringify({ source: 'product', event: { navigate: { path: target } } }),
+    })), path);
+  }
+  assert.equal(page.url(), `${ctx.server.url}/orders`);
+  assert.equal(consoleErrors.filter((e) => e.includes('refused to navigate')).length, 3, consoleErrors.join('\n'));
+  await close();
+});
+
 test('route parameters reach the widget decoded', async () => {
   const { page, close } = await openPage(ctx.browser);
   await page.goto(`${ctx.server.url}/orders/caf%C3%A9-42`);
