@@ -49,18 +49,28 @@ impl Sizes {
 pub fn report(dist: &Path, check: bool) -> Result<()> {
     let rows = measure(dist)?;
     println!(
-        "{:<14} {:<17} {:>10} {:>10} {:>10} {:>9} {:>9} {:>11} {:>7}",
-        "part", "build", "wasm raw", "wasm gz", "wasm br", "js raw", "js br", "total br", "budget"
+        "{:<14} {:<17} {:>9} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>7}",
+        "part",
+        "build",
+        "wasm raw",
+        "wasm gz",
+        "wasm br",
+        "js raw",
+        "js gz",
+        "js br",
+        "total br",
+        "budget"
     );
     for row in &rows {
         println!(
-            "{:<14} {:<17} {:>10} {:>10} {:>10} {:>9} {:>9} {:>11} {:>7}",
+            "{:<14} {:<17} {:>9} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>7}",
             row.name,
             row.build,
             row.wasm.raw,
             row.wasm.gzip,
             row.wasm.brotli,
             row.js.raw,
+            row.js.gzip,
             row.js.brotli,
             row.total.brotli,
             if row.within_budget { "ok" } else { "OVER" }
