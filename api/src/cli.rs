@@ -16,11 +16,19 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// What the binary is asked to do. Later subcommands (migrations, demo data) join this enum.
+/// What the binary is asked to do. Later subcommands (demo data, the first admin) join this
+/// enum with the identity work they need.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the API and the front end until ctrl-c or SIGTERM.
+    /// Apply pending database migrations, then serve the API and the front end until ctrl-c or
+    /// SIGTERM.
     Serve(ServeArgs),
+    /// Apply pending database migrations (DATABASE_URL) and exit. Safe to run again: applied
+    /// migrations are skipped.
+    ///
+    /// There is no flag for the URL: a command line is visible to every user of the machine
+    /// (`ps`), and the URL may carry a password.
+    Migrate,
 }
 
 /// Flags of `serve`; each one, when given, replaces the matching environment setting.
@@ -59,16 +67,23 @@ mod tests {
 
     #[test]
     fn flags_override_the_environment_and_absent_flags_keep_it() {
-        let env = Config {
-            addr: "127.0.0.1:8080".parse().unwrap(),
-            dist_dir: "dist".into(),
-        };
+        let env = Config::from_lookup(|_| Ok(None)).unwrap();
         let cli = Cli::try_parse_from(["api", "serve", "--addr", "127.0.0.1:0"]).unwrap();
-        let Command::Serve(args) = cli.command;
+        let Command::Serve(args) = cli.command else {
+            panic!("parsed as {:?}", cli.command);
+        };
 
         let config = args.apply_to(env);
 
         assert_eq!(config.addr, "127.0.0.1:0".parse().unwrap());
         assert_eq!(config.dist_dir, PathBuf::from("dist"));
+    }
+
+    #[test]
+    fn migrate_takes_no_flags() {
+        let cli = Cli::try_parse_from(["api", "migrate"]).unwrap();
+
+        assert!(matches!(cli.command, Command::Migrate));
+        assert!(Cli::try_parse_from(["api", "migrate", "--addr", "127.0.0.1:0"]).is_err());
     }
 }

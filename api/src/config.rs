@@ -1,9 +1,12 @@
 //! Typed configuration, read from the environment (and `.env`, loaded by the binary).
 //!
-//! Every setting has a default that works on a fresh checkout, so `cargo run -p api -- serve`
-//! needs nothing set. `.env.example` at the repository root lists the same variables.
+//! In the `dev` tier every setting has a default that works on a fresh checkout, so
+//! `cargo run -p api -- serve` needs nothing set. `production` refuses to guess where its data
+//! lives. `.env.example` at the repository root lists the same variables.
 
+use crate::db::DbKind;
 use std::env::VarError;
+use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -15,9 +18,15 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// when run through cargo), where `cargo xtask build` writes the front end.
 pub const DEFAULT_DIST_DIR: &str = "dist";
 
+/// Default for [`Config::database_url`] outside production: an SQLite file under `data/`,
+/// relative to the working directory; the folder and the file are created when missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/bazaar.db";
+
 /// Everything the server needs to start.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Config {
+    /// `APP_ENV`: the deployment tier, `dev` (default), `staging` or `production`.
+    pub app_env: AppEnv,
     /// `API_ADDR`: the socket address to listen on, `IP:PORT` (default `127.0.0.1:8080`).
     /// Port 0 asks the OS for a free port; the bound one is printed at startup.
     pub addr: SocketAddr,
@@ -25,9 +34,80 @@ pub struct Config {
     /// `widgets/`), default `dist`. Read on every request, never cached in memory, because
     /// deploys replace files in it while the server runs.
     pub dist_dir: PathBuf,
+    /// `DATABASE_URL`: `sqlite://PATH` (default `sqlite://data/bazaar.db`) or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DB` (`postgresql://` too). Required in production.
+    /// A secret because a PostgreSQL URL carries a password.
+    pub database_url: Secret<String>,
 }
 
-/// A setting that is present but unusable. Startup stops on it rather than guessing.
+/// The deployment tiers of seed 000, section 14.1. Settings that may default in `dev` must be
+/// given explicitly in `production`, so a misconfigured server stops instead of quietly
+/// running on development defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    /// A developer's machine: every setting has a default.
+    Dev,
+    /// QA and load testing. Same defaults as `dev` for now; the payment sandbox and
+    /// encryption that distinguish it (seed 000) arrive with those features.
+    Staging,
+    /// Live: no default for where the data lives.
+    Production,
+}
+
+impl AppEnv {
+    /// Parses the `APP_ENV` spellings: exactly `dev`, `staging` or `production`.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "dev" => Some(AppEnv::Dev),
+            "staging" => Some(AppEnv::Staging),
+            "production" => Some(AppEnv::Production),
+            _ => None,
+        }
+    }
+
+    /// The `APP_ENV` spelling, for logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppEnv::Dev => "dev",
+            AppEnv::Staging => "staging",
+            AppEnv::Production => "production",
+        }
+    }
+}
+
+/// A value that must never reach a log, an error message or a response: `Debug` and
+/// `Display` print `[redacted]`, and the value is read only through [`Secret::expose`], which
+/// makes each use visible in review. Signing and encryption keys will use it too.
+///
+/// No `PartialEq`: comparing secrets needs a constant-time comparison, not `==`.
+#[derive(Clone)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Secret(value)
+    }
+
+    /// The wrapped value. Call it only where the value is handed to what needs it (a database
+    /// driver, a signer), never to format it.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl<T> fmt::Display for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A setting that is missing or unusable. Startup stops on it rather than guessing.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} is not valid UTF-8")]
@@ -37,6 +117,18 @@ pub enum ConfigError {
         name: &'static str,
         value: String,
         reason: String,
+    },
+    /// Like `Invalid`, without the value: the setting is a secret.
+    #[error("{name} is not valid: {reason}")]
+    InvalidSecret {
+        name: &'static str,
+        reason: &'static str,
+    },
+    #[error("{name} must be set when APP_ENV={app_env}: {reason}")]
+    Required {
+        name: &'static str,
+        app_env: &'static str,
+        reason: &'static str,
     },
 }
 
@@ -58,6 +150,14 @@ impl Config {
     ) -> Result<Self, ConfigError> {
         let var = |name| Ok::<_, ConfigError>(lookup(name)?.filter(|value| !value.is_empty()));
 
+        let app_env = match var("APP_ENV")? {
+            Some(value) => AppEnv::parse(&value).ok_or_else(|| ConfigError::Invalid {
+                name: "APP_ENV",
+                reason: "expected dev, staging or production".to_owned(),
+                value,
+            })?,
+            None => AppEnv::Dev,
+        };
         let addr = match var("API_ADDR")? {
             Some(value) => {
                 value
@@ -75,8 +175,31 @@ impl Config {
         let dist_dir = var("DIST_DIR")?
             .unwrap_or_else(|| DEFAULT_DIST_DIR.to_owned())
             .into();
+        let database_url = match (var("DATABASE_URL")?, app_env) {
+            (Some(url), _) => url,
+            (None, AppEnv::Production) => {
+                return Err(ConfigError::Required {
+                    name: "DATABASE_URL",
+                    app_env: app_env.as_str(),
+                    reason: "production never falls back to the development database",
+                });
+            }
+            (None, AppEnv::Dev | AppEnv::Staging) => DEFAULT_DATABASE_URL.to_owned(),
+        };
+        // Checked here so a typo (`postgress://`) stops startup with the variable's name.
+        if DbKind::from_url(&database_url).is_none() {
+            return Err(ConfigError::InvalidSecret {
+                name: "DATABASE_URL",
+                reason: "expected sqlite://PATH, postgres://... or postgresql://...",
+            });
+        }
 
-        Ok(Config { addr, dist_dir })
+        Ok(Config {
+            app_env,
+            addr,
+            dist_dir,
+            database_url: Secret::new(database_url),
+        })
     }
 }
 
@@ -94,24 +217,46 @@ mod tests {
     fn defaults_apply_when_nothing_is_set() {
         let config = config_from(&[]).unwrap();
 
+        assert_eq!(config.app_env, AppEnv::Dev);
         assert_eq!(config.addr, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(config.dist_dir, PathBuf::from("dist"));
+        assert_eq!(config.database_url.expose(), "sqlite://data/bazaar.db");
     }
 
     #[test]
     fn environment_values_override_the_defaults() {
-        let config =
-            config_from(&[("API_ADDR", "0.0.0.0:9000"), ("DIST_DIR", "/srv/dist")]).unwrap();
+        let config = config_from(&[
+            ("APP_ENV", "staging"),
+            ("API_ADDR", "0.0.0.0:9000"),
+            ("DIST_DIR", "/srv/dist"),
+            ("DATABASE_URL", "postgres://bazaar:pw@db:5432/bazaar"),
+        ])
+        .unwrap();
 
+        assert_eq!(config.app_env, AppEnv::Staging);
         assert_eq!(config.addr, "0.0.0.0:9000".parse().unwrap());
         assert_eq!(config.dist_dir, PathBuf::from("/srv/dist"));
+        assert_eq!(
+            config.database_url.expose(),
+            "postgres://bazaar:pw@db:5432/bazaar"
+        );
     }
 
     #[test]
     fn an_empty_value_counts_as_unset() {
-        let config = config_from(&[("API_ADDR", ""), ("DIST_DIR", "")]).unwrap();
+        let config = config_from(&[
+            ("APP_ENV", ""),
+            ("API_ADDR", ""),
+            ("DIST_DIR", ""),
+            ("DATABASE_URL", ""),
+        ])
+        .unwrap();
+        let defaults = config_from(&[]).unwrap();
 
-        assert_eq!(config, config_from(&[]).unwrap());
+        assert_eq!(config.app_env, defaults.app_env);
+        assert_eq!(config.addr, defaults.addr);
+        assert_eq!(config.dist_dir, defaults.dist_dir);
+        assert_eq!(config.database_url.expose(), defaults.database_url.expose());
     }
 
     #[test]
@@ -124,5 +269,64 @@ mod tests {
                 .starts_with("API_ADDR=\"localhost\" is not valid"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn an_unknown_tier_is_refused() {
+        let error = config_from(&[("APP_ENV", "prod")]).unwrap_err();
+
+        assert!(
+            error
+                .to_string()
+                .starts_with("APP_ENV=\"prod\" is not valid"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_database_url() {
+        let error = config_from(&[("APP_ENV", "production")]).unwrap_err();
+
+        assert!(
+            matches!(
+                error,
+                ConfigError::Required {
+                    name: "DATABASE_URL",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn production_accepts_an_explicit_sqlite_url() {
+        let config = config_from(&[
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "sqlite:///var/lib/bazaar/bazaar.db"),
+        ])
+        .unwrap();
+
+        assert_eq!(config.app_env, AppEnv::Production);
+    }
+
+    #[test]
+    fn an_unsupported_database_url_is_refused_without_echoing_it() {
+        let error = config_from(&[("DATABASE_URL", "mysql://root:hunter2@db/bazaar")])
+            .unwrap_err()
+            .to_string();
+
+        assert!(error.starts_with("DATABASE_URL is not valid"), "{error}");
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn the_database_url_never_prints() {
+        let config =
+            config_from(&[("DATABASE_URL", "postgres://bazaar:hunter2@db/bazaar")]).unwrap();
+
+        assert!(!format!("{config:?}").contains("hunter2"));
+        assert_eq!(format!("{}", config.database_url), "[redacted]");
+        assert_eq!(format!("{:?}", config.database_url), "[redacted]");
     }
 }

@@ -34,6 +34,11 @@ pub enum ApiError {
     #[error("the front end has not been built")]
     FrontendNotBuilt,
 
+    /// 503 `database_unavailable`: the database did not answer (closed pool, server down, no
+    /// free connection in time). Worth a retry; the cause is logged, never sent.
+    #[error("database unavailable: {0:#}")]
+    DatabaseUnavailable(anyhow::Error),
+
     /// 500 `internal_error`: anything the client cannot fix. The cause is logged, never sent.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -45,7 +50,9 @@ impl ApiError {
         match self {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::FrontendNotBuilt => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::FrontendNotBuilt | ApiError::DatabaseUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -56,11 +63,12 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::FrontendNotBuilt => "frontend_not_built",
+            ApiError::DatabaseUnavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
     }
 
-    /// The body sent to the client. For internal errors it says nothing about the cause.
+    /// The body sent to the client. For server-side failures it says nothing about the cause.
     pub fn problem(&self) -> Problem {
         let status = self.status();
         let title = status.canonical_reason().unwrap_or("Error");
@@ -69,21 +77,25 @@ impl ApiError {
             ApiError::FrontendNotBuilt => problem.with_detail(
                 "The front end has not been built: run `cargo xtask build` (or point DIST_DIR at a built dist directory).",
             ),
+            ApiError::DatabaseUnavailable(_) => {
+                problem.with_detail("The database is not answering; try again shortly.")
+            }
             _ => problem,
         }
     }
 }
 
-/// The cause of an internal error, carried from [`ApiError::into_response`] to
-/// [`problem_details`] in the response extensions, so it is logged once, inside the request's
-/// span (with its request id), and never reaches the body.
+/// The cause of a server-side failure (an internal error, an unavailable database), carried
+/// from [`ApiError::into_response`] to [`problem_details`] in the response extensions, so it
+/// is logged once, inside the request's span (with its request id), and never reaches the
+/// body.
 #[derive(Clone, Debug)]
 struct InternalCause(Arc<anyhow::Error>);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = problem_response(self.problem());
-        if let ApiError::Internal(cause) = self {
+        if let ApiError::Internal(cause) | ApiError::DatabaseUnavailable(cause) = self {
             response
                 .extensions_mut()
                 .insert(InternalCause(Arc::new(cause)));
@@ -125,7 +137,8 @@ pub async fn problem_details(request: Request, next: Next) -> Response {
     if let Some(InternalCause(cause)) = response.extensions_mut().remove::<InternalCause>() {
         tracing::error!(
             error = format!("{cause:#}"),
-            "request failed with an internal error"
+            status = response.status().as_u16(),
+            "request failed on the server side"
         );
     }
 
@@ -207,5 +220,24 @@ mod tests {
         assert_eq!(problem.status, 503);
         assert_eq!(problem.code, "frontend_not_built");
         assert!(problem.detail.unwrap().contains("cargo xtask build"));
+    }
+
+    #[tokio::test]
+    async fn database_unavailable_is_a_503_that_keeps_its_cause_server_side() {
+        let error = ApiError::DatabaseUnavailable(anyhow::anyhow!(
+            "connecting to PostgreSQL at db.internal:5432/bazaar: connection refused"
+        ));
+
+        let response = error.into_response();
+
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(response.extensions().get::<InternalCause>().is_some());
+        let problem = body_of(response).await;
+        assert_eq!(problem.code, "database_unavailable");
+        assert!(
+            !serde_json::to_string(&problem)
+                .unwrap()
+                .contains("db.internal")
+        );
     }
 }

@@ -2,13 +2,15 @@
 //! same way, through [`Application::build`].
 //!
 //! Modules: [`config`] (settings from the environment) and [`cli`] (flags over them);
-//! [`startup`] (router, middleware, listener, shutdown); [`error`] (the one error type and its
+//! [`db`] (the SQLite or PostgreSQL pool and the embedded migrations);
+//! [`startup`] (database, router, middleware, listener, shutdown); [`error`] (the one error type and its
 //! problem+json body); [`routes`] (the REST API under `/api/v1`, one module per resource);
 //! [`static_files`] (the built front end, with the SPA fallback); [`state`] (what handlers
 //! share); [`telemetry`] (logging).
 
 pub mod cli;
 pub mod config;
+pub mod db;
 pub mod error;
 pub mod routes;
 pub mod startup;
@@ -17,6 +19,7 @@ pub mod static_files;
 pub mod telemetry;
 
 pub use config::Config;
+pub use db::Db;
 pub use error::{ApiError, Result};
 pub use startup::Application;
 pub use state::AppState;

@@ -3,7 +3,7 @@
 
 use anyhow::Context as _;
 use api::cli::{Cli, Command};
-use api::{Application, Config};
+use api::{Application, Config, Db};
 use clap::Parser as _;
 use std::io::Write as _;
 
@@ -31,6 +31,13 @@ async fn main() -> anyhow::Result<()> {
             stdout.flush()?;
             drop(stdout);
             application.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let config = Config::from_env()?;
+            let db = Db::connect(config.database_url.expose()).await?;
+            db.migrate().await.context("migrating the database")?;
+            db.close().await;
+            tracing::info!(database = db.kind().as_str(), "migrations applied");
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! by `main` and the integration tests.
 
 use crate::config::Config;
+use crate::db::Db;
 use crate::error::{self, ApiError};
 use crate::routes;
 use crate::state::AppState;
@@ -31,11 +32,24 @@ pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
     router: Router,
+    db: Db,
 }
 
 impl Application {
-    /// Binds `config.addr` (port 0 picks a free port) and assembles the router.
+    /// Connects to the database and applies its pending migrations, binds `config.addr` (port
+    /// 0 picks a free port) and assembles the router. Migrating first means no request ever
+    /// meets an older schema than the code expects.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = Db::connect(config.database_url.expose()).await?;
+        db.migrate()
+            .await
+            .with_context(|| format!("migrating the {} database", db.kind().as_str()))?;
+        tracing::info!(
+            app_env = config.app_env.as_str(),
+            database = db.kind().as_str(),
+            "database ready"
+        );
+
         if !config.dist_dir.join("index.html").is_file() {
             // Not fatal: the API works without a front end, and a deploy may add it later.
             tracing::warn!(
@@ -43,7 +57,10 @@ impl Application {
                 "no index.html in the dist directory; app routes answer 503 until `cargo xtask build` runs"
             );
         }
-        let state = AppState::new(&config);
+        let state = AppState {
+            dist_dir: config.dist_dir.as_path().into(),
+            db: db.clone(),
+        };
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;
@@ -52,7 +69,13 @@ impl Application {
             listener,
             local_addr,
             router: app(state),
+            db,
         })
+    }
+
+    /// The database the server uses (a handle sharing its pool).
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     /// The address actually bound (with the real port when 0 was asked for).
@@ -70,16 +93,19 @@ impl Application {
         self.run_until(shutdown_signal()).await
     }
 
-    /// Serves until `signal` completes, then shuts down gracefully. Tests pass a future that
-    /// never completes, so they install no signal handlers.
+    /// Serves until `signal` completes, then shuts down gracefully and closes the database
+    /// (SQLite folds its write-ahead log back into the file). Tests pass a future that never
+    /// completes, so they install no signal handlers.
     pub async fn run_until(
         self,
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.local_addr, "serving");
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(signal)
-            .await
+            .await;
+        self.db.close().await;
+        served
     }
 }
 
@@ -190,6 +216,7 @@ mod tests {
     async fn a_panicking_handler_answers_an_opaque_500_problem() {
         let state = AppState {
             dist_dir: std::path::Path::new("unused").into(),
+            db: Db::connect("sqlite::memory:").await.unwrap(),
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
         let app = with_middleware(routes).with_state(state);

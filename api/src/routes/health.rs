@@ -1,6 +1,10 @@
-//! `GET /api/v1/health`: liveness for load balancers, deploy scripts and test harnesses.
+//! `GET /api/v1/health`: liveness and readiness for load balancers, deploy scripts and test
+//! harnesses.
 
+use crate::db::{Db, DbKind};
+use crate::error::{ApiError, Result};
 use crate::state::AppState;
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
@@ -13,15 +17,22 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
-    /// Always `ok` while the process can answer; readiness checks (database) come later.
+    /// Always `ok`: when the database does not answer, the endpoint answers a 503
+    /// `database_unavailable` problem instead, so a load balancer takes this instance out.
     pub status: &'static str,
     /// The version of this server build, so a deploy can check what is running.
     pub version: &'static str,
+    /// The backend behind `DATABASE_URL`: `sqlite` or `postgres`.
+    pub database: DbKind,
 }
 
-async fn get_health() -> Json<Health> {
-    Json(Health {
+async fn get_health(State(db): State<Db>) -> Result<Json<Health>> {
+    db.ping()
+        .await
+        .map_err(|e| ApiError::DatabaseUnavailable(anyhow::Error::new(e).context("ping")))?;
+    Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
-    })
+        database: db.kind(),
+    }))
 }

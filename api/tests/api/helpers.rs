@@ -1,10 +1,21 @@
-//! `spawn_app()`: a real server on a free port with its own empty dist directory, and a
-//! client that shows responses exactly as sent (no redirects followed, no decompression).
+//! `spawn_app()`: a real server on a free port with its own empty dist directory and its own
+//! fresh database, and a client that shows responses exactly as sent (no redirects followed,
+//! no decompression).
+//!
+//! The database is an SQLite file unless `TEST_DATABASE_URL` names a PostgreSQL server
+//! (`postgres://postgres@127.0.0.1:5433/postgres`): then every test creates its own database
+//! there. `cargo xtask test` runs this suite both ways.
 
-use api::{Application, Config};
+use api::config::{AppEnv, Secret};
+use api::db::DbKind;
+use api::{Application, Config, Db};
 use contracts::Problem;
+use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
 use std::path::Path;
 use tempfile::TempDir;
+
+/// The variable naming the PostgreSQL server to test against; unset or empty means SQLite.
+pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
 
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
@@ -14,18 +25,85 @@ pub struct TestApp {
     /// server reads the directory on every request).
     pub dist: TempDir,
     pub client: reqwest::Client,
+    /// The server's database pool (shared with it: closing it closes the server's).
+    pub db: Db,
+    /// Keeps the test's database (its SQLite folder) alive as long as the server.
+    _database: TestDatabase,
+}
+
+/// A fresh database for one test, migrated by nobody yet.
+pub struct TestDatabase {
+    /// Its `DATABASE_URL`.
+    pub url: String,
+    /// The folder of the SQLite file, deleted with the test; `None` on PostgreSQL, whose
+    /// test databases are left to the throwaway cluster `cargo xtask test` deletes.
+    _folder: Option<TempDir>,
+}
+
+impl TestDatabase {
+    pub async fn create() -> TestDatabase {
+        match postgres_server() {
+            Some(server) => TestDatabase {
+                url: create_postgres_database(&server).await,
+                _folder: None,
+            },
+            None => {
+                let folder = tempfile::tempdir().expect("creating a folder for the database");
+                TestDatabase {
+                    url: format!("sqlite://{}", folder.path().join("test.db").display()),
+                    _folder: Some(folder),
+                }
+            }
+        }
+    }
+}
+
+/// The backend this run of the suite tests, decided by the environment alone (not by asking
+/// the server), so the tests can tell when the server uses the wrong one.
+pub fn expected_backend() -> DbKind {
+    match postgres_server() {
+        Some(_) => DbKind::Postgres,
+        None => DbKind::Sqlite,
+    }
+}
+
+fn postgres_server() -> Option<String> {
+    std::env::var(TEST_DATABASE_URL)
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+/// `CREATE DATABASE test_<random>` on `server`; its URL.
+async fn create_postgres_database(server: &str) -> String {
+    let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+    let mut connection = PgConnection::connect(server)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {TEST_DATABASE_URL}: {e}"));
+    // The name is ours (hex digits), so formatting it into SQL is safe.
+    connection
+        .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .unwrap_or_else(|e| panic!("creating the test database {name}: {e}"));
+    connection.close().await.ok();
+    let mut url = url::Url::parse(server).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(&name);
+    url.to_string()
 }
 
 pub async fn spawn_app() -> TestApp {
     let dist = tempfile::tempdir().expect("creating a temporary dist directory");
+    let database = TestDatabase::create().await;
     let config = Config {
+        app_env: AppEnv::Dev,
         addr: "127.0.0.1:0".parse().unwrap(),
         dist_dir: dist.path().to_owned(),
+        database_url: Secret::new(database.url.clone()),
     };
     let application = Application::build(config)
         .await
         .expect("building the application");
     let address = format!("http://127.0.0.1:{}", application.port());
+    let db = application.db().clone();
     // Runs until the test's runtime is dropped at the end of the test.
     tokio::spawn(application.run_until(std::future::pending()));
 
@@ -37,6 +115,8 @@ pub async fn spawn_app() -> TestApp {
         address,
         dist,
         client,
+        db,
+        _database: database,
     }
 }
 

@@ -1,6 +1,9 @@
 //! The API's integration tests: one binary (one link step) with a module per feature; every
-//! test boots a real server on a free port through `helpers::spawn_app`.
+//! test boots a real server on a free port, with a fresh database, through
+//! `helpers::spawn_app`. The same tests run on SQLite and, with `TEST_DATABASE_URL`, on
+//! PostgreSQL.
 
+mod database;
 mod errors;
 mod health;
 mod helpers;

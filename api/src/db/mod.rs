@@ -1,0 +1,201 @@
+//! The database: one handle over either backend, its connection settings, and the embedded
+//! migrations.
+//!
+//! Design: a two-variant enum rather than sqlx's `AnyPool` or a generic `Database` parameter.
+//! `AnyPool` decodes only the types every driver shares (no timestamps, no UUIDs) and still
+//! leaves the placeholder syntax (`?` against `$1`) to us; a generic parameter would spread
+//! through every handler and `AppState`. With the enum, each storage function matches once and
+//! writes its SQL per backend (sqlx's checked `query!` macros are not used: they check against
+//! one backend). Both pools are cheap `Arc` handles, so `Db` is cloned into every request.
+
+use anyhow::Context as _;
+use serde::Serialize;
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr as _;
+use std::time::Duration;
+
+/// The SQLite schema, `migrations/sqlite/`, compiled into the binary (`api/build.rs` makes
+/// cargo rebuild when a migration is added).
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+/// The PostgreSQL schema, `migrations/postgres/`: the same numbered migrations as SQLite's.
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// How long a request waits for a connection before failing. sqlx's default is 30 s; a
+/// database that cannot hand out a connection in 5 s is unavailable as far as a client (or a
+/// load balancer's health check) is concerned.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long an SQLite connection waits for another writer's lock before `SQLITE_BUSY`. WAL lets
+/// readers run beside the one writer, but writers still queue; 5 s covers any write burst we
+/// expect from one server.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A connection pool to the configured database.
+#[derive(Debug, Clone)]
+pub enum Db {
+    /// An SQLite file: the embedded default, no server needed.
+    Sqlite(SqlitePool),
+    /// A PostgreSQL server: the path past one machine.
+    Postgres(PgPool),
+}
+
+/// Which backend a [`Db`] talks to. Serialised as `sqlite` / `postgres` (the health report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+impl DbKind {
+    /// The backend a `DATABASE_URL` names, from its scheme; `None` for anything else.
+    pub fn from_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(DbKind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(DbKind::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DbKind::Sqlite => "sqlite",
+            DbKind::Postgres => "postgres",
+        }
+    }
+}
+
+impl Db {
+    /// Opens a pool for `url` and checks that one connection works, so a wrong URL or an
+    /// unreachable server stops startup instead of failing the first request.
+    ///
+    /// Errors never contain `url`: a PostgreSQL URL carries a password.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        match DbKind::from_url(url) {
+            Some(DbKind::Sqlite) => connect_sqlite(url).await.map(Db::Sqlite),
+            Some(DbKind::Postgres) => connect_postgres(url).await.map(Db::Postgres),
+            None => anyhow::bail!(
+                "unsupported database URL: expected sqlite://PATH, postgres://... or postgresql://..."
+            ),
+        }
+    }
+
+    /// Applies the migrations this database has not seen yet; those already applied are
+    /// skipped (and checked against their recorded checksum, so an edited migration fails).
+    pub async fn migrate(&self) -> Result<(), MigrateError> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        }
+    }
+
+    /// A round trip to the database: `Ok` when it answers a query.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Db::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+            Db::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+        }
+    }
+
+    pub fn kind(&self) -> DbKind {
+        match self {
+            Db::Sqlite(_) => DbKind::Sqlite,
+            Db::Postgres(_) => DbKind::Postgres,
+        }
+    }
+
+    /// Closes the pool: waiting requests fail at once, idle connections are closed, and
+    /// SQLite checkpoints its write-ahead log into the database file when the last one goes.
+    /// Every clone of this `Db` shares the pool, so all of them are closed.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(url)
+        .context("parsing the SQLite DATABASE_URL")?
+        .create_if_missing(true)
+        // WAL: readers do not block the writer nor it them, which a web server needs.
+        .journal_mode(SqliteJournalMode::Wal)
+        // Off by default in SQLite; sqlx turns it on, and we say so rather than rely on it.
+        .foreign_keys(true)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT);
+    // sqlx keeps `synchronous = FULL`: with WAL, NORMAL would be faster but may lose the last
+    // commits on power loss, and orders and payments must not vanish.
+    let file = options.get_filename();
+    // `create_if_missing` creates the file but not its folder (`data/` on a fresh checkout).
+    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("creating {} for the SQLite database", folder.display()))?;
+    }
+    let file = file.display().to_string();
+    SqlitePoolOptions::new()
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await
+        .with_context(|| format!("opening the SQLite database {file}"))
+}
+
+async fn connect_postgres(url: &str) -> anyhow::Result<PgPool> {
+    // The parse error of a URL is not shown: sqlx may quote the URL, password included.
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|_| anyhow::anyhow!("DATABASE_URL is not a valid PostgreSQL URL"))?;
+    let target = format!(
+        "{}:{}/{}",
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or_default()
+    );
+    PgPoolOptions::new()
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await
+        .with_context(|| format!("connecting to PostgreSQL at {target}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backend_is_chosen_by_the_url_scheme() {
+        assert_eq!(
+            DbKind::from_url("sqlite://data/bazaar.db"),
+            Some(DbKind::Sqlite)
+        );
+        assert_eq!(DbKind::from_url("sqlite::memory:"), Some(DbKind::Sqlite));
+        assert_eq!(
+            DbKind::from_url("postgres://u:p@h/db"),
+            Some(DbKind::Postgres)
+        );
+        assert_eq!(
+            DbKind::from_url("postgresql://h/db"),
+            Some(DbKind::Postgres)
+        );
+        assert_eq!(DbKind::from_url("postgress://h/db"), None);
+        assert_eq!(DbKind::from_url("mysql://h/db"), None);
+    }
+
+    #[tokio::test]
+    async fn an_sqlite_file_and_its_folder_are_created_when_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("nested/folder/bazaar.db");
+
+        let db = Db::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+
+        assert!(file.is_file());
+        assert_eq!(db.kind(), DbKind::Sqlite);
+        db.ping().await.unwrap();
+    }
+}
