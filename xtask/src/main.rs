@@ -6,6 +6,7 @@ mod cli;
 mod deploy;
 mod fsx;
 mod metadata;
+mod postgres;
 mod run;
 mod size;
 mod test;

@@ -1,9 +1,10 @@
-//! `cargo xtask test`: every test. Unit and integration tests of the native crates, then the
+//! `cargo xtask test`: every test. Unit and integration tests of the native crates (the API's
+//! on SQLite), the API's integration tests again on a throwaway PostgreSQL cluster, then the
 //! browser tests: headless Chromium against the real API binary serving a real build.
 
 use crate::cli::Target;
 use crate::metadata::Workspace;
-use crate::{deploy, size, tools};
+use crate::{deploy, postgres, size, tools};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,14 +20,29 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             "{chromium} is missing: install Debian's chromium (apt-get install chromium), or set CHROMIUM"
         );
     }
+    // Checked before anything runs: a missing server would otherwise fail minutes in.
+    let postgres_bin = postgres::find_binaries()?;
 
-    eprintln!("xtask: unit and integration tests");
+    eprintln!("xtask: unit and integration tests (API on SQLite)");
     // The workspace's default members are its native crates; the wasm crates are built by trunk.
     tools::run(
         Command::new(tools::cargo())
             .arg("test")
+            // This pass is the SQLite one, whatever the caller's shell has set.
+            .env_remove("TEST_DATABASE_URL")
             .current_dir(&workspace.root),
     )?;
+
+    eprintln!("xtask: API integration tests on PostgreSQL (throwaway cluster)");
+    let cluster = postgres::Cluster::start(&postgres_bin)?;
+    tools::run(
+        Command::new(tools::cargo())
+            .args(["test", "-p", "api", "--test", "api"])
+            .env("TEST_DATABASE_URL", cluster.url())
+            .current_dir(&workspace.root),
+    )
+    .context("API integration tests on PostgreSQL failed")?;
+    drop(cluster);
 
     eprintln!("xtask: building the front end for the browser tests");
     let dist = workspace.target_dir.join("e2e-dist");
@@ -44,6 +60,14 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             .current_dir(&workspace.root),
     )?;
     let api = api_binary(workspace)?;
+    // The servers the browser tests start migrate this database; without it they would create
+    // `data/bazaar.db` under xtask/js, their working directory. Fresh every run.
+    let e2e_data = workspace.target_dir.join("e2e-data");
+    if e2e_data.exists() {
+        std::fs::remove_dir_all(&e2e_data)
+            .with_context(|| format!("clearing {}", e2e_data.display()))?;
+    }
+    let e2e_database_url = format!("sqlite://{}", e2e_data.join("bazaar.db").display());
 
     eprintln!("xtask: browser tests (headless Chromium)");
     tools::run(
@@ -54,6 +78,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             .env("E2E_API_BIN", &api)
             .env("E2E_WORKSPACE", &workspace.root)
             .env("E2E_CARGO", tools::cargo())
+            .env("DATABASE_URL", e2e_database_url)
             .env("CHROMIUM", &chromium),
     )
     .context("browser tests failed")
