@@ -176,7 +176,7 @@ fn prune_shell(dist: &Path, keep: usize) -> Result<()> {
             others.push((build.metadata()?.modified()?, build.path()));
         }
     }
-    others.sort_by(|a, b| b.0.cmp(&a.0));
+    others.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
     for (_, folder) in others.into_iter().skip(keep - 1) {
         std::fs::remove_dir_all(&folder)?;
         eprintln!("xtask: pruned shell build {}", folder.display());
