@@ -38,6 +38,14 @@ pub struct Config {
     /// `postgres://USER:PASSWORD@HOST:PORT/DB` (`postgresql://` too). Required in production.
     /// A secret because a PostgreSQL URL carries a password.
     pub database_url: Secret<String>,
+    /// `JWT_SECRET`: the HMAC key that signs access tokens, at least 32 bytes. Required in
+    /// production. Unset in dev and staging, a random key is created on first run in
+    /// [`Config::dev_key_dir`] and kept, so restarts keep sessions valid.
+    pub jwt_secret: Option<Secret<String>>,
+    /// `DEV_KEY_DIR`: where the development signing key (`dev-jwt.key`) lives when
+    /// `JWT_SECRET` is unset. Default: the folder of the SQLite database file (`data` for the
+    /// default URL), else `data`.
+    pub dev_key_dir: PathBuf,
 }
 
 /// The deployment tiers of seed 000, section 14.1. Settings that may default in `dev` must be
@@ -194,13 +202,59 @@ impl Config {
             });
         }
 
+        let jwt_secret = match (var("JWT_SECRET")?, app_env) {
+            (Some(secret), _) if secret.len() < MIN_JWT_SECRET_BYTES => {
+                return Err(ConfigError::InvalidSecret {
+                    name: "JWT_SECRET",
+                    reason: "must be at least 32 bytes (e.g. `openssl rand -hex 32`)",
+                });
+            }
+            (Some(secret), _) => Some(Secret::new(secret)),
+            (None, AppEnv::Production) => {
+                return Err(ConfigError::Required {
+                    name: "JWT_SECRET",
+                    app_env: app_env.as_str(),
+                    reason: "production never signs tokens with a generated development key",
+                });
+            }
+            (None, AppEnv::Dev | AppEnv::Staging) => None,
+        };
+        let dev_key_dir = match var("DEV_KEY_DIR")? {
+            Some(dir) => PathBuf::from(dir),
+            None => sqlite_folder(&database_url).unwrap_or_else(|| PathBuf::from("data")),
+        };
+
         Ok(Config {
             app_env,
             addr,
             dist_dir,
             database_url: Secret::new(database_url),
+            jwt_secret,
+            dev_key_dir,
         })
     }
+}
+
+/// The shortest `JWT_SECRET` accepted: 256 bits, the size of an HS256 signature.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// The folder of an SQLite database file URL (`sqlite://data/bazaar.db` → `data`), so the
+/// development key lives beside the development data; `None` for other URLs and in-memory
+/// databases.
+fn sqlite_folder(url: &str) -> Option<PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return None;
+    }
+    let folder = std::path::Path::new(path).parent()?;
+    Some(if folder.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        folder.to_owned()
+    })
 }
 
 #[cfg(test)]
@@ -304,6 +358,7 @@ mod tests {
         let config = config_from(&[
             ("APP_ENV", "production"),
             ("DATABASE_URL", "sqlite:///var/lib/bazaar/bazaar.db"),
+            ("JWT_SECRET", "a production secret of at least 32 bytes"),
         ])
         .unwrap();
 
@@ -318,6 +373,50 @@ mod tests {
 
         assert!(error.starts_with("DATABASE_URL is not valid"), "{error}");
         assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_jwt_secret() {
+        let error = config_from(&[
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "sqlite:///var/lib/bazaar/bazaar.db"),
+        ])
+        .unwrap_err();
+
+        assert!(
+            matches!(
+                error,
+                ConfigError::Required {
+                    name: "JWT_SECRET",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_short_jwt_secret_is_refused_without_echoing_it() {
+        let error = config_from(&[("JWT_SECRET", "hunter2-but-only-31-bytes-long!")])
+            .unwrap_err()
+            .to_string();
+
+        assert!(error.starts_with("JWT_SECRET is not valid"), "{error}");
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn the_development_key_lives_beside_the_sqlite_file_unless_told_otherwise() {
+        let default = config_from(&[]).unwrap();
+        let elsewhere = config_from(&[("DATABASE_URL", "sqlite:///tmp/e2e/bazaar.db")]).unwrap();
+        let postgres = config_from(&[("DATABASE_URL", "postgres://db/bazaar")]).unwrap();
+        let explicit = config_from(&[("DEV_KEY_DIR", "/srv/keys")]).unwrap();
+
+        assert!(default.jwt_secret.is_none());
+        assert_eq!(default.dev_key_dir, PathBuf::from("data"));
+        assert_eq!(elsewhere.dev_key_dir, PathBuf::from("/tmp/e2e"));
+        assert_eq!(postgres.dev_key_dir, PathBuf::from("data"));
+        assert_eq!(explicit.dev_key_dir, PathBuf::from("/srv/keys"));
     }
 
     #[test]

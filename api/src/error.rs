@@ -10,8 +10,8 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use contracts::Problem;
 use contracts::problem::PROBLEM_CONTENT_TYPE;
+use contracts::{FieldError, Problem};
 use std::sync::Arc;
 
 /// `Result` with [`ApiError`] as the default error, so handlers write `Result<Json<T>>`.
@@ -29,6 +29,35 @@ pub enum ApiError {
     /// `Allow` header when it knows it; the middleware keeps the router's.
     #[error("method not allowed")]
     MethodNotAllowed,
+
+    /// 400 `malformed_json`: the body is not JSON, or not the JSON this endpoint takes. The
+    /// detail says what the parser found (it names fields, never echoes values).
+    #[error("malformed JSON body: {0}")]
+    MalformedJson(String),
+
+    /// 401 `unauthenticated`: no access token, or one that is invalid or expired. Answered with
+    /// `WWW-Authenticate: Bearer`. Why the token failed is not told.
+    #[error("unauthenticated")]
+    Unauthenticated,
+
+    /// 401 `invalid_credentials`: wrong password or unknown email, one body for both so the
+    /// answer does not reveal which accounts exist.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+
+    /// 409 `email_taken`: an account already uses this email (compared trimmed and
+    /// lowercased).
+    #[error("email taken")]
+    EmailTaken,
+
+    /// 415 `unsupported_media_type`: a JSON endpoint got a body without
+    /// `Content-Type: application/json`.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+
+    /// 422 `validation_failed`: well-formed input that breaks a rule; `errors` names each field.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
 
     /// 503 `frontend_not_built`: `DIST_DIR` has no `index.html`, so there is no app to serve.
     #[error("the front end has not been built")]
@@ -50,6 +79,11 @@ impl ApiError {
         match self {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::EmailTaken => StatusCode::CONFLICT,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::FrontendNotBuilt | ApiError::DatabaseUnavailable(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -62,6 +96,12 @@ impl ApiError {
         match self {
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::MalformedJson(_) => "malformed_json",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::EmailTaken => "email_taken",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Validation(_) => "validation_failed",
             ApiError::FrontendNotBuilt => "frontend_not_built",
             ApiError::DatabaseUnavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal_error",
@@ -80,7 +120,37 @@ impl ApiError {
             ApiError::DatabaseUnavailable(_) => {
                 problem.with_detail("The database is not answering; try again shortly.")
             }
+            ApiError::MalformedJson(detail) => problem.with_detail(detail.clone()),
+            ApiError::Unauthenticated => {
+                problem.with_detail("Sign in: the access token is missing, invalid or expired.")
+            }
+            ApiError::InvalidCredentials => {
+                problem.with_detail("The email or the password is not right.")
+            }
+            ApiError::EmailTaken => {
+                problem.with_detail("An account with this email already exists; sign in instead.")
+            }
+            ApiError::UnsupportedMediaType => {
+                problem.with_detail("Send the body as Content-Type: application/json.")
+            }
+            ApiError::Validation(errors) => Problem {
+                errors: errors.clone(),
+                ..problem.with_detail("Some fields are not valid; see errors.")
+            },
             _ => problem,
+        }
+    }
+}
+
+impl ApiError {
+    /// A database failure: 503 when the database is unreachable or out of connections (worth a
+    /// retry), else an opaque 500. Unique violations the caller expects are mapped before this.
+    pub fn database(error: sqlx::Error) -> ApiError {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                ApiError::DatabaseUnavailable(error.into())
+            }
+            error => ApiError::Internal(error.into()),
         }
     }
 }
@@ -95,6 +165,12 @@ struct InternalCause(Arc<anyhow::Error>);
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = problem_response(self.problem());
+        if let ApiError::Unauthenticated = self {
+            // RFC 6750: a 401 names the scheme the client should use.
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         if let ApiError::Internal(cause) | ApiError::DatabaseUnavailable(cause) = self {
             response
                 .extensions_mut()
@@ -211,6 +287,33 @@ mod tests {
         assert_eq!(problem.code, "internal_error");
         assert!(problem.detail.is_none());
         assert!(!serde_json::to_string(&problem).unwrap().contains("hunter2"));
+    }
+
+    #[tokio::test]
+    async fn unauthenticated_names_the_bearer_scheme() {
+        let response = ApiError::Unauthenticated.into_response();
+
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(response.headers()[header::WWW_AUTHENTICATE], "Bearer");
+        assert_eq!(body_of(response).await.code, "unauthenticated");
+    }
+
+    #[tokio::test]
+    async fn a_validation_failure_lists_its_fields() {
+        let error = ApiError::Validation(vec![FieldError {
+            field: "password".into(),
+            code: "too_short".into(),
+            message: "must be at least 12 characters".into(),
+        }]);
+
+        let problem = body_of(error.into_response()).await;
+
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.code, "validation_failed");
+        assert_eq!(
+            problem.field_message("password"),
+            Some("must be at least 12 characters")
+        );
     }
 
     #[tokio::test]

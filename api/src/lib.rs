@@ -2,16 +2,20 @@
 //! same way, through [`Application::build`].
 //!
 //! Modules: [`config`] (settings from the environment) and [`cli`] (flags over them);
-//! [`db`] (the SQLite or PostgreSQL pool and the embedded migrations);
+//! [`db`] (the SQLite or PostgreSQL pool, the embedded migrations, and storage per table);
+//! [`auth`] (password hashing, access tokens, roles); [`extractor`] (JSON bodies and the
+//! signed-in user, rejected as problem+json);
 //! [`startup`] (database, router, middleware, listener, shutdown); [`error`] (the one error type and its
 //! problem+json body); [`routes`] (the REST API under `/api/v1`, one module per resource);
 //! [`static_files`] (the built front end, with the SPA fallback); [`state`] (what handlers
 //! share); [`telemetry`] (logging).
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod extractor;
 pub mod routes;
 pub mod startup;
 pub mod state;

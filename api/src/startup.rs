@@ -1,6 +1,7 @@
 //! Building the app from configuration and running it: the one way to boot the server, shared
 //! by `main` and the integration tests.
 
+use crate::auth::token::JwtKeys;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{self, ApiError};
@@ -36,10 +37,13 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects to the database and applies its pending migrations, binds `config.addr` (port
+    /// Loads the access-token key (`JWT_SECRET`, or the development key file), connects to the
+    /// database and applies its pending migrations, binds `config.addr` (port
     /// 0 picks a free port) and assembles the router. Migrating first means no request ever
     /// meets an older schema than the code expects.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        // First: a missing or refused key stops startup before anything else is touched.
+        let jwt = JwtKeys::from_config(&config).context("loading the access-token key")?;
         let db = Db::connect(config.database_url.expose()).await?;
         db.migrate()
             .await
@@ -60,6 +64,7 @@ impl Application {
         let state = AppState {
             dist_dir: config.dist_dir.as_path().into(),
             db: db.clone(),
+            jwt,
         };
         let listener = TcpListener::bind(config.addr)
             .await
@@ -217,6 +222,7 @@ mod tests {
         let state = AppState {
             dist_dir: std::path::Path::new("unused").into(),
             db: Db::connect("sqlite::memory:").await.unwrap(),
+            jwt: JwtKeys::new(b"0123456789abcdef0123456789abcdef"),
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
         let app = with_middleware(routes).with_state(state);

@@ -1,13 +1,13 @@
 //! The state shared by every handler.
 
+use crate::auth::token::JwtKeys;
 use crate::db::Db;
 use axum::extract::FromRef;
 use std::path::Path;
 use std::sync::Arc;
 
 /// Cloned into every request, so it holds only cheap handles (`Arc`s, pools). Handlers that
-/// need one part take it through `State` (see the `FromRef` impls); later parts (keys) join as
-/// fields.
+/// need one part take it through `State` (see the `FromRef` impls).
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The built front end (`DIST_DIR`). Only the path is kept: files are read on each
@@ -15,6 +15,15 @@ pub struct AppState {
     pub dist_dir: Arc<Path>,
     /// The database pool (`DATABASE_URL`), already migrated when the server starts.
     pub db: Db,
+    /// The access-token keys (`JWT_SECRET` or the development key), used by the sign-in
+    /// handlers and the `AuthUser` extractor.
+    pub jwt: JwtKeys,
+}
+
+impl FromRef<AppState> for JwtKeys {
+    fn from_ref(state: &AppState) -> Self {
+        state.jwt.clone()
+    }
 }
 
 impl FromRef<AppState> for Db {

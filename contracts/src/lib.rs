@@ -5,6 +5,7 @@
 //! version: widgets and the shell embed it and the shell refuses widgets built against an
 //! incompatible one (see [`federation::Compatibility`]).
 
+pub mod auth;
 pub mod events;
 pub mod federation;
 pub mod money;

@@ -8,6 +8,8 @@
 //! writes its SQL per backend (sqlx's checked `query!` macros are not used: they check against
 //! one backend). Both pools are cheap `Arc` handles, so `Db` is cloned into every request.
 
+pub mod users;
+
 use anyhow::Context as _;
 use serde::Serialize;
 use sqlx::migrate::{MigrateError, Migrator};

@@ -4,6 +4,7 @@
 use crate::state::AppState;
 use axum::Router;
 
+pub mod auth;
 pub mod health;
 
 /// The path prefix every API route lives under.
@@ -14,6 +15,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         // Operations: probes for load balancers and deploy scripts; no auth.
         .merge(health::router())
+        // Identity: anyone may register and sign in; `me` needs an access token.
+        .merge(auth::router())
 }
 
 /// `true` for `/api` and anything below it. Such paths are answered by the API alone (a

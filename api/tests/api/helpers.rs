@@ -10,9 +10,14 @@ use api::config::{AppEnv, Secret};
 use api::db::DbKind;
 use api::{Application, Config, Db};
 use contracts::Problem;
+use contracts::auth::{Credentials, NewAccount};
 use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
 use std::path::Path;
 use tempfile::TempDir;
+
+/// The `JWT_SECRET` of every test server, so tests can mint tokens the server accepts (or, with
+/// a wrong expiry, refuses).
+pub const TEST_JWT_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";
 
 /// The variable naming the PostgreSQL server to test against; unset or empty means SQLite.
 pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
@@ -98,6 +103,9 @@ pub async fn spawn_app() -> TestApp {
         addr: "127.0.0.1:0".parse().unwrap(),
         dist_dir: dist.path().to_owned(),
         database_url: Secret::new(database.url.clone()),
+        jwt_secret: Some(Secret::new(TEST_JWT_SECRET.to_owned())),
+        // Unused while `jwt_secret` is set; pointed at the test's own folder all the same.
+        dev_key_dir: dist.path().join("unused-dev-key"),
     };
     let application = Application::build(config)
         .await
@@ -156,6 +164,64 @@ impl TestApp {
             .send()
             .await
             .expect("sending GET")
+    }
+
+    /// `POST /api/v1/auth/register` with a [`NewAccount`] body.
+    pub async fn register(
+        &self,
+        email: &str,
+        password: &str,
+        display_name: &str,
+    ) -> reqwest::Response {
+        let account = NewAccount {
+            email: email.to_owned(),
+            password: password.to_owned(),
+            display_name: display_name.to_owned(),
+        };
+        self.post_json("/api/v1/auth/register", &account).await
+    }
+
+    /// `POST /api/v1/auth/login` with [`Credentials`].
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        let credentials = Credentials {
+            email: email.to_owned(),
+            password: password.to_owned(),
+        };
+        self.post_json("/api/v1/auth/login", &credentials).await
+    }
+
+    /// `GET /api/v1/auth/me`, with `Authorization: Bearer <token>` when a token is given.
+    pub async fn me(&self, token: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.get(self.url("/api/v1/auth/me"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("sending GET /me")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &impl serde::Serialize) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("sending POST")
+    }
+
+    /// A POST with a raw body and content type, for bodies `post_json` cannot send.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &'static str,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("sending POST")
     }
 
     pub async fn post(&self, path: &str) -> reqwest::Response {

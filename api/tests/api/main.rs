@@ -3,6 +3,7 @@
 //! `helpers::spawn_app`. The same tests run on SQLite and, with `TEST_DATABASE_URL`, on
 //! PostgreSQL.
 
+mod auth;
 mod database;
 mod errors;
 mod health;

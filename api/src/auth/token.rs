@@ -1,0 +1,354 @@
+//! Access tokens: HS256 JWTs with seed 000's claims (section 5.1), valid for 15 minutes.
+//!
+//! Verification pins everything an attacker could otherwise choose: the algorithm (HS256
+//! only, so `alg: none` and public-key algorithms, whose "key" an attacker could supply, are
+//! refused before any signature check), the issuer, and the expiry (30 s of leeway for clock
+//! drift between instances, no more).
+
+use crate::auth::roles;
+use crate::config::{AppEnv, Config, MIN_JWT_SECRET_BYTES, Secret};
+use anyhow::Context as _;
+use argon2::password_hash::rand_core::{OsRng, RngCore as _};
+use contracts::props::{Role, SessionUser};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The `iss` of every token this server signs, and the only one it accepts.
+pub const ISSUER: &str = "bazaar.api";
+/// How long an access token lives (seed 000 section 5.2).
+pub const LIFETIME_SECS: i64 = 15 * 60;
+/// Clock drift tolerated when checking `exp`.
+const LEEWAY_SECS: u64 = 30;
+/// The file a development key is kept in, inside `Config::dev_key_dir`.
+pub const DEV_KEY_FILE: &str = "dev-jwt.key";
+
+/// The claims of an access token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    /// The user id.
+    pub sub: String,
+    pub role: Role,
+    /// The role's permissions when the token was signed (`roles::permissions`).
+    pub permissions: Vec<String>,
+    /// The seller a seller's token is scoped to; `None` until shops exist.
+    pub tenant_id: Option<String>,
+    /// Issued at, unix seconds.
+    pub iat: i64,
+    /// Expires at, unix seconds.
+    pub exp: i64,
+}
+
+impl Claims {
+    /// The claims of a fresh token for `user_id`, issued at `now` (unix seconds).
+    pub fn new(user_id: &str, role: Role, now: i64) -> Claims {
+        Claims {
+            iss: ISSUER.to_owned(),
+            sub: user_id.to_owned(),
+            role,
+            permissions: roles::permissions(role)
+                .iter()
+                .map(|p| (*p).to_owned())
+                .collect(),
+            tenant_id: None,
+            iat: now,
+            exp: now + LIFETIME_SECS,
+        }
+    }
+
+    /// The signed-in user as the front end sees it.
+    pub fn session_user(&self, display_name: String) -> SessionUser {
+        SessionUser {
+            id: self.sub.clone(),
+            display_name,
+            role: self.role,
+            permissions: self.permissions.clone(),
+        }
+    }
+}
+
+/// The signing and verification keys, built once at startup and shared through `AppState`.
+#[derive(Clone)]
+pub struct JwtKeys(Arc<Keys>);
+
+struct Keys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for JwtKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JwtKeys([redacted])")
+    }
+}
+
+/// Why a token was not accepted. Clients are told only "unauthenticated"; the kind is for logs
+/// and tests.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid access token: {0}")]
+pub struct InvalidToken(#[from] jsonwebtoken::errors::Error);
+
+impl JwtKeys {
+    /// Keys from an HMAC secret.
+    pub fn new(secret: &[u8]) -> JwtKeys {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        validation.leeway = LEEWAY_SECS;
+        JwtKeys(Arc::new(Keys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }))
+    }
+
+    /// The keys the configuration names: `JWT_SECRET`, or outside production the development
+    /// key in `dev_key_dir`, created on first run so restarts keep sessions valid.
+    pub fn from_config(config: &Config) -> anyhow::Result<JwtKeys> {
+        let dev_key_path = config.dev_key_dir.join(DEV_KEY_FILE);
+        match (&config.jwt_secret, config.app_env) {
+            (Some(secret), AppEnv::Production) => {
+                refuse_development_key(secret, &dev_key_path)?;
+                Ok(JwtKeys::new(secret.expose().as_bytes()))
+            }
+            (Some(secret), _) => Ok(JwtKeys::new(secret.expose().as_bytes())),
+            // Config refuses a production without JWT_SECRET; this arm is for dev and staging.
+            (None, _) => {
+                let key = load_or_create_dev_key(&dev_key_path)?;
+                Ok(JwtKeys::new(key.expose().as_bytes()))
+            }
+        }
+    }
+
+    /// A signed token for `claims`.
+    pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.0.encoding)
+            .context("signing an access token")
+    }
+
+    /// The claims of `token` if this server signed it, with HS256, and it has not expired.
+    pub fn verify(&self, token: &str) -> Result<Claims, InvalidToken> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.0.decoding, &self.0.validation)?;
+        Ok(data.claims)
+    }
+}
+
+/// Production must not run on a key that sat in a development folder: stops startup when
+/// `JWT_SECRET` equals the development key file. A plain comparison is fine here: it runs once
+/// at startup, where its timing tells an attacker nothing.
+fn refuse_development_key(secret: &Secret<String>, dev_key_path: &Path) -> anyhow::Result<()> {
+    if let Ok(dev_key) = std::fs::read_to_string(dev_key_path)
+        && dev_key.trim() == secret.expose()
+    {
+        anyhow::bail!(
+            "JWT_SECRET is the development key ({}); production needs its own secret",
+            dev_key_path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Reads the development key at `path`, or creates it: 32 random bytes, hex encoded, in a file
+/// only its owner can read. The key is never logged, only where it lives.
+fn load_or_create_dev_key(path: &Path) -> anyhow::Result<Secret<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(key) if key.trim().len() >= MIN_JWT_SECRET_BYTES => {
+            return Ok(Secret::new(key.trim().to_owned()));
+        }
+        Ok(_) => anyhow::bail!(
+            "{} is shorter than {MIN_JWT_SECRET_BYTES} bytes; delete it to get a new key",
+            path.display()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("creating {}", folder.display()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(mut file) => {
+            std::io::Write::write_all(&mut file, key.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            tracing::warn!(path = %path.display(), "JWT_SECRET is not set; created a development signing key");
+            Ok(Secret::new(key))
+        }
+        // Another server started at the same moment and wrote it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => load_or_create_dev_key(path),
+        Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
+    }
+}
+
+/// The current time in unix seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    fn keys() -> JwtKeys {
+        JwtKeys::new(SECRET)
+    }
+
+    fn fresh_token() -> String {
+        keys()
+            .sign(&Claims::new("user-1", Role::Customer, now()))
+            .unwrap()
+    }
+
+    /// `token` with its header replaced by `header` (JSON), signature kept.
+    fn with_header(token: &str, header: &str) -> String {
+        let (_, rest) = token.split_once('.').unwrap();
+        format!("{}.{rest}", URL_SAFE_NO_PAD.encode(header))
+    }
+
+    #[test]
+    fn a_signed_token_verifies_to_its_claims() {
+        let claims = Claims::new("user-1", Role::Seller, now());
+
+        let verified = keys().verify(&keys().sign(&claims).unwrap()).unwrap();
+
+        assert_eq!(verified, claims);
+        assert_eq!(verified.iss, "bazaar.api");
+        assert_eq!(verified.exp - verified.iat, 900);
+        assert_eq!(verified.permissions, roles::permissions(Role::Seller));
+        assert_eq!(verified.tenant_id, None);
+    }
+
+    #[test]
+    fn the_payload_has_seed_000_claim_names() {
+        let token = fresh_token();
+        let payload = token.split('.').nth(1).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+
+        for claim in [
+            "iss",
+            "sub",
+            "role",
+            "permissions",
+            "tenant_id",
+            "iat",
+            "exp",
+        ] {
+            assert!(json.get(claim).is_some(), "{claim} missing from {json}");
+        }
+        assert_eq!(json["role"], "CUSTOMER");
+    }
+
+    #[test]
+    fn an_expired_token_is_refused_beyond_the_leeway() {
+        let issued = now() - LIFETIME_SECS - 31;
+        let token = keys()
+            .sign(&Claims::new("user-1", Role::Customer, issued))
+            .unwrap();
+
+        assert!(keys().verify(&token).is_err());
+    }
+
+    #[test]
+    fn a_token_from_another_issuer_is_refused() {
+        let mut claims = Claims::new("user-1", Role::Customer, now());
+        claims.iss = "someone.else".into();
+
+        assert!(keys().verify(&keys().sign(&claims).unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_token_signed_with_another_key_or_tampered_is_refused() {
+        let other = JwtKeys::new(b"another secret of thirty-two bytes!!")
+            .sign(&Claims::new("user-1", Role::Customer, now()))
+            .unwrap();
+        let token = fresh_token();
+        let (head, signature) = token.rsplit_once('.').unwrap();
+        let flipped = if signature.starts_with('A') { "B" } else { "A" };
+        let tampered = format!("{head}.{flipped}{}", &signature[1..]);
+
+        assert!(keys().verify(&other).is_err());
+        assert!(keys().verify(&tampered).is_err());
+    }
+
+    #[test]
+    fn a_token_claiming_admin_with_the_customer_signature_is_refused() {
+        let token = fresh_token();
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let mut claims = Claims::new("user-1", Role::Customer, now());
+        claims.role = Role::SuperAdmin;
+        let forged = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
+        parts[1] = &forged;
+
+        assert!(keys().verify(&parts.join(".")).is_err());
+    }
+
+    #[test]
+    fn alg_none_is_refused() {
+        let token = fresh_token();
+        let (head, _) = token.rsplit_once('.').unwrap();
+        let unsigned = format!("{}.", with_header(head, r#"{"alg":"none","typ":"JWT"}"#));
+
+        assert!(keys().verify(&unsigned).is_err());
+    }
+
+    #[test]
+    fn other_algorithms_are_refused_even_when_correctly_signed() {
+        let claims = Claims::new("user-1", Role::Customer, now());
+        let hs384 = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS384),
+            &claims,
+            &EncodingKey::from_secret(SECRET),
+        )
+        .unwrap();
+        let rs256 = with_header(&fresh_token(), r#"{"alg":"RS256","typ":"JWT"}"#);
+
+        assert!(keys().verify(&hs384).is_err());
+        assert!(keys().verify(&rs256).is_err());
+    }
+
+    #[test]
+    fn the_development_key_is_created_once_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested").join(DEV_KEY_FILE);
+
+        let first = load_or_create_dev_key(&path).unwrap();
+        let second = load_or_create_dev_key(&path).unwrap();
+
+        assert_eq!(first.expose(), second.expose());
+        assert_eq!(first.expose().len(), 64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn production_refuses_the_development_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DEV_KEY_FILE);
+        let dev_key = load_or_create_dev_key(&path).unwrap();
+
+        assert!(refuse_development_key(&dev_key, &path).is_err());
+        let own = Secret::new("a production secret of at least 32 bytes".to_owned());
+        assert!(refuse_development_key(&own, &path).is_ok());
+    }
+}

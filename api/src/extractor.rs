@@ -1,0 +1,97 @@
+//! Extractors that answer in the API's own error format: [`Json`] (a body), [`AuthUser`] (the
+//! signed-in user, from the `Authorization: Bearer` access token).
+
+use crate::auth::token::{Claims, JwtKeys};
+use crate::error::ApiError;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// axum's `Json`, whose rejections are problem+json: 415 `unsupported_media_type` without a
+/// JSON content type, 400 `malformed_json` for a body that does not parse or does not fit the
+/// type. axum's own rejections are plain text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(Json(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType),
+            // serde's message names the member and the position, never the value sent.
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::MalformedJson(e.body_text())),
+            Err(JsonRejection::JsonSyntaxError(_)) => Err(ApiError::MalformedJson(
+                "The body is not valid JSON.".to_owned(),
+            )),
+            Err(other) => Err(ApiError::MalformedJson(other.body_text())),
+        }
+    }
+}
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// The signed-in user: a handler taking it answers 401 `unauthenticated` to any request
+/// without a valid, unexpired access token ("login required").
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub claims: Claims,
+}
+
+impl<S> FromRequestParts<S> for AuthUser
+where
+    JwtKeys: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(bearer_token)
+            .ok_or(ApiError::Unauthenticated)?;
+        let claims = JwtKeys::from_ref(state).verify(token).map_err(|error| {
+            // Debug level: a client with an expired token is routine, not an incident.
+            tracing::debug!(%error, "access token refused");
+            ApiError::Unauthenticated
+        })?;
+        Ok(AuthUser { claims })
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` value (the scheme is case-insensitive,
+/// RFC 7235).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bearer_token_is_read_whatever_the_scheme_case() {
+        assert_eq!(bearer_token("Bearer abc.def.ghi"), Some("abc.def.ghi"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("Basic dXNlcjpwdw=="), None);
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("Bearer"), None);
+    }
+}
