@@ -49,6 +49,10 @@ pub struct SessionUser {
     pub display_name: String,
     pub role: Role,
     pub permissions: Vec<String>,
+    /// `true` when this session passed a second factor (TOTP or a recovery code). Administrators
+    /// need it for every administrative route; without it they are sent to enrol or verify.
+    #[serde(default)]
+    pub mfa_verified: bool,
 }
 
 /// The four roles of seed 000 §3.1.

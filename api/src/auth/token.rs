@@ -35,6 +35,10 @@ pub struct Claims {
     pub permissions: Vec<String>,
     /// The seller a seller's token is scoped to; `None` until shops exist.
     pub tenant_id: Option<String>,
+    /// `true` when the session passed a second factor. Administrators need it for their
+    /// permissions to count (see `routes::policy`).
+    #[serde(default)]
+    pub mfa: bool,
     /// Issued at, unix seconds.
     pub iat: i64,
     /// Expires at, unix seconds.
@@ -53,6 +57,7 @@ impl Claims {
                 .map(|p| (*p).to_owned())
                 .collect(),
             tenant_id: None,
+            mfa: false,
             iat: now,
             exp: now + LIFETIME_SECS,
         }
@@ -65,6 +70,7 @@ impl Claims {
             display_name,
             role: self.role,
             permissions: self.permissions.clone(),
+            mfa_verified: self.mfa,
         }
     }
 }
