@@ -35,6 +35,11 @@ pub enum ApiError {
     #[error("malformed JSON body: {0}")]
     MalformedJson(String),
 
+    /// 400 `invalid_query`: the query string does not fit the endpoint's parameters; the
+    /// detail names the parameter.
+    #[error("invalid query string: {0}")]
+    InvalidQuery(String),
+
     /// 401 `unauthenticated`: no access token, or one that is invalid or expired. Answered with
     /// `WWW-Authenticate: Bearer`. Why the token failed is not told.
     #[error("unauthenticated")]
@@ -44,6 +49,16 @@ pub enum ApiError {
     /// answer does not reveal which accounts exist.
     #[error("invalid credentials")]
     InvalidCredentials,
+
+    /// 403 `forbidden`: signed in, but the session's permissions do not include what the route
+    /// needs (`routes::policy`).
+    #[error("forbidden")]
+    Forbidden,
+
+    /// 403 `mfa_required`: an administrator's session that has not passed a second factor;
+    /// the client sends the user to verify or enrol a TOTP authenticator.
+    #[error("second factor required")]
+    MfaRequired,
 
     /// 409 `email_taken`: an account already uses this email (compared trimmed and
     /// lowercased).
@@ -79,8 +94,9 @@ impl ApiError {
         match self {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            ApiError::MalformedJson(_) | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::MfaRequired => StatusCode::FORBIDDEN,
             ApiError::EmailTaken => StatusCode::CONFLICT,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -97,8 +113,11 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::MalformedJson(_) => "malformed_json",
+            ApiError::InvalidQuery(_) => "invalid_query",
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::Forbidden => "forbidden",
+            ApiError::MfaRequired => "mfa_required",
             ApiError::EmailTaken => "email_taken",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
@@ -120,13 +139,21 @@ impl ApiError {
             ApiError::DatabaseUnavailable(_) => {
                 problem.with_detail("The database is not answering; try again shortly.")
             }
-            ApiError::MalformedJson(detail) => problem.with_detail(detail.clone()),
+            ApiError::MalformedJson(detail) | ApiError::InvalidQuery(detail) => {
+                problem.with_detail(detail.clone())
+            }
             ApiError::Unauthenticated => {
                 problem.with_detail("Sign in: the access token is missing, invalid or expired.")
             }
             ApiError::InvalidCredentials => {
                 problem.with_detail("The email or the password is not right.")
             }
+            ApiError::Forbidden => {
+                problem.with_detail("Your account may not do this.")
+            }
+            ApiError::MfaRequired => problem.with_detail(
+                "Administrators need a session verified with a second factor: enrol or verify a TOTP authenticator.",
+            ),
             ApiError::EmailTaken => {
                 problem.with_detail("An account with this email already exists; sign in instead.")
             }

@@ -44,8 +44,30 @@ impl<T: Serialize> IntoResponse for Json<T> {
     }
 }
 
+/// axum's `Query`, whose rejection is a 400 `invalid_query` problem naming what did not
+/// parse (serde names the parameter, e.g. `limit: invalid digit found in string`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Query(value))
+            .map_err(|rejection| ApiError::InvalidQuery(rejection.body_text()))
+    }
+}
+
 /// The signed-in user: a handler taking it answers 401 `unauthenticated` to any request
-/// without a valid, unexpired access token ("login required").
+/// without a valid, unexpired access token ("login required"). Behind a route policy that
+/// already verified the token (`routes::policy`), it is taken from the request's extensions
+/// instead of being verified twice.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub claims: Claims,
@@ -59,6 +81,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(user) = parts.extensions.get::<AuthUser>() {
+            return Ok(user.clone());
+        }
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -76,7 +101,7 @@ where
 
 /// The token of an `Authorization: Bearer <token>` value (the scheme is case-insensitive,
 /// RFC 7235).
-fn bearer_token(value: &str) -> Option<&str> {
+pub fn bearer_token(value: &str) -> Option<&str> {
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)

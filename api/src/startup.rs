@@ -118,7 +118,7 @@ impl Application {
 /// middleware every request goes through.
 pub fn app(state: AppState) -> Router {
     let routes = Router::new()
-        .nest("/api/v1", routes::router())
+        .nest("/api/v1", routes::router(&state))
         .fallback(fallback);
     with_middleware(routes).with_state(state)
 }

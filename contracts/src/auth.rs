@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/auth/register`: a new customer account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NewAccount {
     pub email: String,
@@ -31,6 +32,7 @@ pub struct NewAccount {
 
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Credentials {
     pub email: String,
@@ -40,6 +42,7 @@ pub struct Credentials {
 /// A signed-in session: the access token to send as `Authorization: Bearer`, when it stops
 /// working, and who it names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionGrant {
     pub access_token: String,
@@ -52,6 +55,7 @@ pub struct SessionGrant {
 /// two-factor authentication, a challenge to answer at `POST /api/v1/auth/mfa/verify`.
 /// Externally tagged: `{"session": {...}}` or `{"mfaRequired": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum LoginOutcome {
     Session(SessionGrant),
@@ -61,6 +65,7 @@ pub enum LoginOutcome {
 /// The password was right and a second factor is due. The challenge token is short-lived
 /// (5 minutes), single-use, and good for nothing but `mfa/verify`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MfaChallenge {
     pub challenge_token: String,
@@ -71,6 +76,7 @@ pub struct MfaChallenge {
 /// `POST /api/v1/auth/mfa/verify`: the answer to a [`MfaChallenge`]. `code` is the six-digit
 /// TOTP code of the authenticator app or one unused recovery code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MfaVerify {
     pub challenge_token: String,
@@ -80,6 +86,7 @@ pub struct MfaVerify {
 /// `POST /api/v1/auth/mfa/enroll` (signed in): a new TOTP secret, not active until confirmed
 /// with `mfa/activate`. Enrolling again before activation replaces the pending secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MfaEnrollment {
     /// The base32 secret, for typing into an app by hand.
@@ -95,6 +102,7 @@ pub struct MfaEnrollment {
 /// `POST /api/v1/auth/mfa/activate` (signed in): a current code from the app, proving it
 /// holds the pending secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MfaActivate {
     pub code: String,
@@ -103,6 +111,7 @@ pub struct MfaActivate {
 /// The answer to `mfa/activate`: ten single-use recovery codes, shown once and stored only
 /// hashed, for when the authenticator is lost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RecoveryCodes {
     pub codes: Vec<String>,
@@ -111,6 +120,7 @@ pub struct RecoveryCodes {
 /// `POST /api/v1/auth/password/forgot`: always 202, whether or not the address has an account
 /// (no enumeration). When it has one, a single-use reset link valid for 30 minutes is mailed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ForgotPassword {
     pub email: String,
@@ -119,6 +129,7 @@ pub struct ForgotPassword {
 /// `POST /api/v1/auth/password/reset`: the token from the mailed link and the new password
 /// (same policy as sign-up). 204; every session of the account is signed out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResetPassword {
     pub token: String,
@@ -136,7 +147,6 @@ pub const CSRF_COOKIE: &str = "bazaar_csrf";
 /// The header that must repeat [`CSRF_COOKIE`]'s value on every cookie-authenticated request
 /// (`POST /auth/refresh`, `POST /auth/logout`).
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
 
 #[cfg(test)]
 mod tests {

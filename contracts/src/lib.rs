@@ -11,6 +11,7 @@ pub mod federation;
 pub mod money;
 pub mod problem;
 pub mod props;
+pub mod users;
 pub mod version;
 
 pub use money::Paise;

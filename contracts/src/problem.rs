@@ -13,6 +13,7 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 /// `code` is the contract: stable, snake_case, documented in docs/API.md; `title` and `detail`
 /// are for people and may change wording.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Problem {
     /// A URI reference identifying the problem type (`about:blank` when the status says it all).
@@ -41,6 +42,7 @@ fn about_blank() -> String {
 
 /// One invalid input field: `field` is the JSON pointer-ish path in camelCase (`items[2].quantity`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldError {
     pub field: String,

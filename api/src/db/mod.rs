@@ -9,6 +9,7 @@
 //! one backend). Both pools are cheap `Arc` handles, so `Db` is cloned into every request.
 
 pub mod users;
+pub mod users_admin;
 
 use anyhow::Context as _;
 use serde::Serialize;
@@ -45,7 +46,7 @@ pub enum Db {
 }
 
 /// Which backend a [`Db`] talks to. Serialised as `sqlite` / `postgres` (the health report).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DbKind {
     Sqlite,

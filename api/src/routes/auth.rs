@@ -6,29 +6,34 @@ use crate::db::Db;
 use crate::db::users::{self, NewUser};
 use crate::error::{ApiError, Result};
 use crate::extractor::{AuthUser, Json};
-use crate::state::AppState;
-use axum::Router;
+use crate::routes::PROBLEM;
+use crate::routes::policy::{ApiRoutes, Policy};
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::routing::{get, post};
-use contracts::FieldError;
+use axum::http::{Method, StatusCode};
 use contracts::auth::{Credentials, NewAccount, SessionGrant};
 use contracts::props::{Role, SessionUser};
+use contracts::{FieldError, Problem};
 
 /// The longest display name, in characters.
 const MAX_DISPLAY_NAME_CHARS: usize = 100;
 /// The longest email address (RFC 5321's path limit).
 const MAX_EMAIL_BYTES: usize = 254;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(register))
-        .route("/auth/login", post(login))
-        .route("/auth/me", get(me))
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .route(Method::POST, "/auth/register", Policy::Public, register)
+        .route(Method::POST, "/auth/login", Policy::Public, login)
+        .route(Method::GET, "/auth/me", Policy::SignedIn, me)
 }
 
 /// `POST /auth/register`: a new customer account, signed in at once (201).
-async fn register(
+#[utoipa::path(post, path = "/auth/register", tag = "identity", request_body = NewAccount,
+    responses(
+        (status = 201, description = "Account created and signed in", body = SessionGrant),
+        (status = 409, description = "`email_taken`", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`, with `errors` per field", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn register(
     State(db): State<Db>,
     State(keys): State<JwtKeys>,
     Json(account): Json<NewAccount>,
@@ -61,7 +66,12 @@ async fn register(
 
 /// `POST /auth/login`: a session for the right email and password. A wrong password and an
 /// unknown email get the same answer after the same work (a hash verification each).
-async fn login(
+#[utoipa::path(post, path = "/auth/login", tag = "identity", request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in", body = SessionGrant),
+        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn login(
     State(db): State<Db>,
     State(keys): State<JwtKeys>,
     Json(credentials): Json<Credentials>,
@@ -83,7 +93,12 @@ async fn login(
 
 /// `GET /auth/me`: the user the access token names, as stored now (a deleted account's token
 /// stops working here at once).
-async fn me(State(db): State<Db>, user: AuthUser) -> Result<Json<SessionUser>> {
+#[utoipa::path(get, path = "/auth/me", tag = "identity",
+    responses(
+        (status = 200, description = "The signed-in user", body = SessionUser),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn me(State(db): State<Db>, user: AuthUser) -> Result<Json<SessionUser>> {
     let row = users::find_by_id(&db, &user.claims.sub)
         .await
         .map_err(ApiError::database)?

@@ -3,18 +3,19 @@
 
 use crate::db::{Db, DbKind};
 use crate::error::{ApiError, Result};
-use crate::state::AppState;
+use crate::routes::policy::{ApiRoutes, Policy};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::http::Method;
 use serde::Serialize;
+use utoipa::ToSchema;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(get_health))
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new().route(Method::GET, "/health", Policy::Public, get_health)
 }
 
 /// The health report.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
     /// Always `ok`: when the database does not answer, the endpoint answers a 503
@@ -26,7 +27,14 @@ pub struct Health {
     pub database: DbKind,
 }
 
-async fn get_health(State(db): State<Db>) -> Result<Json<Health>> {
+/// Liveness and readiness: 200 when the database answers.
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses(
+        (status = 200, description = "The server and its database answer", body = Health),
+        (status = 503, description = "`database_unavailable`", body = contracts::Problem,
+            content_type = "application/problem+json"),
+    ))]
+pub async fn get_health(State(db): State<Db>) -> Result<Json<Health>> {
     db.ping()
         .await
         .map_err(|e| ApiError::DatabaseUnavailable(anyhow::Error::new(e).context("ping")))?;

@@ -1,22 +1,39 @@
-//! The REST API: one module per resource, merged into one router that `startup` nests under
-//! `/api/v1`.
+//! The REST API: one module per resource, each declaring its routes and their policies in an
+//! [`ApiRoutes`] table; the tables merge into one router that `startup` nests under `/api/v1`.
 
 use crate::state::AppState;
 use axum::Router;
+use policy::ApiRoutes;
 
 pub mod auth;
 pub mod health;
+pub mod openapi;
+pub mod policy;
+pub mod users;
 
 /// The path prefix every API route lives under.
 pub const API_PREFIX: &str = "/api";
 
-/// Every API route, relative to `/api/v1`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        // Operations: probes for load balancers and deploy scripts; no auth.
-        .merge(health::router())
-        // Identity: anyone may register and sign in; `me` needs an access token.
-        .merge(auth::router())
+/// The media type of error bodies, for the OpenAPI annotations.
+pub const PROBLEM: &str = contracts::problem::PROBLEM_CONTENT_TYPE;
+
+/// Every API route with its policy, relative to `/api/v1`: the one table the router, the
+/// role × route matrix test and the OpenAPI document's security requirements are read from.
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        // Operations: probes for load balancers and deploy scripts, and this API's own
+        // description; no auth.
+        .merge(health::routes())
+        .merge(openapi::routes())
+        // Identity: anyone may register and sign in; the rest needs a session.
+        .merge(auth::routes())
+        // Back office: accounts, for administrators.
+        .merge(users::routes())
+}
+
+/// The router of [`routes`], each route behind its policy check.
+pub fn router(state: &AppState) -> Router<AppState> {
+    routes().into_router(state)
 }
 
 /// `true` for `/api` and anything below it. Such paths are answered by the API alone (a

@@ -1,0 +1,204 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of this API, generated from the
+//! handlers' `#[utoipa::path]` annotations, the `contracts` wire types, and the route table's
+//! policies (which become each operation's security requirement).
+//!
+//! The annotations repeat each route's method and path; the test
+//! `the_document_and_the_router_describe_the_same_operations` fails when they and the route
+//! table disagree, so the document cannot drift from what the server serves.
+
+use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
+use crate::routes::{auth, health, users};
+use axum::http::{Method, header};
+use axum::response::IntoResponse;
+use std::sync::OnceLock;
+use utoipa::OpenApi;
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+
+/// The security scheme of routes that need an access token.
+const BEARER: &str = "bearerAuth";
+/// The security scheme of the cookie-authenticated routes (refresh token + CSRF header).
+const REFRESH_COOKIE: &str = "refreshCookie";
+
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new().route(Method::GET, "/openapi.json", Policy::Public, get_openapi)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Bazaar API", description = "The storefront's REST API. Errors are RFC 9457 problem+json bodies with a stable `code`; amounts are integer paise."),
+    servers((url = "/api/v1")),
+    paths(
+        health::get_health,
+        get_openapi,
+        auth::register,
+        auth::login,
+        auth::me,
+        users::list_users,
+    ),
+    tags(
+        (name = "operations", description = "Probes and this description"),
+        (name = "identity", description = "Accounts, sessions, second factor, password reset"),
+        (name = "back office", description = "Administrators' operations"),
+    )
+)]
+struct ApiDoc;
+
+/// The document: the annotations' paths and schemas, plus per operation the security its
+/// policy demands and, for permission policies, an `x-permissions` list.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        REFRESH_COOKIE,
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            contracts::auth::REFRESH_COOKIE,
+            "The refresh token (httpOnly); send the CSRF cookie's value in the x-csrf-token header too.",
+        ))),
+    );
+    for spec in super::routes().specs() {
+        if let Some(operation) = operation_mut(&mut doc, &spec) {
+            apply_policy(operation, spec.policy);
+        }
+    }
+    doc
+}
+
+fn apply_policy(operation: &mut Operation, policy: Policy) {
+    let scheme = match policy {
+        Policy::Public => return,
+        Policy::RefreshCookie => REFRESH_COOKIE,
+        Policy::SignedIn | Policy::AnyOf(_) => BEARER,
+    };
+    operation.security = Some(vec![SecurityRequirement::new(scheme, Vec::<String>::new())]);
+    if let Policy::AnyOf(permissions) = policy {
+        operation.extensions = Some(
+            ExtensionsBuilder::new()
+                .add("x-permissions", serde_json::json!(permissions))
+                .build(),
+        );
+    }
+}
+
+/// The operation the document has for `spec`, if any.
+fn operation_mut<'a>(
+    doc: &'a mut utoipa::openapi::OpenApi,
+    spec: &RouteSpec,
+) -> Option<&'a mut Operation> {
+    let item = doc.paths.paths.get_mut(spec.path)?;
+    match http_method(&spec.method)? {
+        HttpMethod::Get => item.get.as_mut(),
+        HttpMethod::Post => item.post.as_mut(),
+        HttpMethod::Put => item.put.as_mut(),
+        HttpMethod::Patch => item.patch.as_mut(),
+        HttpMethod::Delete => item.delete.as_mut(),
+        HttpMethod::Head => item.head.as_mut(),
+        HttpMethod::Options => item.options.as_mut(),
+        HttpMethod::Trace => item.trace.as_mut(),
+    }
+}
+
+fn http_method(method: &Method) -> Option<HttpMethod> {
+    Some(match *method {
+        Method::GET => HttpMethod::Get,
+        Method::POST => HttpMethod::Post,
+        Method::PUT => HttpMethod::Put,
+        Method::PATCH => HttpMethod::Patch,
+        Method::DELETE => HttpMethod::Delete,
+        Method::HEAD => HttpMethod::Head,
+        Method::OPTIONS => HttpMethod::Options,
+        Method::TRACE => HttpMethod::Trace,
+        _ => return None,
+    })
+}
+
+/// The document, rendered once: it depends only on the code.
+fn rendered() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        document()
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises")
+    })
+}
+
+/// This API's OpenAPI 3.1 description.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
+pub async fn get_openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], rendered())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every (method, path) the document describes.
+    fn documented() -> BTreeSet<(String, String)> {
+        let doc = document();
+        let mut found = BTreeSet::new();
+        for (path, item) in &doc.paths.paths {
+            for (method, operation) in [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+            ] {
+                if operation.is_some() {
+                    found.insert((method.to_owned(), path.clone()));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_document_and_the_router_describe_the_same_operations() {
+        let served: BTreeSet<_> = crate::routes::routes()
+            .specs()
+            .into_iter()
+            .map(|spec| (spec.method.to_string(), spec.path.to_owned()))
+            .collect();
+
+        let documented = documented();
+
+        let undocumented: Vec<_> = served.difference(&documented).collect();
+        let not_served: Vec<_> = documented.difference(&served).collect();
+        assert!(
+            undocumented.is_empty() && not_served.is_empty(),
+            "served but not documented (add #[utoipa::path] and list it in ApiDoc): {undocumented:?}; \
+             documented but not served: {not_served:?}"
+        );
+    }
+
+    #[test]
+    fn the_document_is_openapi_3_1_with_the_policies_as_security() {
+        let json: serde_json::Value = serde_json::from_str(rendered()).unwrap();
+
+        assert!(json["openapi"].as_str().unwrap().starts_with("3.1"));
+        assert_eq!(json["paths"]["/health"]["get"].get("security"), None);
+        assert_eq!(
+            json["paths"]["/auth/me"]["get"]["security"],
+            serde_json::json!([{ "bearerAuth": [] }])
+        );
+        assert_eq!(
+            json["paths"]["/admin/users"]["get"]["x-permissions"],
+            serde_json::json!(["users:manage", "users:all"])
+        );
+        assert!(json["components"]["schemas"]["SessionGrant"].is_object());
+    }
+}

@@ -1,0 +1,183 @@
+//! Who may call which route: a [`Policy`] declared beside each route in an [`ApiRoutes`]
+//! table, enforced by a layer before the handler runs, and readable by tests (the role × route
+//! matrix) and by the OpenAPI document (its security requirements).
+//!
+//! Policies name permissions, never roles: which role holds which permission is decided once,
+//! in `auth::roles` (seed 000 §3.1). Data scopes (a seller's own shop, a customer's own rows)
+//! are not a policy's business: handlers put them into their queries' `WHERE` clauses.
+
+use crate::auth::token::{Claims, JwtKeys};
+use crate::error::ApiError;
+use crate::extractor::{AuthUser, bearer_token};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::handler::Handler;
+use axum::http::{Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use contracts::props::Role;
+use std::collections::HashSet;
+
+/// What a caller must show to reach a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Anyone, signed in or not: sign-up, sign-in, probes, the public catalog.
+    Public,
+    /// Anyone holding the refresh cookie and its CSRF token. The handler checks both (they
+    /// are the credential); the layer lets the request through like [`Policy::Public`].
+    RefreshCookie,
+    /// Any signed-in user; what the handler reads or writes is scoped to that user.
+    SignedIn,
+    /// A signed-in user holding at least one of these permissions. An administrator's
+    /// permissions count only in a session that passed a second factor (seed 002: strong
+    /// authentication for admin operations); without it the answer is 403 `mfa_required`.
+    AnyOf(&'static [&'static str]),
+}
+
+impl Policy {
+    /// Whether a request must carry a valid access token.
+    pub fn needs_token(self) -> bool {
+        matches!(self, Policy::SignedIn | Policy::AnyOf(_))
+    }
+
+    /// Checks `claims` (already verified) against this policy.
+    pub fn admits(self, claims: &Claims) -> Result<(), ApiError> {
+        let Policy::AnyOf(needed) = self else {
+            return Ok(());
+        };
+        if !needed
+            .iter()
+            .any(|permission| claims.permissions.iter().any(|held| held == permission))
+        {
+            return Err(ApiError::Forbidden);
+        }
+        if is_administrator(claims.role) && !claims.mfa {
+            return Err(ApiError::MfaRequired);
+        }
+        Ok(())
+    }
+}
+
+/// The roles whose sessions need a second factor for their permissions to count.
+pub fn is_administrator(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::SuperAdmin)
+}
+
+/// One row of the route table: method, path (relative to `/api/v1`, axum syntax, `{id}` for
+/// parameters) and policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub policy: Policy,
+}
+
+/// The API's routes, each with its policy. Modules build one with [`ApiRoutes::route`] and
+/// the root merges them; [`ApiRoutes::into_router`] turns the table into an axum router with
+/// each route guarded by its policy.
+#[derive(Default)]
+pub struct ApiRoutes {
+    routes: Vec<(RouteSpec, MethodRouter<AppState>)>,
+}
+
+impl ApiRoutes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `handler` for `method` on `path`, guarded by `policy`. The handler is bound to
+    /// exactly `method` here, so the table cannot say GET while the handler serves POST.
+    pub fn route<H, T>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        policy: Policy,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone())
+            .unwrap_or_else(|_| panic!("{method} is not a routable method"));
+        let spec = RouteSpec {
+            method,
+            path,
+            policy,
+        };
+        self.routes.push((spec, on(filter, handler)));
+        self
+    }
+
+    /// Adds every route of `other`.
+    pub fn merge(mut self, other: ApiRoutes) -> Self {
+        self.routes.extend(other.routes);
+        self
+    }
+
+    /// The table: every route with its policy, in declaration order.
+    pub fn specs(&self) -> Vec<RouteSpec> {
+        self.routes.iter().map(|(spec, _)| spec.clone()).collect()
+    }
+
+    /// The axum router, each route behind its policy check. `state` supplies the
+    /// token-verification keys to the checks. Panics on a route declared twice: a programming
+    /// error that every test run (which builds the router) catches.
+    pub fn into_router(self, state: &AppState) -> Router<AppState> {
+        let mut seen = HashSet::new();
+        let mut router = Router::new();
+        for (spec, handler) in self.routes {
+            assert!(
+                seen.insert((spec.method.clone(), spec.path)),
+                "{} {} is declared twice in the route table",
+                spec.method,
+                spec.path
+            );
+            let policy = spec.policy;
+            let check = middleware::from_fn_with_state(
+                state.jwt.clone(),
+                move |State(keys): State<JwtKeys>, request: Request, next: Next| {
+                    authorize(policy, keys, request, next)
+                },
+            );
+            // Same path, other method: axum merges the method routers of one path.
+            router = router.route(spec.path, handler.route_layer(check));
+        }
+        router
+    }
+}
+
+/// The policy check in front of a handler: verifies the access token when the policy needs
+/// one, checks its permissions, and hands the verified user to the handler through the
+/// request's extensions (so [`AuthUser`] does not verify the token a second time).
+async fn authorize(policy: Policy, keys: JwtKeys, mut request: Request, next: Next) -> Response {
+    if !policy.needs_token() {
+        return next.run(request).await;
+    }
+    let claims = match verified_claims(&keys, &request) {
+        Ok(claims) => claims,
+        Err(error) => return error.into_response(),
+    };
+    if let Err(error) = policy.admits(&claims) {
+        return error.into_response();
+    }
+    request.extensions_mut().insert(AuthUser { claims });
+    next.run(request).await
+}
+
+/// The claims of the request's bearer token, or 401.
+fn verified_claims(keys: &JwtKeys, request: &Request) -> Result<Claims, ApiError> {
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(bearer_token)
+        .ok_or(ApiError::Unauthenticated)?;
+    keys.verify(token).map_err(|error| {
+        // Debug level: a client with an expired token is routine, not an incident.
+        tracing::debug!(%error, "access token refused");
+        ApiError::Unauthenticated
+    })
+}

@@ -1,0 +1,74 @@
+//! `/api/v1/admin/users`: the accounts, for administrators.
+
+use crate::db::Db;
+use crate::db::users_admin;
+use crate::error::{ApiError, Result};
+use crate::extractor::{Json, Query};
+use crate::routes::PROBLEM;
+use crate::routes::policy::{ApiRoutes, Policy};
+use axum::extract::State;
+use axum::http::Method;
+use contracts::users::UserPage;
+use contracts::{FieldError, Problem};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Accounts are personal data: only the permissions that manage users may list them.
+pub const LIST_USERS: &[&str] = &["users:manage", "users:all"];
+
+/// The page size when none is asked for, and the largest allowed.
+const DEFAULT_LIMIT: u32 = 50;
+const MAX_LIMIT: u32 = 100;
+
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new().route(
+        Method::GET,
+        "/admin/users",
+        Policy::AnyOf(LIST_USERS),
+        list_users,
+    )
+}
+
+/// The query string of `GET /admin/users`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListUsers {
+    /// Page size, 1 to 100 (default 50).
+    limit: Option<u32>,
+    /// The `nextCursor` of the previous page.
+    after: Option<String>,
+}
+
+/// Accounts, newest first, a page at a time.
+#[utoipa::path(get, path = "/admin/users", tag = "back office", params(ListUsers),
+    responses(
+        (status = 200, description = "One page of accounts", body = UserPage),
+        (status = 400, description = "`invalid_query`", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "`forbidden`, or `mfa_required` for an administrator without a second factor", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed` (`limit` out of range, unknown `after`)", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn list_users(
+    State(db): State<Db>,
+    Query(query): Query<ListUsers>,
+) -> Result<Json<UserPage>> {
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::Validation(vec![FieldError {
+            field: "limit".into(),
+            code: "out_of_range".into(),
+            message: format!("must be between 1 and {MAX_LIMIT}"),
+        }]));
+    }
+    let page = users_admin::list(&db, limit, query.after.as_deref())
+        .await
+        .map_err(ApiError::database)?
+        .ok_or_else(|| {
+            ApiError::Validation(vec![FieldError {
+                field: "after".into(),
+                code: "unknown_cursor".into(),
+                message: "is not the cursor of a page".into(),
+            }])
+        })?;
+    Ok(Json(page))
+}
