@@ -8,4 +8,5 @@ mod database;
 mod errors;
 mod health;
 mod helpers;
+mod rbac;
 mod static_files;

@@ -1,0 +1,207 @@
+//! The role × route matrix: every route of the route table, called by an anonymous client and
+//! by each role, answers as this table says. A route added without its row here fails
+//! `every_route_has_a_row_in_the_matrix`, so no route ships with an unreviewed policy.
+
+use crate::helpers::{TEST_JWT_SECRET, TestApp, problem, spawn_app};
+use api::auth::token::{Claims, JwtKeys, now};
+use contracts::auth::SessionGrant;
+use contracts::props::Role;
+use reqwest::StatusCode;
+use std::collections::BTreeSet;
+
+/// What one caller gets from one route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Past the policy: whatever the handler answers to an empty request, but neither 401/403
+    /// nor a server error.
+    Pass,
+    /// 401 `unauthenticated`.
+    Unauth,
+    /// 403 `forbidden`.
+    Forbid,
+    /// 403 `mfa_required`: an administrator's session without a second factor.
+    Mfa,
+}
+use Expect::{Forbid, Mfa, Pass, Unauth};
+
+/// The callers, in the order of each row's columns.
+const CALLERS: [&str; 6] = [
+    "anonymous",
+    "customer",
+    "seller",
+    "admin without a second factor",
+    "admin",
+    "super admin",
+];
+
+/// Method, path (as in the route table), and what each of [`CALLERS`] gets.
+const MATRIX: &[(&str, &str, [Expect; 6])] = &[
+    // Operations.
+    ("GET", "/health", [Pass; 6]),
+    ("GET", "/openapi.json", [Pass; 6]),
+    // Identity.
+    ("POST", "/auth/register", [Pass; 6]),
+    ("POST", "/auth/login", [Pass; 6]),
+    ("GET", "/auth/me", [Unauth, Pass, Pass, Pass, Pass, Pass]),
+    // Back office.
+    (
+        "GET",
+        "/admin/users",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+];
+
+#[test]
+fn every_route_has_a_row_in_the_matrix() {
+    let routes: BTreeSet<(String, String)> = api::routes::routes()
+        .specs()
+        .into_iter()
+        .map(|spec| (spec.method.to_string(), spec.path.to_owned()))
+        .collect();
+    let rows: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(method, path, _)| ((*method).to_owned(), (*path).to_owned()))
+        .collect();
+
+    let missing: Vec<_> = routes.difference(&rows).collect();
+    let stale: Vec<_> = rows.difference(&routes).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "routes without a matrix row: {missing:?}; rows without a route: {stale:?}"
+    );
+    assert_eq!(rows.len(), MATRIX.len(), "a route has two rows");
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_matrix_says() {
+    let app = spawn_app().await;
+    let tokens = callers(&app).await;
+
+    let mut wrong = Vec::new();
+    for (method, path, expected) in MATRIX {
+        for ((caller, token), expect) in CALLERS.iter().zip(&tokens).zip(expected) {
+            let got = call(&app, method, path, token.as_deref()).await;
+            if !matches_expectation(*expect, got.0, got.1.as_deref()) {
+                wrong.push(format!(
+                    "{method} {path} as {caller}: expected {expect:?}, got {} {:?}",
+                    got.0, got.1
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+fn matches_expectation(expect: Expect, status: StatusCode, code: Option<&str>) -> bool {
+    match expect {
+        Pass => {
+            status != StatusCode::UNAUTHORIZED
+                && status != StatusCode::FORBIDDEN
+                && !status.is_server_error()
+        }
+        Unauth => status == StatusCode::UNAUTHORIZED && code == Some("unauthenticated"),
+        Forbid => status == StatusCode::FORBIDDEN && code == Some("forbidden"),
+        Mfa => status == StatusCode::FORBIDDEN && code == Some("mfa_required"),
+    }
+}
+
+/// One bearer token per caller of [`CALLERS`] (none for the anonymous one), each naming a real
+/// account of that role, so handlers that look the account up find it.
+async fn callers(app: &TestApp) -> Vec<Option<String>> {
+    let keys = JwtKeys::new(TEST_JWT_SECRET.as_bytes());
+    let mut tokens = vec![None];
+    for (index, (role, mfa)) in [
+        (Role::Customer, false),
+        (Role::Seller, false),
+        (Role::Admin, false),
+        (Role::Admin, true),
+        (Role::SuperAdmin, true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = account_with_role(app, index, role).await;
+        let mut claims = Claims::new(&id, role, now());
+        claims.mfa = mfa;
+        tokens.push(Some(keys.sign(&claims).unwrap()));
+    }
+    tokens
+}
+
+/// Registers an account (a customer) and gives it `role` in the database, as an
+/// administrator's tooling would.
+async fn account_with_role(app: &TestApp, index: usize, role: Role) -> String {
+    let response = app
+        .register(
+            &format!("matrix-{index}@example.com"),
+            "correct horse battery",
+            "Matrix",
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let grant: SessionGrant = response.json().await.unwrap();
+    let role = api::auth::roles::as_str(role);
+    match &app.db {
+        api::Db::Sqlite(pool) => sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+            .bind(role)
+            .bind(&grant.user.id)
+            .execute(pool)
+            .await
+            .map(drop)
+            .unwrap(),
+        api::Db::Postgres(pool) => {
+            sqlx::query("UPDATE users SET role = $1 WHERE id = $2::uuid")
+                .bind(role)
+                .bind(&grant.user.id)
+                .execute(pool)
+                .await
+                .map(drop)
+                .unwrap()
+        }
+    }
+    grant.user.id
+}
+
+/// Calls `method path` (with `{param}`s filled by a random UUID and an empty JSON object as
+/// the body of writes); the status and, for problems, the code.
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+) -> (StatusCode, Option<String>) {
+    let path = fill_params(path);
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = app
+        .client
+        .request(method.clone(), app.url(&format!("/api/v1{path}")));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if method != reqwest::Method::GET && method != reqwest::Method::DELETE {
+        request = request.header("content-type", "application/json").body("{}");
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let is_problem = crate::helpers::header(&response, "content-type") == "application/problem+json";
+    let code = if is_problem {
+        Some(problem(response).await.code)
+    } else {
+        None
+    };
+    (status, code)
+}
+
+fn fill_params(path: &str) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    path.split('/')
+        .map(|segment| {
+            if segment.starts_with('{') && segment.ends_with('}') {
+                id.as_str()
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
