@@ -18,6 +18,7 @@ pub enum Command {
     Setup,
     Run { dist: PathBuf },
     Test,
+    Bench,
     Build { target: Target, dist: PathBuf },
     Deploy { target: Target, dist: PathBuf },
     Rollback { widget: String, dist: PathBuf },
@@ -78,6 +79,7 @@ impl Command {
             Some("setup") => Command::Setup,
             Some("run") => Command::Run { dist },
             Some("test") => Command::Test,
+            Some("bench") => Command::Bench,
             Some("build") => Command::Build {
                 target: target(rest)?,
                 dist,

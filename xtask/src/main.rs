@@ -1,6 +1,7 @@
 //! `cargo xtask`: sets up the tools, builds and deploys the shell and widgets, serves, and runs
 //! every test. README.md lists the commands; docs/MFE.md explains deploy and rollback.
 
+mod bench;
 mod build;
 mod cli;
 mod deploy;
@@ -21,6 +22,7 @@ cargo xtask <command> [options]
   setup                       install what is missing: wasm target, trunk, wasm-bindgen-cli, node tools
   run                         setup, build and deploy everything, serve on http://127.0.0.1:8080
   test                        every test: unit, integration, and browser tests in headless Chromium
+  bench                       load figures (wrk, release builds): authenticated GET vs bare axum, sign-in cost
   build shell|<widget>|--all  build into dist/ (a widget gets a new release folder, not yet live)
   deploy <widget>|--all       build and make live: swap the widget's federation.json entry atomically
   rollback <widget>           make the previous release of <widget> live again
@@ -51,6 +53,7 @@ fn dispatch(command: cli::Command) -> Result<()> {
         Setup => tools::setup(&workspace),
         Run { dist } => run::run(&workspace, &dist),
         Test => test::run(&workspace),
+        Bench => bench::run(&workspace),
         Build { target, dist } => build::build(&workspace, &target, &dist).map(drop),
         Deploy { target, dist } => deploy::deploy(&workspace, &target, &dist),
         Rollback { widget, dist } => deploy::rollback(&dist, &widget),
