@@ -149,15 +149,13 @@ async fn account_with_role(app: &TestApp, index: usize, role: Role) -> String {
             .await
             .map(drop)
             .unwrap(),
-        api::Db::Postgres(pool) => {
-            sqlx::query("UPDATE users SET role = $1 WHERE id = $2::uuid")
-                .bind(role)
-                .bind(&grant.user.id)
-                .execute(pool)
-                .await
-                .map(drop)
-                .unwrap()
-        }
+        api::Db::Postgres(pool) => sqlx::query("UPDATE users SET role = $1 WHERE id = $2::uuid")
+            .bind(role)
+            .bind(&grant.user.id)
+            .execute(pool)
+            .await
+            .map(drop)
+            .unwrap(),
     }
     grant.user.id
 }
@@ -179,11 +177,14 @@ async fn call(
         request = request.bearer_auth(token);
     }
     if method != reqwest::Method::GET && method != reqwest::Method::DELETE {
-        request = request.header("content-type", "application/json").body("{}");
+        request = request
+            .header("content-type", "application/json")
+            .body("{}");
     }
     let response = request.send().await.unwrap();
     let status = response.status();
-    let is_problem = crate::helpers::header(&response, "content-type") == "application/problem+json";
+    let is_problem =
+        crate::helpers::header(&response, "content-type") == "application/problem+json";
     let code = if is_problem {
         Some(problem(response).await.code)
     } else {
