@@ -1,7 +1,18 @@
-//! The command line: subcommands and the flags that override the environment's settings.
+//! The command line: subcommands and the flags that override the environment's settings, and
+//! the account commands (`create-admin`, `seed-demo`) as library functions the binary and the
+//! tests call alike.
 
-use crate::config::Config;
-use clap::{Args, Parser, Subcommand};
+use crate::auth::password;
+use crate::config::{AppEnv, Config};
+use crate::db::Db;
+use crate::db::users::{self, NewUser};
+use crate::error::ApiError;
+use crate::routes::auth::validate_account;
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use contracts::auth::NewAccount;
+use contracts::props::Role;
+use std::io::{BufRead, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -16,8 +27,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// What the binary is asked to do. Later subcommands (demo data, the first admin) join this
-/// enum with the identity work they need.
+/// What the binary is asked to do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Apply pending database migrations, then serve the API and the front end until ctrl-c or
@@ -29,6 +39,237 @@ pub enum Command {
     /// There is no flag for the URL: a command line is visible to every user of the machine
     /// (`ps`), and the URL may carry a password.
     Migrate,
+    /// Create an administrator account (migrating the database first). The password is read
+    /// from the ADMIN_PASSWORD environment variable or, when that is unset, from the first
+    /// line of standard input; never from the command line, which every user of the machine
+    /// can read (`ps`). It must meet the sign-up policy (at least 12 characters).
+    ///
+    /// The new administrator signs in, enrols an authenticator (`/auth/mfa/enroll`), and signs
+    /// in again with a code: administrator permissions need a second factor.
+    CreateAdmin(CreateAdminArgs),
+    /// Create the demo accounts (a customer, a seller and an administrator) with their
+    /// development passwords, and print them. Dev and staging only; refused when
+    /// APP_ENV=production. Safe to run again: existing accounts are left alone.
+    SeedDemo,
+}
+
+/// Arguments of `create-admin`.
+#[derive(Debug, Args)]
+pub struct CreateAdminArgs {
+    /// The administrator's email, used to sign in.
+    pub email: String,
+    /// The name shown in the app.
+    pub display_name: String,
+    /// Which administrator role.
+    #[arg(long, value_enum, default_value_t = AdminRole::Admin)]
+    pub role: AdminRole,
+}
+
+/// The roles `create-admin` grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AdminRole {
+    Admin,
+    SuperAdmin,
+}
+
+impl AdminRole {
+    pub fn role(self) -> Role {
+        match self {
+            AdminRole::Admin => Role::Admin,
+            AdminRole::SuperAdmin => Role::SuperAdmin,
+        }
+    }
+}
+
+/// The variable `create-admin` reads the password from.
+pub const ADMIN_PASSWORD_VAR: &str = "ADMIN_PASSWORD";
+
+/// A demo account of `seed-demo`: email, development password (printed, documented, never for
+/// production), display name, role.
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub password: &'static str,
+    pub display_name: &'static str,
+    pub role: Role,
+}
+
+/// The demo accounts. `.test` is a reserved top-level domain: no mail can reach a real person.
+pub const DEMO_ACCOUNTS: [DemoAccount; 3] = [
+    DemoAccount {
+        email: "customer@bazaar.test",
+        password: "demo-customer-pass",
+        display_name: "Demo Customer",
+        role: Role::Customer,
+    },
+    DemoAccount {
+        email: "seller@bazaar.test",
+        password: "demo-seller-pass",
+        display_name: "Demo Seller",
+        role: Role::Seller,
+    },
+    DemoAccount {
+        email: "admin@bazaar.test",
+        password: "demo-admin-pass",
+        display_name: "Demo Admin",
+        role: Role::Admin,
+    },
+];
+
+/// Why an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    /// Field by field, as the sign-up form would show it.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Creates an account with `role`, after the same checks as sign-up (email, display name,
+/// password policy); its id.
+pub async fn create_account(
+    db: &Db,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    password: String,
+) -> Result<String, AccountError> {
+    let account = NewAccount {
+        email: email.to_owned(),
+        password,
+        display_name: display_name.to_owned(),
+    };
+    let display_name = match validate_account(&account) {
+        Ok(name) => name,
+        Err(ApiError::Validation(errors)) => {
+            let text = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(AccountError::Invalid(text));
+        }
+        Err(other) => return Err(AccountError::Other(anyhow::anyhow!("{other}"))),
+    };
+    let password_hash = password::hash(account.password).await?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let user = NewUser {
+        id: &id,
+        email,
+        display_name: &display_name,
+        password_hash: &password_hash,
+        role,
+    };
+    users::insert(db, &user).await.map_err(|error| {
+        if error
+            .as_database_error()
+            .is_some_and(|e| e.is_unique_violation())
+        {
+            AccountError::EmailTaken
+        } else {
+            AccountError::Other(anyhow::Error::new(error).context("inserting the account"))
+        }
+    })?;
+    Ok(id)
+}
+
+/// The password for `create-admin`: `from_env` (the [`ADMIN_PASSWORD_VAR`] value) when set and
+/// not empty, else the first line of `input` without its line ending.
+pub fn read_admin_password(
+    from_env: Option<String>,
+    input: &mut impl BufRead,
+) -> anyhow::Result<String> {
+    if let Some(password) = from_env.filter(|p| !p.is_empty()) {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    input
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    anyhow::ensure!(
+        !password.is_empty(),
+        "no password: set {ADMIN_PASSWORD_VAR} or pipe it on standard input"
+    );
+    Ok(password)
+}
+
+/// `create-admin`: migrates, creates the administrator, prints its id to `out`.
+pub async fn create_admin_command(
+    args: CreateAdminArgs,
+    config: &Config,
+    password: String,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let db = connect_and_migrate(config).await?;
+    let created = create_account(
+        &db,
+        &args.email,
+        &args.display_name,
+        args.role.role(),
+        password,
+    )
+    .await;
+    db.close().await;
+    let id = created.context("creating the administrator")?;
+    writeln!(
+        out,
+        "created {} {id}; sign in, enrol an authenticator, and sign in again with a code",
+        crate::auth::roles::as_str(args.role.role())
+    )?;
+    Ok(())
+}
+
+/// `seed-demo`: refuses production; migrates; creates each of [`DEMO_ACCOUNTS`] that does not
+/// exist yet and prints every one with its password to `out`.
+pub async fn seed_demo_command(config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        config.app_env != AppEnv::Production,
+        "seed-demo refuses APP_ENV=production: demo accounts have published passwords"
+    );
+    let db = connect_and_migrate(config).await?;
+    let result = seed_demo(&db, out).await;
+    db.close().await;
+    result
+}
+
+/// Creates the missing demo accounts and prints them all.
+pub async fn seed_demo(db: &Db, out: &mut impl Write) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "demo accounts (development passwords; never use them for real):"
+    )?;
+    for demo in &DEMO_ACCOUNTS {
+        let state = match create_account(
+            db,
+            demo.email,
+            demo.display_name,
+            demo.role,
+            demo.password.to_owned(),
+        )
+        .await
+        {
+            Ok(_) => "created",
+            Err(AccountError::EmailTaken) => "exists",
+            Err(error) => return Err(anyhow::anyhow!("creating {}: {error}", demo.email)),
+        };
+        writeln!(
+            out,
+            "  {:<12} {:<22} {:<20} ({state})",
+            crate::auth::roles::as_str(demo.role),
+            demo.email,
+            demo.password
+        )?;
+    }
+    Ok(())
+}
+
+async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(config.database_url.expose()).await?;
+    db.migrate().await.context("migrating the database")?;
+    Ok(db)
 }
 
 /// Flags of `serve`; each one, when given, replaces the matching environment setting.
@@ -77,6 +318,59 @@ mod tests {
 
         assert_eq!(config.addr, "127.0.0.1:0".parse().unwrap());
         assert_eq!(config.dist_dir, PathBuf::from("dist"));
+    }
+
+    #[test]
+    fn create_admin_takes_email_name_and_role_but_no_password_flag() {
+        let cli = Cli::try_parse_from([
+            "api",
+            "create-admin",
+            "root@example.com",
+            "Root",
+            "--role",
+            "super-admin",
+        ])
+        .unwrap();
+        let Command::CreateAdmin(args) = cli.command else {
+            panic!("parsed as {:?}", cli.command);
+        };
+
+        assert_eq!(args.email, "root@example.com");
+        assert_eq!(args.role, AdminRole::SuperAdmin);
+        assert!(
+            Cli::try_parse_from(["api", "create-admin", "a@b.co", "A", "--password", "x"]).is_err()
+        );
+        assert!(
+            Cli::try_parse_from(["api", "create-admin", "a@b.co", "A", "--role", "seller"])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_admin_password_comes_from_the_environment_else_the_first_line_of_input() {
+        let mut input = &b"from stdin password\nsecond line\n"[..];
+
+        assert_eq!(
+            read_admin_password(Some("from env password".into()), &mut input).unwrap(),
+            "from env password"
+        );
+        assert_eq!(
+            read_admin_password(Some(String::new()), &mut input).unwrap(),
+            "from stdin password"
+        );
+        assert!(read_admin_password(None, &mut &b""[..]).is_err());
+    }
+
+    #[test]
+    fn demo_passwords_meet_the_policy() {
+        for demo in &DEMO_ACCOUNTS {
+            assert_eq!(
+                password::check_policy(demo.password),
+                Ok(()),
+                "{}",
+                demo.email
+            );
+        }
     }
 
     #[test]

@@ -46,7 +46,18 @@ pub struct Config {
     /// `JWT_SECRET` is unset. Default: the folder of the SQLite database file (`data` for the
     /// default URL), else `data`.
     pub dev_key_dir: PathBuf,
+    /// `PUBLIC_URL`: the address users open the storefront at, without a trailing slash
+    /// (default `http://127.0.0.1:8080`). Links in mail (password reset) start with it; it is
+    /// configured rather than taken from the request's `Host`, which a client chooses.
+    pub public_url: String,
+    /// `MAIL_DIR`: where the development mail sender writes each outgoing mail as
+    /// `<id>.eml` (see `mail`). Default: `mail` in the folder of the SQLite database file
+    /// (`data/mail` for the default URL), else `data/mail`.
+    pub mail_dir: PathBuf,
 }
+
+/// Default for [`Config::public_url`]: the default listening address.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 /// The deployment tiers of seed 000, section 14.1. Settings that may default in `dev` must be
 /// given explicitly in `production`, so a misconfigured server stops instead of quietly
@@ -224,6 +235,24 @@ impl Config {
             None => sqlite_folder(&database_url).unwrap_or_else(|| PathBuf::from("data")),
         };
 
+        let public_url = var("PUBLIC_URL")?
+            .unwrap_or_else(|| DEFAULT_PUBLIC_URL.to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                name: "PUBLIC_URL",
+                reason: "expected http://HOST[:PORT] or https://HOST[:PORT]".to_owned(),
+                value: public_url,
+            });
+        }
+        let mail_dir = match var("MAIL_DIR")? {
+            Some(dir) => PathBuf::from(dir),
+            None => sqlite_folder(&database_url)
+                .unwrap_or_else(|| PathBuf::from("data"))
+                .join("mail"),
+        };
+
         Ok(Config {
             app_env,
             addr,
@@ -231,6 +260,8 @@ impl Config {
             database_url: Secret::new(database_url),
             jwt_secret,
             dev_key_dir,
+            public_url,
+            mail_dir,
         })
     }
 }
@@ -417,6 +448,24 @@ mod tests {
         assert_eq!(elsewhere.dev_key_dir, PathBuf::from("/tmp/e2e"));
         assert_eq!(postgres.dev_key_dir, PathBuf::from("data"));
         assert_eq!(explicit.dev_key_dir, PathBuf::from("/srv/keys"));
+    }
+
+    #[test]
+    fn mail_goes_beside_the_sqlite_file_and_links_start_with_the_public_url() {
+        let default = config_from(&[]).unwrap();
+        let elsewhere = config_from(&[("DATABASE_URL", "sqlite:///tmp/e2e/bazaar.db")]).unwrap();
+        let explicit = config_from(&[
+            ("MAIL_DIR", "/srv/mail"),
+            ("PUBLIC_URL", "https://shop.example.in/"),
+        ])
+        .unwrap();
+
+        assert_eq!(default.mail_dir, PathBuf::from("data/mail"));
+        assert_eq!(default.public_url, "http://127.0.0.1:8080");
+        assert_eq!(elsewhere.mail_dir, PathBuf::from("/tmp/e2e/mail"));
+        assert_eq!(explicit.mail_dir, PathBuf::from("/srv/mail"));
+        assert_eq!(explicit.public_url, "https://shop.example.in");
+        assert!(config_from(&[("PUBLIC_URL", "shop.example.in")]).is_err());
     }
 
     #[test]

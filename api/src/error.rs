@@ -50,6 +50,21 @@ pub enum ApiError {
     #[error("invalid credentials")]
     InvalidCredentials,
 
+    /// 401 `invalid_mfa_code`: the TOTP code or recovery code answering a sign-in challenge
+    /// is wrong or already used. The challenge stays usable until its attempts run out.
+    #[error("invalid second-factor code")]
+    InvalidMfaCode,
+
+    /// 401 `invalid_mfa_challenge`: the challenge token is unknown, answered, expired or out of
+    /// attempts; the client signs in again with the password.
+    #[error("invalid or expired second-factor challenge")]
+    InvalidMfaChallenge,
+
+    /// 403 `csrf_failed`: a cookie-authenticated request (`/auth/refresh`, `/auth/logout`)
+    /// without the `x-csrf-token` header repeating the CSRF cookie.
+    #[error("CSRF check failed")]
+    CsrfFailed,
+
     /// 403 `forbidden`: signed in, but the session's permissions do not include what the route
     /// needs (`routes::policy`).
     #[error("forbidden")]
@@ -65,6 +80,11 @@ pub enum ApiError {
     #[error("email taken")]
     EmailTaken,
 
+    /// 409 `mfa_not_pending`: `mfa/activate` without an enrolment waiting for its code
+    /// (call `mfa/enroll` first).
+    #[error("no second factor is waiting for activation")]
+    MfaNotPending,
+
     /// 415 `unsupported_media_type`: a JSON endpoint got a body without
     /// `Content-Type: application/json`.
     #[error("unsupported media type")]
@@ -73,6 +93,11 @@ pub enum ApiError {
     /// 422 `validation_failed`: well-formed input that breaks a rule; `errors` names each field.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+
+    /// 422 `invalid_reset_token`: the password-reset token is unknown, used or expired; `errors`
+    /// names the field `token`. The client offers to send a new link.
+    #[error("invalid password reset token")]
+    InvalidResetToken,
 
     /// 503 `frontend_not_built`: `DIST_DIR` has no `index.html`, so there is no app to serve.
     #[error("the front end has not been built")]
@@ -95,11 +120,18 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::MalformedJson(_) | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::MfaRequired => StatusCode::FORBIDDEN,
-            ApiError::EmailTaken => StatusCode::CONFLICT,
+            ApiError::Unauthenticated
+            | ApiError::InvalidCredentials
+            | ApiError::InvalidMfaCode
+            | ApiError::InvalidMfaChallenge => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::MfaRequired | ApiError::CsrfFailed => {
+                StatusCode::FORBIDDEN
+            }
+            ApiError::EmailTaken | ApiError::MfaNotPending => StatusCode::CONFLICT,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::InvalidResetToken => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::FrontendNotBuilt | ApiError::DatabaseUnavailable(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -116,6 +148,11 @@ impl ApiError {
             ApiError::InvalidQuery(_) => "invalid_query",
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::InvalidMfaCode => "invalid_mfa_code",
+            ApiError::InvalidMfaChallenge => "invalid_mfa_challenge",
+            ApiError::CsrfFailed => "csrf_failed",
+            ApiError::MfaNotPending => "mfa_not_pending",
+            ApiError::InvalidResetToken => "invalid_reset_token",
             ApiError::Forbidden => "forbidden",
             ApiError::MfaRequired => "mfa_required",
             ApiError::EmailTaken => "email_taken",
@@ -154,6 +191,26 @@ impl ApiError {
             ApiError::MfaRequired => problem.with_detail(
                 "Administrators need a session verified with a second factor: enrol or verify a TOTP authenticator.",
             ),
+            ApiError::InvalidMfaCode => {
+                problem.with_detail("The code is not right, or it was already used.")
+            }
+            ApiError::InvalidMfaChallenge => problem.with_detail(
+                "This sign-in attempt has expired or was used up; sign in again.",
+            ),
+            ApiError::CsrfFailed => problem.with_detail(
+                "Send the value of the bazaar_csrf cookie in the x-csrf-token header.",
+            ),
+            ApiError::MfaNotPending => problem.with_detail(
+                "No authenticator is waiting for activation; enrol one first.",
+            ),
+            ApiError::InvalidResetToken => Problem {
+                errors: vec![FieldError {
+                    field: "token".into(),
+                    code: "invalid_reset_token".into(),
+                    message: "this link is invalid, used or expired; ask for a new one".into(),
+                }],
+                ..problem.with_detail("The reset link is invalid, used or expired.")
+            },
             ApiError::EmailTaken => {
                 problem.with_detail("An account with this email already exists; sign in instead.")
             }

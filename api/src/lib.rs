@@ -5,6 +5,7 @@
 //! [`db`] (the SQLite or PostgreSQL pool, the embedded migrations, and storage per table);
 //! [`auth`] (password hashing, access tokens, roles); [`extractor`] (JSON bodies and the
 //! signed-in user, rejected as problem+json);
+//! [`mail`] (the development mail sender, delivering the outbox to files);
 //! [`startup`] (database, router, middleware, listener, shutdown); [`error`] (the one error type and its
 //! problem+json body); [`routes`] (the REST API under `/api/v1`, one module per resource);
 //! [`static_files`] (the built front end, with the SPA fallback); [`state`] (what handlers
@@ -16,6 +17,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod extractor;
+pub mod mail;
 pub mod routes;
 pub mod startup;
 pub mod state;

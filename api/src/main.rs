@@ -39,6 +39,21 @@ async fn main() -> anyhow::Result<()> {
             db.close().await;
             tracing::info!(database = db.kind().as_str(), "migrations applied");
         }
+        Command::CreateAdmin(args) => {
+            let config = Config::from_env()?;
+            let from_env = std::env::var(api::cli::ADMIN_PASSWORD_VAR).ok();
+            if from_env.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprintln!(
+                    "password (visible as you type; pipe it or set ADMIN_PASSWORD to avoid that):"
+                );
+            }
+            let password = api::cli::read_admin_password(from_env, &mut std::io::stdin().lock())?;
+            api::cli::create_admin_command(args, &config, password, &mut std::io::stdout()).await?;
+        }
+        Command::SeedDemo => {
+            let config = Config::from_env()?;
+            api::cli::seed_demo_command(&config, &mut std::io::stdout()).await?;
+        }
     }
     Ok(())
 }

@@ -65,7 +65,9 @@ impl Application {
             dist_dir: config.dist_dir.as_path().into(),
             db: db.clone(),
             jwt,
+            public_url: config.public_url.as_str().into(),
         };
+        crate::mail::start(&config, &db);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;
@@ -223,6 +225,7 @@ mod tests {
             dist_dir: std::path::Path::new("unused").into(),
             db: Db::connect("sqlite::memory:").await.unwrap(),
             jwt: JwtKeys::new(b"0123456789abcdef0123456789abcdef"),
+            public_url: "http://127.0.0.1:8080".into(),
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
         let app = with_middleware(routes).with_state(state);

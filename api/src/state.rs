@@ -18,6 +18,8 @@ pub struct AppState {
     /// The access-token keys (`JWT_SECRET` or the development key), used by the sign-in
     /// handlers and the `AuthUser` extractor.
     pub jwt: JwtKeys,
+    /// Where users open the storefront (`PUBLIC_URL`), for links in mail.
+    pub public_url: Arc<str>,
 }
 
 impl FromRef<AppState> for JwtKeys {

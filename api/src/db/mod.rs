@@ -8,6 +8,10 @@
 //! writes its SQL per backend (sqlx's checked `query!` macros are not used: they check against
 //! one backend). Both pools are cheap `Arc` handles, so `Db` is cloned into every request.
 
+pub mod mfa;
+pub mod outbox;
+pub mod password_resets;
+pub mod sessions;
 pub mod users;
 pub mod users_admin;
 
@@ -122,6 +126,68 @@ impl Db {
         }
     }
 }
+
+/// Which backend's SQL a body written once for both (see [`on_pool!`] and [`transaction!`]) is
+/// running against: [`Dialect::pick`] chooses between the two spellings of one statement.
+/// Most of our SQL is the same on both (`$1` placeholders work in SQLite too); PostgreSQL
+/// alone needs `::uuid` casts for the `users.id` type and `::text` to read it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// `sqlite` or `postgres`, whichever this dialect is.
+    pub fn pick(self, sqlite: &'static str, postgres: &'static str) -> &'static str {
+        match self {
+            Dialect::Sqlite => sqlite,
+            Dialect::Postgres => postgres,
+        }
+    }
+}
+
+/// `on_pool!(db, |pool, sql| body)`: runs `body` with `pool` bound to the SQLite or the
+/// PostgreSQL pool and `sql` to its [`Dialect`]. The body is expanded once per backend, so it
+/// is type-checked against each driver's own types while being written once.
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident, $sql:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => {
+                let $sql = $crate::db::Dialect::Sqlite;
+                $body
+            }
+            $crate::db::Db::Postgres($pool) => {
+                let $sql = $crate::db::Dialect::Postgres;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// `transaction!(db, |tx, sql| body)`: like [`on_pool!`] with `tx` an open transaction the
+/// body must commit (dropping it rolls back). On SQLite it starts with `BEGIN IMMEDIATE`,
+/// which takes the write lock up front (waiting up to the busy timeout): a deferred
+/// transaction that reads and then writes can fail with `SQLITE_BUSY` when another writer
+/// committed in between, and every transaction here writes.
+macro_rules! transaction {
+    ($db:expr, |$tx:ident, $sql:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let $sql = $crate::db::Dialect::Sqlite;
+                $body
+            }
+            $crate::db::Db::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let $sql = $crate::db::Dialect::Postgres;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use transaction;
 
 async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)

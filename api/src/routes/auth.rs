@@ -1,16 +1,20 @@
-//! `/api/v1/auth`: create an account, sign in, and say who a token belongs to.
+//! `/api/v1/auth`: create an account, sign in (with lockout, and a challenge when the account
+//! has a second factor), and say who a token belongs to. Sessions (refresh, sign-out) are in
+//! `routes::session`, the second factor in `routes::mfa`, resets in `routes::password`.
 
-use crate::auth::password;
-use crate::auth::token::{self, Claims, JwtKeys};
-use crate::db::Db;
+use crate::auth::session::{self, CHALLENGE_LIFETIME_SECS, LOCKOUT_SECS, MAX_FAILED_LOGINS};
+use crate::auth::token::{self, JwtKeys};
+use crate::auth::{password, secret};
 use crate::db::users::{self, NewUser};
+use crate::db::{Db, mfa};
 use crate::error::{ApiError, Result};
 use crate::extractor::{AuthUser, Json};
 use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
 use axum::extract::State;
-use axum::http::{Method, StatusCode};
-use contracts::auth::{Credentials, NewAccount, SessionGrant};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use contracts::auth::{Credentials, LoginOutcome, MfaChallenge, NewAccount, SessionGrant};
 use contracts::props::{Role, SessionUser};
 use contracts::{FieldError, Problem};
 
@@ -26,10 +30,11 @@ pub fn routes() -> ApiRoutes {
         .route(Method::GET, "/auth/me", Policy::SignedIn, me)
 }
 
-/// `POST /auth/register`: a new customer account, signed in at once (201).
+/// `POST /auth/register`: a new customer account, signed in at once (201, with the refresh and
+/// CSRF cookies).
 #[utoipa::path(post, path = "/auth/register", tag = "identity", request_body = NewAccount,
     responses(
-        (status = 201, description = "Account created and signed in", body = SessionGrant),
+        (status = 201, description = "Account created and signed in; sets the refresh and CSRF cookies", body = SessionGrant),
         (status = 409, description = "`email_taken`", body = Problem, content_type = PROBLEM),
         (status = 422, description = "`validation_failed`, with `errors` per field", body = Problem, content_type = PROBLEM),
     ))]
@@ -37,7 +42,7 @@ pub async fn register(
     State(db): State<Db>,
     State(keys): State<JwtKeys>,
     Json(account): Json<NewAccount>,
-) -> Result<(StatusCode, Json<SessionGrant>)> {
+) -> Result<(StatusCode, session::Issued)> {
     let display_name = validate_account(&account)?;
     let password_hash = password::hash(account.password).await?;
     let id = uuid::Uuid::new_v4().to_string();
@@ -60,22 +65,36 @@ pub async fn register(
             ApiError::database(error)
         }
     })?;
-    let grant = grant(&keys, &id, Role::Customer, display_name)?;
-    Ok((StatusCode::CREATED, Json(grant)))
+    let user = users::UserRow {
+        id,
+        display_name,
+        password_hash,
+        role: Role::Customer,
+        email: users::store_email(&account.email).stored,
+        locked_until: None,
+        mfa_enabled: false,
+    };
+    let issued = session::start(&db, &keys, &user, false).await?;
+    Ok((StatusCode::CREATED, issued))
 }
 
-/// `POST /auth/login`: a session for the right email and password. A wrong password and an
-/// unknown email get the same answer after the same work (a hash verification each).
+/// `POST /auth/login`: a session for the right email and password, or a challenge when the
+/// account has a second factor (then no cookies yet).
+///
+/// A wrong password, an unknown email and a locked account get byte-identical answers after
+/// the same work (one argon2 verification each: against the dummy hash when there is no
+/// account, against the real one even when locked). Ten failures in a row lock the account
+/// for 15 minutes; a success resets the count.
 #[utoipa::path(post, path = "/auth/login", tag = "identity", request_body = Credentials,
     responses(
-        (status = 200, description = "Signed in", body = SessionGrant),
-        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = PROBLEM),
+        (status = 200, description = "Signed in (`session`, with the refresh and CSRF cookies) or a second factor is due (`mfaRequired`, no cookies)", body = LoginOutcome),
+        (status = 401, description = "`invalid_credentials` (also for a locked account)", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn login(
     State(db): State<Db>,
     State(keys): State<JwtKeys>,
     Json(credentials): Json<Credentials>,
-) -> Result<Json<SessionGrant>> {
+) -> Result<Response> {
     // Longer than any accepted password: refused without hashing megabytes.
     if credentials.password.len() > password::MAX_BYTES {
         return Err(ApiError::InvalidCredentials);
@@ -84,11 +103,50 @@ pub async fn login(
         .await
         .map_err(ApiError::database)?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    if !password::verify(credentials.password, stored).await? {
+    let matches = password::verify(credentials.password, stored).await?;
+    let now = token::now();
+    let Some(user) = user else {
+        return Err(ApiError::InvalidCredentials);
+    };
+    if user.is_locked(now) {
+        // Not counted: a lock is not extended by the attempts it refuses.
         return Err(ApiError::InvalidCredentials);
     }
-    let user = user.ok_or(ApiError::InvalidCredentials)?;
-    Ok(Json(grant(&keys, &user.id, user.role, user.display_name)?))
+    if !matches {
+        users::record_failed_login(&db, &user.id, MAX_FAILED_LOGINS, now + LOCKOUT_SECS)
+            .await
+            .map_err(ApiError::database)?;
+        return Err(ApiError::InvalidCredentials);
+    }
+    if user.mfa_enabled {
+        // The failure count is left as it is: wrong codes count too (`routes::mfa`), and only
+        // a complete sign-in resets it, so a known password cannot buy unlimited code guesses.
+        let challenge = secret::random_token();
+        let expires_at = now + CHALLENGE_LIFETIME_SECS;
+        mfa::create_challenge(&db, &secret::hash_token(&challenge), &user.id, expires_at)
+            .await
+            .map_err(ApiError::database)?;
+        let outcome = LoginOutcome::MfaRequired(MfaChallenge {
+            challenge_token: challenge,
+            expires_at,
+        });
+        return Ok(no_store(Json(outcome)));
+    }
+    users::clear_failed_logins(&db, &user.id)
+        .await
+        .map_err(ApiError::database)?;
+    let issued = session::start(&db, &keys, &user, false).await?;
+    let outcome = LoginOutcome::Session(issued.grant.clone());
+    Ok(issued.respond_with(outcome))
+}
+
+/// `response` with `Cache-Control: no-store`: it carries a token.
+pub fn no_store(response: impl IntoResponse) -> Response {
+    let mut response = response.into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// `GET /auth/me`: the user the access token names, as stored now (a deleted account's token
@@ -106,18 +164,9 @@ pub async fn me(State(db): State<Db>, user: AuthUser) -> Result<Json<SessionUser
     Ok(Json(user.claims.session_user(row.display_name)))
 }
 
-fn grant(keys: &JwtKeys, id: &str, role: Role, display_name: String) -> Result<SessionGrant> {
-    let claims = Claims::new(id, role, token::now());
-    Ok(SessionGrant {
-        access_token: keys.sign(&claims)?,
-        expires_at: claims.exp,
-        user: claims.session_user(display_name),
-    })
-}
-
 /// Checks every field of a new account at once, so the form can mark them all; the trimmed
 /// display name when all are fine.
-fn validate_account(account: &NewAccount) -> Result<String> {
+pub fn validate_account(account: &NewAccount) -> Result<String> {
     let mut errors = Vec::new();
     if let Err(message) = validate_email(&account.email) {
         errors.push(field_error("email", "invalid_email", message));
@@ -144,7 +193,7 @@ fn validate_account(account: &NewAccount) -> Result<String> {
 
 /// A plausible address: one `@`, something before it, a dotted domain after it, no spaces or
 /// control characters. Whether it receives mail is for email verification to find out.
-fn validate_email(email: &str) -> Result<(), &'static str> {
+pub fn validate_email(email: &str) -> Result<(), &'static str> {
     let email = email.trim();
     if email.len() > MAX_EMAIL_BYTES {
         return Err("must be at most 254 characters");
@@ -163,7 +212,7 @@ fn validate_email(email: &str) -> Result<(), &'static str> {
     }
 }
 
-fn field_error(field: &str, code: &str, message: &str) -> FieldError {
+pub fn field_error(field: &str, code: &str, message: &str) -> FieldError {
     FieldError {
         field: field.to_owned(),
         code: code.to_owned(),

@@ -7,8 +7,11 @@ use policy::ApiRoutes;
 
 pub mod auth;
 pub mod health;
+pub mod mfa;
 pub mod openapi;
+pub mod password;
 pub mod policy;
+pub mod session;
 pub mod users;
 
 /// The path prefix every API route lives under.
@@ -25,8 +28,12 @@ pub fn routes() -> ApiRoutes {
         // description; no auth.
         .merge(health::routes())
         .merge(openapi::routes())
-        // Identity: anyone may register and sign in; the rest needs a session.
+        // Identity: anyone may register, sign in, answer a sign-in challenge and reset a password;
+        // refreshing and signing out take the refresh cookie; the rest needs a session.
         .merge(auth::routes())
+        .merge(session::routes())
+        .merge(mfa::routes())
+        .merge(password::routes())
         // Back office: accounts, for administrators.
         .merge(users::routes())
 }

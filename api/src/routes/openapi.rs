@@ -7,7 +7,7 @@
 //! table disagree, so the document cannot drift from what the server serves.
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
-use crate::routes::{auth, health, users};
+use crate::routes::{auth, health, mfa, password, session, users};
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -37,6 +37,14 @@ pub fn routes() -> ApiRoutes {
         auth::register,
         auth::login,
         auth::me,
+        session::refresh,
+        session::logout,
+        session::logout_all,
+        mfa::enroll,
+        mfa::activate,
+        mfa::verify,
+        password::forgot,
+        password::reset,
         users::list_users,
     ),
     tags(

@@ -10,7 +10,10 @@ use api::config::{AppEnv, Secret};
 use api::db::DbKind;
 use api::{Application, Config, Db};
 use contracts::Problem;
-use contracts::auth::{Credentials, NewAccount};
+use contracts::auth::{
+    CSRF_COOKIE, CSRF_HEADER, Credentials, ForgotPassword, MfaActivate, MfaVerify, NewAccount,
+    REFRESH_COOKIE, ResetPassword, SessionGrant,
+};
 use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
 use std::path::Path;
 use tempfile::TempDir;
@@ -18,6 +21,9 @@ use tempfile::TempDir;
 /// The `JWT_SECRET` of every test server, so tests can mint tokens the server accepts (or, with
 /// a wrong expiry, refuses).
 pub const TEST_JWT_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";
+
+/// The `PUBLIC_URL` of every test server: mailed links start with it.
+pub const TEST_PUBLIC_URL: &str = "http://bazaar.test";
 
 /// The variable naming the PostgreSQL server to test against; unset or empty means SQLite.
 pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
@@ -32,6 +38,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The server's database pool (shared with it: closing it closes the server's).
     pub db: Db,
+    /// The server's `MAIL_DIR`, where the development mail sender writes `<id>.eml` files.
+    pub mail: TempDir,
     /// Keeps the test's database (its SQLite folder) alive as long as the server.
     _database: TestDatabase,
 }
@@ -97,6 +105,7 @@ async fn create_postgres_database(server: &str) -> String {
 
 pub async fn spawn_app() -> TestApp {
     let dist = tempfile::tempdir().expect("creating a temporary dist directory");
+    let mail = tempfile::tempdir().expect("creating a temporary mail directory");
     let database = TestDatabase::create().await;
     let config = Config {
         app_env: AppEnv::Dev,
@@ -106,6 +115,8 @@ pub async fn spawn_app() -> TestApp {
         jwt_secret: Some(Secret::new(TEST_JWT_SECRET.to_owned())),
         // Unused while `jwt_secret` is set; pointed at the test's own folder all the same.
         dev_key_dir: dist.path().join("unused-dev-key"),
+        public_url: TEST_PUBLIC_URL.to_owned(),
+        mail_dir: mail.path().to_owned(),
     };
     let application = Application::build(config)
         .await
@@ -124,6 +135,7 @@ pub async fn spawn_app() -> TestApp {
         dist,
         client,
         db,
+        mail,
         _database: database,
     }
 }
@@ -224,6 +236,186 @@ impl TestApp {
             .expect("sending POST")
     }
 
+    /// `POST /api/v1/auth/refresh` with the session's cookies and its CSRF header.
+    pub async fn refresh(&self, session: &Cookies) -> reqwest::Response {
+        self.refresh_with(
+            Some(&session.refresh),
+            Some(&session.csrf),
+            Some(&session.csrf),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/auth/refresh` with exactly the given refresh cookie, CSRF cookie and CSRF
+    /// header (each left out when `None`).
+    pub async fn refresh_with(
+        &self,
+        refresh: Option<&str>,
+        csrf_cookie: Option<&str>,
+        csrf_header: Option<&str>,
+    ) -> reqwest::Response {
+        self.cookie_post("/api/v1/auth/refresh", refresh, csrf_cookie, csrf_header)
+            .await
+    }
+
+    /// `POST /api/v1/auth/logout` with the session's cookies and its CSRF header.
+    pub async fn logout(&self, session: &Cookies) -> reqwest::Response {
+        self.logout_with(
+            Some(&session.refresh),
+            Some(&session.csrf),
+            Some(&session.csrf),
+        )
+        .await
+    }
+
+    /// `POST /api/v1/auth/logout` with exactly the given cookies and header.
+    pub async fn logout_with(
+        &self,
+        refresh: Option<&str>,
+        csrf_cookie: Option<&str>,
+        csrf_header: Option<&str>,
+    ) -> reqwest::Response {
+        self.cookie_post("/api/v1/auth/logout", refresh, csrf_cookie, csrf_header)
+            .await
+    }
+
+    async fn cookie_post(
+        &self,
+        path: &str,
+        refresh: Option<&str>,
+        csrf_cookie: Option<&str>,
+        csrf_header: Option<&str>,
+    ) -> reqwest::Response {
+        let mut cookies = Vec::new();
+        if let Some(refresh) = refresh {
+            cookies.push(format!("{REFRESH_COOKIE}={refresh}"));
+        }
+        if let Some(csrf) = csrf_cookie {
+            cookies.push(format!("{CSRF_COOKIE}={csrf}"));
+        }
+        let mut request = self.client.post(self.url(path));
+        if !cookies.is_empty() {
+            request = request.header("cookie", cookies.join("; "));
+        }
+        if let Some(csrf) = csrf_header {
+            request = request.header(CSRF_HEADER, csrf);
+        }
+        request
+            .send()
+            .await
+            .expect("sending a cookie-authenticated POST")
+    }
+
+    /// `POST /api/v1/auth/logout-all` with a bearer token.
+    pub async fn logout_all(&self, access_token: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/logout-all"))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .expect("sending POST /logout-all")
+    }
+
+    /// `POST /api/v1/auth/mfa/enroll` with a bearer token.
+    pub async fn mfa_enroll(&self, access_token: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/mfa/enroll"))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .expect("sending POST /mfa/enroll")
+    }
+
+    /// `POST /api/v1/auth/mfa/activate` with a bearer token and a code.
+    pub async fn mfa_activate(&self, access_token: &str, code: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/mfa/activate"))
+            .bearer_auth(access_token)
+            .json(&MfaActivate {
+                code: code.to_owned(),
+            })
+            .send()
+            .await
+            .expect("sending POST /mfa/activate")
+    }
+
+    /// `POST /api/v1/auth/mfa/verify`.
+    pub async fn mfa_verify(&self, challenge_token: &str, code: &str) -> reqwest::Response {
+        let body = MfaVerify {
+            challenge_token: challenge_token.to_owned(),
+            code: code.to_owned(),
+        };
+        self.post_json("/api/v1/auth/mfa/verify", &body).await
+    }
+
+    /// `POST /api/v1/auth/password/forgot`.
+    pub async fn forgot_password(&self, email: &str) -> reqwest::Response {
+        let body = ForgotPassword {
+            email: email.to_owned(),
+        };
+        self.post_json("/api/v1/auth/password/forgot", &body).await
+    }
+
+    /// `POST /api/v1/auth/password/reset`.
+    pub async fn reset_password(&self, token: &str, password: &str) -> reqwest::Response {
+        let body = ResetPassword {
+            token: token.to_owned(),
+            password: password.to_owned(),
+        };
+        self.post_json("/api/v1/auth/password/reset", &body).await
+    }
+
+    /// Delivers the outbox now (as the background sender would, deterministically) and returns
+    /// every mail file in the mail folder, oldest first.
+    pub async fn delivered_mail(&self) -> Vec<String> {
+        api::mail::DevMailSender::new(self.db.clone(), self.mail.path(), false)
+            .deliver_pending()
+            .await
+            .expect("delivering the outbox");
+        let mut files: Vec<_> = std::fs::read_dir(self.mail.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        files.sort_by_key(|path| {
+            path.file_stem()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap()
+        });
+        files
+            .iter()
+            .map(|path| std::fs::read_to_string(path).unwrap())
+            .collect()
+    }
+
+    /// Runs `sql` (no parameters; the same text must suit both backends) on the test database,
+    /// e.g. to move an expiry into the past; the number of rows changed.
+    pub async fn execute(&self, sql: &'static str) -> u64 {
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::query(sql)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+            Db::Postgres(pool) => sqlx::query(sql)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+        .expect("running test SQL")
+    }
+
+    /// Runs a `SELECT count(*) ...` on the test database.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        }
+        .expect("counting")
+    }
+
     pub async fn post(&self, path: &str) -> reqwest::Response {
         self.client
             .post(self.url(path))
@@ -254,4 +446,46 @@ pub async fn problem(response: reqwest::Response) -> Problem {
 /// Bytes of a file under `dir`.
 pub fn read(dir: &Path, relative_path: &str) -> Vec<u8> {
     std::fs::read(dir.join(relative_path)).unwrap()
+}
+
+/// The session cookies a response set: the refresh token and the CSRF value.
+#[derive(Debug, Clone)]
+pub struct Cookies {
+    pub refresh: String,
+    pub csrf: String,
+}
+
+/// Every `Set-Cookie` header of `response`, as sent.
+pub fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The value `name` is set to in `set_cookies`, if it is set (an empty value counts as unset).
+pub fn cookie_value(set_cookies: &[String], name: &str) -> Option<String> {
+    set_cookies.iter().find_map(|line| {
+        let (pair, _) = line.split_once(';').unwrap_or((line, ""));
+        let (key, value) = pair.split_once('=')?;
+        (key.trim() == name && !value.is_empty()).then(|| value.to_owned())
+    })
+}
+
+/// The session cookies `response` set; panics when it set none.
+pub fn session_cookies(response: &reqwest::Response) -> Cookies {
+    let lines = set_cookies(response);
+    Cookies {
+        refresh: cookie_value(&lines, REFRESH_COOKIE).expect("a refresh cookie"),
+        csrf: cookie_value(&lines, CSRF_COOKIE).expect("a CSRF cookie"),
+    }
+}
+
+/// A response's session: the grant in its body and the cookies it set.
+pub async fn session_of(response: reqwest::Response) -> (SessionGrant, Cookies) {
+    assert!(response.status().is_success(), "{}", response.status());
+    let cookies = session_cookies(&response);
+    (response.json().await.expect("a session grant"), cookies)
 }

@@ -4,9 +4,14 @@
 //! PostgreSQL.
 
 mod auth;
+mod cli;
 mod database;
 mod errors;
 mod health;
 mod helpers;
+mod lockout;
+mod mfa;
+mod password_reset;
 mod rbac;
+mod sessions;
 mod static_files;

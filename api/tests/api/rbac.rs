@@ -43,6 +43,28 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
     ("POST", "/auth/register", [Pass; 6]),
     ("POST", "/auth/login", [Pass; 6]),
     ("GET", "/auth/me", [Unauth, Pass, Pass, Pass, Pass, Pass]),
+    // No refresh cookie: nothing to refresh (a bearer token is no substitute), nothing to sign out.
+    ("POST", "/auth/refresh", [Unauth; 6]),
+    ("POST", "/auth/logout", [Pass; 6]),
+    (
+        "POST",
+        "/auth/logout-all",
+        [Unauth, Pass, Pass, Pass, Pass, Pass],
+    ),
+    // An administrator without a second factor must be able to enrol one.
+    (
+        "POST",
+        "/auth/mfa/enroll",
+        [Unauth, Pass, Pass, Pass, Pass, Pass],
+    ),
+    (
+        "POST",
+        "/auth/mfa/activate",
+        [Unauth, Pass, Pass, Pass, Pass, Pass],
+    ),
+    ("POST", "/auth/mfa/verify", [Pass; 6]),
+    ("POST", "/auth/password/forgot", [Pass; 6]),
+    ("POST", "/auth/password/reset", [Pass; 6]),
     // Back office.
     (
         "GET",
