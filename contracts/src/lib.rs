@@ -1,4 +1,5 @@
-//! The contract every part of the storefront shares: wire types, the widget protocol and money.
+//! The contract every part of the storefront shares: wire types, the widget protocol, money and
+//! GST.
 //!
 //! This crate does no I/O and depends on serde alone, so the API, the host shell and every
 //! widget compile the same definitions (native and wasm32). Its version *is* the contract
@@ -6,8 +7,11 @@
 //! incompatible one (see [`federation::Compatibility`]).
 
 pub mod auth;
+pub mod calendar;
 pub mod events;
 pub mod federation;
+pub mod gst;
+pub mod gstin;
 pub mod money;
 pub mod problem;
 pub mod props;
