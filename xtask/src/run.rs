@@ -11,21 +11,23 @@ pub const ADDRESS: &str = "127.0.0.1:8080";
 
 pub fn run(workspace: &Workspace, dist: &Path) -> Result<()> {
     deploy::deploy(workspace, &Target::All, dist)?;
+    // The demo accounts (customer, seller, admin; README lists them) let a first run sign in
+    // without typing a sign-up form. `seed-demo` skips accounts that exist, so reruns are quiet,
+    // and refuses APP_ENV=production, where published passwords have no place.
+    tools::run(api(workspace).arg("seed-demo"))?;
     eprintln!("xtask: serving on http://{ADDRESS} (Ctrl-C stops)");
     tools::run(
-        Command::new(tools::cargo())
-            .args([
-                "run",
-                "--release",
-                "-p",
-                "api",
-                "--",
-                "serve",
-                "--addr",
-                ADDRESS,
-                "--dist",
-            ])
-            .arg(dist)
-            .current_dir(&workspace.root),
+        api(workspace)
+            .args(["serve", "--addr", ADDRESS, "--dist"])
+            .arg(dist),
     )
+}
+
+/// `cargo run --release -p api -- ` from the workspace root, for a subcommand to be appended.
+fn api(workspace: &Workspace) -> Command {
+    let mut command = Command::new(tools::cargo());
+    command
+        .args(["run", "--release", "-p", "api", "--"])
+        .current_dir(&workspace.root);
+    command
 }

@@ -175,15 +175,4 @@ mod tests {
     async fn a_corrupt_stored_hash_is_an_error_not_a_mismatch() {
         assert!(verify("x".into(), Some("not a hash".into())).await.is_err());
     }
-
-    /// Prints what one hash costs on this machine (`cargo test -p api --release hash_cost --
-    /// --nocapture`); asserts only that it stays under a second.
-    #[test]
-    fn hash_cost() {
-        let started = std::time::Instant::now();
-        hash_blocking("correct horse battery").unwrap();
-        let elapsed = started.elapsed();
-        println!("one argon2id hash: {} ms", elapsed.as_millis());
-        assert!(elapsed < std::time::Duration::from_secs(1));
-    }
 }
