@@ -57,6 +57,87 @@ impl Paise {
         let sign = if self.0 < 0 { "-" } else { "" };
         format!("{sign}₹{}.{paise:02}", group_indian(&rupees))
     }
+
+    /// The amount in words, as Indian invoices print it (CGST Rule 46 asks for the total in
+    /// words): Indian scale words (thousand, lakh, crore), e.g. `Rupees One Lakh Twenty-Three
+    /// Thousand Four Hundred Fifty-Six and Seventy-Eight Paise Only`. Negative amounts start
+    /// with `Minus`.
+    pub fn in_words(self) -> String {
+        let abs = self.0.unsigned_abs();
+        let (rupees, paise) = (abs / 100, abs % 100);
+        let mut out = String::new();
+        if self.0 < 0 {
+            out.push_str("Minus ");
+        }
+        out.push_str("Rupees ");
+        out.push_str(&indian_words(rupees));
+        if paise > 0 {
+            out.push_str(" and ");
+            out.push_str(&indian_words(paise));
+            out.push_str(" Paise");
+        }
+        out.push_str(" Only");
+        out
+    }
+}
+
+const ONES: [&str; 20] = [
+    "Zero",
+    "One",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Six",
+    "Seven",
+    "Eight",
+    "Nine",
+    "Ten",
+    "Eleven",
+    "Twelve",
+    "Thirteen",
+    "Fourteen",
+    "Fifteen",
+    "Sixteen",
+    "Seventeen",
+    "Eighteen",
+    "Nineteen",
+];
+const TENS: [&str; 10] = [
+    "", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety",
+];
+
+/// 0 to 99 in words: `Forty-Two`.
+fn below_hundred(n: u64) -> String {
+    match n {
+        0..20 => ONES[n as usize].to_owned(),
+        _ if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_owned(),
+        _ => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
+    }
+}
+
+/// A whole number in words with the Indian scale: crore (10^7), lakh (10^5), thousand,
+/// hundred. Past 99 crore the crores themselves are counted the same way (`One Lakh Crore`).
+fn indian_words(n: u64) -> String {
+    if n == 0 {
+        return ONES[0].to_owned();
+    }
+    let mut parts = Vec::new();
+    let crore = n / 10_000_000;
+    if crore > 0 {
+        parts.push(format!("{} Crore", indian_words(crore)));
+    }
+    let rest = n % 10_000_000;
+    for (value, name) in [(100_000, "Lakh"), (1_000, "Thousand"), (100, "Hundred")] {
+        let count = rest / value % if value == 100 { 10 } else { 100 };
+        if count > 0 {
+            parts.push(format!("{} {name}", below_hundred(count)));
+        }
+    }
+    if !rest.is_multiple_of(100) {
+        parts.push(below_hundred(rest % 100));
+    }
+    parts.join(" ")
 }
 
 /// Inserts separators the Indian way: `1234567` → `12,34,567`.
@@ -109,6 +190,51 @@ mod tests {
         assert_eq!(Paise(-1_250).to_inr(), "-₹12.50");
         assert_eq!(Paise(i64::MAX).to_inr(), "₹92,23,37,20,36,85,47,758.07");
         assert_eq!(Paise(i64::MIN).to_inr(), "-₹92,23,37,20,36,85,47,758.08");
+    }
+
+    #[test]
+    // Literals grouped the Indian way (1_00_000 is one lakh) make the expectations readable.
+    #[allow(clippy::inconsistent_digit_grouping)]
+    fn amounts_read_in_words_with_the_indian_scale() {
+        let words = |rupees: i64| Paise::from_rupees(rupees).unwrap().in_words();
+        assert_eq!(
+            words(3_420),
+            "Rupees Three Thousand Four Hundred Twenty Only"
+        );
+        assert_eq!(words(0), "Rupees Zero Only");
+        assert_eq!(words(1), "Rupees One Only");
+        assert_eq!(words(19), "Rupees Nineteen Only");
+        assert_eq!(words(40), "Rupees Forty Only");
+        assert_eq!(words(99), "Rupees Ninety-Nine Only");
+        assert_eq!(words(100), "Rupees One Hundred Only");
+        assert_eq!(words(1_001), "Rupees One Thousand One Only");
+        assert_eq!(words(1_00_000), "Rupees One Lakh Only");
+        assert_eq!(
+            words(12_34_567),
+            "Rupees Twelve Lakh Thirty-Four Thousand Five Hundred Sixty-Seven Only"
+        );
+        assert_eq!(words(1_00_00_000), "Rupees One Crore Only");
+        assert_eq!(
+            words(99_99_99_999),
+            "Rupees Ninety-Nine Crore Ninety-Nine Lakh Ninety-Nine Thousand Nine Hundred \
+             Ninety-Nine Only"
+        );
+        assert_eq!(words(1_00_000_00_00_000), "Rupees One Lakh Crore Only");
+        assert_eq!(
+            Paise(12_345_678).in_words(),
+            "Rupees One Lakh Twenty-Three Thousand Four Hundred Fifty-Six and Seventy-Eight \
+             Paise Only"
+        );
+        assert_eq!(Paise(5).in_words(), "Rupees Zero and Five Paise Only");
+        assert_eq!(
+            Paise(-1_250).in_words(),
+            "Minus Rupees Twelve and Fifty Paise Only"
+        );
+        assert!(
+            Paise(i64::MIN)
+                .in_words()
+                .starts_with("Minus Rupees Nine Hundred")
+        );
     }
 
     #[test]
