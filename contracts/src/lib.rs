@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod catalog;
 pub mod events;
 pub mod federation;
 pub mod gst;
@@ -15,6 +16,7 @@ pub mod gstin;
 pub mod money;
 pub mod problem;
 pub mod props;
+pub mod shops;
 pub mod users;
 pub mod version;
 
