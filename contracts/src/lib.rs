@@ -8,12 +8,14 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod cart;
 pub mod catalog;
 pub mod events;
 pub mod federation;
 pub mod gst;
 pub mod gstin;
 pub mod money;
+pub mod orders;
 pub mod problem;
 pub mod props;
 pub mod shops;

@@ -1,0 +1,244 @@
+//! Orders (`/api/v1/orders`): placing one from a cart, its lines with the GST snapshotted at
+//! placement, and the payment state machine of seed 000 §8.2 that every status change obeys.
+
+use crate::gst::{LineTax, TaxTotals};
+use crate::money::Paise;
+use serde::{Deserialize, Serialize};
+
+/// Where an order goes. `stateCode` is the place of supply for GST.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryAddress {
+    /// The recipient, printed on the invoice.
+    pub name: String,
+    /// Ten digits (an Indian mobile number), for the courier.
+    pub phone: String,
+    pub line1: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    pub city: String,
+    /// Two-digit GST state code: the place of supply.
+    pub state_code: String,
+    /// Six digits, not starting with 0.
+    pub pincode: String,
+}
+
+/// `POST /api/v1/orders` (with an `Idempotency-Key` header): buy what the cart holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PlaceOrder {
+    pub cart_id: String,
+    pub address: DeliveryAddress,
+}
+
+/// Where an order stands: seed 000 §8.2's payment state machine.
+///
+/// ```text
+/// INITIATED → PAYMENT_PENDING ─┬→ SUCCESS → ORDER_CONFIRMED
+///                              ├→ FAILED  → PAYMENT_FAILED   (cancelled, stock released)
+///                              └→ TIMEOUT → PAYMENT_TIMEOUT  (cancelled, stock released)
+/// ```
+///
+/// `SUCCESS`, `FAILED` and `TIMEOUT` are what the gateway (or the clock) said; the order moves
+/// on to its outcome in the same transaction, and both steps are in its history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OrderStatus {
+    Initiated,
+    PaymentPending,
+    Success,
+    OrderConfirmed,
+    Failed,
+    PaymentFailed,
+    Timeout,
+    PaymentTimeout,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 8] = [
+        OrderStatus::Initiated,
+        OrderStatus::PaymentPending,
+        OrderStatus::Success,
+        OrderStatus::OrderConfirmed,
+        OrderStatus::Failed,
+        OrderStatus::PaymentFailed,
+        OrderStatus::Timeout,
+        OrderStatus::PaymentTimeout,
+    ];
+
+    /// Whether the machine allows `self → next`. Everything else is refused, including
+    /// staying in place and going back.
+    pub fn can_become(self, next: OrderStatus) -> bool {
+        use OrderStatus::*;
+        matches!(
+            (self, next),
+            (Initiated, PaymentPending)
+                | (PaymentPending, Success)
+                | (PaymentPending, Failed)
+                | (PaymentPending, Timeout)
+                | (Success, OrderConfirmed)
+                | (Failed, PaymentFailed)
+                | (Timeout, PaymentTimeout)
+        )
+    }
+
+    /// No transition leaves these.
+    pub fn is_final(self) -> bool {
+        OrderStatus::ALL.iter().all(|&next| !self.can_become(next))
+    }
+
+    /// Whether the order holds stock: from placement until it is cancelled.
+    pub fn reserves_stock(self) -> bool {
+        !matches!(
+            self,
+            OrderStatus::Failed
+                | OrderStatus::PaymentFailed
+                | OrderStatus::Timeout
+                | OrderStatus::PaymentTimeout
+        )
+    }
+
+    /// The spelling on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Initiated => "INITIATED",
+            OrderStatus::PaymentPending => "PAYMENT_PENDING",
+            OrderStatus::Success => "SUCCESS",
+            OrderStatus::OrderConfirmed => "ORDER_CONFIRMED",
+            OrderStatus::Failed => "FAILED",
+            OrderStatus::PaymentFailed => "PAYMENT_FAILED",
+            OrderStatus::Timeout => "TIMEOUT",
+            OrderStatus::PaymentTimeout => "PAYMENT_TIMEOUT",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+}
+
+/// One line of an order: what was bought, at what price, under which GST slab. Frozen at
+/// placement: later price or rate changes do not touch it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLine {
+    pub product_id: String,
+    pub shop_id: String,
+    pub name: String,
+    pub hsn: String,
+    pub unit_price: Paise,
+    pub quantity: u32,
+    /// The slab applied (`contracts::gst::SLABS` id), e.g. `2025-18`.
+    pub gst_slab: String,
+    pub tax: LineTax,
+}
+
+/// One step of an order's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StatusChange {
+    pub status: OrderStatus,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// An order, as its customer (all lines) or a seller (its own lines only) sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    pub id: String,
+    pub status: OrderStatus,
+    pub address: DeliveryAddress,
+    pub lines: Vec<OrderLine>,
+    pub totals: TaxTotals,
+    /// Refunded so far.
+    pub refunded: Paise,
+    pub history: Vec<StatusChange>,
+    /// Where the shopper pays while the order is `PAYMENT_PENDING`: the gateway's page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_url: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// When an unpaid order times out (unix seconds), while it can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_by: Option<i64>,
+}
+
+/// One page of orders, newest first; pass `nextCursor` back as `?after=`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPage {
+    pub items: Vec<Order>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /api/v1/orders/{id}/refunds` (administrators): give back `amount`, or everything not
+/// refunded yet when absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RefundRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Paise>,
+    pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrderStatus::*;
+
+    #[test]
+    fn the_machine_allows_exactly_seed_000s_arrows() {
+        let allowed = [
+            (Initiated, PaymentPending),
+            (PaymentPending, Success),
+            (PaymentPending, Failed),
+            (PaymentPending, Timeout),
+            (Success, OrderConfirmed),
+            (Failed, PaymentFailed),
+            (Timeout, PaymentTimeout),
+        ];
+        for from in OrderStatus::ALL {
+            for to in OrderStatus::ALL {
+                assert_eq!(
+                    from.can_become(to),
+                    allowed.contains(&(from, to)),
+                    "{from:?} → {to:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn outcomes_are_final_and_only_cancellations_release_stock() {
+        let finals: Vec<_> = OrderStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_final())
+            .collect();
+        assert_eq!(finals, [OrderConfirmed, PaymentFailed, PaymentTimeout]);
+        assert!(PaymentPending.reserves_stock() && OrderConfirmed.reserves_stock());
+        assert!(!PaymentFailed.reserves_stock() && !PaymentTimeout.reserves_stock());
+    }
+
+    #[test]
+    fn statuses_are_spelt_alike_on_the_wire_and_in_storage() {
+        for status in OrderStatus::ALL {
+            assert_eq!(
+                serde_json::to_string(&status).unwrap(),
+                format!("\"{}\"", status.as_str())
+            );
+            assert_eq!(OrderStatus::parse(status.as_str()), Some(status));
+        }
+    }
+}
