@@ -85,6 +85,11 @@ pub enum ApiError {
     #[error("no second factor is waiting for activation")]
     MfaNotPending,
 
+    /// 413 `payload_too_large`: the request body is longer than the API takes
+    /// (`middleware::limits::MAX_BODY_BYTES`).
+    #[error("payload too large")]
+    PayloadTooLarge,
+
     /// 415 `unsupported_media_type`: a JSON endpoint got a body without
     /// `Content-Type: application/json`.
     #[error("unsupported media type")]
@@ -99,6 +104,12 @@ pub enum ApiError {
     #[error("invalid password reset token")]
     InvalidResetToken,
 
+    /// 429 `rate_limited`: this client (or this account, for sign-in) made too many requests
+    /// in the current window (`middleware::rate_limit`). Answered with `Retry-After`: the
+    /// seconds until the window ends.
+    #[error("rate limited for {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+
     /// 503 `frontend_not_built`: `DIST_DIR` has no `index.html`, so there is no app to serve.
     #[error("the front end has not been built")]
     FrontendNotBuilt,
@@ -107,6 +118,11 @@ pub enum ApiError {
     /// free connection in time). Worth a retry; the cause is logged, never sent.
     #[error("database unavailable: {0:#}")]
     DatabaseUnavailable(anyhow::Error),
+
+    /// 503 `timeout`: the request took longer than `REQUEST_TIMEOUT_SECS` to answer (a slow
+    /// body upload counts). Whatever the handler was doing is dropped; worth a retry.
+    #[error("request timed out")]
+    Timeout,
 
     /// 500 `internal_error`: anything the client cannot fix. The cause is logged, never sent.
     #[error("internal error: {0:#}")]
@@ -128,11 +144,13 @@ impl ApiError {
                 StatusCode::FORBIDDEN
             }
             ApiError::EmailTaken | ApiError::MfaNotPending => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) | ApiError::InvalidResetToken => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            ApiError::FrontendNotBuilt | ApiError::DatabaseUnavailable(_) => {
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::FrontendNotBuilt | ApiError::DatabaseUnavailable(_) | ApiError::Timeout => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -156,10 +174,13 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::MfaRequired => "mfa_required",
             ApiError::EmailTaken => "email_taken",
+            ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
+            ApiError::RateLimited { .. } => "rate_limited",
             ApiError::FrontendNotBuilt => "frontend_not_built",
             ApiError::DatabaseUnavailable(_) => "database_unavailable",
+            ApiError::Timeout => "timeout",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -217,6 +238,16 @@ impl ApiError {
             ApiError::UnsupportedMediaType => {
                 problem.with_detail("Send the body as Content-Type: application/json.")
             }
+            ApiError::PayloadTooLarge => problem.with_detail(format!(
+                "The body is longer than the {} KiB the API takes.",
+                crate::middleware::limits::MAX_BODY_BYTES / 1024
+            )),
+            ApiError::RateLimited { retry_after_secs } => problem.with_detail(format!(
+                "Too many requests; try again in {retry_after_secs} seconds."
+            )),
+            ApiError::Timeout => {
+                problem.with_detail("The server did not answer in time; try again shortly.")
+            }
             ApiError::Validation(errors) => Problem {
                 errors: errors.clone(),
                 ..problem.with_detail("Some fields are not valid; see errors.")
@@ -254,6 +285,13 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            // RFC 9110: delay-seconds, so clients (and CORS pages: it is exposed) know when
+            // to come back.
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         if let ApiError::Internal(cause) | ApiError::DatabaseUnavailable(cause) = self {
             response
@@ -398,6 +436,20 @@ mod tests {
             problem.field_message("password"),
             Some("must be at least 12 characters")
         );
+    }
+
+    #[tokio::test]
+    async fn rate_limited_is_a_429_that_says_when_to_come_back() {
+        let response = ApiError::RateLimited {
+            retry_after_secs: 42,
+        }
+        .into_response();
+
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "42");
+        let problem = body_of(response).await;
+        assert_eq!(problem.code, "rate_limited");
+        assert!(problem.detail.unwrap().contains("42 seconds"));
     }
 
     #[tokio::test]

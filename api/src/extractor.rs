@@ -5,14 +5,15 @@ use crate::auth::token::{Claims, JwtKeys};
 use crate::error::ApiError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// axum's `Json`, whose rejections are problem+json: 415 `unsupported_media_type` without a
-/// JSON content type, 400 `malformed_json` for a body that does not parse or does not fit the
+/// JSON content type, 413 `payload_too_large` for a body over the limit (`DefaultBodyLimit`,
+/// set in `startup`), 400 `malformed_json` for a body that does not parse or does not fit the
 /// type. axum's own rejections are plain text.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
@@ -27,6 +28,9 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Json(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::PayloadTooLarge)
+            }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType),
             // serde's message names the member and the position, never the value sent.
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::MalformedJson(e.body_text())),

@@ -6,7 +6,8 @@
 //! [`auth`] (password hashing, access tokens, roles); [`extractor`] (JSON bodies and the
 //! signed-in user, rejected as problem+json);
 //! [`mail`] (the development mail sender, delivering the outbox to files);
-//! [`startup`] (database, router, middleware, listener, shutdown); [`error`] (the one error type and its
+//! [`startup`] (database, router, middleware, listener, shutdown); [`middleware`] (security
+//! headers, CORS, rate limits, body size and timeout); [`error`] (the one error type and its
 //! problem+json body); [`routes`] (the REST API under `/api/v1`, one module per resource);
 //! [`static_files`] (the built front end, with the SPA fallback); [`state`] (what handlers
 //! share); [`telemetry`] (logging).
@@ -18,6 +19,7 @@ pub mod db;
 pub mod error;
 pub mod extractor;
 pub mod mail;
+pub mod middleware;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -5,6 +5,8 @@ use crate::auth::token::JwtKeys;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{self, ApiError};
+use crate::middleware::rate_limit::{self, RateLimiter};
+use crate::middleware::{cors, headers, limits};
 use crate::routes;
 use crate::state::AppState;
 use crate::static_files;
@@ -75,7 +77,7 @@ impl Application {
         Ok(Application {
             listener,
             local_addr,
-            router: app(state),
+            router: app(state, &config),
             db,
         })
     }
@@ -108,7 +110,11 @@ impl Application {
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.local_addr, "serving");
-        let served = axum::serve(self.listener, self.router)
+        // With each connection's peer address, which the rate limits key on.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(signal)
             .await;
         self.db.close().await;
@@ -117,18 +123,28 @@ impl Application {
 }
 
 /// The whole HTTP app: the API under `/api/v1`, the front end for everything else, and the
-/// middleware every request goes through.
-pub fn app(state: AppState) -> Router {
+/// middleware every request goes through (configured by `config`: CORS, rate limits,
+/// timeout).
+pub fn app(state: AppState, config: &Config) -> Router {
     let routes = Router::new()
         .nest("/api/v1", routes::router(&state))
         .fallback(fallback);
-    with_middleware(routes).with_state(state)
+    with_middleware(routes, config).with_state(state)
 }
 
 /// Wraps `routes` (and their fallback) in the middleware every request goes through.
-fn with_middleware(routes: Router<AppState>) -> Router<AppState> {
+fn with_middleware(routes: Router<AppState>, config: &Config) -> Router<AppState> {
+    let limiter = RateLimiter::new(config.rate_limits, config.trust_proxy);
+    let timeout = config
+        .request_timeout
+        .map(|timeout| axum::middleware::from_fn_with_state(timeout, limits::enforce_timeout));
     // Outermost first. The request id is set before the trace span opens so the span can
-    // record it; panics are caught inside `problem_details` so they become problem+json too.
+    // record it. Security headers wrap everything below, so refusals (429, 413, a CORS
+    // preflight) carry them too; CORS wraps the refusals so a listed origin's page can read
+    // them. `problem_details` completes the problems made below it (the timeout's, the rate
+    // limiter's, a panic's). The timeout wraps the rate limiter, which may read a sign-in
+    // body, so a body trickled in slowly is cut off; the body limit is set before anything
+    // reads one.
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
         .layer(
@@ -151,7 +167,15 @@ fn with_middleware(routes: Router<AppState>) -> Router<AppState> {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+        .layer(axum::middleware::from_fn(headers::set_security_headers))
+        .option_layer(cors::layer(&config.cors_origins))
         .layer(axum::middleware::from_fn(error::problem_details))
+        .option_layer(timeout)
+        .layer(limits::body_limit())
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            rate_limit::enforce,
+        ))
         .layer(CatchPanicLayer::custom(panic_response));
     routes.layer(middleware)
 }
@@ -228,7 +252,8 @@ mod tests {
             public_url: "http://127.0.0.1:8080".into(),
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
-        let app = with_middleware(routes).with_state(state);
+        let config = Config::from_lookup(|_| Ok(None)).unwrap();
+        let app = with_middleware(routes, &config).with_state(state);
 
         let response = app
             .oneshot(Request::get("/api/v1/boom").body(Body::empty()).unwrap())

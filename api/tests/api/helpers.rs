@@ -6,7 +6,7 @@
 //! (`postgres://postgres@127.0.0.1:5433/postgres`): then every test creates its own database
 //! there. `cargo xtask test` runs this suite both ways.
 
-use api::config::{AppEnv, Secret};
+use api::config::{AppEnv, RateLimits, Secret};
 use api::db::DbKind;
 use api::{Application, Config, Db};
 use contracts::Problem;
@@ -103,11 +103,28 @@ async fn create_postgres_database(server: &str) -> String {
     url.to_string()
 }
 
+/// The rate limits of [`spawn_app`]: far above what any test sends from its one address, so
+/// no test is throttled by accident, yet not 0, so every request still goes through the
+/// counting (and every sign-in through the reading of its body for the account limit).
+pub const GENEROUS_LIMITS: RateLimits = RateLimits {
+    global: 1_000_000,
+    login: 1_000_000,
+    login_account: 1_000_000,
+    mfa: 1_000_000,
+    password_reset: 1_000_000,
+};
+
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with `configure` applied to the server's configuration first, e.g. to set
+/// the rate limits or CORS origins a test is about.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dist = tempfile::tempdir().expect("creating a temporary dist directory");
     let mail = tempfile::tempdir().expect("creating a temporary mail directory");
     let database = TestDatabase::create().await;
-    let config = Config {
+    let mut config = Config {
         app_env: AppEnv::Dev,
         addr: "127.0.0.1:0".parse().unwrap(),
         dist_dir: dist.path().to_owned(),
@@ -117,7 +134,12 @@ pub async fn spawn_app() -> TestApp {
         dev_key_dir: dist.path().join("unused-dev-key"),
         public_url: TEST_PUBLIC_URL.to_owned(),
         mail_dir: mail.path().to_owned(),
+        cors_origins: Vec::new(),
+        trust_proxy: false,
+        rate_limits: GENEROUS_LIMITS,
+        request_timeout: Some(std::time::Duration::from_secs(30)),
     };
+    configure(&mut config);
     let application = Application::build(config)
         .await
         .expect("building the application");
@@ -200,6 +222,21 @@ impl TestApp {
             password: password.to_owned(),
         };
         self.post_json("/api/v1/auth/login", &credentials).await
+    }
+
+    /// `POST /api/v1/auth/login` as relayed by a proxy for `client`: with
+    /// `X-Forwarded-For: <client>`, which the server believes only with `TRUST_PROXY`.
+    pub async fn login_from(&self, client: &str, email: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", client)
+            .json(&Credentials {
+                email: email.to_owned(),
+                password: password.to_owned(),
+            })
+            .send()
+            .await
+            .expect("sending POST /login")
     }
 
     /// `GET /api/v1/auth/me`, with `Authorization: Bearer <token>` when a token is given.

@@ -5,6 +5,7 @@
 
 mod auth;
 mod cli;
+mod cors;
 mod database;
 mod errors;
 mod health;
@@ -12,6 +13,9 @@ mod helpers;
 mod lockout;
 mod mfa;
 mod password_reset;
+mod rate_limits;
 mod rbac;
+mod request_limits;
+mod security_headers;
 mod sessions;
 mod static_files;
