@@ -85,6 +85,22 @@ pub enum ApiError {
     #[error("no second factor is waiting for activation")]
     MfaNotPending,
 
+    /// 409 `shop_exists`: the account already has a shop or a pending application.
+    #[error("this account already has a shop")]
+    ShopExists,
+
+    /// 409 `shop_decided`: the application was approved or rejected before; decisions are final.
+    #[error("the application was decided before")]
+    ShopDecided,
+
+    /// 409 `shop_not_approved`: the seller's shop is not approved (yet), so it cannot sell.
+    #[error("the shop is not approved")]
+    ShopNotApproved,
+
+    /// 409 `sku_taken`: the shop already has a product with this SKU.
+    #[error("the SKU is taken")]
+    SkuTaken,
+
     /// 413 `payload_too_large`: the request body is longer than the API takes
     /// (`middleware::limits::MAX_BODY_BYTES`).
     #[error("payload too large")]
@@ -143,7 +159,12 @@ impl ApiError {
             ApiError::Forbidden | ApiError::MfaRequired | ApiError::CsrfFailed => {
                 StatusCode::FORBIDDEN
             }
-            ApiError::EmailTaken | ApiError::MfaNotPending => StatusCode::CONFLICT,
+            ApiError::EmailTaken
+            | ApiError::MfaNotPending
+            | ApiError::ShopExists
+            | ApiError::ShopDecided
+            | ApiError::ShopNotApproved
+            | ApiError::SkuTaken => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) | ApiError::InvalidResetToken => {
@@ -174,6 +195,10 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::MfaRequired => "mfa_required",
             ApiError::EmailTaken => "email_taken",
+            ApiError::ShopExists => "shop_exists",
+            ApiError::ShopDecided => "shop_decided",
+            ApiError::ShopNotApproved => "shop_not_approved",
+            ApiError::SkuTaken => "sku_taken",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
@@ -208,6 +233,18 @@ impl ApiError {
             }
             ApiError::Forbidden => {
                 problem.with_detail("Your account may not do this.")
+            }
+            ApiError::ShopExists => problem.with_detail(
+                "This account already has a shop or an application; see GET /shops/mine.",
+            ),
+            ApiError::ShopDecided => {
+                problem.with_detail("This application was decided before; decisions are final.")
+            }
+            ApiError::ShopNotApproved => problem.with_detail(
+                "Your shop is not approved, so it cannot list or change products yet.",
+            ),
+            ApiError::SkuTaken => {
+                problem.with_detail("Your shop already has a product with this SKU.")
             }
             ApiError::MfaRequired => problem.with_detail(
                 "Administrators need a session verified with a second factor: enrol or verify a TOTP authenticator.",

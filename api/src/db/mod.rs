@@ -11,7 +11,9 @@
 pub mod mfa;
 pub mod outbox;
 pub mod password_resets;
+pub mod products;
 pub mod sessions;
+pub mod shops;
 pub mod users;
 pub mod users_admin;
 

@@ -11,7 +11,9 @@ pub mod mfa;
 pub mod openapi;
 pub mod password;
 pub mod policy;
+pub mod products;
 pub mod session;
+pub mod shops;
 pub mod users;
 
 /// The path prefix every API route lives under.
@@ -34,6 +36,10 @@ pub fn routes() -> ApiRoutes {
         .merge(session::routes())
         .merge(mfa::routes())
         .merge(password::routes())
+        // Selling: customers apply for a shop, administrators review applications.
+        .merge(shops::routes())
+        // The catalog: public browsing, and each seller's own products.
+        .merge(products::routes())
         // Back office: accounts, for administrators.
         .merge(users::routes())
 }
@@ -62,5 +68,19 @@ mod tests {
         for path in ["/", "/apiary", "/products/api", "/api.json"] {
             assert!(!is_api_path(path), "{path}");
         }
+    }
+
+    /// docs/API.md is the guide clients read; a route it does not list is a route nobody
+    /// knows how to call. (The OpenAPI document is checked against the router in `openapi`.)
+    #[test]
+    fn docs_api_md_lists_every_route() {
+        let guide = include_str!("../../../docs/API.md");
+        let missing: Vec<String> = routes()
+            .specs()
+            .iter()
+            .map(|spec| format!("`{} {API_PREFIX}/v1{}`", spec.method, spec.path))
+            .filter(|row| !guide.contains(row.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "docs/API.md does not list {missing:?}");
     }
 }

@@ -7,7 +7,7 @@
 //! table disagree, so the document cannot drift from what the server serves.
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
-use crate::routes::{auth, health, mfa, password, session, users};
+use crate::routes::{auth, health, mfa, password, products, session, shops, users};
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -46,11 +46,23 @@ pub fn routes() -> ApiRoutes {
         password::forgot,
         password::reset,
         users::list_users,
+        shops::apply,
+        shops::mine,
+        shops::list,
+        shops::decide,
+        products::search,
+        products::product,
+        products::own_products,
+        products::add_product,
+        products::change_product,
     ),
     tags(
         (name = "operations", description = "Probes and this description"),
         (name = "identity", description = "Accounts, sessions, second factor, password reset"),
         (name = "back office", description = "Administrators' operations"),
+        (name = "shops", description = "Applying to sell, and the shop profile"),
+        (name = "catalog", description = "Products on sale: search, filters, one product"),
+        (name = "seller", description = "A seller's own products"),
     )
 )]
 struct ApiDoc;

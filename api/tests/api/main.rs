@@ -4,10 +4,12 @@
 //! PostgreSQL.
 
 mod auth;
+mod catalog;
 mod cli;
 mod cors;
 mod database;
 mod errors;
+mod fixtures;
 mod health;
 mod helpers;
 mod lockout;
@@ -18,4 +20,5 @@ mod rbac;
 mod request_limits;
 mod security_headers;
 mod sessions;
+mod shops;
 mod static_files;

@@ -71,6 +71,38 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/admin/users",
         [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
     ),
+    // Shops. Any signed-in account reaches the application; the handler then lets only
+    // customers apply (403 for the others, tested in `shops.rs`).
+    ("POST", "/shops", [Unauth, Pass, Pass, Pass, Pass, Pass]),
+    ("GET", "/shops/mine", [Unauth, Pass, Pass, Pass, Pass, Pass]),
+    (
+        "GET",
+        "/admin/shops",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    (
+        "POST",
+        "/admin/shops/{id}/decision",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    // The catalog is public; a seller's own products are the seller's alone.
+    ("GET", "/products", [Pass; 6]),
+    ("GET", "/products/{id}", [Pass; 6]),
+    (
+        "GET",
+        "/seller/products",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "POST",
+        "/seller/products",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "PATCH",
+        "/seller/products/{id}",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
 ];
 
 #[test]
