@@ -1,10 +1,11 @@
 //! Extractors that answer in the API's own error format: [`Json`] (a body), [`AuthUser`] (the
-//! signed-in user, from the `Authorization: Bearer` access token).
+//! signed-in user, from the `Authorization: Bearer` access token; `Option<AuthUser>` where
+//! guests are welcome too).
 
 use crate::auth::token::{Claims, JwtKeys};
 use crate::error::ApiError;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -100,6 +101,29 @@ where
             ApiError::Unauthenticated
         })?;
         Ok(AuthUser { claims })
+    }
+}
+
+/// `Option<AuthUser>`: `None` for a request without an `Authorization` header (a guest), the
+/// user for a valid token, and 401 for a token that does not verify: a client that sends a
+/// bad token meant to be signed in, and must not be served silently as a guest.
+impl<S> OptionalFromRequestParts<S> for AuthUser
+where
+    JwtKeys: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        if !parts.headers.contains_key(header::AUTHORIZATION) {
+            return Ok(None);
+        }
+        <AuthUser as FromRequestParts<S>>::from_request_parts(parts, state)
+            .await
+            .map(Some)
     }
 }
 

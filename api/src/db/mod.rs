@@ -8,6 +8,7 @@
 //! writes its SQL per backend (sqlx's checked `query!` macros are not used: they check against
 //! one backend). Both pools are cheap `Arc` handles, so `Db` is cloned into every request.
 
+pub mod carts;
 pub mod mfa;
 pub mod outbox;
 pub mod password_resets;

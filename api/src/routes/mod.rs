@@ -6,6 +6,7 @@ use axum::Router;
 use policy::ApiRoutes;
 
 pub mod auth;
+pub mod carts;
 pub mod health;
 pub mod mfa;
 pub mod openapi;
@@ -40,6 +41,8 @@ pub fn routes() -> ApiRoutes {
         .merge(shops::routes())
         // The catalog: public browsing, and each seller's own products.
         .merge(products::routes())
+        // Carts: guests' by id, customers' own.
+        .merge(carts::routes())
         // Back office: accounts, for administrators.
         .merge(users::routes())
 }

@@ -7,7 +7,7 @@
 //! table disagree, so the document cannot drift from what the server serves.
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
-use crate::routes::{auth, health, mfa, password, products, session, shops, users};
+use crate::routes::{auth, carts, health, mfa, password, products, session, shops, users};
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -55,6 +55,13 @@ pub fn routes() -> ApiRoutes {
         products::own_products,
         products::add_product,
         products::change_product,
+        carts::create,
+        carts::show,
+        carts::add,
+        carts::set,
+        carts::remove,
+        carts::mine,
+        carts::merge,
     ),
     tags(
         (name = "operations", description = "Probes and this description"),
@@ -63,6 +70,7 @@ pub fn routes() -> ApiRoutes {
         (name = "shops", description = "Applying to sell, and the shop profile"),
         (name = "catalog", description = "Products on sale: search, filters, one product"),
         (name = "seller", description = "A seller's own products"),
+        (name = "cart", description = "Guests' and customers' carts, priced with their GST"),
     )
 )]
 struct ApiDoc;

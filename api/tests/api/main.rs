@@ -4,6 +4,7 @@
 //! PostgreSQL.
 
 mod auth;
+mod carts;
 mod catalog;
 mod cli;
 mod cors;

@@ -103,6 +103,22 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/seller/products/{id}",
         [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
     ),
+    // Carts: guests' carts are open to all (by id); the own cart is a customer's.
+    ("POST", "/carts", [Pass; 6]),
+    ("GET", "/carts/{cart_id}", [Pass; 6]),
+    ("POST", "/carts/{cart_id}/items", [Pass; 6]),
+    ("PUT", "/carts/{cart_id}/items/{product_id}", [Pass; 6]),
+    ("DELETE", "/carts/{cart_id}/items/{product_id}", [Pass; 6]),
+    (
+        "GET",
+        "/cart",
+        [Unauth, Pass, Forbid, Forbid, Forbid, Forbid],
+    ),
+    (
+        "POST",
+        "/cart/merge",
+        [Unauth, Pass, Forbid, Forbid, Forbid, Forbid],
+    ),
 ];
 
 #[test]
