@@ -101,6 +101,46 @@ pub enum ApiError {
     #[error("the SKU is taken")]
     SkuTaken,
 
+    /// 400 `idempotency_key_required`: `POST /orders` without a valid `Idempotency-Key` header
+    /// (1 to 255 visible ASCII characters).
+    #[error("an Idempotency-Key header is required")]
+    IdempotencyKeyRequired,
+
+    /// 422 `idempotency_key_reused`: the key was used in the last 24 hours with another body.
+    #[error("the idempotency key was used with another request")]
+    IdempotencyKeyReused,
+
+    /// 409 `idempotency_in_progress`: the first request with this key is still being answered.
+    #[error("a request with this idempotency key is in progress")]
+    IdempotencyInProgress,
+
+    /// 409 `order_not_placeable`: lines of the cart cannot be bought; `errors` names each
+    /// (`lines.<productId>`: `unavailable`, `insufficient_stock`, `gst_rate_retired`).
+    #[error("the order cannot be placed")]
+    OrderNotPlaceable(Vec<FieldError>),
+
+    /// 409 `illegal_transition`: the order's status does not allow this step (e.g. a payment
+    /// confirmed after the order timed out).
+    #[error("the order cannot move from {0}")]
+    IllegalTransition(&'static str),
+
+    /// 409 `refund_refused`: the order is not confirmed, or nothing that large is left to refund.
+    #[error("the refund was refused: {0}")]
+    RefundRefused(String),
+
+    /// 401 `invalid_signature`: a webhook whose signature or timestamp does not verify.
+    #[error("invalid webhook signature")]
+    InvalidSignature,
+
+    /// 502 `payment_gateway_error`: the payment gateway failed; the order was cancelled and its
+    /// stock released.
+    #[error("the payment gateway failed")]
+    PaymentGateway,
+
+    /// 503 `payments_unavailable`: no payment gateway is configured (production has none yet).
+    #[error("payments are unavailable")]
+    PaymentsUnavailable,
+
     /// 413 `payload_too_large`: the request body is longer than the API takes
     /// (`middleware::limits::MAX_BODY_BYTES`).
     #[error("payload too large")]
@@ -155,7 +195,8 @@ impl ApiError {
             ApiError::Unauthenticated
             | ApiError::InvalidCredentials
             | ApiError::InvalidMfaCode
-            | ApiError::InvalidMfaChallenge => StatusCode::UNAUTHORIZED,
+            | ApiError::InvalidMfaChallenge
+            | ApiError::InvalidSignature => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::MfaRequired | ApiError::CsrfFailed => {
                 StatusCode::FORBIDDEN
             }
@@ -164,16 +205,23 @@ impl ApiError {
             | ApiError::ShopExists
             | ApiError::ShopDecided
             | ApiError::ShopNotApproved
-            | ApiError::SkuTaken => StatusCode::CONFLICT,
+            | ApiError::SkuTaken
+            | ApiError::IdempotencyInProgress
+            | ApiError::OrderNotPlaceable(_)
+            | ApiError::IllegalTransition(_)
+            | ApiError::RefundRefused(_) => StatusCode::CONFLICT,
+            ApiError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
+            ApiError::PaymentGateway => StatusCode::BAD_GATEWAY,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Validation(_) | ApiError::InvalidResetToken => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            ApiError::Validation(_)
+            | ApiError::InvalidResetToken
+            | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::FrontendNotBuilt | ApiError::DatabaseUnavailable(_) | ApiError::Timeout => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::FrontendNotBuilt
+            | ApiError::DatabaseUnavailable(_)
+            | ApiError::Timeout
+            | ApiError::PaymentsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -199,6 +247,15 @@ impl ApiError {
             ApiError::ShopDecided => "shop_decided",
             ApiError::ShopNotApproved => "shop_not_approved",
             ApiError::SkuTaken => "sku_taken",
+            ApiError::IdempotencyKeyRequired => "idempotency_key_required",
+            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::IdempotencyInProgress => "idempotency_in_progress",
+            ApiError::OrderNotPlaceable(_) => "order_not_placeable",
+            ApiError::IllegalTransition(_) => "illegal_transition",
+            ApiError::RefundRefused(_) => "refund_refused",
+            ApiError::InvalidSignature => "invalid_signature",
+            ApiError::PaymentGateway => "payment_gateway_error",
+            ApiError::PaymentsUnavailable => "payments_unavailable",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
@@ -284,6 +341,29 @@ impl ApiError {
             )),
             ApiError::Timeout => {
                 problem.with_detail("The server did not answer in time; try again shortly.")
+            }
+            ApiError::IdempotencyKeyRequired => problem.with_detail(
+                "Send an Idempotency-Key header (1 to 255 visible ASCII characters), the same for retries of one order.",
+            ),
+            ApiError::IdempotencyKeyReused => problem.with_detail(
+                "This Idempotency-Key was used in the last 24 hours with another body; use a new key for a new order.",
+            ),
+            ApiError::IdempotencyInProgress => problem
+                .with_detail("The first request with this Idempotency-Key is still running; retry shortly."),
+            ApiError::OrderNotPlaceable(errors) => Problem {
+                errors: errors.clone(),
+                ..problem.with_detail("Some lines cannot be bought; see errors. Nothing was ordered.")
+            },
+            ApiError::IllegalTransition(from) => {
+                problem.with_detail(format!("The order is {from}; this step does not apply."))
+            }
+            ApiError::RefundRefused(why) => problem.with_detail(format!("No refund: {why}.")),
+            ApiError::InvalidSignature => problem.with_detail("The webhook signature does not verify."),
+            ApiError::PaymentGateway => problem.with_detail(
+                "The payment gateway failed; the order was cancelled and nothing was charged.",
+            ),
+            ApiError::PaymentsUnavailable => {
+                problem.with_detail("This shop takes no payments at the moment.")
             }
             ApiError::Validation(errors) => Problem {
                 errors: errors.clone(),

@@ -20,10 +20,12 @@ pub mod error;
 pub mod extractor;
 pub mod mail;
 pub mod middleware;
+pub mod payments;
 pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod static_files;
+pub mod sweeper;
 pub mod telemetry;
 
 pub use config::Config;

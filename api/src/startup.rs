@@ -2,11 +2,13 @@
 //! by `main` and the integration tests.
 
 use crate::auth::token::JwtKeys;
-use crate::config::Config;
+use crate::config::{Config, PaymentProviderKind};
 use crate::db::Db;
 use crate::error::{self, ApiError};
 use crate::middleware::rate_limit::{self, RateLimiter};
 use crate::middleware::{cors, headers, limits};
+use crate::payments::Payments;
+use crate::payments::mock::MockGateway;
 use crate::routes;
 use crate::state::AppState;
 use crate::static_files;
@@ -18,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use std::any::Any;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -63,17 +66,46 @@ impl Application {
                 "no index.html in the dist directory; app routes answer 503 until `cargo xtask build` runs"
             );
         }
-        let state = AppState {
-            dist_dir: config.dist_dir.as_path().into(),
-            db: db.clone(),
-            jwt,
-            public_url: config.public_url.as_str().into(),
-        };
         crate::mail::start(&config, &db);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;
         let local_addr = listener.local_addr().context("reading the bound address")?;
+        let webhook_secret: Arc<[u8]> = match &config.payments.webhook_secret {
+            Some(secret) => secret.expose().as_bytes().into(),
+            // Dev and staging without a configured secret: one for this run. The mock gateway
+            // is in this process, so it signs with the same.
+            None => crate::auth::secret::random_bytes::<32>().as_slice().into(),
+        };
+        let payments = config.payments.provider.map(|provider| match provider {
+            PaymentProviderKind::Mock => {
+                // The mock gateway calls this very server, on the address it is bound to.
+                let host = match local_addr.ip() {
+                    ip if ip.is_unspecified() => std::net::IpAddr::from([127, 0, 0, 1]),
+                    ip => ip,
+                };
+                let webhook_url = format!(
+                    "http://{}/api/v1/webhooks/payment",
+                    SocketAddr::new(host, local_addr.port())
+                );
+                Payments::Mock(MockGateway::new(
+                    db.clone(),
+                    webhook_secret.clone(),
+                    webhook_url,
+                ))
+            }
+        });
+        let state = AppState {
+            dist_dir: config.dist_dir.as_path().into(),
+            db: db.clone(),
+            jwt,
+            public_url: config.public_url.as_str().into(),
+            payments,
+            webhook_secret,
+            payment_timeout_secs: i64::try_from(config.payments.timeout.as_secs())
+                .unwrap_or(i64::MAX),
+        };
+        crate::sweeper::start(db.clone(), config.payments.sweep_interval);
         Ok(Application {
             listener,
             local_addr,
@@ -126,9 +158,12 @@ impl Application {
 /// middleware every request goes through (configured by `config`: CORS, rate limits,
 /// timeout).
 pub fn app(state: AppState, config: &Config) -> Router {
-    let routes = Router::new()
-        .nest("/api/v1", routes::router(&state))
-        .fallback(fallback);
+    let mut routes = Router::new().nest("/api/v1", routes::router(&state));
+    if let Some(Payments::Mock(gateway)) = &state.payments {
+        // The mock gateway's pay pages stand for a third party's site, beside the shop.
+        routes = routes.merge(gateway.clone().router());
+    }
+    let routes = routes.fallback(fallback);
     with_middleware(routes, config).with_state(state)
 }
 
@@ -250,6 +285,9 @@ mod tests {
             db: Db::connect("sqlite::memory:").await.unwrap(),
             jwt: JwtKeys::new(b"0123456789abcdef0123456789abcdef"),
             public_url: "http://127.0.0.1:8080".into(),
+            payments: None,
+            webhook_secret: Arc::from(&b"a test webhook secret of 32 bytes"[..]),
+            payment_timeout_secs: 1_800,
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
         let config = Config::from_lookup(|_| Ok(None)).unwrap();

@@ -2,6 +2,7 @@
 
 use crate::auth::token::JwtKeys;
 use crate::db::Db;
+use crate::payments::Payments;
 use axum::extract::FromRef;
 use std::path::Path;
 use std::sync::Arc;
@@ -20,6 +21,12 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// Where users open the storefront (`PUBLIC_URL`), for links in mail.
     pub public_url: Arc<str>,
+    /// The payment gateway (`PAYMENT_PROVIDER`); `None` when none is configured.
+    pub payments: Option<Payments>,
+    /// The key webhooks are signed with (`PAYMENT_WEBHOOK_SECRET`, or one made for this run).
+    pub webhook_secret: Arc<[u8]>,
+    /// How long an order waits for its payment (`PAYMENT_TIMEOUT_SECS`).
+    pub payment_timeout_secs: i64,
 }
 
 impl FromRef<AppState> for JwtKeys {

@@ -49,6 +49,9 @@ async fn a_request_is_logged_with_method_path_status_latency_and_id_but_no_secre
         db,
         jwt: JwtKeys::new(b"0123456789abcdef0123456789abcdef"),
         public_url: "http://127.0.0.1:8080".into(),
+        payments: None,
+        webhook_secret: std::sync::Arc::from(&b"a test webhook secret of 32 bytes"[..]),
+        payment_timeout_secs: 1_800,
     };
     let config = Config::from_lookup(|_| Ok(None)).unwrap();
 

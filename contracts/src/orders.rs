@@ -43,6 +43,10 @@ pub struct PlaceOrder {
 ///
 /// `SUCCESS`, `FAILED` and `TIMEOUT` are what the gateway (or the clock) said; the order moves
 /// on to its outcome in the same transaction, and both steps are in its history.
+///
+/// Two arrows go beyond seed 000's diagram, so that no order can hold stock forever:
+/// `INITIATED → FAILED` when the gateway refuses to open a payment, and `INITIATED → TIMEOUT`
+/// when an order was placed but its payment never opened (a crash in between) by its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -76,6 +80,8 @@ impl OrderStatus {
         matches!(
             (self, next),
             (Initiated, PaymentPending)
+                | (Initiated, Failed)
+                | (Initiated, Timeout)
                 | (PaymentPending, Success)
                 | (PaymentPending, Failed)
                 | (PaymentPending, Timeout)
@@ -199,9 +205,11 @@ mod tests {
     use OrderStatus::*;
 
     #[test]
-    fn the_machine_allows_exactly_seed_000s_arrows() {
+    fn the_machine_allows_exactly_seed_000s_arrows_and_the_two_that_free_stuck_orders() {
         let allowed = [
             (Initiated, PaymentPending),
+            (Initiated, Failed),
+            (Initiated, Timeout),
             (PaymentPending, Success),
             (PaymentPending, Failed),
             (PaymentPending, Timeout),

@@ -10,6 +10,7 @@
 
 pub mod carts;
 pub mod mfa;
+pub mod orders;
 pub mod outbox;
 pub mod password_resets;
 pub mod products;

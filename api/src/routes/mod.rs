@@ -10,12 +10,14 @@ pub mod carts;
 pub mod health;
 pub mod mfa;
 pub mod openapi;
+pub mod orders;
 pub mod password;
 pub mod policy;
 pub mod products;
 pub mod session;
 pub mod shops;
 pub mod users;
+pub mod webhooks;
 
 /// The path prefix every API route lives under.
 pub const API_PREFIX: &str = "/api";
@@ -43,6 +45,9 @@ pub fn routes() -> ApiRoutes {
         .merge(products::routes())
         // Carts: guests' by id, customers' own.
         .merge(carts::routes())
+        // Checkout and orders, and the payment gateway's webhook.
+        .merge(orders::routes())
+        .merge(webhooks::routes())
         // Back office: accounts, for administrators.
         .merge(users::routes())
 }

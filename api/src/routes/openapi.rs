@@ -7,7 +7,9 @@
 //! table disagree, so the document cannot drift from what the server serves.
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
-use crate::routes::{auth, carts, health, mfa, password, products, session, shops, users};
+use crate::routes::{
+    auth, carts, health, mfa, orders, password, products, session, shops, users, webhooks,
+};
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -62,6 +64,11 @@ pub fn routes() -> ApiRoutes {
         carts::remove,
         carts::mine,
         carts::merge,
+        orders::place,
+        orders::list,
+        orders::show,
+        orders::refund,
+        webhooks::payment,
     ),
     tags(
         (name = "operations", description = "Probes and this description"),
@@ -71,6 +78,8 @@ pub fn routes() -> ApiRoutes {
         (name = "catalog", description = "Products on sale: search, filters, one product"),
         (name = "seller", description = "A seller's own products"),
         (name = "cart", description = "Guests' and customers' carts, priced with their GST"),
+        (name = "orders", description = "Checkout, order history, refunds"),
+        (name = "payments", description = "The payment gateway's webhook"),
     )
 )]
 struct ApiDoc;

@@ -289,7 +289,7 @@ fn validate_application(application: &ShopApplication) -> Result<ValidApplicatio
 }
 
 /// An Indian PIN code: six ASCII digits, the first not 0.
-fn is_pincode(text: &str) -> bool {
+pub fn is_pincode(text: &str) -> bool {
     text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with('0')
 }
 

@@ -6,7 +6,7 @@
 //! (`postgres://postgres@127.0.0.1:5433/postgres`): then every test creates its own database
 //! there. `cargo xtask test` runs this suite both ways.
 
-use api::config::{AppEnv, RateLimits, Secret};
+use api::config::{AppEnv, PaymentProviderKind, PaymentSettings, RateLimits, Secret};
 use api::db::DbKind;
 use api::{Application, Config, Db};
 use contracts::Problem;
@@ -21,6 +21,9 @@ use tempfile::TempDir;
 /// The `JWT_SECRET` of every test server, so tests can mint tokens the server accepts (or, with
 /// a wrong expiry, refuses).
 pub const TEST_JWT_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";
+
+/// The webhook secret of every test server.
+pub const TEST_WEBHOOK_SECRET: &str = "a test webhook secret of at least 32 bytes";
 
 /// The `PUBLIC_URL` of every test server: mailed links start with it.
 pub const TEST_PUBLIC_URL: &str = "http://bazaar.test";
@@ -138,6 +141,13 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         trust_proxy: false,
         rate_limits: GENEROUS_LIMITS,
         request_timeout: Some(std::time::Duration::from_secs(30)),
+        payments: PaymentSettings {
+            provider: Some(PaymentProviderKind::Mock),
+            // Known to the tests, so they can sign (and forge) webhooks of their own.
+            webhook_secret: Some(Secret::new(TEST_WEBHOOK_SECRET.to_owned())),
+            timeout: std::time::Duration::from_secs(1_800),
+            sweep_interval: std::time::Duration::from_secs(60),
+        },
     };
     configure(&mut config);
     let application = Application::build(config)

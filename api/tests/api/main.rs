@@ -15,6 +15,7 @@ mod health;
 mod helpers;
 mod lockout;
 mod mfa;
+mod orders;
 mod password_reset;
 mod rate_limits;
 mod rbac;

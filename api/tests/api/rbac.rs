@@ -21,8 +21,10 @@ enum Expect {
     Forbid,
     /// 403 `mfa_required`: an administrator's session without a second factor.
     Mfa,
+    /// 401 `invalid_signature`: the route's credential is a webhook signature, whoever calls.
+    Unsigned,
 }
-use Expect::{Forbid, Mfa, Pass, Unauth};
+use Expect::{Forbid, Mfa, Pass, Unauth, Unsigned};
 
 /// The callers, in the order of each row's columns.
 const CALLERS: [&str; 6] = [
@@ -119,6 +121,22 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/cart/merge",
         [Unauth, Pass, Forbid, Forbid, Forbid, Forbid],
     ),
+    // Orders: customers buy; customers and sellers read their own, administrators all;
+    // refunds are administrators' (with a second factor). The webhook's credential is its
+    // signature, not a token.
+    (
+        "POST",
+        "/orders",
+        [Unauth, Pass, Forbid, Forbid, Forbid, Forbid],
+    ),
+    ("GET", "/orders", [Unauth, Pass, Pass, Mfa, Pass, Pass]),
+    ("GET", "/orders/{id}", [Unauth, Pass, Pass, Mfa, Pass, Pass]),
+    (
+        "POST",
+        "/orders/{id}/refunds",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    ("POST", "/webhooks/payment", [Unsigned; 6]),
 ];
 
 #[test]
@@ -172,6 +190,7 @@ fn matches_expectation(expect: Expect, status: StatusCode, code: Option<&str>) -
         Unauth => status == StatusCode::UNAUTHORIZED && code == Some("unauthenticated"),
         Forbid => status == StatusCode::FORBIDDEN && code == Some("forbidden"),
         Mfa => status == StatusCode::FORBIDDEN && code == Some("mfa_required"),
+        Unsigned => status == StatusCode::UNAUTHORIZED && code == Some("invalid_signature"),
     }
 }
 

@@ -1,0 +1,345 @@
+//! The mock gateway (`PAYMENT_PROVIDER=mock`, dev and staging): a stand-in for a hosted payment
+//! page that drives the real flow. The checkout sends the shopper to its pay page
+//! (`/mock-gateway/pay/{reference}`), where they approve or decline; the gateway then calls the
+//! shop's webhook over real HTTP with a signed body, exactly as a third party would, and sends
+//! the shopper back to the shop. It keeps its own ledger (`mock_gateway_sessions`), as a real
+//! gateway keeps its side of each payment.
+
+use crate::auth::secret;
+use crate::auth::token;
+use crate::db::{Db, on_pool};
+use crate::payments::{
+    GatewayError, GatewayEvent, PaymentOutcome, PaymentProvider, PaymentRequest, PaymentSession,
+    signature,
+};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use contracts::Paise;
+use serde::Deserialize;
+use sqlx::Row as _;
+use std::fmt;
+use std::sync::Arc;
+
+/// Where the pay pages live.
+pub const PAY_PATH: &str = "/mock-gateway/pay";
+
+/// The mock gateway: its ledger, the webhook secret it signs with, and where it calls.
+#[derive(Clone)]
+pub struct MockGateway {
+    db: Db,
+    secret: Arc<[u8]>,
+    webhook_url: Arc<str>,
+    client: reqwest::Client,
+}
+
+impl fmt::Debug for MockGateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the secret.
+        f.debug_struct("MockGateway")
+            .field("webhook_url", &self.webhook_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockGateway {
+    /// A gateway calling `webhook_url` (the server's own `/api/v1/webhooks/payment`).
+    pub fn new(db: Db, secret: Arc<[u8]>, webhook_url: String) -> Self {
+        MockGateway {
+            db,
+            secret,
+            webhook_url: webhook_url.into(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// The pay pages, to mount beside the shop (they stand for the gateway's own site).
+    pub fn router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
+        Router::new()
+            .route(
+                &format!("{PAY_PATH}/{{reference}}"),
+                get(pay_page).post(decide),
+            )
+            .route(&format!("{PAY_PATH}/{{reference}}/resend"), post(resend))
+            .with_state(self)
+    }
+
+    /// Signs and sends `event` to the shop's webhook; the shop's status code.
+    async fn notify(&self, event: &GatewayEvent) -> Result<StatusCode, reqwest::Error> {
+        let body = serde_json::to_vec(event).expect("an event serialises");
+        let timestamp = token::now();
+        let response = self
+            .client
+            .post(&*self.webhook_url)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(signature::TIMESTAMP_HEADER, timestamp.to_string())
+            .header(
+                signature::SIGNATURE_HEADER,
+                signature::sign(&self.secret, timestamp, &body),
+            )
+            .body(body)
+            .send()
+            .await?;
+        Ok(response.status())
+    }
+}
+
+impl PaymentProvider for MockGateway {
+    fn name(&self) -> &'static str {
+        "mock"
+    }
+
+    async fn initiate(&self, request: PaymentRequest<'_>) -> Result<PaymentSession, GatewayError> {
+        let reference = secret::random_token();
+        on_pool!(&self.db, |pool, _sql| {
+            sqlx::query(
+                "INSERT INTO mock_gateway_sessions (id, order_id, amount, return_url, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&reference)
+            .bind(request.order_id)
+            .bind(request.amount.0)
+            .bind(&request.return_path)
+            .bind(token::now())
+            .execute(pool)
+            .await
+            .map(drop)
+        })
+        .map_err(|error| GatewayError::Unavailable(error.into()))?;
+        Ok(PaymentSession {
+            pay_url: format!("{PAY_PATH}/{reference}"),
+            reference,
+        })
+    }
+
+    async fn refund(&self, reference: &str, amount: Paise) -> Result<String, GatewayError> {
+        // Conditional: only a paid session, and never more than was paid in all.
+        let done = on_pool!(&self.db, |pool, _sql| {
+            sqlx::query(
+                "UPDATE mock_gateway_sessions SET refunded = refunded + $1 \
+                 WHERE id = $2 AND outcome = 'SUCCESS' AND refunded + $1 <= amount",
+            )
+            .bind(amount.0)
+            .bind(reference)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        })
+        .map_err(|error| GatewayError::Unavailable(error.into()))?;
+        if done == 0 {
+            return Err(GatewayError::Refused(
+                "no paid payment with that much left to refund".into(),
+            ));
+        }
+        Ok(format!("mock-refund-{}", &secret::random_token()[..16]))
+    }
+}
+
+/// A session of the ledger.
+struct Session {
+    order_id: String,
+    amount: Paise,
+    return_url: String,
+    outcome: Option<String>,
+    txn_id: Option<String>,
+}
+
+async fn session(db: &Db, reference: &str) -> Result<Option<Session>, sqlx::Error> {
+    on_pool!(db, |pool, _sql| {
+        sqlx::query(
+            "SELECT order_id, amount, return_url, outcome, txn_id \
+             FROM mock_gateway_sessions WHERE id = $1",
+        )
+        .bind(reference)
+        .fetch_optional(pool)
+        .await?
+        .map(|row| {
+            Ok(Session {
+                order_id: row.try_get("order_id")?,
+                amount: Paise(row.try_get("amount")?),
+                return_url: row.try_get("return_url")?,
+                outcome: row.try_get("outcome")?,
+                txn_id: row.try_get("txn_id")?,
+            })
+        })
+        .transpose()
+    })
+}
+
+/// `GET /mock-gateway/pay/{reference}`: the hosted pay page.
+async fn pay_page(State(gateway): State<MockGateway>, Path(reference): Path<String>) -> Response {
+    match session(&gateway.db, &reference).await {
+        Ok(Some(session)) => match &session.outcome {
+            None => page(
+                StatusCode::OK,
+                "Pay",
+                &format!(
+                    "<p>Order <code>{order}</code></p>\
+                     <p>Amount due: <strong data-testid=\"amount\">{amount}</strong></p>\
+                     <form method=\"post\" action=\"{PAY_PATH}/{reference}\">\
+                       <button name=\"decision\" value=\"approve\" data-testid=\"approve\">Approve payment</button>\
+                       <button name=\"decision\" value=\"decline\" data-testid=\"decline\">Decline</button>\
+                     </form>",
+                    order = escape(&session.order_id),
+                    amount = session.amount.to_inr(),
+                    reference = escape(&reference),
+                ),
+            ),
+            Some(outcome) => page(
+                StatusCode::OK,
+                "Already answered",
+                &format!(
+                    "<p>This payment was already answered: {}.</p><p><a href=\"{}\">Back to the shop</a></p>",
+                    escape(outcome),
+                    escape(&session.return_url)
+                ),
+            ),
+        },
+        Ok(None) => page(
+            StatusCode::NOT_FOUND,
+            "Unknown payment",
+            "<p>No such payment.</p>",
+        ),
+        Err(error) => {
+            tracing::error!(%error, "mock gateway: reading a session");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Error",
+                "<p>Try again.</p>",
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    decision: String,
+}
+
+/// `POST /mock-gateway/pay/{reference}`: the shopper's answer. Recorded once (a second answer
+/// is ignored), told to the shop by webhook, then the shopper goes back to the shop.
+async fn decide(
+    State(gateway): State<MockGateway>,
+    Path(reference): Path<String>,
+    Form(decision): Form<Decision>,
+) -> Response {
+    let outcome = match decision.decision.as_str() {
+        "approve" => PaymentOutcome::Success,
+        "decline" => PaymentOutcome::Failed,
+        _ => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                "Error",
+                "<p>Approve or decline.</p>",
+            );
+        }
+    };
+    let txn_id = format!("mock-txn-{}", &secret::random_token()[..24]);
+    let recorded = on_pool!(&gateway.db, |pool, _sql| {
+        sqlx::query(
+            "UPDATE mock_gateway_sessions SET outcome = $1, txn_id = $2 \
+             WHERE id = $3 AND outcome IS NULL",
+        )
+        .bind(outcome.as_str())
+        .bind(&txn_id)
+        .bind(&reference)
+        .execute(pool)
+        .await
+        .map(drop)
+    });
+    if let Err(error) = recorded {
+        tracing::error!(%error, "mock gateway: recording a decision");
+        return page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Error",
+            "<p>Try again.</p>",
+        );
+    }
+    resend(State(gateway), Path(reference)).await
+}
+
+/// `POST /mock-gateway/pay/{reference}/resend`: tells the shop the recorded answer (again),
+/// then sends the shopper back. The same transaction id each time: the shop applies it once.
+async fn resend(State(gateway): State<MockGateway>, Path(reference): Path<String>) -> Response {
+    let session = match session(&gateway.db, &reference).await {
+        Ok(Some(session)) => session,
+        Ok(None) => {
+            return page(
+                StatusCode::NOT_FOUND,
+                "Unknown payment",
+                "<p>No such payment.</p>",
+            );
+        }
+        Err(error) => {
+            tracing::error!(%error, "mock gateway: reading a session");
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Error",
+                "<p>Try again.</p>",
+            );
+        }
+    };
+    let (Some(outcome), Some(txn_id)) = (session.outcome.as_deref(), session.txn_id) else {
+        return Redirect::to(&format!("{PAY_PATH}/{reference}")).into_response();
+    };
+    let event = GatewayEvent {
+        transaction_id: txn_id,
+        reference: reference.clone(),
+        outcome: if outcome == "SUCCESS" {
+            PaymentOutcome::Success
+        } else {
+            PaymentOutcome::Failed
+        },
+        amount: session.amount,
+    };
+    match gateway.notify(&event).await {
+        Ok(status) if status.is_success() => Redirect::to(&session.return_url).into_response(),
+        result => {
+            let why = match result {
+                Ok(status) => format!("it answered {status}"),
+                Err(error) => {
+                    tracing::warn!(%error, "mock gateway: the webhook call failed");
+                    "it could not be reached".to_owned()
+                }
+            };
+            page(
+                StatusCode::BAD_GATEWAY,
+                "The shop did not confirm",
+                &format!(
+                    "<p>Your answer is recorded, but the shop did not take it: {why}.</p>\
+                     <form method=\"post\" action=\"{PAY_PATH}/{}/resend\"><button>Send again</button></form>",
+                    escape(&reference)
+                ),
+            )
+        }
+    }
+}
+
+/// A plain HTML page with no script and no style (its own CSP says so).
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Mock gateway: {title}</title></head>\
+         <body><h1>Mock payment gateway</h1><h2>{title}</h2>{body}\
+         <p><small>Test payments only: no money moves.</small></p></body></html>"
+    );
+    (
+        status,
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+        )],
+        Html(html),
+    )
+        .into_response()
+}
+
+/// Escapes text for HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

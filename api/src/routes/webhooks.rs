@@ -1,0 +1,91 @@
+//! `POST /api/v1/webhooks/payment`: the gateway's verdict on a payment. The body is checked
+//! byte for byte against its HMAC-SHA256 signature (`payments::signature`) before it is parsed;
+//! the event is applied once per gateway transaction id, and only as the payment state machine
+//! allows.
+
+use crate::auth::token;
+use crate::db::orders::{self, EventOutcome};
+use crate::error::{ApiError, Result};
+use crate::extractor::Json;
+use crate::payments::{GatewayEvent, signature};
+use crate::routes::PROBLEM;
+use crate::routes::auth::field_error;
+use crate::routes::policy::{ApiRoutes, Policy};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method};
+use contracts::Problem;
+use serde::Serialize;
+
+pub fn routes() -> ApiRoutes {
+    // Public as far as tokens go: the signature is the credential.
+    ApiRoutes::new().route(Method::POST, "/webhooks/payment", Policy::Public, payment)
+}
+
+/// What the webhook did, for the gateway's logs.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookReceipt {
+    /// `applied`, or `duplicate` for a transaction seen before.
+    pub result: &'static str,
+    /// The order's status after an applied event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_status: Option<contracts::orders::OrderStatus>,
+}
+
+/// `POST /webhooks/payment` with `x-webhook-timestamp` and `x-webhook-signature`.
+#[utoipa::path(post, path = "/webhooks/payment", tag = "payments",
+    responses(
+        (status = 200, description = "Applied, or a duplicate of an applied event", body = WebhookReceipt),
+        (status = 400, description = "`malformed_json`", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "`invalid_signature`: missing, stale (over 5 minutes) or wrong", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "`not_found`: no order has this payment reference", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "`illegal_transition`: the order's status does not allow it", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`: the amount is not the order's total", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn payment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<WebhookReceipt>> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    signature::verify(
+        &state.webhook_secret,
+        header(signature::TIMESTAMP_HEADER),
+        header(signature::SIGNATURE_HEADER),
+        &body,
+        token::now(),
+    )
+    .map_err(|error| {
+        tracing::warn!(%error, "a payment webhook was refused");
+        ApiError::InvalidSignature
+    })?;
+    let event: GatewayEvent = serde_json::from_slice(&body)
+        .map_err(|error| ApiError::MalformedJson(format!("The event does not fit: {error}.")))?;
+    match orders::apply_event(&state.db, &event, token::now())
+        .await
+        .map_err(ApiError::database)?
+    {
+        EventOutcome::Applied { order_id, status } => {
+            tracing::info!(order_id, status = status.as_str(), "payment event applied");
+            Ok(Json(WebhookReceipt {
+                result: "applied",
+                order_status: Some(status),
+            }))
+        }
+        EventOutcome::Duplicate => Ok(Json(WebhookReceipt {
+            result: "duplicate",
+            order_status: None,
+        })),
+        EventOutcome::UnknownReference => Err(ApiError::NotFound),
+        EventOutcome::AmountMismatch => Err(ApiError::Validation(vec![field_error(
+            "amount",
+            "amount_mismatch",
+            "is not the order's total",
+        )])),
+        EventOutcome::IllegalTransition(status) => {
+            Err(ApiError::IllegalTransition(status.as_str()))
+        }
+    }
+}
