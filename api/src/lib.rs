@@ -18,6 +18,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod extractor;
+pub mod invoice_pdf;
 pub mod mail;
 pub mod middleware;
 pub mod payments;

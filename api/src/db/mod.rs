@@ -9,6 +9,7 @@
 //! one backend). Both pools are cheap `Arc` handles, so `Db` is cloned into every request.
 
 pub mod carts;
+pub mod invoices;
 pub mod mfa;
 pub mod orders;
 pub mod outbox;

@@ -396,9 +396,13 @@ pub enum EventOutcome {
 /// Applies a verified gateway event in one transaction, once per transaction id: SUCCESS
 /// confirms the order (PAYMENT_PENDING → SUCCESS → ORDER_CONFIRMED); FAILED cancels it
 /// (→ FAILED → PAYMENT_FAILED) and releases its stock. Anything else writes nothing.
+///
+/// A confirmation also issues the order's invoices (one per seller, dated `date`), in the same
+/// transaction: a confirmed order always has them, and a failed confirmation uses no serial.
 pub async fn apply_event(
     db: &Db,
     event: &GatewayEvent,
+    date: Date,
     now: i64,
 ) -> Result<EventOutcome, sqlx::Error> {
     transaction!(db, |tx, sql| {
@@ -451,6 +455,7 @@ pub async fn apply_event(
                         OrderStatus::OrderConfirmed,
                         now
                     );
+                    crate::db::invoices::issue_invoices!(tx, sql, &order_id, date, now);
                     EventOutcome::Applied {
                         order_id,
                         status: OrderStatus::OrderConfirmed,

@@ -8,6 +8,7 @@ use policy::ApiRoutes;
 pub mod auth;
 pub mod carts;
 pub mod health;
+pub mod invoices;
 pub mod mfa;
 pub mod openapi;
 pub mod orders;
@@ -47,6 +48,7 @@ pub fn routes() -> ApiRoutes {
         .merge(carts::routes())
         // Checkout and orders, and the payment gateway's webhook.
         .merge(orders::routes())
+        .merge(invoices::routes())
         .merge(webhooks::routes())
         // Back office: accounts, for administrators.
         .merge(users::routes())

@@ -8,7 +8,7 @@
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
-    auth, carts, health, mfa, orders, password, products, session, shops, users, webhooks,
+    auth, carts, health, invoices, mfa, orders, password, products, session, shops, users, webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -68,6 +68,9 @@ pub fn routes() -> ApiRoutes {
         orders::list,
         orders::show,
         orders::refund,
+        invoices::of_order,
+        invoices::show,
+        invoices::pdf,
         webhooks::payment,
     ),
     tags(
@@ -79,6 +82,7 @@ pub fn routes() -> ApiRoutes {
         (name = "seller", description = "A seller's own products"),
         (name = "cart", description = "Guests' and customers' carts, priced with their GST"),
         (name = "orders", description = "Checkout, order history, refunds"),
+        (name = "invoices", description = "GST tax invoices, JSON and PDF"),
         (name = "payments", description = "The payment gateway's webhook"),
     )
 )]

@@ -295,7 +295,7 @@ fn validate_address(address: &DeliveryAddress) -> Result<(DeliveryAddress, State
 
 /// The scope of the caller's reading: a customer's own orders, a seller's shop's lines, or
 /// everything for administrators (`orders:view`).
-async fn scope_of(state: &AppState, user: &AuthUser) -> Result<ScopeOwned> {
+pub async fn reader_scope(state: &AppState, user: &AuthUser) -> Result<ScopeOwned> {
     Ok(match user.claims.role {
         Role::Customer => ScopeOwned::Customer(user.claims.sub.clone()),
         Role::Seller => {
@@ -309,14 +309,15 @@ async fn scope_of(state: &AppState, user: &AuthUser) -> Result<ScopeOwned> {
     })
 }
 
-enum ScopeOwned {
+/// [`Scope`] with owned ids, as [`reader_scope`] finds them.
+pub enum ScopeOwned {
     Customer(String),
     Shop(String),
     All,
 }
 
 impl ScopeOwned {
-    fn borrow(&self) -> Scope<'_> {
+    pub fn borrow(&self) -> Scope<'_> {
         match self {
             ScopeOwned::Customer(id) => Scope::Customer(id),
             ScopeOwned::Shop(id) => Scope::Shop(id),
@@ -356,7 +357,7 @@ pub async fn list(
             "must be between 1 and 50",
         )]));
     }
-    let scope = scope_of(&state, &user).await?;
+    let scope = reader_scope(&state, &user).await?;
     orders::list(&state.db, scope.borrow(), limit, query.after.as_deref())
         .await
         .map_err(ApiError::database)?
@@ -383,7 +384,7 @@ pub async fn show(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<Order>> {
-    let scope = scope_of(&state, &user).await?;
+    let scope = reader_scope(&state, &user).await?;
     orders::get(&state.db, scope.borrow(), &id)
         .await
         .map_err(ApiError::database)?

@@ -11,6 +11,7 @@ use crate::payments::{GatewayEvent, signature};
 use crate::routes::PROBLEM;
 use crate::routes::auth::field_error;
 use crate::routes::policy::{ApiRoutes, Policy};
+use crate::routes::products::india_today;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -63,7 +64,8 @@ pub async fn payment(
     })?;
     let event: GatewayEvent = serde_json::from_slice(&body)
         .map_err(|error| ApiError::MalformedJson(format!("The event does not fit: {error}.")))?;
-    match orders::apply_event(&state.db, &event, token::now())
+    let now = token::now();
+    match orders::apply_event(&state.db, &event, india_today(now), now)
         .await
         .map_err(ApiError::database)?
     {

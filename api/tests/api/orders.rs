@@ -9,6 +9,7 @@ use crate::helpers::{TEST_WEBHOOK_SECRET, TestApp, problem, spawn_app, spawn_app
 use api::payments::signature;
 use contracts::cart::Cart;
 use contracts::catalog::Product;
+use contracts::invoices::InvoiceList;
 use contracts::orders::{Order, OrderPage, OrderStatus};
 use contracts::props::Role;
 use reqwest::{Method, StatusCode};
@@ -754,5 +755,178 @@ async fn without_a_gateway_checkout_is_unavailable_and_orders_nothing() {
         gateway.status(),
         StatusCode::OK,
         "no mock gateway pages either"
+    );
+}
+
+#[tokio::test]
+async fn a_confirmed_order_gets_one_invoice_per_seller_numbered_in_sequence() {
+    let w = world().await;
+    let (ravi, _) = seller(&w.app, &w.admin, "ravi@example.com", GSTIN_KA).await;
+    let pot = add_product(&w.app, &ravi, product_body("Clay pot", "POT-1", 50_000)).await;
+
+    let mut numbers = Vec::new();
+    for n in 0..2 {
+        let cart = fill_cart(&w.app, &w.customer, &w.shirt.id, 1).await;
+        send(
+            &w.app,
+            Method::POST,
+            &format!("/carts/{cart}/items"),
+            Some(&w.customer),
+            Some(json!({ "productId": pot.id, "quantity": 2 })),
+        )
+        .await;
+        let placed = order_of(
+            place(
+                &w.app,
+                &w.customer,
+                Some(&format!("k{n}")),
+                &order_body(&cart, "27"),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let before = send(
+            &w.app,
+            Method::GET,
+            &format!("/orders/{}/invoices", placed.id),
+            Some(&w.customer),
+            None,
+        )
+        .await;
+        let before: InvoiceList =
+            serde_json::from_value(json_of(before, StatusCode::OK).await).unwrap();
+        assert!(before.items.is_empty(), "no invoice before payment");
+        answer(&w.app, placed.payment_url.as_deref().unwrap(), "approve").await;
+
+        let list = send(
+            &w.app,
+            Method::GET,
+            &format!("/orders/{}/invoices", placed.id),
+            Some(&w.customer),
+            None,
+        )
+        .await;
+        let list: InvoiceList =
+            serde_json::from_value(json_of(list, StatusCode::OK).await).unwrap();
+        assert_eq!(list.items.len(), 2, "one per seller");
+        for invoice in &list.items {
+            numbers.push((
+                invoice.supplier.gstin.clone().unwrap(),
+                invoice.number.clone(),
+            ));
+        }
+        if n == 0 {
+            let shirt_invoice = list
+                .items
+                .iter()
+                .find(|i| i.supplier.gstin.as_deref() == Some(GSTIN_MH))
+                .unwrap();
+            // Rule 46 particulars.
+            assert_eq!(shirt_invoice.supplier.state_name, "Maharashtra");
+            assert_eq!(shirt_invoice.recipient.name, "Meera Buyer");
+            assert_eq!(shirt_invoice.place_of_supply_name, "Maharashtra");
+            assert_eq!(shirt_invoice.lines.len(), 1);
+            let line = &shirt_invoice.lines[0];
+            assert_eq!(
+                (line.hsn.as_str(), line.unit.as_str(), line.quantity),
+                ("6205", "NOS", 1)
+            );
+            assert_eq!(
+                (line.tax.cgst.0, line.tax.sgst.0, line.tax.igst.0),
+                (9_000, 9_000, 0)
+            );
+            assert_eq!(shirt_invoice.totals.total.0, 118_000);
+            assert_eq!(
+                shirt_invoice.total_in_words,
+                "Rupees One Thousand One Hundred Eighty Only"
+            );
+            assert!(!shirt_invoice.reverse_charge);
+            let pot_invoice = list
+                .items
+                .iter()
+                .find(|i| i.id != shirt_invoice.id)
+                .unwrap();
+            assert_eq!(
+                pot_invoice.lines[0].tax.igst.0, 18_000,
+                "Karnataka to Maharashtra"
+            );
+
+            // The PDF, for the customer; the seller of the other line cannot read it.
+            let pdf = w
+                .app
+                .client
+                .get(
+                    w.app
+                        .url(&format!("/api/v1/invoices/{}/pdf", shirt_invoice.id)),
+                )
+                .bearer_auth(&w.customer)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(pdf.status(), StatusCode::OK);
+            assert_eq!(pdf.headers()["content-type"], "application/pdf");
+            assert!(
+                pdf.headers()["content-disposition"]
+                    .to_str()
+                    .unwrap()
+                    .contains(&shirt_invoice.number)
+            );
+            let bytes = pdf.bytes().await.unwrap();
+            assert!(bytes.starts_with(b"%PDF-"));
+            let text = String::from_utf8_lossy(&bytes);
+            for needle in [
+                shirt_invoice.number.as_str(),
+                GSTIN_MH,
+                "Tax Invoice",
+                "Rs. 1,180.00",
+            ] {
+                assert!(text.contains(needle), "the PDF shows {needle}");
+            }
+            let by_ravi = send(
+                &w.app,
+                Method::GET,
+                &format!("/invoices/{}", shirt_invoice.id),
+                Some(&ravi),
+                None,
+            )
+            .await;
+            assert_eq!(by_ravi.status(), StatusCode::NOT_FOUND);
+            let by_asha = send(
+                &w.app,
+                Method::GET,
+                &format!("/invoices/{}", shirt_invoice.id),
+                Some(&w.seller),
+                None,
+            )
+            .await;
+            assert_eq!(by_asha.status(), StatusCode::OK);
+            let (stranger, _) = customer(&w.app, "stranger@example.com").await;
+            let by_stranger = send(
+                &w.app,
+                Method::GET,
+                &format!("/invoices/{}/pdf", shirt_invoice.id),
+                Some(&stranger),
+                None,
+            )
+            .await;
+            assert_eq!(by_stranger.status(), StatusCode::NOT_FOUND);
+        }
+    }
+    numbers.sort();
+    let fy = contracts::invoices::financial_year(api::routes::products::india_today(
+        api::auth::token::now(),
+    ))
+    .0;
+    let expected = |serial| contracts::invoices::invoice_number(fy, serial).unwrap();
+    assert_eq!(
+        numbers,
+        [
+            (GSTIN_MH.to_owned(), expected(1)),
+            (GSTIN_MH.to_owned(), expected(2)),
+            (GSTIN_KA.to_owned(), expected(1)),
+            (GSTIN_KA.to_owned(), expected(2)),
+        ],
+        "consecutive per seller"
     );
 }

@@ -137,6 +137,22 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
     ),
     ("POST", "/webhooks/payment", [Unsigned; 6]),
+    // Invoices: each reader within its scope (an unknown id is "not found", a Pass here).
+    (
+        "GET",
+        "/orders/{id}/invoices",
+        [Unauth, Pass, Pass, Mfa, Pass, Pass],
+    ),
+    (
+        "GET",
+        "/invoices/{id}",
+        [Unauth, Pass, Pass, Mfa, Pass, Pass],
+    ),
+    (
+        "GET",
+        "/invoices/{id}/pdf",
+        [Unauth, Pass, Pass, Mfa, Pass, Pass],
+    ),
 ];
 
 #[test]

@@ -1,0 +1,253 @@
+//! The `invoices` table: issuing one invoice per seller of a confirmed order (inside the
+//! confirmation's transaction, see `db::orders::apply_event`), and reading them within a scope
+//! (a customer's own orders, a seller's own invoices, everything for administrators).
+
+use crate::db::orders::Scope;
+use crate::db::{Db, on_pool};
+use contracts::Paise;
+use contracts::calendar::Date;
+use contracts::gst::{self, LineTax, Rate};
+use contracts::gstin::StateCode;
+use contracts::invoices::{Invoice, InvoiceLine, Party};
+use sqlx::Row as _;
+
+/// The unit quantity code printed on every line: numbers (pieces).
+const UNIT: &str = "NOS";
+
+/// `issue_invoices!(tx, sql, order_id, date, now)`: issues the invoices of a just-confirmed
+/// order, one per shop among its lines, each with the next serial of its shop's financial year.
+/// A macro because it runs inside the caller's transaction on either backend.
+macro_rules! issue_invoices {
+    ($tx:ident, $sql:ident, $order_id:expr, $date:expr, $now:expr) => {{
+        let (fy, _) = contracts::invoices::financial_year($date);
+        let shops: Vec<String> = sqlx::query_scalar($sql.pick(
+            "SELECT DISTINCT shop_id FROM order_lines WHERE order_id = $1 ORDER BY shop_id",
+            "SELECT DISTINCT shop_id::text FROM order_lines WHERE order_id = $1::uuid \
+             ORDER BY shop_id::text",
+        ))
+        .bind($order_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        for shop in &shops {
+            // Upsert-and-return: the row lock makes concurrent confirmations of one seller
+            // take consecutive serials, never the same one.
+            let serial: i64 = sqlx::query_scalar($sql.pick(
+                "INSERT INTO invoice_counters (shop_id, financial_year, last_serial) \
+                 VALUES ($1, $2, 1) ON CONFLICT (shop_id, financial_year) \
+                 DO UPDATE SET last_serial = invoice_counters.last_serial + 1 RETURNING last_serial",
+                "INSERT INTO invoice_counters (shop_id, financial_year, last_serial) \
+                 VALUES ($1::uuid, $2, 1) ON CONFLICT (shop_id, financial_year) \
+                 DO UPDATE SET last_serial = invoice_counters.last_serial + 1 RETURNING last_serial",
+            ))
+            .bind(shop)
+            .bind(i32::from(fy))
+            .fetch_one(&mut *$tx)
+            .await?;
+            let number = contracts::invoices::invoice_number(fy, u64::try_from(serial).unwrap_or(0))
+                .ok_or_else(|| sqlx::Error::Protocol("invoice serials exhausted for the year".into()))?;
+            sqlx::query($sql.pick(
+                "INSERT INTO invoices (id, order_id, shop_id, number, financial_year, serial, \
+                   issued_on, supplier_name, supplier_gstin, supplier_address, supplier_state, \
+                   created_at) \
+                 SELECT $1, $2, s.id, $3, $4, $5, $6, s.legal_name, s.gstin, \
+                   s.address_line1 || CASE WHEN s.address_line2 IS NULL THEN '' \
+                     ELSE char(10) || s.address_line2 END || char(10) || s.city || ' ' || s.pincode, \
+                   s.state_code, $7 FROM shops s WHERE s.id = $8",
+                "INSERT INTO invoices (id, order_id, shop_id, number, financial_year, serial, \
+                   issued_on, supplier_name, supplier_gstin, supplier_address, supplier_state, \
+                   created_at) \
+                 SELECT $1::uuid, $2::uuid, s.id, $3, $4, $5, $6, s.legal_name, s.gstin, \
+                   s.address_line1 || CASE WHEN s.address_line2 IS NULL THEN '' \
+                     ELSE chr(10) || s.address_line2 END || chr(10) || s.city || ' ' || s.pincode, \
+                   s.state_code, $7 FROM shops s WHERE s.id = $8::uuid",
+            ))
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind($order_id)
+            .bind(&number)
+            .bind(i32::from(fy))
+            .bind(serial)
+            .bind($date.to_string())
+            .bind($now)
+            .bind(shop)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use issue_invoices;
+
+/// The invoices of order `order_id` that `scope` may see, oldest serial first.
+pub async fn of_order(
+    db: &Db,
+    scope: Scope<'_>,
+    order_id: &str,
+) -> Result<Vec<Invoice>, sqlx::Error> {
+    if uuid::Uuid::parse_str(order_id).is_err() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = on_pool!(db, |pool, sql| {
+        sqlx::query_scalar(sql.pick(
+            "SELECT id FROM invoices WHERE order_id = $1 ORDER BY shop_id",
+            "SELECT id::text FROM invoices WHERE order_id = $1::uuid ORDER BY shop_id",
+        ))
+        .bind(order_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut invoices = Vec::new();
+    for id in ids {
+        if let Some(invoice) = get(db, scope, &id).await? {
+            invoices.push(invoice);
+        }
+    }
+    Ok(invoices)
+}
+
+/// Invoice `id`, if `scope` may see it: a customer its own orders' invoices, a seller its own.
+pub async fn get(db: &Db, scope: Scope<'_>, id: &str) -> Result<Option<Invoice>, sqlx::Error> {
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Ok(None);
+    }
+    let (kind, scope_id) = match scope {
+        Scope::Customer(id) => ("customer", id.to_owned()),
+        Scope::Shop(id) => ("shop", id.to_owned()),
+        Scope::All => ("all", uuid::Uuid::nil().to_string()),
+    };
+    let head = on_pool!(db, |pool, sql| {
+        sqlx::query(sql.pick(
+            "SELECT i.id AS id, i.order_id AS order_id, i.shop_id AS shop_id, i.number AS number, \
+               i.issued_on AS issued_on, i.supplier_name AS supplier_name, \
+               i.supplier_gstin AS supplier_gstin, i.supplier_address AS supplier_address, \
+               i.supplier_state AS supplier_state, o.recipient AS recipient, \
+               o.address_line1 AS line1, o.address_line2 AS line2, o.city AS city, \
+               o.pincode AS pincode, o.state_code AS place_of_supply \
+             FROM invoices i JOIN orders o ON o.id = i.order_id \
+             WHERE i.id = $1 AND ($2 = 'all' OR ($2 = 'customer' AND o.customer_id = $3) \
+               OR ($2 = 'shop' AND i.shop_id = $3))",
+            "SELECT i.id::text AS id, i.order_id::text AS order_id, i.shop_id::text AS shop_id, \
+               i.number AS number, i.issued_on AS issued_on, i.supplier_name AS supplier_name, \
+               i.supplier_gstin AS supplier_gstin, i.supplier_address AS supplier_address, \
+               i.supplier_state AS supplier_state, o.recipient AS recipient, \
+               o.address_line1 AS line1, o.address_line2 AS line2, o.city AS city, \
+               o.pincode AS pincode, o.state_code AS place_of_supply \
+             FROM invoices i JOIN orders o ON o.id = i.order_id \
+             WHERE i.id = $1::uuid AND ($2 = 'all' OR ($2 = 'customer' AND o.customer_id = $3::uuid) \
+               OR ($2 = 'shop' AND i.shop_id = $3::uuid))",
+        ))
+        .bind(id)
+        .bind(kind)
+        .bind(&scope_id)
+        .fetch_optional(pool)
+        .await?
+        .map(|row| -> Result<[Option<String>; 15], sqlx::Error> {
+            let mut values: [Option<String>; 15] = Default::default();
+            for (slot, column) in values.iter_mut().zip([
+                "id", "order_id", "shop_id", "number", "issued_on", "supplier_name",
+                "supplier_gstin", "supplier_address", "supplier_state", "recipient", "line1",
+                "line2", "city", "pincode", "place_of_supply",
+            ]) {
+                *slot = row.try_get(column)?;
+            }
+            Ok(values)
+        })
+        .transpose()
+    })?;
+    let Some(
+        [
+            Some(id),
+            Some(order_id),
+            Some(shop_id),
+            Some(number),
+            Some(issued_on),
+            Some(supplier_name),
+            Some(supplier_gstin),
+            Some(supplier_address),
+            Some(supplier_state),
+            Some(recipient),
+            Some(line1),
+            line2,
+            Some(city),
+            Some(pincode),
+            Some(place_of_supply),
+        ],
+    ) = head
+    else {
+        return Ok(None);
+    };
+    let lines = lines_of(db, &order_id, &shop_id).await?;
+    let totals = gst::totals(lines.iter().map(|line| &line.tax))
+        .map_err(|error| sqlx::Error::Decode(format!("totalling an invoice: {error}").into()))?;
+    let state = |code: &str| {
+        StateCode::parse(code)
+            .map_or("", StateCode::name)
+            .to_owned()
+    };
+    let mut recipient_address = vec![line1];
+    recipient_address.extend(line2);
+    recipient_address.push(format!("{city} {pincode}"));
+    Ok(Some(Invoice {
+        id,
+        order_id,
+        number,
+        date: issued_on
+            .parse::<Date>()
+            .map_err(|_| sqlx::Error::Decode("invoices.issued_on is not a date".into()))?,
+        supplier: Party {
+            name: supplier_name,
+            address: supplier_address.lines().map(str::to_owned).collect(),
+            gstin: Some(supplier_gstin),
+            state_name: state(&supplier_state),
+            state_code: supplier_state,
+        },
+        recipient: Party {
+            name: recipient,
+            address: recipient_address,
+            gstin: None,
+            state_name: state(&place_of_supply),
+            state_code: place_of_supply.clone(),
+        },
+        place_of_supply_name: state(&place_of_supply),
+        place_of_supply_code: place_of_supply,
+        lines,
+        total_in_words: totals.total.in_words(),
+        totals,
+        reverse_charge: false,
+    }))
+}
+
+/// The lines of `order_id` sold by `shop_id`, as frozen at placement.
+async fn lines_of(db: &Db, order_id: &str, shop_id: &str) -> Result<Vec<InvoiceLine>, sqlx::Error> {
+    on_pool!(db, |pool, sql| {
+        sqlx::query(sql.pick(
+            "SELECT name, hsn, quantity, unit_price, gst_rate, taxable, cgst, sgst, igst, total \
+             FROM order_lines WHERE order_id = $1 AND shop_id = $2 ORDER BY position",
+            "SELECT name, hsn, quantity, unit_price, gst_rate, taxable, cgst, sgst, igst, total \
+             FROM order_lines WHERE order_id = $1::uuid AND shop_id = $2::uuid ORDER BY position",
+        ))
+        .bind(order_id)
+        .bind(shop_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let quantity: i32 = row.try_get("quantity")?;
+            let rate: i32 = row.try_get("gst_rate")?;
+            Ok(InvoiceLine {
+                description: row.try_get("name")?,
+                hsn: row.try_get("hsn")?,
+                quantity: u32::try_from(quantity).unwrap_or(0),
+                unit: UNIT.to_owned(),
+                unit_price: Paise(row.try_get("unit_price")?),
+                tax: LineTax {
+                    taxable: Paise(row.try_get("taxable")?),
+                    rate: Rate(u32::try_from(rate).unwrap_or(0)),
+                    cgst: Paise(row.try_get("cgst")?),
+                    sgst: Paise(row.try_get("sgst")?),
+                    igst: Paise(row.try_get("igst")?),
+                    total: Paise(row.try_get("total")?),
+                },
+            })
+        })
+        .collect()
+    })
+}
