@@ -55,6 +55,10 @@ pub struct Config {
     /// `<id>.eml` (see `mail`). Default: `mail` in the folder of the SQLite database file
     /// (`data/mail` for the default URL), else `data/mail`.
     pub mail_dir: PathBuf,
+    /// `UPLOAD_DIR`: where product images are stored (the local object store, `storage`).
+    /// Default: `uploads` in the folder of the SQLite database file (`data/uploads` for the
+    /// default URL), else `data/uploads`.
+    pub upload_dir: PathBuf,
     /// `CORS_ORIGINS`: the other origins whose pages may call the API with credentials
     /// (cookies), comma-separated, each exactly as a browser sends it in `Origin`:
     /// `scheme://host[:port]`, no path, no trailing slash, no wildcard. Default: none, so
@@ -338,6 +342,12 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("data"))
                 .join("mail"),
         };
+        let upload_dir = match var("UPLOAD_DIR")? {
+            Some(dir) => PathBuf::from(dir),
+            None => sqlite_folder(&database_url)
+                .unwrap_or_else(|| PathBuf::from("data"))
+                .join("uploads"),
+        };
 
         let cors_origins = match var("CORS_ORIGINS")? {
             Some(value) => parse_origins(&value).map_err(|reason| ConfigError::Invalid {
@@ -386,6 +396,7 @@ impl Config {
             dev_key_dir,
             public_url,
             mail_dir,
+            upload_dir,
             cors_origins,
             trust_proxy,
             rate_limits,

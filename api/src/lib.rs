@@ -26,6 +26,7 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod static_files;
+pub mod storage;
 pub mod sweeper;
 pub mod telemetry;
 

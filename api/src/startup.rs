@@ -12,6 +12,7 @@ use crate::payments::mock::MockGateway;
 use crate::routes;
 use crate::state::AppState;
 use crate::static_files;
+use crate::storage::Storage;
 use anyhow::Context as _;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -104,6 +105,7 @@ impl Application {
             webhook_secret,
             payment_timeout_secs: i64::try_from(config.payments.timeout.as_secs())
                 .unwrap_or(i64::MAX),
+            storage: Storage::Local(config.upload_dir.clone()),
         };
         crate::sweeper::start(db.clone(), config.payments.sweep_interval);
         Ok(Application {
@@ -288,6 +290,7 @@ mod tests {
             payments: None,
             webhook_secret: Arc::from(&b"a test webhook secret of 32 bytes"[..]),
             payment_timeout_secs: 1_800,
+            storage: crate::storage::Storage::Local("unused".into()),
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
         let config = Config::from_lookup(|_| Ok(None)).unwrap();

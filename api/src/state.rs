@@ -3,6 +3,7 @@
 use crate::auth::token::JwtKeys;
 use crate::db::Db;
 use crate::payments::Payments;
+use crate::storage::Storage;
 use axum::extract::FromRef;
 use std::path::Path;
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub webhook_secret: Arc<[u8]>,
     /// How long an order waits for its payment (`PAYMENT_TIMEOUT_SECS`).
     pub payment_timeout_secs: i64,
+    /// Where product images are kept (`UPLOAD_DIR`).
+    pub storage: Storage,
 }
 
 impl FromRef<AppState> for JwtKeys {

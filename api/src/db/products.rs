@@ -111,6 +111,74 @@ pub async fn update(
     })
 }
 
+/// The most images a product may have.
+pub const MAX_IMAGES: i64 = 8;
+
+/// What attaching an image did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Attached {
+    Done,
+    /// The shop has no such product.
+    NoProduct,
+    /// The product has [`MAX_IMAGES`] already.
+    Full,
+}
+
+/// Attaches the stored object `key` as the next image of product `id` of `shop_id`.
+pub async fn attach_image(
+    db: &Db,
+    shop_id: &str,
+    id: &str,
+    key: &str,
+    content_type: &str,
+) -> Result<Attached, sqlx::Error> {
+    if !is_id(db, id) {
+        return Ok(Attached::NoProduct);
+    }
+    crate::db::transaction!(db, |tx, sql| {
+        let count: Option<i64> = sqlx::query_scalar(sql.pick(
+            "SELECT (SELECT count(*) FROM product_images WHERE product_id = p.id) \
+             FROM products p WHERE p.id = $1 AND p.shop_id = $2",
+            "SELECT (SELECT count(*) FROM product_images WHERE product_id = p.id) \
+             FROM products p WHERE p.id = $1::uuid AND p.shop_id = $2::uuid",
+        ))
+        .bind(id)
+        .bind(shop_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match count {
+            None => return Ok(Attached::NoProduct),
+            Some(count) if count >= MAX_IMAGES => return Ok(Attached::Full),
+            Some(_) => {}
+        }
+        sqlx::query(sql.pick(
+            "INSERT INTO product_images (product_id, position, object_key, content_type) \
+             VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM product_images \
+               WHERE product_id = $1), $2, $3)",
+            "INSERT INTO product_images (product_id, position, object_key, content_type) \
+             VALUES ($1::uuid, (SELECT COALESCE(MAX(position), 0) + 1 FROM product_images \
+               WHERE product_id = $1::uuid), $2, $3)",
+        ))
+        .bind(id)
+        .bind(key)
+        .bind(content_type)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Attached::Done)
+    })
+}
+
+/// The media type of the image stored under `key`, if it is a product's image.
+pub async fn image_type(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+    on_pool!(db, |pool, _sql| {
+        sqlx::query_scalar("SELECT content_type FROM product_images WHERE object_key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
 /// Who is looking: shoppers see only what is on sale, a seller everything of its own shop.
 #[derive(Debug, Clone, Copy)]
 pub enum Viewer<'a> {

@@ -57,6 +57,8 @@ pub fn routes() -> ApiRoutes {
         products::own_products,
         products::add_product,
         products::change_product,
+        products::add_image,
+        products::image,
         carts::create,
         carts::show,
         carts::add,

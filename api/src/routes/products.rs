@@ -3,6 +3,7 @@
 
 use crate::auth::token;
 use crate::db::Db;
+use crate::db::products::Attached;
 use crate::db::products::{self, NewProductRow, Search, SearchError, Viewer};
 use crate::db::shops;
 use crate::error::{ApiError, Result};
@@ -10,8 +11,11 @@ use crate::extractor::{AuthUser, Json, Query};
 use crate::routes::PROBLEM;
 use crate::routes::auth::field_error;
 use crate::routes::policy::{ApiRoutes, Policy};
+use crate::state::AppState;
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use contracts::Paise;
 use contracts::calendar::Date;
 use contracts::catalog::{NewProduct, Product, ProductChanges, ProductPage, ProductSort};
@@ -55,6 +59,118 @@ pub fn routes() -> ApiRoutes {
             Policy::AnyOf(CHANGE_OWN),
             change_product,
         )
+        .route(
+            Method::POST,
+            "/seller/products/{id}/images",
+            Policy::AnyOf(MANAGE_OWN),
+            add_image,
+        )
+        .route(Method::GET, "/images/{key}", Policy::Public, image)
+}
+
+/// The largest image accepted: 2 MiB (the API's general body limit is 64 KiB; this route
+/// reads its body itself).
+pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
+
+/// `POST /seller/products/{id}/images`: the raw bytes of a PNG, JPEG or WebP image (its
+/// `Content-Type` must say which, and the bytes must agree), appended to the product's images.
+#[utoipa::path(post, path = "/seller/products/{id}/images", tag = "seller",
+    params(("id" = String, Path, description = "The product's id")),
+    request_body(content = Vec<u8>, content_type = "image/png", description = "The image (image/png, image/jpeg or image/webp), at most 2 MiB"),
+    responses(
+        (status = 201, description = "Added; the product with its image URLs", body = Product),
+        (status = 404, description = "`not_found`: the seller has no such product", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "`payload_too_large`: over 2 MiB", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "`unsupported_media_type`: not PNG, JPEG or WebP", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`: the bytes are not the image type said, or the product has 8 images", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn add_image(
+    State(state): State<AppState>,
+    seller: AuthUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Product>)> {
+    let shop_id = approved_shop(&state.db, &seller).await?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let (extension, magic): (&str, fn(&[u8]) -> bool) = match content_type {
+        "image/png" => ("png", |b| b.starts_with(b"\x89PNG\r\n\x1a\n")),
+        "image/jpeg" => ("jpg", |b| b.starts_with(&[0xFF, 0xD8, 0xFF])),
+        "image/webp" => ("webp", |b| {
+            b.len() >= 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP"
+        }),
+        _ => return Err(ApiError::UnsupportedMediaType),
+    };
+    let bytes = axum::body::to_bytes(body, MAX_IMAGE_BYTES)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge)?;
+    if !magic(&bytes) {
+        return Err(ApiError::Validation(vec![field_error(
+            "image",
+            "not_an_image",
+            "the bytes are not the image type the Content-Type says",
+        )]));
+    }
+    let key = format!("{}.{extension}", uuid::Uuid::new_v4());
+    // Stored first, attached second: a failure in between leaves an unreferenced file, never a
+    // reference to a missing one.
+    state
+        .storage
+        .put(&key, &bytes)
+        .await
+        .map_err(|error| ApiError::Internal(anyhow::anyhow!("storing an image: {error}")))?;
+    match products::attach_image(&state.db, &shop_id, &id, &key, content_type)
+        .await
+        .map_err(ApiError::database)?
+    {
+        Attached::Done => {}
+        Attached::NoProduct => return Err(ApiError::NotFound),
+        Attached::Full => {
+            return Err(ApiError::Validation(vec![field_error(
+                "image",
+                "too_many_images",
+                "a product has at most 8 images",
+            )]));
+        }
+    }
+    let product = products::get(&state.db, Viewer::Shop(&shop_id), &id)
+        .await
+        .map_err(ApiError::database)?
+        .ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(product)))
+}
+
+/// `GET /images/{key}`: a product image. Keys are never reused, so it is cached for good.
+#[utoipa::path(get, path = "/images/{key}", tag = "catalog",
+    params(("key" = String, Path, description = "The image's key, from a product's `images`")),
+    responses(
+        (status = 200, description = "The image", content_type = "image/*"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn image(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response> {
+    let content_type = products::image_type(&state.db, &key)
+        .await
+        .map_err(ApiError::database)?
+        .ok_or(ApiError::NotFound)?;
+    let bytes = state
+        .storage
+        .get(&key)
+        .await
+        .map_err(|error| ApiError::Internal(anyhow::anyhow!("reading an image: {error}")))?
+        .ok_or(ApiError::NotFound)?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(crate::static_files::CACHE_IMMUTABLE),
+    );
+    Ok(response)
 }
 
 /// Today's date in India, for the GST slabs in force.

@@ -373,3 +373,90 @@ async fn bad_listing_parameters_are_named_never_a_500() {
     .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+/// The smallest PNG: its signature and an empty IHDR will do for the type check.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+#[tokio::test]
+async fn a_seller_adds_images_that_shoppers_load_and_junk_is_refused() {
+    let app = spawn_app().await;
+    let admin = staff(&app, "admin@example.com", Role::Admin).await;
+    let (other, _) = seller(&app, &admin, "ravi@example.com", GSTIN_KA).await;
+    let (seller, _) = seller(&app, &admin, "asha@example.com", GSTIN_MH).await;
+    let product = add_product(&app, &seller, product_body("Shirt", "SH-1", 100)).await;
+    let upload = |token: &str, content_type: &str, body: Vec<u8>| {
+        app.client
+            .post(app.url(&format!("/api/v1/seller/products/{}/images", product.id)))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+
+    let added = upload(&seller, "image/png", PNG.to_vec()).await.unwrap();
+    let added: Product = serde_json::from_value(json_of(added, StatusCode::CREATED).await).unwrap();
+    assert_eq!(added.images.len(), 1);
+    let image = app
+        .client
+        .get(app.url(&added.images[0]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(image.status(), StatusCode::OK);
+    assert_eq!(image.headers()["content-type"], "image/png");
+    assert!(
+        image.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(image.bytes().await.unwrap().as_ref(), PNG);
+    let shown = page(&app, "").await;
+    assert_eq!(
+        shown.items[0].images, added.images,
+        "listings carry the image URLs"
+    );
+
+    for (content_type, body, status) in [
+        (
+            "image/png",
+            b"GIF89a not a png".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "image/gif",
+            b"GIF89a".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "image/png",
+            [PNG, &vec![0; 2 * 1024 * 1024][..]].concat(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+    ] {
+        let response = upload(&seller, content_type, body).await.unwrap();
+        assert_eq!(response.status(), status, "{content_type}");
+    }
+    let not_theirs = upload(&other, "image/png", PNG.to_vec()).await.unwrap();
+    assert_eq!(not_theirs.status(), StatusCode::NOT_FOUND);
+    for key in ["../../etc/passwd", "nope.png"] {
+        let response = app
+            .client
+            .get(app.url(&format!("/api/v1/images/{key}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{key}");
+    }
+    for _ in 1..8 {
+        assert_eq!(
+            upload(&seller, "image/png", PNG.to_vec())
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::CREATED
+        );
+    }
+    let ninth = upload(&seller, "image/png", PNG.to_vec()).await.unwrap();
+    assert_eq!(problem(ninth).await.errors[0].code, "too_many_images");
+}

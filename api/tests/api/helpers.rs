@@ -137,6 +137,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         dev_key_dir: dist.path().join("unused-dev-key"),
         public_url: TEST_PUBLIC_URL.to_owned(),
         mail_dir: mail.path().to_owned(),
+        upload_dir: mail.path().join("uploads"),
         cors_origins: Vec::new(),
         trust_proxy: false,
         rate_limits: GENEROUS_LIMITS,

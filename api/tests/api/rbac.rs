@@ -105,6 +105,12 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/seller/products/{id}",
         [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
     ),
+    (
+        "POST",
+        "/seller/products/{id}/images",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    ("GET", "/images/{key}", [Pass; 6]),
     // Carts: guests' carts are open to all (by id); the own cart is a customer's.
     ("POST", "/carts", [Pass; 6]),
     ("GET", "/carts/{cart_id}", [Pass; 6]),
