@@ -930,3 +930,118 @@ async fn a_confirmed_order_gets_one_invoice_per_seller_numbered_in_sequence() {
         "consecutive per seller"
     );
 }
+
+#[tokio::test]
+async fn fifty_concurrent_checkouts_of_ten_units_make_exactly_ten_orders() {
+    let w = world().await;
+    send(
+        &w.app,
+        Method::PATCH,
+        &format!("/seller/products/{}", w.shirt.id),
+        Some(&w.seller),
+        Some(json!({ "stock": 10 })),
+    )
+    .await;
+    let mut buyers = Vec::new();
+    for n in 0..50 {
+        let (token, _) = customer(&w.app, &format!("crowd{n}@example.com")).await;
+        let cart = fill_cart(&w.app, &token, &w.shirt.id, 1).await;
+        buyers.push((token, cart));
+    }
+
+    let mut tasks = Vec::new();
+    for (token, cart) in &buyers {
+        let request = w
+            .app
+            .client
+            .post(w.app.url("/api/v1/orders"))
+            .bearer_auth(token)
+            .header("idempotency-key", "crowd")
+            .json(&order_body(cart, "27"));
+        tasks.push(tokio::spawn(async move {
+            request.send().await.unwrap().status()
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            StatusCode::CREATED => created += 1,
+            StatusCode::CONFLICT => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(created, 10);
+    assert_eq!(w.app.count("SELECT count(*) FROM orders").await, 10);
+    assert_eq!(stock(&w.app, &w.shirt).await, 0);
+    assert_eq!(
+        w.app
+            .count("SELECT count(*) FROM products WHERE stock < 0")
+            .await,
+        0
+    );
+
+    // Nobody pays: after the sweep every reservation is back.
+    w.app.execute("UPDATE orders SET pay_by = 0").await;
+    let expired = api::db::orders::expire_unpaid(&w.app.db, api::auth::token::now())
+        .await
+        .unwrap();
+    assert_eq!(expired, 10);
+    assert_eq!(stock(&w.app, &w.shirt).await, 10);
+    assert_eq!(
+        w.app
+            .count("SELECT count(*) FROM orders WHERE status <> 'PAYMENT_TIMEOUT'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn one_webhook_delivered_twenty_times_at_once_is_applied_once() {
+    let w = world().await;
+    let cart = fill_cart(&w.app, &w.customer, &w.shirt.id, 1).await;
+    let placed = order_of(
+        place(&w.app, &w.customer, Some("k"), &order_body(&cart, "27")).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let event = json!({
+        "transactionId": "txn-storm", "reference": reference(&placed),
+        "outcome": "SUCCESS", "amount": placed.totals.total.0
+    });
+    let body = serde_json::to_vec(&event).unwrap();
+    let now = api::auth::token::now();
+    let signature = signature::sign(TEST_WEBHOOK_SECRET.as_bytes(), now, &body);
+
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let request = w
+            .app
+            .client
+            .post(w.app.url("/api/v1/webhooks/payment"))
+            .header("content-type", "application/json")
+            .header(signature::TIMESTAMP_HEADER, now.to_string())
+            .header(signature::SIGNATURE_HEADER, signature.clone())
+            .body(body.clone());
+        tasks.push(tokio::spawn(async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut applied = 0;
+    for task in tasks {
+        let (status, receipt) = task.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{receipt}");
+        if receipt["result"] == "applied" {
+            applied += 1;
+        }
+    }
+    assert_eq!(applied, 1);
+    assert_eq!(w.app.count("SELECT count(*) FROM payment_events").await, 1);
+    assert_eq!(w.app.count("SELECT count(*) FROM invoices").await, 1);
+    let order = order_of(
+        get_order(&w.app, &w.customer, &placed.id).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(order.history.len(), 4, "one transition to confirmed");
+}
