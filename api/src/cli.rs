@@ -223,7 +223,8 @@ pub async fn create_admin_command(
 }
 
 /// `seed-demo`: refuses production; migrates; creates each of [`DEMO_ACCOUNTS`] that does not
-/// exist yet and prints every one with its password to `out`.
+/// exist yet and prints every one with its password to `out`; gives the demo seller an approved
+/// shop with a demo catalog (`demo`).
 pub async fn seed_demo_command(config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
     anyhow::ensure!(
         config.app_env != AppEnv::Production,
@@ -263,7 +264,7 @@ pub async fn seed_demo(db: &Db, out: &mut impl Write) -> anyhow::Result<()> {
             demo.password
         )?;
     }
-    Ok(())
+    crate::demo::seed_shop(db, out).await
 }
 
 async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {

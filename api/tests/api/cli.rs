@@ -106,6 +106,22 @@ async fn seed_demo_creates_the_three_demo_accounts_once_and_prints_their_passwor
     assert_eq!(first.matches("(created)").count(), 3, "{first}");
     assert_eq!(second.matches("(exists)").count(), 3, "{second}");
     assert_eq!(app.count("SELECT count(*) FROM users").await, 3);
+    // The demo shop, approved, with its catalog, once.
+    assert!(first.contains("demo shop: Demo Bazaar"), "{first}");
+    assert!(second.contains("0 of 14 demo products added"), "{second}");
+    assert_eq!(
+        app.count("SELECT count(*) FROM shops WHERE status = 'APPROVED'")
+            .await,
+        1
+    );
+    assert_eq!(app.count("SELECT count(*) FROM products").await, 14);
+    let catalog: contracts::catalog::ProductPage = app
+        .get("/api/v1/products?q=kurta")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(catalog.items[0].name, "Cotton kurta");
     for demo in &DEMO_ACCOUNTS {
         assert!(first.contains(demo.password), "{first}");
         let response = app.login(demo.email, demo.password).await;
