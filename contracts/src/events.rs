@@ -36,10 +36,15 @@ pub struct BusMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum ShellEvent {
-    /// Someone signed in or out (or the token was refreshed). Reserved for the identity
-    /// release, where the auth widget reports a new session and the shell, the authority on
-    /// sessions, re-broadcasts it; today nothing sends it.
+    /// The session changed. The auth widget sends it with the session the API granted at
+    /// sign-in; the shell, the authority on sessions, adopts it and sends it again (source
+    /// `shell`) after every adoption, refresh and sign-out. A widget sending `None` asks for a
+    /// sign-out on this device, as [`ShellEvent::SignOut`] does.
     SessionChanged { session: Option<Session> },
+    /// Ask the shell to sign out: this device, or `everywhere` (every device of the account).
+    /// The shell makes the API call, because it serialises everything that spends the refresh
+    /// cookie (docs/MFE.md, "Sessions"). Added in contract 1.1.0.
+    SignOut { everywhere: bool },
     /// The cart's contents changed; badges and summaries refresh.
     CartChanged { item_count: u32 },
     /// Ask the shell to go to a path within the app (it pushes history and mounts widgets).
@@ -90,6 +95,12 @@ mod tests {
                 message: "boom".into()
             }
         );
+    }
+
+    #[test]
+    fn a_sign_out_request_says_whether_it_is_for_every_device() {
+        let event: ShellEvent = serde_json::from_str(r#"{"signOut":{"everywhere":true}}"#).unwrap();
+        assert_eq!(event, ShellEvent::SignOut { everywhere: true });
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! docs/MFE.md describes the format for widget teams; this module is its single definition.
 
+use crate::props::{Role, SessionUser};
 use crate::version::{Compatibility, Version};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -69,6 +70,77 @@ pub struct WidgetEntry {
     /// A link the shell shows in its navigation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nav: Option<NavLink>,
+    /// Who may open which of `routes`; a route no rule names is open to everyone. The shell
+    /// applies the rule before it fetches any of the widget's code (docs/MFE.md, "Route
+    /// access"). Added in contract 1.1.0; older shells ignore it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<RouteAccess>,
+}
+
+/// Who may open some of a widget's routes: signed-in users, of `roles` when it names any,
+/// who passed a second factor when `mfa` says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteAccess {
+    /// Route patterns of the entry this rule covers, as written in its `routes`.
+    pub routes: Vec<String>,
+    /// The roles allowed; empty means any signed-in user.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+    /// The session must have passed a second factor (`SessionUser::mfa_verified`). The API
+    /// grants administrators their permissions only then, so their routes ask for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mfa: bool,
+}
+
+/// Where the shell sends someone a route asks to sign in (the auth widget serves it), with the
+/// path they wanted in the [`NEXT_PARAM`] query parameter.
+pub const SIGN_IN_ROUTE: &str = "/login";
+
+/// Where the shell sends an administrator whose session has not passed a second factor: set
+/// one up, or sign in again with it (the auth widget serves it), with [`NEXT_PARAM`].
+pub const SECOND_FACTOR_ROUTE: &str = "/account/mfa";
+
+/// The query parameter that carries the path to return to after signing in.
+pub const NEXT_PARAM: &str = "next";
+
+/// What the shell does with a route for the current session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Load and show the widget.
+    Open,
+    /// Nobody is signed in: send them to sign in, then back.
+    SignIn,
+    /// Signed in with an allowed role, without a second factor: send them to set one up or
+    /// use it, then back.
+    SecondFactor,
+    /// Signed in with a role the route does not admit: say so, fetch nothing.
+    Forbidden,
+}
+
+impl RouteAccess {
+    /// The decision for `user` (`None`: signed out).
+    pub fn decide(&self, user: Option<&SessionUser>) -> Access {
+        match user {
+            None => Access::SignIn,
+            Some(user) if !self.roles.is_empty() && !self.roles.contains(&user.role) => {
+                Access::Forbidden
+            }
+            Some(user) if self.mfa && !user.mfa_verified => Access::SecondFactor,
+            Some(_) => Access::Open,
+        }
+    }
+
+    /// Whether a navigation link to a route of this rule is worth showing to `user`: not when
+    /// the role is wrong, and not to signed-out visitors when only some roles may enter (a
+    /// link that only signing in opens is shown).
+    pub fn shows_link(&self, user: Option<&SessionUser>) -> bool {
+        match self.decide(user) {
+            Access::Forbidden => false,
+            Access::SignIn => self.roles.is_empty(),
+            Access::Open | Access::SecondFactor => true,
+        }
+    }
 }
 
 /// A navigation link contributed by a widget.
@@ -187,6 +259,23 @@ impl Manifest {
                     claimed_slots.push((slot, &entry.name));
                 }
             }
+            let mut ruled: Vec<&str> = Vec::new();
+            for rule in &entry.access {
+                if rule.routes.is_empty() {
+                    issue("an access rule names no route".into());
+                }
+                for route in &rule.routes {
+                    if !entry.routes.contains(route) {
+                        issue(format!(
+                            "access rule for {route:?}, which is not one of the widget's routes"
+                        ));
+                    } else if ruled.contains(&route.as_str()) {
+                        issue(format!("route {route} has more than one access rule"));
+                    } else {
+                        ruled.push(route);
+                    }
+                }
+            }
             if entry.routes.is_empty() && entry.slots.is_empty() {
                 issue("serves no route and no slot".into());
             }
@@ -241,15 +330,44 @@ impl Manifest {
             .filter(move |w| w.slots.iter().any(|s| s == slot))
     }
 
-    /// Navigation links, ordered.
-    pub fn nav_links(&self) -> Vec<&NavLink> {
-        let mut links: Vec<&NavLink> = self.widgets.iter().filter_map(|w| w.nav.as_ref()).collect();
+    /// Navigation links worth showing to `user` (`None`: signed out), ordered. A link is
+    /// hidden when the route it leads to has an access rule that `user` cannot meet by signing
+    /// in ([`RouteAccess::shows_link`]).
+    pub fn nav_links(&self, user: Option<&SessionUser>) -> Vec<&NavLink> {
+        let shown = |link: &NavLink| {
+            self.resolve(&link.path).is_none_or(|found| {
+                found
+                    .entry
+                    .access_rule(found.pattern)
+                    .is_none_or(|rule| rule.shows_link(user))
+            })
+        };
+        let mut links: Vec<&NavLink> = self
+            .widgets
+            .iter()
+            .filter_map(|w| w.nav.as_ref())
+            .filter(|link| shown(link))
+            .collect();
         links.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.label.cmp(&b.label)));
         links
     }
 }
 
 impl WidgetEntry {
+    /// The access rule covering `pattern` (one of this entry's routes), if any.
+    pub fn access_rule(&self, pattern: &str) -> Option<&RouteAccess> {
+        self.access
+            .iter()
+            .find(|rule| rule.routes.iter().any(|route| route == pattern))
+    }
+
+    /// The decision for `user` on the route `pattern` of this entry: [`Access::Open`] when no
+    /// rule covers it.
+    pub fn access_for(&self, pattern: &str, user: Option<&SessionUser>) -> Access {
+        self.access_rule(pattern)
+            .map_or(Access::Open, |rule| rule.decide(user))
+    }
+
     /// Contract compatibility of this entry with a shell speaking `shell_contract`.
     pub fn compatibility(&self, shell_contract: &str) -> Result<Compatibility, String> {
         let shell = Version::parse(shell_contract).map_err(|e| e.to_string())?;
@@ -266,6 +384,13 @@ pub fn is_widget_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-')
+}
+
+/// A path within the app to send someone to (`/orders?page=2`): starts with one `/` and has no
+/// `\`, so no browser reads it as another origin (`//host`, `/\host`). The shell's navigation
+/// and the auth widget's `next` parameter both hold to it.
+pub fn is_app_path(target: &str) -> bool {
+    target.starts_with('/') && !target.starts_with("//") && !target.contains('\\')
 }
 
 /// A path on the serving origin: starts with one `/`, no scheme, no `..`.
@@ -401,6 +526,25 @@ mod tests {
             routes: routes.iter().map(|r| r.to_string()).collect(),
             slots: slots.iter().map(|s| s.to_string()).collect(),
             nav: None,
+            access: Vec::new(),
+        }
+    }
+
+    fn user(role: Role, mfa_verified: bool) -> SessionUser {
+        SessionUser {
+            id: "u1".into(),
+            display_name: "Asha".into(),
+            role,
+            permissions: Vec::new(),
+            mfa_verified,
+        }
+    }
+
+    fn rule(routes: &[&str], roles: &[Role], mfa: bool) -> RouteAccess {
+        RouteAccess {
+            routes: routes.iter().map(|r| r.to_string()).collect(),
+            roles: roles.to_vec(),
+            mfa,
         }
     }
 
@@ -511,6 +655,20 @@ mod tests {
     }
 
     #[test]
+    fn app_paths_cannot_name_another_origin() {
+        assert!(is_app_path("/orders?page=2"));
+        for foreign in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "orders",
+            "",
+        ] {
+            assert!(!is_app_path(foreign), "{foreign}");
+        }
+    }
+
+    #[test]
     fn route_patterns_are_validated() {
         for bad in ["", "products", "/a//b", "/:", "/a/:b-c", "/a b"] {
             assert!(
@@ -548,8 +706,110 @@ mod tests {
             order: 10,
         });
         let m = manifest(vec![a, b, entry("c", &["/c"], &[])]);
-        let labels: Vec<&str> = m.nav_links().iter().map(|l| l.label.as_str()).collect();
+        let labels: Vec<&str> = m.nav_links(None).iter().map(|l| l.label.as_str()).collect();
         assert_eq!(labels, ["First", "Later"]);
+    }
+
+    #[test]
+    fn a_route_without_a_rule_is_open_and_a_rule_decides_by_session_role_and_second_factor() {
+        let admin_only = rule(&["/admin"], &[Role::Admin, Role::SuperAdmin], true);
+        let signed_in = rule(&["/orders"], &[], false);
+        let (customer, admin) = (user(Role::Customer, false), user(Role::Admin, false));
+        let verified_admin = user(Role::Admin, true);
+
+        assert_eq!(signed_in.decide(None), Access::SignIn);
+        assert_eq!(signed_in.decide(Some(&customer)), Access::Open);
+        assert_eq!(admin_only.decide(None), Access::SignIn);
+        assert_eq!(admin_only.decide(Some(&customer)), Access::Forbidden);
+        assert_eq!(admin_only.decide(Some(&admin)), Access::SecondFactor);
+        assert_eq!(admin_only.decide(Some(&verified_admin)), Access::Open);
+        let mut e = entry("admin", &["/admin", "/admin/help"], &[]);
+        e.access = vec![admin_only];
+        assert_eq!(e.access_for("/admin/help", None), Access::Open);
+        assert_eq!(e.access_for("/admin", Some(&customer)), Access::Forbidden);
+    }
+
+    #[test]
+    fn nav_links_hide_routes_the_user_cannot_open_by_signing_in() {
+        let with_nav = |name: &str, route: &str, order: i32, access: Vec<RouteAccess>| {
+            let mut e = entry(name, &[route], &[]);
+            e.nav = Some(NavLink {
+                label: name.into(),
+                path: route.into(),
+                order,
+            });
+            e.access = access;
+            e
+        };
+        let m = manifest(vec![
+            with_nav("products", "/products", 1, vec![]),
+            with_nav("orders", "/orders", 2, vec![rule(&["/orders"], &[], false)]),
+            with_nav(
+                "seller",
+                "/seller",
+                3,
+                vec![rule(&["/seller"], &[Role::Seller], false)],
+            ),
+            with_nav(
+                "admin",
+                "/admin",
+                4,
+                vec![rule(&["/admin"], &[Role::Admin], true)],
+            ),
+        ]);
+        let labels = |user: Option<&SessionUser>| -> Vec<String> {
+            m.nav_links(user).iter().map(|l| l.label.clone()).collect()
+        };
+
+        assert_eq!(labels(None), ["products", "orders"]);
+        assert_eq!(
+            labels(Some(&user(Role::Seller, false))),
+            ["products", "orders", "seller"]
+        );
+        // An administrator without a second factor still sees the link: it leads to MFA.
+        assert_eq!(
+            labels(Some(&user(Role::Admin, false))),
+            ["products", "orders", "admin"]
+        );
+    }
+
+    #[test]
+    fn access_rules_must_name_routes_of_their_entry_once() {
+        let mut e = entry("a", &["/a", "/a/b"], &[]);
+        e.access = vec![
+            rule(&["/a", "/elsewhere"], &[], false),
+            rule(&["/a"], &[Role::Seller], false),
+            rule(&[], &[], false),
+        ];
+        let issues: Vec<String> = manifest(vec![e])
+            .issues(&[])
+            .into_iter()
+            .map(|i| i.message)
+            .collect();
+
+        assert_eq!(
+            issues,
+            [
+                "access rule for \"/elsewhere\", which is not one of the widget's routes",
+                "route /a has more than one access rule",
+                "an access rule names no route",
+            ]
+        );
+    }
+
+    #[test]
+    fn access_rules_are_optional_camel_case_and_left_out_when_empty() {
+        let mut e = entry("admin", &["/admin"], &[]);
+        assert!(serde_json::to_value(&e).unwrap().get("access").is_none());
+        e.access = vec![rule(&["/admin"], &[Role::SuperAdmin], true)];
+        let json = serde_json::to_value(&e).unwrap();
+
+        assert_eq!(
+            json["access"],
+            serde_json::json!([{"routes": ["/admin"], "roles": ["SUPER_ADMIN"], "mfa": true}])
+        );
+        let signed_in: RouteAccess = serde_json::from_str(r#"{"routes":["/orders"]}"#).unwrap();
+        assert_eq!(signed_in, rule(&["/orders"], &[], false));
     }
 
     #[test]

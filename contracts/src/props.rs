@@ -23,7 +23,8 @@ pub struct MountProps {
     /// The query string, decoded.
     #[serde(default)]
     pub query: BTreeMap<String, String>,
-    /// The signed-in user, if any. The access token exists only in the shell's memory and here.
+    /// The signed-in user, if any. The access token exists only in the shell's memory and here:
+    /// a widget uses it for its API calls and keeps it nowhere else (docs/MFE.md, "Sessions").
     #[serde(default)]
     pub session: Option<Session>,
     /// Base URL of the API, e.g. `/api/v1`.
@@ -39,6 +40,17 @@ pub struct Session {
     /// Unix seconds when `access_token` expires.
     pub expires_at: i64,
     pub user: SessionUser,
+}
+
+/// The session a sign-in answer grants, as the auth widget hands it to the shell.
+impl From<crate::auth::SessionGrant> for Session {
+    fn from(grant: crate::auth::SessionGrant) -> Self {
+        Session {
+            access_token: grant.access_token,
+            expires_at: grant.expires_at,
+            user: grant.user,
+        }
+    }
 }
 
 /// Who is signed in.

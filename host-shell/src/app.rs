@@ -1,12 +1,13 @@
 //! The shell's Yew app: header and navigation, the manifest notice, toasts; and the decision of
-//! what every slot shows for the current manifest and location.
+//! what every slot shows for the current manifest, location and session, route guards included.
 
 use crate::federation::{self, Federation, PanelKind, Target};
 use crate::manifest::{self, LAYOUT_SLOTS, ManifestState};
 use crate::router::{self, Location};
+use crate::session::{SessionState, Sessions};
 use crate::toasts::{TOAST_MS, Toast, ToastAction, Toasts};
 use contracts::events::{CRASH_EVENT, CrashReport, SHELL_SOURCE, ShellEvent, ToastLevel};
-use contracts::federation::WidgetEntry;
+use contracts::federation::{Access, NEXT_PARAM, SECOND_FACTOR_ROUTE, SIGN_IN_ROUTE, WidgetEntry};
 use contracts::props::{MAIN_SLOT, MountProps};
 use gloo_events::EventListener;
 use std::cell::Cell;
@@ -34,6 +35,11 @@ pub fn App() -> Html {
     });
     let location = use_state(Location::current);
     let manifest = use_state(|| ManifestState::Loading);
+    let session = use_state(|| SessionState::Restoring);
+    let sessions = use_memo((), {
+        let session = session.setter();
+        move |_| Sessions::new(move |state| session.set(state))
+    });
     let toasts = use_reducer(Toasts::default);
 
     {
@@ -65,7 +71,20 @@ pub fn App() -> Html {
         });
     }
     {
-        let (toasts, federation) = (toasts.clone(), federation.clone());
+        let sessions = sessions.clone();
+        use_effect_with((), move |_| {
+            sessions.start();
+            let document = gloo_window().document().expect("a document");
+            let shown = EventListener::new(&document.clone(), "visibilitychange", move |_| {
+                if !document.hidden() {
+                    sessions.refresh_if_due();
+                }
+            });
+            move || drop(shown)
+        });
+    }
+    {
+        let (toasts, federation, sessions) = (toasts.clone(), federation.clone(), sessions.clone());
         use_effect_with((), move |_| {
             bus::set_source(SHELL_SOURCE);
             let messages = bus::subscribe(move |message| match message.event {
@@ -78,6 +97,14 @@ pub fn App() -> Html {
                         message,
                     },
                 ),
+                // The shell hears its own re-broadcasts too; only a widget's report is news.
+                ShellEvent::SessionChanged { session } if message.source != SHELL_SOURCE => {
+                    match session {
+                        Some(session) => sessions.adopt(session),
+                        None => sign_out(&sessions, &toasts, false),
+                    }
+                }
+                ShellEvent::SignOut { everywhere } => sign_out(&sessions, &toasts, everywhere),
                 ShellEvent::SessionChanged { .. } | ShellEvent::CartChanged { .. } => {}
             });
             let crashes = EventListener::new(&gloo_window(), CRASH_EVENT, move |event| {
@@ -95,11 +122,15 @@ pub fn App() -> Html {
     {
         let federation = federation.clone();
         use_effect_with(
-            ((*manifest).clone(), (*location).clone()),
-            move |(manifest, location)| {
-                for (slot, target) in plan(manifest, location) {
-                    federation.show(slot, target);
+            ((*manifest).clone(), (*location).clone(), (*session).clone()),
+            move |(manifest, location, session)| match plan(manifest, location, session) {
+                Plan::Slots(slots) => {
+                    for (slot, target) in slots {
+                        federation.show(slot, target);
+                    }
                 }
+                // Nothing is shown or fetched for the guarded path; the new location re-plans.
+                Plan::Redirect(target) => router::redirect(&target),
             },
         );
     }
@@ -112,7 +143,7 @@ pub fn App() -> Html {
         <>
             <header class="shell-header">
                 <a class="shell-brand" href="/" onclick={nav_click("/".into())}>{ "Bazaar" }</a>
-                { nav(&manifest, &location, &federation) }
+                { nav(&manifest, &location, &session, &federation) }
             </header>
             if let Some(notice) = notice {
                 <p class="shell-notice" role="alert" data-testid="manifest-notice">{ notice }</p>
@@ -129,16 +160,26 @@ pub fn App() -> Html {
 /// Links contributed by widgets through their manifest entries; hovering or focusing one
 /// preloads the widget behind it. (A plain function, not a component: one component type less
 /// in the shell's wasm.)
-fn nav(state: &ManifestState, location: &Location, federation: &Federation) -> Html {
-    let ManifestState::Ready { manifest, .. } = state else {
+fn nav(
+    state: &ManifestState,
+    location: &Location,
+    session: &SessionState,
+    federation: &Federation,
+) -> Html {
+    // Links depend on who is signed in: none until that is known, rather than links that vanish.
+    let (ManifestState::Ready { manifest, .. }, SessionState::Known(_)) = (state, session) else {
         return html! { <nav class="shell-nav" aria-label="Main" /> };
     };
-    let nav_links = manifest.nav_links();
+    let user = session.user();
+    let nav_links = manifest.nav_links(user);
     let paths: Vec<&str> = nav_links.iter().map(|l| l.path.as_str()).collect();
     let links = nav_links.iter().map(|link| {
+        // Only code the user may run is preloaded: a guarded route's widget is never fetched
+        // for someone the guard would turn away.
         let preload = manifest
             .resolve(&link.path)
             .filter(|found| state.issues_of(&found.entry.name).is_none())
+            .filter(|found| found.entry.access_for(found.pattern, user) == Access::Open)
             .map(|found| {
                 let (federation, entry) = (federation.clone(), Rc::new(found.entry.clone()));
                 Callback::from(move |_: Event| federation.preload(entry.clone()))
@@ -190,18 +231,45 @@ fn show_toast(toasts: &UseReducerHandle<Toasts>, toast: Toast) {
     .forget();
 }
 
-/// What each slot shows for this manifest and location.
-fn plan(manifest: &ManifestState, location: &Location) -> Vec<(&'static str, Target)> {
+fn sign_out(sessions: &Sessions, toasts: &UseReducerHandle<Toasts>, everywhere: bool) {
+    let (sessions, toasts) = (sessions.clone(), toasts.clone());
+    spawn_local(async move {
+        let (level, message) = match sessions.sign_out(everywhere).await {
+            Ok(()) if everywhere => (ToastLevel::Success, "Signed out on every device".into()),
+            Ok(()) => (ToastLevel::Success, "Signed out".into()),
+            Err(e) => (ToastLevel::Error, format!("Could not sign out: {e}")),
+        };
+        show_toast(
+            &toasts,
+            Toast {
+                id: 0,
+                level,
+                message,
+            },
+        );
+    });
+}
+
+/// What the slots do for a manifest, location and session.
+enum Plan {
+    Slots(Vec<(&'static str, Target)>),
+    /// The route wants a session (or a second factor) first: go here, by the guard's detour.
+    Redirect(String),
+}
+
+/// What each slot shows for this manifest, location and session.
+fn plan(manifest: &ManifestState, location: &Location, session: &SessionState) -> Plan {
     let props = |slot: &str, params: BTreeMap<String, String>| MountProps {
         slot: slot.to_owned(),
         load_id: 0,
         path: location.path.clone(),
         params,
         query: location.query.clone(),
-        session: None,
+        session: session.session().cloned(),
         api_base: API_BASE.to_owned(),
     };
-    let ManifestState::Ready { manifest: m, .. } = manifest else {
+    let (ManifestState::Ready { manifest: m, .. }, SessionState::Known(_)) = (manifest, session)
+    else {
         let main = match manifest {
             ManifestState::Failed(reason) => Target::Panel(PanelKind::Problem {
                 title: "The storefront could not load its widgets".into(),
@@ -210,7 +278,7 @@ fn plan(manifest: &ManifestState, location: &Location) -> Vec<(&'static str, Tar
             _ => Target::Nothing,
         };
         let layout = LAYOUT_SLOTS.map(|slot| (slot, Target::Nothing));
-        return std::iter::once((MAIN_SLOT, main)).chain(layout).collect();
+        return Plan::Slots(std::iter::once((MAIN_SLOT, main)).chain(layout).collect());
     };
     // An entry with issues is never loaded: its slot says what is wrong with it instead.
     let widget_or_problem = |entry: &WidgetEntry, slot: &str, params, title: String| match manifest
@@ -228,13 +296,38 @@ fn plan(manifest: &ManifestState, location: &Location) -> Vec<(&'static str, Tar
         }),
         Some(found) => {
             let title = format!("The {} widget is misconfigured", found.entry.name);
-            // Params come from the (percent-encoded) path; widgets get them decoded, like the query.
-            let mut params = BTreeMap::new();
-            for (name, value) in found.params {
-                let decoded = js_sys::decode_uri_component(&value).map(String::from);
-                params.insert(name, decoded.unwrap_or(value));
+            // Checked before anything of the widget is fetched. A misconfigured entry shows
+            // its problem whoever asks: its rules cannot be trusted, and it loads nothing.
+            let access = match manifest.issues_of(&found.entry.name) {
+                Some(_) => Access::Open,
+                None => found.entry.access_for(found.pattern, session.user()),
+            };
+            let detour = match access {
+                Access::SignIn => Some(SIGN_IN_ROUTE),
+                Access::SecondFactor => Some(SECOND_FACTOR_ROUTE),
+                Access::Open | Access::Forbidden => None,
+            };
+            match detour {
+                // A detour to where the user already is would loop (a manifest guarding the
+                // sign-in page itself): refuse instead.
+                Some(route) if route != location.path => {
+                    let back = format!("{}{}", location.path, location.search);
+                    let back = String::from(js_sys::encode_uri_component(&back));
+                    return Plan::Redirect(format!("{route}?{NEXT_PARAM}={back}"));
+                }
+                Some(_) => forbidden(location),
+                None if access == Access::Forbidden => forbidden(location),
+                None => {
+                    // Params come from the (percent-encoded) path; widgets get them decoded,
+                    // like the query.
+                    let mut params = BTreeMap::new();
+                    for (name, value) in found.params {
+                        let decoded = js_sys::decode_uri_component(&value).map(String::from);
+                        params.insert(name, decoded.unwrap_or(value));
+                    }
+                    widget_or_problem(found.entry, MAIN_SLOT, params, title)
+                }
             }
-            widget_or_problem(found.entry, MAIN_SLOT, params, title)
         }
     };
     let mut plan = vec![(MAIN_SLOT, main)];
@@ -250,7 +343,13 @@ fn plan(manifest: &ManifestState, location: &Location) -> Vec<(&'static str, Tar
         };
         plan.push((slot, target));
     }
-    plan
+    Plan::Slots(plan)
+}
+
+fn forbidden(location: &Location) -> Target {
+    Target::Panel(PanelKind::Forbidden {
+        path: location.path.clone(),
+    })
 }
 
 fn level_name(level: ToastLevel) -> &'static str {

@@ -4,6 +4,7 @@ mod app;
 mod federation;
 mod manifest;
 mod router;
+mod session;
 mod toasts;
 
 fn main() {

@@ -11,6 +11,8 @@ use wasm_bindgen::JsValue;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     pub path: String,
+    /// The query string as the address bar has it (`?q=a`, or empty), to come back to.
+    pub search: String,
     pub query: BTreeMap<String, String>,
 }
 
@@ -18,8 +20,13 @@ impl Location {
     pub fn current() -> Self {
         let location = web_sys::window().expect("a window").location();
         let path = location.pathname().unwrap_or_else(|_| "/".into());
-        let query = parse_query(&location.search().unwrap_or_default());
-        Location { path, query }
+        let search = location.search().unwrap_or_default();
+        let query = parse_query(&search);
+        Location {
+            path,
+            search,
+            query,
+        }
     }
 }
 
@@ -57,22 +64,32 @@ pub fn on_navigate(listener: impl Fn() + 'static) {
 /// Goes to `target` (a path with optional query) inside the app. Anything that is not a plain
 /// same-origin path is refused: widgets cannot send the user off-site through the bus.
 pub fn navigate(target: &str) {
-    if !is_app_path(target) {
+    go(target, false);
+}
+
+/// Like [`navigate`], replacing the current history entry: a route guard's detour to sign in,
+/// so that Back does not return to the page that sent the user away.
+pub fn redirect(target: &str) {
+    go(target, true);
+}
+
+fn go(target: &str, replace: bool) {
+    if !contracts::federation::is_app_path(target) {
         crate::federation::log_error(&format!(
             "refused to navigate to {target:?}: not a same-origin path"
         ));
         return;
     }
     if let Ok(history) = web_sys::window().expect("a window").history() {
-        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(target));
+        let _ = if replace {
+            history.replace_state_with_url(&JsValue::NULL, "", Some(target))
+        } else {
+            history.push_state_with_url(&JsValue::NULL, "", Some(target))
+        };
     }
     ON_NAVIGATE.with(|cell| {
         if let Some(listener) = cell.borrow().as_ref() {
             listener();
         }
     });
-}
-
-fn is_app_path(target: &str) -> bool {
-    target.starts_with('/') && !target.starts_with("//") && !target.contains('\\')
 }

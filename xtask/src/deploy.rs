@@ -72,6 +72,7 @@ fn entry_for(workspace: &Workspace, widget: &Widget, release: &Release) -> Resul
         routes: widget.routes.clone(),
         slots: widget.slots.clone(),
         nav: widget.nav.clone(),
+        access: widget.access.clone(),
     })
 }
 
@@ -323,6 +324,7 @@ mod tests {
             routes: vec![format!("/{widget}")],
             slots: vec![],
             nav: None,
+            access: vec![],
         }
     }
 

@@ -14,6 +14,8 @@ pub struct Widget {
     pub routes: Vec<String>,
     pub slots: Vec<String>,
     pub nav: Option<contracts::federation::NavLink>,
+    /// Who may open which routes (`access` in the table; none: every route is open).
+    pub access: Vec<contracts::federation::RouteAccess>,
     /// Test fixtures are deployed only by the browser tests, never by `--all`.
     pub fixture: bool,
 }
@@ -55,6 +57,8 @@ struct WidgetMetadata {
     slots: Vec<String>,
     nav: Option<contracts::federation::NavLink>,
     #[serde(default)]
+    access: Vec<contracts::federation::RouteAccess>,
+    #[serde(default)]
     fixture: bool,
 }
 
@@ -92,6 +96,7 @@ impl Workspace {
                 routes: meta.routes,
                 slots: meta.slots,
                 nav: meta.nav,
+                access: meta.access,
                 fixture: meta.fixture,
             });
         }
@@ -190,6 +195,70 @@ mod tests {
             for route in &widget.routes {
                 contracts::federation::RoutePattern::parse(route).unwrap();
             }
+            for rule in &widget.access {
+                for route in &rule.routes {
+                    assert!(
+                        widget.routes.contains(route),
+                        "{}: access rule for {route}, not one of its routes",
+                        widget.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn routes_of_the_design_are_guarded_as_the_api_guards_their_data() {
+        use contracts::federation::Access;
+        use contracts::props::{Role, SessionUser};
+        let workspace = Workspace::load().unwrap();
+        let user = |role, mfa_verified| SessionUser {
+            id: "u".into(),
+            display_name: "U".into(),
+            role,
+            permissions: vec![],
+            mfa_verified,
+        };
+        let decide = |widget: &str, route: &str, who: Option<&SessionUser>| {
+            let widget = workspace.widget(widget).unwrap();
+            widget
+                .access
+                .iter()
+                .find(|rule| rule.routes.iter().any(|r| r == route))
+                .map_or(Access::Open, |rule| rule.decide(who))
+        };
+        let customer = user(Role::Customer, false);
+        let admin = user(Role::Admin, false);
+        let super_admin = user(Role::SuperAdmin, true);
+
+        for (widget, route) in [("admin", "/admin/users"), ("audit-viewer", "/admin/audit")] {
+            assert_eq!(decide(widget, route, Some(&customer)), Access::Forbidden);
+            assert_eq!(decide(widget, route, Some(&admin)), Access::SecondFactor);
+            assert_eq!(decide(widget, route, Some(&super_admin)), Access::Open);
+        }
+        assert_eq!(
+            decide("seller", "/seller", Some(&customer)),
+            Access::Forbidden
+        );
+        assert_eq!(
+            decide("seller", "/seller/orders", Some(&user(Role::Seller, false))),
+            Access::Open
+        );
+        for (widget, route) in [
+            ("orders", "/orders/:id"),
+            ("checkout", "/checkout"),
+            ("invoice", "/invoices/:id"),
+            ("auth", "/account/mfa"),
+        ] {
+            assert_eq!(decide(widget, route, None), Access::SignIn, "{route}");
+            assert_eq!(decide(widget, route, Some(&customer)), Access::Open);
+        }
+        for (widget, route) in [
+            ("product", "/products/:id"),
+            ("cart", "/cart"),
+            ("auth", "/login"),
+        ] {
+            assert_eq!(decide(widget, route, None), Access::Open, "{route}");
         }
     }
 

@@ -33,6 +33,15 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             .current_dir(&workspace.root),
     )?;
 
+    eprintln!("xtask: unit tests of the widgets (native)");
+    // Widget crates are not default members (trunk builds them for wasm), but their pure logic
+    // (the auth widget's `next` handling, its QR drawing) is tested natively.
+    tools::run(
+        Command::new(tools::cargo())
+            .args(["test", "-p", "auth"])
+            .current_dir(&workspace.root),
+    )?;
+
     eprintln!("xtask: API integration tests on PostgreSQL (throwaway cluster)");
     let cluster = postgres::Cluster::start(&postgres_bin)?;
     tools::run(

@@ -1,5 +1,5 @@
 //! What the shell itself draws inside a slot: loading, a failed widget's fallback with Retry,
-//! the not-found page, a manifest problem.
+//! the not-found and not-allowed pages, a manifest problem.
 //!
 //! Built with plain DOM calls rather than as a second Yew root: panels are static markup with
 //! one button, and a second root component type measured ~4 KB of brotli in the shell.
@@ -20,6 +20,10 @@ pub enum PanelKind {
         reason: String,
     },
     NotFound {
+        path: String,
+    },
+    /// The signed-in user's role may not open the route; the widget's code was not fetched.
+    Forbidden {
         path: String,
     },
     /// Something is wrong before any widget code is involved (the manifest, a misconfigured entry).
@@ -96,10 +100,14 @@ pub fn render(
                 on_retry(widget.clone())
             }));
         }
-        PanelKind::NotFound { path } => {
-            attr("data-state", "not-found");
-            add("h1", "Page not found");
-            add("p", &format!("Nothing lives at {path}."));
+        PanelKind::NotFound { path } | PanelKind::Forbidden { path } => {
+            let (state, title, text) = match kind {
+                PanelKind::NotFound { .. } => ("not-found", "Page not found", "Nothing lives at"),
+                _ => ("forbidden", "Not allowed", "Your account may not open"),
+            };
+            attr("data-state", state);
+            add("h1", title);
+            add("p", &format!("{text} {path}."));
             let home = add("a", "Go to the home page");
             let _ = home.set_attribute("href", "/");
             let on_home = actions.on_home;

@@ -1,8 +1,10 @@
-//! The runtime every widget links: mount glue, the typed event bus, crash reporting, page parts.
+//! The runtime every widget links: mount glue, the typed event bus, crash reporting, page parts,
+//! API calls.
 //!
 //! A widget crate is a `cdylib` whose root component takes [`WidgetProps`]; it calls
 //! [`export_widget!`] once and the shell can then `mount`, `update` and `unmount` it (docs/MFE.md).
 
+pub mod api;
 pub mod bus;
 pub mod components;
 mod crash;

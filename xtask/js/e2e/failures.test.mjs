@@ -51,9 +51,9 @@ test('a module whose integrity does not match in a header slot leaves the page w
   }));
 
 test('a widget built for another contract major is refused before any of its code is fetched', () =>
-  withDist((dist) => editEntry(dist, 'orders', (e) => { e.contractVersion = '2.0.0'; }), async (url, { page, widgetsFetched }) => {
-    await page.goto(`${url}/orders`);
-    const fallback = page.locator('[data-slot="main"] [data-state="failed"][data-widget="orders"]');
+  withDist((dist) => editEntry(dist, 'product', (e) => { e.contractVersion = '2.0.0'; }), async (url, { page, widgetsFetched }) => {
+    await page.goto(`${url}/products`);
+    const fallback = page.locator('[data-slot="main"] [data-state="failed"][data-widget="product"]');
     await fallback.waitFor();
     assert.match(await fallback.getByTestId('fallback-reason').innerText(), /contract 2\.0\.0.*major versions differ/);
     await page.getByTestId('cart-badge').waitFor();
@@ -66,16 +66,16 @@ test('a widget that does not load in time gets a fallback, and retry loads it', 
     manifest.loadTimeoutMs = 1500;
     writeFileSync(join(dist, 'federation.json'), JSON.stringify(manifest));
   }, async (url, { page }) => {
-    // Hold the orders wasm back (never answered) until the test lets it through.
+    // Hold the product wasm back (never answered) until the test lets it through.
     let stall = true;
-    await page.route('**/widgets/orders/**/*.wasm', (route) => (stall ? undefined : route.continue()));
-    await page.goto(`${url}/orders`);
-    const fallback = page.locator('[data-slot="main"] [data-state="failed"][data-widget="orders"]');
+    await page.route('**/widgets/product/**/*.wasm', (route) => (stall ? undefined : route.continue()));
+    await page.goto(`${url}/products`);
+    const fallback = page.locator('[data-slot="main"] [data-state="failed"][data-widget="product"]');
     await fallback.waitFor();
-    assert.match(await fallback.getByTestId('fallback-reason').innerText(), /loading orders timed out after 1500 ms/);
+    assert.match(await fallback.getByTestId('fallback-reason').innerText(), /loading product timed out after 1500 ms/);
     stall = false;
     await fallback.getByTestId('retry').click();
-    await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
+    await page.locator('[data-slot="main"] h1', { hasText: 'Products' }).waitFor();
   }));
 
 test('a missing manifest leaves the shell up, explains itself where the page would be, and logs one error', () =>

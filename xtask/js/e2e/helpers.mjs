@@ -33,10 +33,20 @@ export function editEntry(dist, name, edit) {
   writeFileSync(join(dist, 'federation.json'), JSON.stringify(manifest, null, 2));
 }
 
-/** Starts the API binary on a free port; resolves once it says where it listens. */
-export async function startServer(dist) {
+/**
+ * Settings of every server the tests start: no rate limits, since the tests sign in dozens of
+ * times from one address within seconds (the limits have their own API tests).
+ */
+const SERVER_ENV = { RATE_LIMIT_GLOBAL: '0', RATE_LIMIT_LOGIN: '0', RATE_LIMIT_LOGIN_ACCOUNT: '0' };
+
+/**
+ * Starts the API binary on a free port; resolves once it says where it listens. `extraEnv`
+ * overrides its settings (a private DATABASE_URL, MAIL_DIR).
+ */
+export async function startServer(dist, extraEnv = {}) {
   const child = spawn(env('E2E_API_BIN'), ['serve', '--addr', '127.0.0.1:0', '--dist', dist], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...SERVER_ENV, ...extraEnv },
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => { stderr += chunk; });
@@ -118,6 +128,50 @@ export function xtask(args, extraEnv = {}) {
   return result;
 }
 
+/** Runs an `api` command (`seed-demo`, `create-admin`) against the database `extraEnv` names (default: DATABASE_URL). */
+export function apiCommand(args, extraEnv = {}) {
+  const result = spawnSync(env('E2E_API_BIN'), args, {
+    env: { ...process.env, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(`api ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** The accounts `api seed-demo` creates (api/src/cli.rs). */
+export const DEMO = {
+  customer: { email: 'customer@bazaar.test', password: 'demo-customer-pass', name: 'Demo Customer' },
+  seller: { email: 'seller@bazaar.test', password: 'demo-seller-pass', name: 'Demo Seller' },
+  admin: { email: 'admin@bazaar.test', password: 'demo-admin-pass', name: 'Demo Admin' },
+};
+
+/**
+ * Signs `account` in through the API from a page of the origin that runs no shell, so the
+ * browser holds its refresh cookie and the next page load restores the session. (On a shell
+ * page, the shell's own restore could answer 401 after the sign-in and clear the new cookies.)
+ */
+export async function signInByApi(page, baseUrl, { email, password }) {
+  // A static file: no shell, and no API response's `default-src 'none'` CSP to block fetch.
+  await page.goto(`${baseUrl}/federation.json`);
+  const status = await page.evaluate(async ([email, password]) => {
+    const response = await fetch('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    return response.status;
+  }, [email, password]);
+  if (status !== 200) throw new Error(`signing in ${email} answered HTTP ${status}`);
+}
+
+/** Waits until the header says `name` is signed in. */
+export async function signedInAs(page, name) {
+  await page.getByTestId('account-name').getByText(name, { exact: true }).waitFor();
+}
+
 export function removeDir(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -128,12 +182,15 @@ export async function mainHeading(page) {
 }
 
 /**
- * For a test file whose tests share one server over a private copy of the build and one browser:
- * registers the hooks and returns the context they fill (`dist`, `server`, `browser`).
+ * For a test file whose tests share one server over a private copy of the build and one browser,
+ * with the demo accounts in the database: registers the hooks and returns the context they fill
+ * (`dist`, `server`, `browser`).
  */
 export function serveBuild() {
   const ctx = {};
   before(async () => {
+    // The demo accounts, for tests that open guarded routes (kept if they exist).
+    apiCommand(['seed-demo']);
     ctx.dist = copyDist();
     ctx.server = await startServer(ctx.dist);
     ctx.browser = await launchBrowser();

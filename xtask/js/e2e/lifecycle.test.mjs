@@ -41,8 +41,8 @@ test('a widget that panics after mounting is replaced by a fallback; the rest wo
   // The new instance works, and the cart badge still hears the bus.
   await page.getByTestId('emit-cart').click();
   await page.getByTestId('cart-badge').getByText('Cart \u00b7 1').waitFor();
-  await page.getByRole('link', { name: 'Orders' }).click();
-  await page.locator('[data-slot="main"] h1', { hasText: 'Your orders' }).waitFor();
+  await page.getByRole('link', { name: 'Products' }).click();
+  await page.locator('[data-slot="main"] h1', { hasText: 'Products' }).waitFor();
   await close();
 });
 
