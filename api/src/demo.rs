@@ -15,7 +15,18 @@ use contracts::shops::Address;
 pub const DEMO_GSTIN: &str = "27AAPFU0939F1ZV";
 
 /// Name, SKU, HSN, price in rupees, GST rate in basis points, stock, category, description.
-const CATALOG: &[(&str, &str, &str, i64, u32, i64, &str, &str)] = &[
+type DemoProduct = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    u32,
+    i64,
+    &'static str,
+    &'static str,
+);
+
+const CATALOG: &[DemoProduct] = &[
     (
         "Cotton kurta",
         "AP-KURTA-01",

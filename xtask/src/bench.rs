@@ -3,8 +3,11 @@
 //!
 //! Scenarios: an authenticated GET (`/api/v1/auth/me`: token check, policy, one indexed query)
 //! and a bare axum endpoint (`api/examples/bare.rs`) in the same run, so their ratio says what
-//! the API's own work costs; and sign-in latency one at a time, which is the argon2id cost plus
-//! a request's overhead. Figures, not assertions: the bench reports, the issues' notes judge.
+//! the API's own work costs; sign-in latency one at a time, which is the argon2id cost plus a
+//! request's overhead; a full-text product search over the demo catalog; and order creation
+//! (fill the cart, place the order: one transaction reserving stock) from many customers at
+//! once, checked afterwards for oversell. Figures, not assertions: the bench reports, the
+//! issues' notes judge.
 
 use crate::metadata::Workspace;
 use crate::tools;
@@ -22,6 +25,10 @@ const CONNECTIONS: u32 = 256;
 const DURATION_SECS: u32 = 10;
 /// Sequential sign-ins timed for the argon2id cost.
 const LOGINS: usize = 15;
+/// Customers placing orders at the same time in the order-creation scenario.
+const BUYERS: usize = 32;
+/// The stock of the product the buyers order: more than they can buy in the run.
+const BENCH_STOCK: i64 = 10_000_000;
 
 #[derive(Debug, Serialize)]
 struct Load {
@@ -44,6 +51,17 @@ struct Report {
     /// Median of sequential sign-ins (one argon2id verification each), milliseconds.
     login_p50_ms: f64,
     login_min_ms: f64,
+    orders: OrderLoad,
+}
+
+#[derive(Debug, Serialize)]
+struct OrderLoad {
+    buyers: usize,
+    seconds: u32,
+    orders_placed: u64,
+    orders_per_sec: f64,
+    /// Stock before minus orders placed equals stock after, and it never went below zero.
+    no_oversell: bool,
 }
 
 pub fn run(workspace: &Workspace) -> Result<()> {
@@ -67,14 +85,21 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     )?;
     let release = workspace.target_dir.join("release");
     let data = tempfile_dir(&workspace.target_dir.join("bench-data"))?;
+    let database_url = format!("sqlite://{}", data.join("bench.db").display());
+    // The demo accounts and the demo shop's catalog: something to search, a seller to list
+    // the product the buyers order.
+    tools::run(
+        Command::new(release.join("api"))
+            .arg("seed-demo")
+            .env("DATABASE_URL", &database_url)
+            .env("DEV_KEY_DIR", &data)
+            .env("RUST_LOG", "warn"),
+    )?;
 
     let api = Server::start(
         Command::new(release.join("api"))
             .args(["serve", "--addr", "127.0.0.1:0"])
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}", data.join("bench.db").display()),
-            )
+            .env("DATABASE_URL", &database_url)
             .env("JWT_SECRET", "bench-secret-of-at-least-thirty-two-bytes!")
             .env("DIST_DIR", data.join("no-dist"))
             // The benchmark is one client hammering from one address: the per-IP limits
@@ -125,12 +150,21 @@ pub fn run(workspace: &Workspace) -> Result<()> {
         Some(&token),
     )?;
     let bare_load = wrk("bare axum endpoint", &bare.addr, "/", None)?;
+    let search = wrk(
+        "product search (FTS, relevance, 14 products)",
+        &api.addr,
+        "/api/v1/products?q=shirt&sort=relevance",
+        None,
+    )?;
+    eprintln!("xtask: {DURATION_SECS} s of order creation by {BUYERS} customers at once");
+    let orders = order_load(&api.addr)?;
     let report = Report {
         machine_cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         authenticated_to_bare_ratio: authenticated.requests_per_sec / bare_load.requests_per_sec,
-        loads: vec![authenticated, bare_load],
+        loads: vec![authenticated, bare_load, search],
         login_p50_ms: logins[logins.len() / 2],
         login_min_ms: logins[0],
+        orders,
     };
     drop((api, bare));
 
@@ -160,10 +194,152 @@ fn print_report(report: &Report) {
         "sign-in (argon2id m=19456 t=2 p=1 + request): p50 {:.1} ms, min {:.1} ms over {LOGINS} sequential",
         report.login_p50_ms, report.login_min_ms
     );
+    let orders = &report.orders;
+    println!(
+        "order creation: {:.0} orders/s ({} orders by {} customers in {} s), no oversell: {}",
+        orders.orders_per_sec,
+        orders.orders_placed,
+        orders.buyers,
+        orders.seconds,
+        orders.no_oversell
+    );
     println!(
         "machine: {} cores, shared by the server and wrk",
         report.machine_cores
     );
+}
+
+/// [`BUYERS`] customers, each on its own thread, fill their cart and place an order, again
+/// and again for [`DURATION_SECS`]; then the product's stock is checked against the orders.
+fn order_load(addr: &str) -> Result<OrderLoad> {
+    let seller = sign_in(addr, "seller@bazaar.test", "demo-seller-pass")?;
+    let (status, body) = request(
+        addr,
+        "POST",
+        "/api/v1/seller/products",
+        Some(&seller),
+        &[],
+        &format!(
+            r#"{{"name":"Bench tee","sku":"BENCH-TEE","hsn":"6109","price":49900,"gstRate":500,"stock":{BENCH_STOCK},"category":"apparel"}}"#
+        ),
+    )?;
+    if status != 201 {
+        bail!("adding the bench product answered {status}: {body}");
+    }
+    let product: serde_json::Value = serde_json::from_str(&body)?;
+    let product_id = product["id"].as_str().context("no product id")?.to_owned();
+
+    let mut buyers = Vec::with_capacity(BUYERS);
+    for n in 0..BUYERS {
+        let email = format!("buyer{n}@bench.test");
+        let (status, body) = request(
+            addr,
+            "POST",
+            "/api/v1/auth/register",
+            None,
+            &[],
+            &format!(
+                r#"{{"email":"{email}","password":"bench password of some length","displayName":"Buyer"}}"#
+            ),
+        )?;
+        if status != 201 {
+            bail!("registering a buyer answered {status}: {body}");
+        }
+        let grant: serde_json::Value = serde_json::from_str(&body)?;
+        let token = grant["accessToken"]
+            .as_str()
+            .context("no token")?
+            .to_owned();
+        let (_, cart) = request(addr, "GET", "/api/v1/cart", Some(&token), &[], "")?;
+        let cart: serde_json::Value = serde_json::from_str(&cart)?;
+        let cart_id = cart["cartId"].as_str().context("no cart id")?.to_owned();
+        buyers.push((token, cart_id));
+    }
+
+    let deadline = Instant::now() + Duration::from_secs(u64::from(DURATION_SECS));
+    let started = Instant::now();
+    let placed: u64 = std::thread::scope(|scope| {
+        let workers: Vec<_> = buyers
+            .iter()
+            .enumerate()
+            .map(|(n, (token, cart_id))| {
+                let product_id = &product_id;
+                scope.spawn(move || -> Result<u64> {
+                    let mut placed = 0;
+                    let order = format!(
+                        r#"{{"cartId":"{cart_id}","address":{{"name":"Bench Buyer","phone":"9876543210","line1":"1 Bench Road","city":"Pune","stateCode":"27","pincode":"411001"}}}}"#
+                    );
+                    while Instant::now() < deadline {
+                        request(
+                            addr,
+                            "PUT",
+                            &format!("/api/v1/carts/{cart_id}/items/{product_id}"),
+                            Some(token),
+                            &[],
+                            r#"{"quantity":1}"#,
+                        )?;
+                        let key = format!("bench-{n}-{placed}");
+                        let (status, body) = request(
+                            addr,
+                            "POST",
+                            "/api/v1/orders",
+                            Some(token),
+                            &[("Idempotency-Key", &key)],
+                            &order,
+                        )?;
+                        if status != 201 {
+                            bail!("an order answered {status}: {body}");
+                        }
+                        placed += 1;
+                    }
+                    Ok(placed)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().expect("a buyer thread panicked"))
+            .sum::<Result<u64>>()
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+
+    let (_, body) = request(
+        addr,
+        "GET",
+        &format!("/api/v1/products/{product_id}"),
+        None,
+        &[],
+        "",
+    )?;
+    let after: serde_json::Value = serde_json::from_str(&body)?;
+    let stock = after["stock"].as_i64().context("no stock")?;
+    Ok(OrderLoad {
+        buyers: BUYERS,
+        seconds: DURATION_SECS,
+        orders_placed: placed,
+        orders_per_sec: placed as f64 / seconds,
+        no_oversell: stock >= 0 && stock == BENCH_STOCK - i64::try_from(placed)?,
+    })
+}
+
+/// Signs in; the access token.
+fn sign_in(addr: &str, email: &str, password: &str) -> Result<String> {
+    let (status, body) = request(
+        addr,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        &[],
+        &format!(r#"{{"email":"{email}","password":"{password}"}}"#),
+    )?;
+    if status != 200 {
+        bail!("signing in {email} answered {status}: {body}");
+    }
+    let outcome: serde_json::Value = serde_json::from_str(&body)?;
+    Ok(outcome["session"]["accessToken"]
+        .as_str()
+        .context("no session in the sign-in answer")?
+        .to_owned())
 }
 
 /// Runs wrk against `addr` + `path` and reads its summary.
@@ -279,16 +455,38 @@ impl Drop for Server {
     }
 }
 
-/// A POST of a JSON body over a fresh connection; the status and the body. HTTP/1.1 by hand:
-/// the bench needs two calls, not an HTTP client dependency.
+/// A POST of a JSON body; the status and the body.
 fn post_json(addr: &str, path: &str, body: &str) -> Result<(u16, String)> {
+    request(addr, "POST", path, None, &[], body)
+}
+
+/// One request over a fresh connection (with a bearer token, extra headers and a JSON body
+/// when given); the status and the body. HTTP/1.1 by hand: the bench needs a few simple
+/// calls, not an HTTP client dependency.
+fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(token) = token {
+        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !body.is_empty() {
+        head.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    write!(stream, "{head}\r\n{body}")?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     let status = response

@@ -47,6 +47,24 @@ macro_rules! transition {
     }};
 }
 
+/// `store_answer!(tx, sql, answer)`: keeps an [`Answer`] with its idempotency key.
+macro_rules! store_answer {
+    ($tx:ident, $sql:ident, $answer:expr) => {
+        sqlx::query($sql.pick(
+            "UPDATE idempotency_keys SET status_code = $1, response = $2 \
+             WHERE customer_id = $3 AND idem_key = $4",
+            "UPDATE idempotency_keys SET status_code = $1, response = $2 \
+             WHERE customer_id = $3::uuid AND idem_key = $4",
+        ))
+        .bind(i32::from($answer.status))
+        .bind($answer.body)
+        .bind($answer.customer_id)
+        .bind($answer.key)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
 /// `release_stock!(tx, sql, id)`: gives the stock an order reserved back to its products.
 macro_rules! release_stock {
     ($tx:ident, $sql:ident, $id:expr) => {
@@ -317,13 +335,24 @@ pub async fn place(db: &Db, placement: &Placement<'_>) -> Result<String, PlaceEr
     })
 }
 
-/// The gateway opened the payment: INITIATED → PAYMENT_PENDING, with its reference and URL.
+/// The answer to keep with an idempotency key.
+pub struct Answer<'a> {
+    pub customer_id: &'a str,
+    pub key: &'a str,
+    pub status: u16,
+    pub body: &'a str,
+}
+
+/// The gateway opened the payment: INITIATED → PAYMENT_PENDING, with its reference and URL,
+/// and the checkout's answer stored with its idempotency key, in one transaction (one commit
+/// fewer per order: on SQLite every commit is a sync to disk).
 pub async fn payment_opened(
     db: &Db,
     id: &str,
     reference: &str,
     pay_url: &str,
     now: i64,
+    answer: &Answer<'_>,
 ) -> Result<bool, sqlx::Error> {
     transaction!(db, |tx, sql| {
         let moved = transition!(
@@ -345,6 +374,7 @@ pub async fn payment_opened(
             .execute(&mut *tx)
             .await?;
         }
+        store_answer!(tx, sql, answer);
         tx.commit().await?;
         Ok(moved)
     })
@@ -576,26 +606,25 @@ pub async fn claim_key(
     now: i64,
 ) -> Result<Claim, sqlx::Error> {
     on_pool!(db, |pool, sql| {
-        sqlx::query(sql.pick(
-            "DELETE FROM idempotency_keys WHERE customer_id = $1 AND idem_key = $2 AND created_at <= $3",
-            "DELETE FROM idempotency_keys WHERE customer_id = $1::uuid AND idem_key = $2 \
-             AND created_at <= $3",
-        ))
-        .bind(customer_id)
-        .bind(key)
-        .bind(now - IDEMPOTENCY_TTL_SECS)
-        .execute(pool)
-        .await?;
+        // One statement: a new key is inserted, a key whose answer is older than the TTL is
+        // taken over, a live key is left alone (0 rows).
         let inserted = sqlx::query(sql.pick(
             "INSERT INTO idempotency_keys (customer_id, idem_key, request_hash, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (customer_id, idem_key) DO NOTHING",
+             VALUES ($1, $2, $3, $4) ON CONFLICT (customer_id, idem_key) DO UPDATE SET \
+               request_hash = excluded.request_hash, status_code = NULL, response = NULL, \
+               created_at = excluded.created_at \
+             WHERE idempotency_keys.created_at <= $5",
             "INSERT INTO idempotency_keys (customer_id, idem_key, request_hash, created_at) \
-             VALUES ($1::uuid, $2, $3, $4) ON CONFLICT (customer_id, idem_key) DO NOTHING",
+             VALUES ($1::uuid, $2, $3, $4) ON CONFLICT (customer_id, idem_key) DO UPDATE SET \
+               request_hash = excluded.request_hash, status_code = NULL, response = NULL, \
+               created_at = excluded.created_at \
+             WHERE idempotency_keys.created_at <= $5",
         ))
         .bind(customer_id)
         .bind(key)
         .bind(hash)
         .bind(now)
+        .bind(now - IDEMPOTENCY_TTL_SECS)
         .execute(pool)
         .await?
         .rows_affected();
@@ -627,27 +656,10 @@ pub async fn claim_key(
 }
 
 /// Stores the answer of a claimed key.
-pub async fn complete_key(
-    db: &Db,
-    customer_id: &str,
-    key: &str,
-    status: u16,
-    body: &str,
-) -> Result<(), sqlx::Error> {
-    on_pool!(db, |pool, sql| {
-        sqlx::query(sql.pick(
-            "UPDATE idempotency_keys SET status_code = $1, response = $2 \
-             WHERE customer_id = $3 AND idem_key = $4",
-            "UPDATE idempotency_keys SET status_code = $1, response = $2 \
-             WHERE customer_id = $3::uuid AND idem_key = $4",
-        ))
-        .bind(i32::from(status))
-        .bind(body)
-        .bind(customer_id)
-        .bind(key)
-        .execute(pool)
-        .await
-        .map(drop)
+pub async fn complete_key(db: &Db, answer: &Answer<'_>) -> Result<(), sqlx::Error> {
+    transaction!(db, |tx, sql| {
+        store_answer!(tx, sql, answer);
+        tx.commit().await
     })
 }
 

@@ -20,7 +20,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use contracts::gstin::StateCode;
 use contracts::orders::{
-    DeliveryAddress, Order, OrderPage, OrderStatus, PlaceOrder, RefundRequest,
+    DeliveryAddress, Order, OrderPage, OrderStatus, PlaceOrder, RefundRequest, StatusChange,
 };
 use contracts::props::Role;
 use contracts::{FieldError, Paise, Problem};
@@ -134,37 +134,46 @@ pub async fn place(
         }
     };
 
-    let total = orders::get(&state.db, Scope::Customer(customer_id), &order_id)
+    let mut order = orders::get(&state.db, Scope::Customer(customer_id), &order_id)
         .await
         .map_err(ApiError::database)?
-        .map(|order| order.totals.total)
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a placed order vanished")))?;
     let opened = payments
         .initiate(PaymentRequest {
             order_id: &order_id,
-            amount: total,
+            amount: order.totals.total,
             return_path: format!("/checkout/result?order={order_id}"),
         })
         .await;
+    // The answer is kept with the key: a retry (a lost response, a double click) gets exactly
+    // this, and no second order.
     let (status, body) = match opened {
         Ok(session) => {
+            // The order as it is once the payment is open (what `orders::get` would read back).
+            order.status = OrderStatus::PaymentPending;
+            order.payment_url = Some(session.pay_url.clone());
+            order.history.push(StatusChange {
+                status: OrderStatus::PaymentPending,
+                at: now,
+            });
+            let body = serde_json::to_string(&order).expect("an order serialises");
+            let answer = orders::Answer {
+                customer_id,
+                key,
+                status: StatusCode::CREATED.as_u16(),
+                body: &body,
+            };
             orders::payment_opened(
                 &state.db,
                 &order_id,
                 &session.reference,
                 &session.pay_url,
                 now,
+                &answer,
             )
             .await
             .map_err(ApiError::database)?;
-            let order = orders::get(&state.db, Scope::Customer(customer_id), &order_id)
-                .await
-                .map_err(ApiError::database)?
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a placed order vanished")))?;
-            (
-                StatusCode::CREATED,
-                serde_json::to_string(&order).expect("an order serialises"),
-            )
+            (StatusCode::CREATED, body)
         }
         Err(error) => {
             tracing::error!(%error, order_id, "the payment gateway did not open a payment");
@@ -172,17 +181,19 @@ pub async fn place(
                 .await
                 .map_err(ApiError::database)?;
             let problem = ApiError::PaymentGateway.problem();
-            (
-                StatusCode::BAD_GATEWAY,
-                serde_json::to_string(&problem).expect("a problem serialises"),
-            )
+            let body = serde_json::to_string(&problem).expect("a problem serialises");
+            let answer = orders::Answer {
+                customer_id,
+                key,
+                status: StatusCode::BAD_GATEWAY.as_u16(),
+                body: &body,
+            };
+            orders::complete_key(&state.db, &answer)
+                .await
+                .map_err(ApiError::database)?;
+            (StatusCode::BAD_GATEWAY, body)
         }
     };
-    // The answer is kept with the key: a retry (a lost response, a double click) gets exactly
-    // this, and no second order.
-    orders::complete_key(&state.db, customer_id, key, status.as_u16(), &body)
-        .await
-        .map_err(ApiError::database)?;
     let mut response = stored(status.as_u16(), body);
     if status == StatusCode::CREATED
         && let Ok(location) = HeaderValue::from_str(&format!("/api/v1/orders/{order_id}"))

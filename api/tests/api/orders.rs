@@ -269,6 +269,16 @@ async fn one_idempotency_key_places_one_order() {
     fill_cart(&w.app, &w.customer, &w.shirt.id, 1).await;
     let placed = place(&w.app, &w.customer, Some("order-43"), &body).await;
     assert_eq!(placed.status(), StatusCode::CREATED);
+
+    // Keys are kept 24 hours; after that one is free for a new order, whatever its body.
+    w.app.execute("UPDATE idempotency_keys SET created_at = 0").await;
+    fill_cart(&w.app, &w.customer, &w.shirt.id, 1).await;
+    let mut other_body = body.clone();
+    other_body["address"]["city"] = json!("Nashik");
+    let later = place(&w.app, &w.customer, Some("order-42"), &other_body).await;
+    assert_eq!(later.status(), StatusCode::CREATED);
+    assert!(later.headers().get("idempotent-replayed").is_none());
+    assert_eq!(w.app.count("SELECT count(*) FROM orders").await, 3);
 }
 
 #[tokio::test]
