@@ -10,6 +10,31 @@ use std::path::{Path, PathBuf};
 /// Budget per widget and for the shell, brotli-compressed wasm + js (issue 2), in bytes.
 pub const BUDGET_BROTLI: u64 = 100_000;
 
+/// Parts allowed more than [`BUDGET_BROTLI`]. A raise needs the measurement that justifies it,
+/// written next to it (docs/MFE.md, section 11).
+pub const RAISED_BUDGETS: [(&str, u64); 2] = [
+    // The session authority (issue 3), measured 2026-11-27: 97 884 -> 105 225 (+7.3 KB):
+    // restore on load, the silent refresh in a single flight under a cross-tab Web Lock,
+    // sign-out, the re-broadcast, and the manifest's route access rules with their checks and
+    // the guards. All of it must run before any widget may, so none of it can move into one.
+    ("shell", 107_000),
+    // Identity (issue 3), measured 2026-11-27: 90 049 -> 109 356 (+19.3 KB): seven forms and
+    // the header corner, the request and answer types' serde code (decoding problem+json for
+    // field errors alone is 2.2 KB, the login outcome enum 1.0 KB), the MFA QR code. Already
+    // done: one request path, and forms and pages as plain functions of one component instead
+    // of a component each (-8.4 KB); one reducer for the page state (-0.6 KB). gloo-net for the
+    // requests would add 2.1 KB.
+    ("auth", 111_000),
+];
+
+/// The budget of `part` (a widget's name, or `shell`).
+pub fn budget(part: &str) -> u64 {
+    RAISED_BUDGETS
+        .iter()
+        .find(|(name, _)| *name == part)
+        .map_or(BUDGET_BROTLI, |(_, budget)| *budget)
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Row {
@@ -78,8 +103,13 @@ pub fn report(dist: &Path, check: bool) -> Result<()> {
     }
     let path = dist.join("size-report.json");
     fsx::write_atomic(&path, &serde_json::to_vec_pretty(&rows)?)?;
+    let raised: Vec<String> = RAISED_BUDGETS
+        .iter()
+        .map(|(name, budget)| format!("{name} {budget}"))
+        .collect();
     println!(
-        "(bytes; budget {BUDGET_BROTLI} brotli per part; written to {})",
+        "(bytes; budget {BUDGET_BROTLI} brotli per part, raised for {}; written to {})",
+        raised.join(", "),
         path.display()
     );
     let over: Vec<&str> = rows
@@ -142,13 +172,34 @@ fn row(name: &str, build: &str, wasm: &[PathBuf], js: &[PathBuf]) -> Result<Row>
     };
     let (wasm, js) = (sum(wasm)?, sum(js)?);
     let total = wasm.plus(js);
+    let budget_brotli = budget(name);
     Ok(Row {
         name: name.to_owned(),
         build: build.to_owned(),
         wasm,
         js,
         total,
-        budget_brotli: BUDGET_BROTLI,
-        within_budget: total.brotli <= BUDGET_BROTLI,
+        budget_brotli,
+        within_budget: total.brotli <= budget_brotli,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metadata::Workspace;
+
+    #[test]
+    fn raised_budgets_name_parts_that_exist_and_only_raise() {
+        let workspace = Workspace::load().unwrap();
+        for (part, raised) in RAISED_BUDGETS {
+            assert!(
+                part == "shell" || workspace.widget(part).is_ok(),
+                "a raised budget for {part}, which is not a part"
+            );
+            assert!(raised > BUDGET_BROTLI, "{part}");
+            assert_eq!(budget(part), raised);
+        }
+        assert_eq!(budget("cart"), BUDGET_BROTLI);
+    }
 }

@@ -20,7 +20,9 @@ export function sessionCall(url, csrfCookie, csrfHeader, bearer) {
     const csrf = document.cookie.split('; ').find((c) => c.startsWith(prefix));
     if (csrf) headers[csrfHeader] = csrf.slice(prefix.length);
     if (bearer) headers.authorization = 'Bearer ' + bearer;
-    const response = await fetch(url, { method: 'POST', credentials: 'same-origin', cache: 'no-store', headers });
+    // A hung request would hold the lock, and with it every tab's session, indefinitely.
+    const signal = AbortSignal.timeout ? AbortSignal.timeout(15000) : undefined;
+    const response = await fetch(url, { method: 'POST', credentials: 'same-origin', cache: 'no-store', headers, signal });
     return [response.status, await response.text(), Date.parse(response.headers.get('date') || '') || 0];
   };
   // Without the Web Locks API (an insecure context, an old browser) tabs are not coordinated.
@@ -34,7 +36,7 @@ export function onAnnouncement(listener) { if (channel) channel.onmessage = (e) 
 extern "C" {
     /// `POST url` with the session cookies, the CSRF header copied from `csrf_cookie`, and a
     /// bearer token unless `bearer` is empty, under the cross-tab lock. Resolves to
-    /// `[status, body text, server Date in ms or 0]`; rejects on a network error.
+    /// `[status, body text, server Date in ms or 0]`; rejects on a network error or after 15 s.
     #[wasm_bindgen(js_name = sessionCall)]
     pub fn session_call(url: &str, csrf_cookie: &str, csrf_header: &str, bearer: &str) -> Promise;
 

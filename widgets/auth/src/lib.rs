@@ -11,13 +11,14 @@ mod forms;
 mod journey;
 mod pages;
 mod services;
+mod state;
 
 use contracts::federation::SECOND_FACTOR_ROUTE;
 use contracts::props::MAIN_SLOT;
 use pages::{Step, View};
 use services::{Answer, Request};
+use state::{Action, PageState};
 use widget_kit::WidgetProps;
-use widget_kit::api::ApiError;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -32,55 +33,63 @@ const DEAD_CHALLENGE: &str = "invalid_mfa_challenge";
 #[function_component]
 pub fn App(props: &WidgetProps) -> Html {
     let mount = &props.mount;
-    let step = use_state(|| Step::Start);
-    let pending = use_state(|| false);
-    let problem = use_state(|| None::<ApiError>);
+    let state = use_reducer(PageState::default);
     let route = mount.path.trim_end_matches('/').to_owned();
     let next = journey::next_path(&mount.query);
 
     // One request at a time; its answer moves the journey on.
     let submit = {
-        let (step, pending, problem, next) =
-            (step.clone(), pending.clone(), problem.clone(), next.clone());
+        let (dispatch, pending, next) = (state.dispatcher(), state.pending, next.clone());
         let api = mount.api_base.clone();
         let token = mount.session.as_ref().map(|s| s.access_token.clone());
         Callback::from(move |request: Request| {
-            if *pending {
+            if pending {
                 return;
             }
-            pending.set(true);
-            problem.set(None);
-            let (step, pending, problem) = (step.clone(), pending.clone(), problem.clone());
-            let (api, token, next) = (api.clone(), token.clone(), next.clone());
+            dispatch.dispatch(Action::Sent);
+            let (dispatch, api, token, next) =
+                (dispatch.clone(), api.clone(), token.clone(), next.clone());
             spawn_local(async move {
-                match services::perform(&api, token.as_deref(), request).await {
-                    Ok(Answer::SignedIn(grant)) => journey::signed_in(grant, &next),
-                    Ok(Answer::Challenge(challenge)) => step.set(Step::Challenge(challenge)),
-                    Ok(Answer::Sent(email)) => step.set(Step::Sent(email)),
-                    Ok(Answer::PasswordChanged) => journey::password_changed(),
-                    Ok(Answer::Enrollment(enrollment)) => step.set(Step::Enrolling(enrollment)),
-                    Ok(Answer::RecoveryCodes(codes)) => step.set(Step::RecoveryCodes(codes)),
-                    Err(error) if error.code == MFA_ACTIVE => step.set(Step::MfaActive),
-                    Err(error) => {
-                        if error.code == DEAD_CHALLENGE {
-                            // Back to the password, where the message is shown.
-                            step.set(Step::Start);
+                dispatch.dispatch(
+                    match services::perform(&api, token.as_deref(), request).await {
+                        Ok(Answer::SignedIn(grant)) => {
+                            journey::signed_in(grant, &next);
+                            Action::Settled
                         }
-                        problem.set(Some(error));
-                    }
-                }
-                pending.set(false);
+                        Ok(Answer::PasswordChanged) => {
+                            journey::password_changed();
+                            Action::Settled
+                        }
+                        Ok(Answer::Challenge(challenge)) => {
+                            Action::Reached(Step::Challenge(challenge))
+                        }
+                        Ok(Answer::Sent(email)) => Action::Reached(Step::Sent(email)),
+                        Ok(Answer::Enrollment(enrollment)) => {
+                            Action::Reached(Step::Enrolling(enrollment))
+                        }
+                        Ok(Answer::RecoveryCodes(codes)) => {
+                            Action::Reached(Step::RecoveryCodes(codes))
+                        }
+                        Err(problem) if problem.code == MFA_ACTIVE => {
+                            Action::Reached(Step::MfaActive)
+                        }
+                        // A dead challenge goes back to the password, where the message is shown.
+                        Err(problem) => Action::Failed {
+                            restart: problem.code == DEAD_CHALLENGE,
+                            problem,
+                        },
+                    },
+                );
             });
         })
     };
     {
         // Each page starts afresh; the MFA page by enrolling (once per visit: enrolling again
         // replaces the pending secret, which must not happen under a user typing its code).
-        let (step, problem, submit) = (step.clone(), problem.clone(), submit.clone());
+        let (dispatch, submit) = (state.dispatcher(), submit.clone());
         let enrolls = mount.slot == MAIN_SLOT && route == SECOND_FACTOR_ROUTE;
         use_effect_with(route.clone(), move |_| {
-            step.set(Step::Start);
-            problem.set(None);
+            dispatch.dispatch(Action::Reset);
             if enrolls {
                 submit.emit(Request::Enroll);
             }
@@ -88,12 +97,12 @@ pub fn App(props: &WidgetProps) -> Html {
     }
 
     if mount.slot != MAIN_SLOT {
-        return account::account(mount.session.as_ref());
+        return account::account(mount.session.as_ref(), &mount.path);
     }
     let view = View {
-        step: &step,
-        problem: problem.as_deref(),
-        pending: *pending,
+        step: &state.step,
+        problem: state.problem.as_deref(),
+        pending: state.pending,
         submit: &submit,
         next: &next,
         reset_token: mount.query.get("token").map(String::as_str),

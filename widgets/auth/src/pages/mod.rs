@@ -24,8 +24,10 @@ use widget_kit::style;
 use yew::prelude::*;
 
 /// Where in its journey the current page is. Reset when the route changes.
+#[derive(Clone, Default)]
 pub enum Step {
     /// The page's first form.
+    #[default]
     Start,
     /// `/login`: the password was right, a second factor is due.
     Challenge(MfaChallenge),
@@ -72,13 +74,16 @@ const LINKS: &str = "& { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }";
 pub fn form_page(view: &View, page: FormPage) -> Html {
     let links = page
         .links
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|(to, text)| html! { <Link {to}>{ Html::from(text) }</Link> });
     html! {
         <Page title={page.title}>
             { page.intro }
             { form(view, page.action, page.onsubmit, page.fields) }
-            <p class={style::class(LINKS)}>{ for links }</p>
+            if !page.links.is_empty() {
+                <p class={style::class(LINKS)}>{ for links }</p>
+            }
         </Page>
     }
 }
