@@ -281,6 +281,7 @@ test('an administrator is sent to set up TOTP, signs in again with a code, and t
   const activated = stepNow();
   await page.getByLabel('Code from the app').fill(totp(secret, activated));
   await page.getByRole('button', { name: 'Turn on' }).click();
+  await page.getByTestId('recovery-codes').waitFor();
   const codes = await page.getByTestId('recovery-codes').locator('li').allInnerTexts();
   assert.equal(codes.length, 10);
   assert.match(await page.getByRole('alert').first().innerText(), /shown only this once/);

@@ -37,7 +37,13 @@ export function editEntry(dist, name, edit) {
  * Settings of every server the tests start: no rate limits, since the tests sign in dozens of
  * times from one address within seconds (the limits have their own API tests).
  */
-const SERVER_ENV = { RATE_LIMIT_GLOBAL: '0', RATE_LIMIT_LOGIN: '0', RATE_LIMIT_LOGIN_ACCOUNT: '0' };
+const SERVER_ENV = {
+  RATE_LIMIT_GLOBAL: '0',
+  RATE_LIMIT_LOGIN: '0',
+  RATE_LIMIT_LOGIN_ACCOUNT: '0',
+  RATE_LIMIT_MFA: '0',
+  RATE_LIMIT_PASSWORD_RESET: '0',
+};
 
 /**
  * Starts the API binary on a free port; resolves once it says where it listens. `extraEnv`
