@@ -12,7 +12,7 @@ pub const BUDGET_BROTLI: u64 = 100_000;
 
 /// Parts allowed more than [`BUDGET_BROTLI`]. A raise needs the measurement that justifies it,
 /// written next to it (docs/MFE.md, section 11).
-pub const RAISED_BUDGETS: [(&str, u64); 2] = [
+pub const RAISED_BUDGETS: [(&str, u64); 7] = [
     // The session authority (issue 3), measured 2026-11-27: 97 884 -> 105 225 (+7.3 KB):
     // restore on load, the silent refresh in a single flight under a cross-tab Web Lock,
     // sign-out, the re-broadcast, and the manifest's route access rules with their checks and
@@ -25,6 +25,20 @@ pub const RAISED_BUDGETS: [(&str, u64); 2] = [
     // of a component each (-8.4 KB); one reducer for the page state (-0.6 KB). gloo-net for the
     // requests would add 2.1 KB.
     ("auth", 111_000),
+    // The shopping journey (issue 4) allows each of its five widgets 120 KB. Measured
+    // 2026-11-27, brotli wasm + js: product 114 360, cart 115 824, checkout 119 863, orders
+    // 119 848, invoice 108 281. Each decodes the contract types it shows (a catalog page, a
+    // cart with its GST breakup, orders with lines, taxes and history, an invoice with every
+    // Rule 46 particular) and renders them with loading, empty and problem states. Already
+    // done: one root component per page and page parts as plain functions, not the kit's
+    // `Page`/`Link` components (-2 KB each); slim answer types where a page shows a few
+    // members of a large one (-3 KB in product, -5 KB in checkout, -2 KB in orders); a
+    // `setTimeout` promise for polling instead of Yew's timers.
+    ("product", 120_000),
+    ("cart", 120_000),
+    ("checkout", 120_000),
+    ("orders", 120_000),
+    ("invoice", 120_000),
 ];
 
 /// The budget of `part` (a widget's name, or `shell`).
@@ -200,6 +214,6 @@ mod tests {
             assert!(raised > BUDGET_BROTLI, "{part}");
             assert_eq!(budget(part), raised);
         }
-        assert_eq!(budget("cart"), BUDGET_BROTLI);
+        assert_eq!(budget("seller"), BUDGET_BROTLI);
     }
 }

@@ -1,27 +1,33 @@
-//! The orders widget: the customer's order history and one order's status.
+//! The orders widget: the customer's order history (`/orders`) and one order (`/orders/:id`)
+//! with its GST, status history and invoices.
 
+mod detail;
+mod history;
+
+use detail::Detail;
+use history::History;
+use shop_kit::parts;
 use widget_kit::WidgetProps;
-use widget_kit::components::{Link, Page};
 use yew::prelude::*;
 
 widget_kit::export_widget!(App);
 
 #[function_component]
 pub fn App(props: &WidgetProps) -> Html {
-    let (title, message) = match props.mount.params.get("id") {
-        Some(id) => (
-            format!("Order {id}"),
-            "This order was not found.".to_owned(),
-        ),
-        None => (
-            "Your orders".to_owned(),
-            "You have no orders yet.".to_owned(),
-        ),
+    let mount = &props.mount;
+    let api = AttrValue::from(mount.api_base.clone());
+    // The shell's guard keeps guests out; this covers a session that ended on the page.
+    let Some(session) = &mount.session else {
+        return html! {
+            { parts::page("Your orders", html! { <>
+                { parts::empty("Sign in to see your orders.") }
+                { parts::link("/login?next=/orders".into(), html! { "Sign in" }) }
+            </> }) }
+        };
     };
-    html! {
-        <Page {title}>
-            <p class="empty">{ message }</p>
-            <Link to="/products">{ "Browse products" }</Link>
-        </Page>
+    let token = AttrValue::from(session.access_token.clone());
+    match mount.params.get("id") {
+        Some(id) => html! { <Detail {api} {token} id={id.clone()} /> },
+        None => html! { <History {api} {token} /> },
     }
 }

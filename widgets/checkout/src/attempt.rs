@@ -1,0 +1,53 @@
+//! The `Idempotency-Key` of a payment attempt: one per order body, kept while the shopper
+//! retries that same body (a lost answer, a double click), replaced when they change anything.
+//!
+//! The API replays the first answer for a repeated key and body and refuses a repeated key with
+//! another body, so reusing a key for an edited address would fail, and a fresh key for a plain
+//! retry could buy twice.
+
+use wasm_bindgen::JsValue;
+
+/// The body last sent and its key.
+#[derive(Default)]
+pub struct Attempt {
+    body: String,
+    key: String,
+}
+
+impl Attempt {
+    /// The key for sending `body`: the previous one when the body is the same.
+    pub fn key_for(&mut self, body: &str, fresh: impl FnOnce() -> String) -> String {
+        if self.key.is_empty() || self.body != body {
+            self.body = body.to_owned();
+            self.key = fresh();
+        }
+        self.key.clone()
+    }
+}
+
+/// 128 random bits from the browser's CSPRNG, as 32 hex digits.
+pub fn random_key() -> Result<String, JsValue> {
+    let crypto = web_sys::window().ok_or("no window")?.crypto()?;
+    let mut bytes = [0u8; 16];
+    crypto.get_random_values_with_u8_array(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_of_the_same_body_keeps_its_key_and_a_changed_body_gets_a_new_one() {
+        let mut attempt = Attempt::default();
+        let mut n = 0;
+        let mut fresh = || {
+            n += 1;
+            format!("k{n}")
+        };
+        assert_eq!(attempt.key_for("a", &mut fresh), "k1");
+        assert_eq!(attempt.key_for("a", &mut fresh), "k1");
+        assert_eq!(attempt.key_for("b", &mut fresh), "k2");
+        assert_eq!(attempt.key_for("a", &mut fresh), "k3");
+    }
+}

@@ -1,0 +1,119 @@
+//! `/orders`: the customer's orders, newest first, a page at a time.
+
+use contracts::orders::{Order, OrderPage};
+use shop_kit::http::{ApiError, Call, query_value};
+use shop_kit::parts;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct HistoryProps {
+    pub api: AttrValue,
+    pub token: AttrValue,
+}
+
+#[derive(Default, PartialEq)]
+struct Listed {
+    orders: Vec<Order>,
+    next_cursor: Option<String>,
+    loading: bool,
+    problem: Option<ApiError>,
+}
+
+#[function_component]
+pub fn History(props: &HistoryProps) -> Html {
+    let listed = use_state(|| Listed {
+        loading: true,
+        ..Listed::default()
+    });
+    let fetch = {
+        let (listed, api, token) = (listed.clone(), props.api.clone(), props.token.clone());
+        Callback::from(move |(cursor, mut shown): (Option<String>, Vec<Order>)| {
+            listed.set(Listed {
+                orders: shown.clone(),
+                loading: true,
+                ..Listed::default()
+            });
+            let after = cursor.map_or_else(String::new, |c| format!("&after={}", query_value(&c)));
+            let url = format!("{api}/orders?limit=20{after}");
+            let (listed, token) = (listed.clone(), token.clone());
+            spawn_local(async move {
+                listed.set(
+                    match Call::get(url, Some(&token)).json::<OrderPage>().await {
+                        Ok(page) => {
+                            shown.extend(page.items);
+                            Listed {
+                                orders: shown,
+                                next_cursor: page.next_cursor,
+                                ..Listed::default()
+                            }
+                        }
+                        Err(problem) => Listed {
+                            orders: shown,
+                            problem: Some(problem),
+                            ..Listed::default()
+                        },
+                    },
+                );
+            });
+        })
+    };
+    {
+        let fetch = fetch.clone();
+        use_effect_with((), move |_| fetch.emit((None, Vec::new())));
+    }
+    let more = {
+        let (fetch, listed) = (fetch.clone(), listed.clone());
+        Callback::from(move |_: MouseEvent| {
+            fetch.emit((listed.next_cursor.clone(), listed.orders.clone()));
+        })
+    };
+    let body = if listed.orders.is_empty() && listed.loading {
+        parts::loading()
+    } else if listed.orders.is_empty() && listed.problem.is_none() {
+        html! {
+            <>
+                { parts::empty("You have no orders yet.") }
+                { parts::link("/products".into(), html! { "Browse products" }) }
+            </>
+        }
+    } else {
+        html! {
+            <table data-testid="order-list">
+                { parts::head(&[("Order", false), ("Placed", false), ("Status", false), ("Items", true), ("Total", true)]) }
+                <tbody>
+                    { for listed.orders.iter().map(row) }
+                </tbody>
+            </table>
+        }
+    };
+    html! {
+        { parts::page("Your orders", html! { <>
+                if let Some(problem) = &listed.problem {
+                    { parts::problem(problem) }
+                }
+                { body }
+                if listed.next_cursor.is_some() {
+                    <button onclick={more} disabled={listed.loading} data-testid="load-more">{ "Load more" }</button>
+                }
+            </> }) }
+    }
+}
+
+fn row(order: &Order) -> Html {
+    let units: u32 = order.lines.iter().map(|line| line.quantity).sum();
+    html! {
+        <tr data-testid="order-row" data-order-id={order.id.clone()}>
+            <td>{ parts::link(format!("/orders/{}", order.id), html! { <span>{ short_id(&order.id) }</span> }) }</td>
+            <td>{ parts::date_time(order.created_at) }</td>
+            <td>{ parts::status(order.status) }</td>
+            <td class="num">{ units }</td>
+            <td class="num">{ order.totals.total.to_inr() }</td>
+        </tr>
+    }
+}
+
+/// The first block of an order's id: enough to tell a customer's orders apart at a glance.
+pub fn short_id(id: &str) -> String {
+    format!("#{}", id.split('-').next().unwrap_or(id).to_uppercase())
+}
