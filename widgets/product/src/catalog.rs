@@ -127,11 +127,18 @@ pub fn Catalog(props: &CatalogProps) -> Html {
     let list = if results.items.is_empty() && results.loading {
         parts::loading()
     } else if results.items.is_empty() && results.problem.is_none() {
-        parts::empty(if applied == Filters::default() {
-            "No products are listed yet."
+        let only_words = Filters {
+            q: String::new(),
+            ..applied.clone()
+        } == Filters::default();
+        let text = if applied == Filters::default() {
+            "No products are listed yet.".to_owned()
+        } else if only_words {
+            format!("No products match \u{201c}{}\u{201d}.", applied.q.trim())
         } else {
-            "No products match these filters."
-        })
+            "No products match these filters.".to_owned()
+        };
+        parts::empty(&text)
     } else {
         html! {
             <ul class="grid" data-testid="product-list">
@@ -142,7 +149,7 @@ pub fn Catalog(props: &CatalogProps) -> Html {
     html! {
         { parts::page("Products", html! { <>
                 <form role="search" {onsubmit} data-testid="catalog-filters">
-                    <label>{ "Search " }
+                    <label>{ "Search products " }
                         <input type="search" name="q" value={draft.q.clone()} data-testid="search"
                             onchange={edit(|f, v| f.q = v)} placeholder="Search products" />
                     </label>
