@@ -115,7 +115,7 @@ pub fn CartPage(props: &CartPageProps) -> Html {
         Some(_) => html! {
             <>
                 { parts::empty("Your cart is empty.") }
-                { parts::link("/products".into(), html! { "Browse products" }) }
+                { parts::link("/products".into(), html! { "Continue shopping" }) }
             </>
         },
     };

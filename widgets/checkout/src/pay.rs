@@ -58,7 +58,7 @@ pub fn Pay(props: &PayProps) -> Html {
                 html! {
                     <>
                         { parts::empty("Your cart is empty: there is nothing to pay for.") }
-                        { parts::link("/products".into(), html! { "Browse products" }) }
+                        { parts::link("/products".into(), html! { "Continue shopping" }) }
                     </>
                 },
             );

@@ -46,7 +46,17 @@ pub fn App(props: &WidgetProps) -> Html {
     };
     let invoice = match &*invoice {
         None => return parts::page("Invoice", parts::loading()),
-        Some(Err(problem)) => return parts::page("Invoice", parts::problem(problem)),
+        Some(Err(problem)) => {
+            return parts::page(
+                "Invoice",
+                html! {
+                    <>
+                        { parts::problem(problem) }
+                        { parts::link("/orders".into(), html! { "Your orders" }) }
+                    </>
+                },
+            );
+        }
         Some(Ok(invoice)) => invoice,
     };
     let ondownload = {

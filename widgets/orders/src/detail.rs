@@ -66,9 +66,21 @@ pub fn Detail(props: &DetailProps) -> Html {
             });
         });
     }
+    // Until the order is known, the page is named by the id in the address.
+    let title = format!("Order {}", props.id);
     let order = match &*order {
-        None => return parts::page("Order", parts::loading()),
-        Some(Err(problem)) => return parts::page("Order", parts::problem(problem)),
+        None => return parts::page(&title, parts::loading()),
+        Some(Err(problem)) => {
+            return parts::page(
+                &title,
+                html! {
+                    <>
+                        { parts::problem(problem) }
+                        { parts::link("/orders".into(), html! { "Your orders" }) }
+                    </>
+                },
+            );
+        }
         Some(Ok(order)) => order,
     };
     let address = &order.address;

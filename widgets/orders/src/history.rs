@@ -74,7 +74,7 @@ pub fn History(props: &HistoryProps) -> Html {
         html! {
             <>
                 { parts::empty("You have no orders yet.") }
-                { parts::link("/products".into(), html! { "Browse products" }) }
+                { parts::link("/products".into(), html! { "Continue shopping" }) }
             </>
         }
     } else {
@@ -115,5 +115,8 @@ fn row(order: &Order) -> Html {
 
 /// The first block of an order's id: enough to tell a customer's orders apart at a glance.
 pub fn short_id(id: &str) -> String {
-    format!("#{}", id.split('-').next().unwrap_or(id).to_uppercase())
+    format!(
+        "#{}",
+        id.split('-').next().unwrap_or(id).to_ascii_uppercase()
+    )
 }
