@@ -45,7 +45,7 @@ pub fn routes() -> ApiRoutes {
 #[utoipa::path(post, path = "/auth/refresh", tag = "identity",
     responses(
         (status = 200, description = "A new session; the refresh and CSRF cookies are replaced", body = SessionGrant),
-        (status = 401, description = "`unauthenticated`: no, unknown, expired, revoked or reused refresh token; the cookies are cleared", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "`unauthenticated`: no, unknown, expired, revoked or reused refresh token; a presented one's cookies are cleared", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`csrf_failed`", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn refresh(
@@ -54,7 +54,9 @@ pub async fn refresh(
     headers: HeaderMap,
 ) -> Result<Response> {
     let Some(presented) = cookies::read(&headers, REFRESH_COOKIE) else {
-        return Ok(signed_out(ApiError::Unauthenticated));
+        // Nothing presented, nothing to clear: clearing here would wipe the cookies another
+        // tab may have just received by signing in while this tab was loading.
+        return Err(ApiError::Unauthenticated);
     };
     check_csrf(&headers)?;
     let now = token::now();

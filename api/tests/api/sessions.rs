@@ -200,7 +200,11 @@ async fn a_missing_or_unknown_refresh_cookie_is_401_and_clears_the_cookies() {
     let app = spawn_app().await;
     let csrf = Some("some-csrf-value");
 
-    assert_signed_out(app.refresh_with(None, csrf, csrf).await).await;
+    // No cookie: 401, and no Set-Cookie that would wipe cookies another tab just received.
+    let missing = app.refresh_with(None, csrf, csrf).await;
+    assert_eq!(missing.status(), 401);
+    assert!(crate::helpers::set_cookies(&missing).is_empty());
+    assert_eq!(problem(missing).await.code, "unauthenticated");
     assert_signed_out(app.refresh_with(Some("made-up"), csrf, csrf).await).await;
     assert_signed_out(app.refresh_with(Some(&"x".repeat(5000)), csrf, csrf).await).await;
 }
