@@ -271,7 +271,9 @@ async fn one_idempotency_key_places_one_order() {
     assert_eq!(placed.status(), StatusCode::CREATED);
 
     // Keys are kept 24 hours; after that one is free for a new order, whatever its body.
-    w.app.execute("UPDATE idempotency_keys SET created_at = 0").await;
+    w.app
+        .execute("UPDATE idempotency_keys SET created_at = 0")
+        .await;
     fill_cart(&w.app, &w.customer, &w.shirt.id, 1).await;
     let mut other_body = body.clone();
     other_body["address"]["city"] = json!("Nashik");
