@@ -27,10 +27,12 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 /// token is random and long (nothing to brute-force, unlike a password); a leaked table holds
 /// nothing that can be presented back to the server.
 pub fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Bytes as lower-case hex (hashes in columns, webhook signatures).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `a == b` in time that depends only on the lengths, so a CSRF value cannot be guessed byte

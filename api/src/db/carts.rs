@@ -1,7 +1,7 @@
 //! The `carts` and `cart_items` tables: guest carts reached by id, one cart per customer, lines
 //! read with the catalog's current price, stock and availability.
 
-use crate::db::{Db, on_pool, transaction};
+use crate::db::{Db, is_uuid, on_pool, transaction};
 use contracts::Paise;
 use contracts::cart::UnpricedLine;
 use contracts::gst::Rate;
@@ -208,10 +208,4 @@ pub async fn merge(db: &Db, guest_id: &str, into_id: &str, now: i64) -> Result<(
             .await?;
         tx.commit().await
     })
-}
-
-/// Whether `id` is a UUID: every cart and product id is one, so anything else names nothing
-/// (and must not reach a PostgreSQL `::uuid` cast, which would be an error, not "no row").
-pub fn is_uuid(id: &str) -> bool {
-    uuid::Uuid::parse_str(id).is_ok()
 }

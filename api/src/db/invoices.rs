@@ -82,7 +82,7 @@ pub async fn of_order(
     scope: Scope<'_>,
     order_id: &str,
 ) -> Result<Vec<Invoice>, sqlx::Error> {
-    if uuid::Uuid::parse_str(order_id).is_err() {
+    if !crate::db::is_uuid(order_id) {
         return Ok(Vec::new());
     }
     let ids: Vec<String> = on_pool!(db, |pool, sql| {
@@ -105,7 +105,7 @@ pub async fn of_order(
 
 /// Invoice `id`, if `scope` may see it: a customer its own orders' invoices, a seller its own.
 pub async fn get(db: &Db, scope: Scope<'_>, id: &str) -> Result<Option<Invoice>, sqlx::Error> {
-    if uuid::Uuid::parse_str(id).is_err() {
+    if !crate::db::is_uuid(id) {
         return Ok(None);
     }
     let (kind, scope_id) = match scope {

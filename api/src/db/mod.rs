@@ -152,6 +152,13 @@ impl Dialect {
     }
 }
 
+/// Whether `id` is a UUID: every row id the server makes is one, so anything else names
+/// nothing (and must not reach a PostgreSQL `::uuid` cast, which would be an error, not "no
+/// row").
+pub fn is_uuid(id: &str) -> bool {
+    uuid::Uuid::parse_str(id).is_ok()
+}
+
 /// `on_pool!(db, |pool, sql| body)`: runs `body` with `pool` bound to the SQLite or the
 /// PostgreSQL pool and `sql` to its [`Dialect`]. The body is expanded once per backend, so it
 /// is type-checked against each driver's own types while being written once.

@@ -3,7 +3,7 @@
 //! once, the sweeper's timeouts, refunds, and reading orders within a scope (a customer's own,
 //! a seller's lines, everything for administrators).
 
-use crate::db::{Db, on_pool, transaction};
+use crate::db::{Db, is_uuid, on_pool, transaction};
 use crate::payments::{GatewayEvent, PaymentOutcome};
 use contracts::calendar::Date;
 use contracts::gst::{self, LineTax, Rate, Supply, TaxTotals};
@@ -996,8 +996,4 @@ fn supply_column(supply: Supply) -> &'static str {
         Supply::IntraState => "INTRA",
         Supply::InterState => "INTER",
     }
-}
-
-fn is_uuid(id: &str) -> bool {
-    uuid::Uuid::parse_str(id).is_ok()
 }

@@ -3,6 +3,7 @@
 //! a timestamp more than five minutes away from its clock (a replayed old webhook) and compares
 //! signatures in constant time.
 
+use crate::auth::secret::hex;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::Sha256;
 
@@ -56,10 +57,6 @@ pub fn verify(
     // `verify_slice` compares in constant time.
     mac.verify_slice(&signature)
         .map_err(|_| SignatureError::Mismatch)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {

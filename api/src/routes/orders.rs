@@ -2,17 +2,18 @@
 //! `Idempotency-Key`, paid through the configured gateway), order history within the reader's
 //! scope, and refunds by administrators.
 
+use crate::auth::secret::hex;
 use crate::auth::token;
 use crate::db::orders::{self, Claim, PlaceError, Placement, Scope};
 use crate::db::shops;
 use crate::error::{ApiError, Result};
 use crate::extractor::{AuthUser, Json, Query};
 use crate::payments::{GatewayError, PaymentRequest};
-use crate::routes::PROBLEM;
 use crate::routes::auth::field_error;
 use crate::routes::policy::{ApiRoutes, Policy};
 use crate::routes::products::india_today;
 use crate::routes::shops::is_pincode;
+use crate::routes::{PROBLEM, page_limit};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -360,14 +361,8 @@ pub async fn list(
     user: AuthUser,
     Query(query): Query<ListOrders>,
 ) -> Result<Json<OrderPage>> {
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::Validation(vec![field_error(
-            "limit",
-            "out_of_range",
-            "must be between 1 and 50",
-        )]));
-    }
+    let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)
+        .map_err(|error| ApiError::Validation(vec![error]))?;
     let scope = reader_scope(&state, &user).await?;
     orders::list(&state.db, scope.borrow(), limit, query.after.as_deref())
         .await
@@ -494,8 +489,4 @@ pub async fn refund(
         .map_err(ApiError::database)?
         .map(Json)
         .ok_or(ApiError::NotFound)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

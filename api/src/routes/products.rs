@@ -8,9 +8,9 @@ use crate::db::products::{self, NewProductRow, Search, SearchError, Viewer};
 use crate::db::shops;
 use crate::error::{ApiError, Result};
 use crate::extractor::{AuthUser, Json, Query};
-use crate::routes::PROBLEM;
 use crate::routes::auth::field_error;
 use crate::routes::policy::{ApiRoutes, Policy};
+use crate::routes::{PROBLEM, page_limit};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -216,14 +216,10 @@ pub async fn search(
     Query(query): Query<CatalogQuery>,
 ) -> Result<Json<ProductPage>> {
     let mut errors = Vec::new();
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.push(field_error(
-            "limit",
-            "out_of_range",
-            "must be between 1 and 100",
-        ));
-    }
+    let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT).unwrap_or_else(|error| {
+        errors.push(error);
+        DEFAULT_LIMIT
+    });
     for (field, value) in [("minPrice", query.min_price), ("maxPrice", query.max_price)] {
         if value.is_some_and(|v| v < 0) {
             errors.push(field_error(field, "out_of_range", "must not be negative"));
@@ -307,14 +303,8 @@ pub async fn own_products(
     Query(query): Query<OwnQuery>,
 ) -> Result<Json<ProductPage>> {
     let shop_id = approved_shop(&db, &seller).await?;
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::Validation(vec![field_error(
-            "limit",
-            "out_of_range",
-            "must be between 1 and 100",
-        )]));
-    }
+    let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)
+        .map_err(|error| ApiError::Validation(vec![error]))?;
     let search = Search {
         limit,
         after: query.after.as_deref(),

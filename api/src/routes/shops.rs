@@ -6,9 +6,9 @@ use crate::db::Db;
 use crate::db::shops::{self, Decided, NewShop};
 use crate::error::{ApiError, Result};
 use crate::extractor::{AuthUser, Json, Query};
-use crate::routes::PROBLEM;
 use crate::routes::auth::field_error;
 use crate::routes::policy::{ApiRoutes, Policy};
+use crate::routes::{PROBLEM, page_limit};
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use contracts::gstin::{Gstin, StateCode};
@@ -129,14 +129,8 @@ pub struct ListShops {
         (status = 422, description = "`validation_failed` (`limit` out of range, unknown `after`)", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn list(State(db): State<Db>, Query(query): Query<ListShops>) -> Result<Json<ShopPage>> {
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::Validation(vec![field_error(
-            "limit",
-            "out_of_range",
-            "must be between 1 and 100",
-        )]));
-    }
+    let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)
+        .map_err(|error| ApiError::Validation(vec![error]))?;
     shops::list(&db, query.status, limit, query.after.as_deref())
         .await
         .map_err(ApiError::database)?

@@ -4,8 +4,8 @@ use crate::db::Db;
 use crate::db::users_admin;
 use crate::error::{ApiError, Result};
 use crate::extractor::{Json, Query};
-use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
+use crate::routes::{PROBLEM, page_limit};
 use axum::extract::State;
 use axum::http::Method;
 use contracts::users::UserPage;
@@ -52,14 +52,8 @@ pub async fn list_users(
     State(db): State<Db>,
     Query(query): Query<ListUsers>,
 ) -> Result<Json<UserPage>> {
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::Validation(vec![FieldError {
-            field: "limit".into(),
-            code: "out_of_range".into(),
-            message: format!("must be between 1 and {MAX_LIMIT}"),
-        }]));
-    }
+    let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)
+        .map_err(|error| ApiError::Validation(vec![error]))?;
     let page = users_admin::list(&db, limit, query.after.as_deref())
         .await
         .map_err(ApiError::database)?
