@@ -11,6 +11,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The largest request body read: 64 KiB, far above any JSON the API takes (a sign-in is
+/// under 2 KiB), small enough that a flood of large bodies costs little memory.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
 /// Default for [`Config::addr`]: loopback only, so a development server is not exposed to the
 /// network by accident.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";

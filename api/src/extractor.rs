@@ -1,7 +1,8 @@
 //! Extractors that answer in the API's own error format: [`Json`] (a body), [`AuthUser`] (the
 //! signed-in user, from the `Authorization: Bearer` access token; `Option<AuthUser>` where
-//! guests are welcome too).
+//! guests are welcome too) and [`Actor`] (whoever calls, for the use cases).
 
+use crate::app::Actor;
 use crate::auth::token::{Claims, JwtKeys};
 use crate::error::ApiError;
 use axum::extract::rejection::JsonRejection;
@@ -124,6 +125,24 @@ where
         <AuthUser as FromRequestParts<S>>::from_request_parts(parts, state)
             .await
             .map(Some)
+    }
+}
+
+/// Whoever calls: [`Actor::Guest`] without an `Authorization` header, the signed-in user for
+/// a valid token, 401 for a token that does not verify. Routes that need a signed-in user say
+/// so in their policy (`routes::policy`), which runs first.
+impl<S> FromRequestParts<S> for Actor
+where
+    JwtKeys: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match <AuthUser as OptionalFromRequestParts<S>>::from_request_parts(parts, state).await? {
+            None => Ok(Actor::Guest),
+            Some(user) => Actor::from_claims(&user.claims).ok_or(ApiError::Unauthenticated),
+        }
     }
 }
 

@@ -12,11 +12,14 @@
 //! [`static_files`] (the built front end, with the SPA fallback); [`state`] (what handlers
 //! share); [`telemetry`] (logging).
 
+pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod extractor;
 pub mod invoice_pdf;
@@ -31,6 +34,7 @@ pub mod storage;
 pub mod sweeper;
 pub mod telemetry;
 
+pub use clock::Clock;
 pub use config::Config;
 pub use db::Db;
 pub use error::{ApiError, Result};

@@ -2,6 +2,7 @@
 //! by `main` and the integration tests.
 
 use crate::auth::token::JwtKeys;
+use crate::clock::Clock;
 use crate::config::{Config, PaymentProviderKind};
 use crate::db::Db;
 use crate::error::{self, ApiError};
@@ -48,6 +49,12 @@ impl Application {
     /// 0 picks a free port) and assembles the router. Migrating first means no request ever
     /// meets an older schema than the code expects.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Clock::system()).await
+    }
+
+    /// [`Application::build`] reading business time from `clock`: tests pass an adjustable
+    /// clock and move it forward instead of sleeping.
+    pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
         // First: a missing or refused key stops startup before anything else is touched.
         let jwt = JwtKeys::from_config(&config).context("loading the access-token key")?;
         let db = Db::connect(config.database_url.expose()).await?;
@@ -106,8 +113,9 @@ impl Application {
             payment_timeout_secs: i64::try_from(config.payments.timeout.as_secs())
                 .unwrap_or(i64::MAX),
             storage: Storage::Local(config.upload_dir.clone()),
+            clock: clock.clone(),
         };
-        crate::sweeper::start(db.clone(), config.payments.sweep_interval);
+        crate::sweeper::start(db.clone(), clock, config.payments.sweep_interval);
         Ok(Application {
             listener,
             local_addr,
@@ -290,6 +298,7 @@ mod tests {
             payments: None,
             webhook_secret: Arc::from(&b"a test webhook secret of 32 bytes"[..]),
             payment_timeout_secs: 1_800,
+            clock: Clock::system(),
             storage: crate::storage::Storage::Local("unused".into()),
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));

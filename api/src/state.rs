@@ -1,6 +1,7 @@
 //! The state shared by every handler.
 
 use crate::auth::token::JwtKeys;
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::payments::Payments;
 use crate::storage::Storage;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub payment_timeout_secs: i64,
     /// Where product images are kept (`UPLOAD_DIR`).
     pub storage: Storage,
+    /// Business time: every rule that reads the time reads it here.
+    pub clock: Clock,
 }
 
 impl FromRef<AppState> for JwtKeys {
@@ -41,5 +44,11 @@ impl FromRef<AppState> for JwtKeys {
 impl FromRef<AppState> for Db {
     fn from_ref(state: &AppState) -> Self {
         state.db.clone()
+    }
+}
+
+impl FromRef<AppState> for Clock {
+    fn from_ref(state: &AppState) -> Self {
+        state.clock.clone()
     }
 }

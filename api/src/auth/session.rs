@@ -7,7 +7,7 @@ use crate::auth::{cookies, secret};
 use crate::db::Db;
 use crate::db::sessions;
 use crate::db::users::UserRow;
-use crate::error::{ApiError, Result};
+use crate::error::Result;
 use crate::extractor::Json;
 use axum::http::{HeaderValue, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
@@ -71,8 +71,7 @@ pub async fn start(db: &Db, keys: &JwtKeys, user: &UserRow, mfa: bool) -> Result
         now,
         now + REFRESH_LIFETIME_SECS,
     )
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     issue(keys, user, mfa, &refresh, now)
 }
 

@@ -3,7 +3,7 @@
 //! (a customer's own orders, a seller's own invoices, everything for administrators).
 
 use crate::db::orders::Scope;
-use crate::db::{Db, on_pool};
+use crate::db::{Conn, Db, Id, on_pool, sql};
 use contracts::Paise;
 use contracts::calendar::Date;
 use contracts::gst::{self, LineTax, Rate};
@@ -75,6 +75,68 @@ macro_rules! issue_invoices {
     }};
 }
 pub(crate) use issue_invoices;
+
+/// The shops with lines in order `order`, in id order (the order invoices are numbered in).
+pub async fn shops_of_order(conn: &mut Conn, order: Id) -> sqlx::Result<Vec<Id>> {
+    sql("SELECT DISTINCT shop_id FROM order_lines WHERE order_id = $1 ORDER BY shop_id")
+        .bind(order)
+        .scalar_all(conn)
+        .await
+}
+
+/// The next serial of `shop`'s invoices in financial year `fy`. Upsert-and-return: the row
+/// lock makes concurrent confirmations of one seller take consecutive serials, never the same
+/// one.
+pub async fn next_serial(conn: &mut Conn, shop: Id, fy: u16) -> sqlx::Result<i64> {
+    sql(
+        "INSERT INTO invoice_counters (shop_id, financial_year, last_serial) \
+         VALUES ($1, $2, 1) ON CONFLICT (shop_id, financial_year) \
+         DO UPDATE SET last_serial = invoice_counters.last_serial + 1 RETURNING last_serial",
+    )
+    .bind(shop)
+    .bind(i32::from(fy))
+    .scalar_one(conn)
+    .await
+}
+
+/// An invoice to insert: the supplier's particulars are copied from the shop as it is now.
+pub struct NewInvoice<'a> {
+    pub id: Id,
+    pub order: Id,
+    pub shop: Id,
+    pub number: &'a str,
+    pub financial_year: u16,
+    pub serial: i64,
+    /// `YYYY-MM-DD`.
+    pub issued_on: &'a str,
+    pub now: i64,
+}
+
+/// Inserts `invoice` with its supplier's name, GSTIN, address and state from `shops`.
+pub async fn insert(conn: &mut Conn, invoice: &NewInvoice<'_>) -> sqlx::Result<()> {
+    // The address is one text of lines; '\n' is a newline in the statement's own text, which
+    // both backends keep in a string literal.
+    sql(
+        "INSERT INTO invoices (id, order_id, shop_id, number, financial_year, serial, \
+           issued_on, supplier_name, supplier_gstin, supplier_address, supplier_state, \
+           created_at) \
+         SELECT $1, $2, s.id, $3, $4, $5, $6, s.legal_name, s.gstin, \
+           s.address_line1 || CASE WHEN s.address_line2 IS NULL THEN '' \
+             ELSE '\n' || s.address_line2 END || '\n' || s.city || ' ' || s.pincode, \
+           s.state_code, $7 FROM shops s WHERE s.id = $8",
+    )
+    .bind(invoice.id)
+    .bind(invoice.order)
+    .bind(invoice.number)
+    .bind(i32::from(invoice.financial_year))
+    .bind(invoice.serial)
+    .bind(invoice.issued_on)
+    .bind(invoice.now)
+    .bind(invoice.shop)
+    .execute(conn)
+    .await
+    .map(drop)
+}
 
 /// The invoices of order `order_id` that `scope` may see, oldest serial first.
 pub async fn of_order(

@@ -8,6 +8,16 @@
 //! writes its SQL per backend (sqlx's checked `query!` macros are not used: they check against
 //! one backend). Both pools are cheap `Arc` handles, so `Db` is cloned into every request.
 
+mod conn;
+mod id;
+mod scope;
+mod sql;
+
+pub use conn::{Conn, Tx};
+pub use id::Id;
+pub use scope::Scope;
+pub use sql::{Arg, Record, Scalar, Sql, sql};
+
 pub mod carts;
 pub mod invoices;
 pub mod mfa;

@@ -71,6 +71,17 @@ pub async fn of_owner(db: &Db, owner_id: &str) -> Result<Option<Shop>, sqlx::Err
     })
 }
 
+/// The id of `owner`'s shop (approved or not), if they have one: a seller's scope.
+pub async fn id_of_owner(
+    conn: &mut crate::db::Conn,
+    owner: crate::db::Id,
+) -> sqlx::Result<Option<crate::db::Id>> {
+    crate::db::sql("SELECT id FROM shops WHERE owner_id = $1")
+        .bind(owner)
+        .scalar_optional(conn)
+        .await
+}
+
 /// Up to `limit` shops with `status` (any when `None`), oldest first, after the shop `after`;
 /// `None` when `after` names no shop. Keyset pagination on (created_at, id).
 pub async fn list(

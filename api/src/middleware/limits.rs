@@ -1,14 +1,11 @@
 //! Bounds on one request: how large its body may be and how long it may take.
 
+use crate::config::MAX_BODY_BYTES;
 use crate::error::ApiError;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::time::Duration;
-
-/// The largest request body read: 64 KiB, far above any JSON the API takes (a sign-in is
-/// under 2 KiB), small enough that a flood of large bodies costs little memory.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The layer that caps every body extractor (`Json`, `Bytes`, ...) at [`MAX_BODY_BYTES`];
 /// the `Json` extractor answers a longer body with 413 `payload_too_large`.

@@ -62,7 +62,7 @@ pub async fn register(
         {
             ApiError::EmailTaken
         } else {
-            ApiError::database(error)
+            ApiError::from(error)
         }
     })?;
     let user = users::UserRow {
@@ -99,9 +99,7 @@ pub async fn login(
     if credentials.password.len() > password::MAX_BYTES {
         return Err(ApiError::InvalidCredentials);
     }
-    let user = users::find_by_email(&db, &credentials.email)
-        .await
-        .map_err(ApiError::database)?;
+    let user = users::find_by_email(&db, &credentials.email).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let matches = password::verify(credentials.password, stored).await?;
     let now = token::now();
@@ -113,9 +111,7 @@ pub async fn login(
         return Err(ApiError::InvalidCredentials);
     }
     if !matches {
-        users::record_failed_login(&db, &user.id, MAX_FAILED_LOGINS, now + LOCKOUT_SECS)
-            .await
-            .map_err(ApiError::database)?;
+        users::record_failed_login(&db, &user.id, MAX_FAILED_LOGINS, now + LOCKOUT_SECS).await?;
         return Err(ApiError::InvalidCredentials);
     }
     if user.mfa_enabled {
@@ -123,18 +119,14 @@ pub async fn login(
         // a complete sign-in resets it, so a known password cannot buy unlimited code guesses.
         let challenge = secret::random_token();
         let expires_at = now + CHALLENGE_LIFETIME_SECS;
-        mfa::create_challenge(&db, &secret::hash_token(&challenge), &user.id, expires_at)
-            .await
-            .map_err(ApiError::database)?;
+        mfa::create_challenge(&db, &secret::hash_token(&challenge), &user.id, expires_at).await?;
         let outcome = LoginOutcome::MfaRequired(MfaChallenge {
             challenge_token: challenge,
             expires_at,
         });
         return Ok(no_store(Json(outcome)));
     }
-    users::clear_failed_logins(&db, &user.id)
-        .await
-        .map_err(ApiError::database)?;
+    users::clear_failed_logins(&db, &user.id).await?;
     let issued = session::start(&db, &keys, &user, false).await?;
     let outcome = LoginOutcome::Session(issued.grant.clone());
     Ok(issued.respond_with(outcome))
@@ -158,8 +150,7 @@ pub fn no_store(response: impl IntoResponse) -> Response {
     ))]
 pub async fn me(State(db): State<Db>, user: AuthUser) -> Result<Json<SessionUser>> {
     let row = users::find_by_id(&db, &user.claims.sub)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or(ApiError::Unauthenticated)?;
     Ok(Json(user.claims.session_user(row.display_name)))
 }

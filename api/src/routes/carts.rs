@@ -1,15 +1,13 @@
 //! `/api/v1/carts` (a cart by id: guests' carts, and a customer's own when signed in) and
 //! `/api/v1/cart` (the signed-in customer's cart, and merging a guest cart into it). Every
-//! answer is the whole cart, priced now, with its GST breakup.
+//! answer is the whole cart, priced now, with its GST breakup (`app::carts`).
 
-use crate::auth::token;
-use crate::db::products::{self, Viewer};
-use crate::db::{Db, carts};
-use crate::error::{ApiError, Result};
-use crate::extractor::{AuthUser, Json};
+use crate::app::{Actor, carts};
+use crate::error::Result;
+use crate::extractor::Json;
 use crate::routes::PROBLEM;
-use crate::routes::auth::field_error;
 use crate::routes::policy::{ApiRoutes, Policy};
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use contracts::Problem;
@@ -17,8 +15,6 @@ use contracts::cart::{AddToCart, Cart, MergeCart, SetQuantity};
 
 /// Customers keep carts (seed 000 §3.1); guests too, without signing in.
 const OWN_CART: &[&str] = &["cart:own_manage"];
-/// The most units of one product in a cart.
-const MAX_QUANTITY: u32 = 100;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
@@ -44,11 +40,11 @@ pub fn routes() -> ApiRoutes {
 /// `POST /carts`: a new, empty guest cart. The browser keeps its id.
 #[utoipa::path(post, path = "/carts", tag = "cart",
     responses((status = 201, description = "An empty guest cart", body = Cart)))]
-pub async fn create(State(db): State<Db>) -> Result<(StatusCode, Json<Cart>)> {
-    let id = carts::create_guest(&db, token::now())
-        .await
-        .map_err(ApiError::database)?;
-    Ok((StatusCode::CREATED, Json(priced(&db, id).await?)))
+pub async fn create(State(state): State<AppState>) -> Result<(StatusCode, Json<Cart>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(carts::create_guest(&state).await?),
+    ))
 }
 
 /// `GET /carts/{cartId}`: a guest cart, or the caller's own.
@@ -60,12 +56,11 @@ pub async fn create(State(db): State<Db>) -> Result<(StatusCode, Json<Cart>)> {
         (status = 404, description = "`not_found`: no such cart, or another customer's", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn show(
-    State(db): State<Db>,
-    user: Option<AuthUser>,
+    State(state): State<AppState>,
+    actor: Actor,
     Path(cart_id): Path<String>,
 ) -> Result<Json<Cart>> {
-    open(&db, &cart_id, user.as_ref()).await?;
-    priced(&db, cart_id).await.map(Json)
+    carts::show(&actor, &state, &cart_id).await.map(Json)
 }
 
 /// `POST /carts/{cartId}/items`: adds units of a product (seed 000's AddToCart).
@@ -78,39 +73,13 @@ pub async fn show(
         (status = 422, description = "`validation_failed`: `productId` unknown or not on sale, `quantity` out of range or above the stock", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn add(
-    State(db): State<Db>,
-    user: Option<AuthUser>,
+    State(state): State<AppState>,
+    actor: Actor,
     Path(cart_id): Path<String>,
     Json(request): Json<AddToCart>,
 ) -> Result<(StatusCode, Json<Cart>)> {
-    open(&db, &cart_id, user.as_ref()).await?;
-    let product = on_sale(&db, &request.product_id).await?;
-    if request
-        .seller_id
-        .as_deref()
-        .is_some_and(|seller| seller != product.shop_id)
-    {
-        return Err(ApiError::Validation(vec![field_error(
-            "sellerId",
-            "wrong_seller",
-            "is not the shop of this product",
-        )]));
-    }
-    let already = carts::lines(&db, &cart_id)
-        .await
-        .map_err(ApiError::database)?
-        .iter()
-        .find(|line| line.product_id == product.id)
-        .map_or(0, |line| line.quantity);
-    let quantity = checked_quantity(
-        already.saturating_add(request.quantity),
-        request.quantity,
-        product.stock,
-    )?;
-    carts::set_quantity(&db, &cart_id, &product.id, quantity, token::now())
-        .await
-        .map_err(ApiError::database)?;
-    Ok((StatusCode::CREATED, Json(priced(&db, cart_id).await?)))
+    let cart = carts::add(&actor, &state, &cart_id, &request).await?;
+    Ok((StatusCode::CREATED, Json(cart)))
 }
 
 /// `PUT /carts/{cartId}/items/{productId}`: sets a line's quantity; 0 removes it.
@@ -126,25 +95,14 @@ pub async fn add(
         (status = 422, description = "`validation_failed`: product not on sale, quantity out of range or above the stock", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn set(
-    State(db): State<Db>,
-    user: Option<AuthUser>,
+    State(state): State<AppState>,
+    actor: Actor,
     Path((cart_id, product_id)): Path<(String, String)>,
     Json(request): Json<SetQuantity>,
 ) -> Result<Json<Cart>> {
-    open(&db, &cart_id, user.as_ref()).await?;
-    let now = token::now();
-    if request.quantity == 0 {
-        carts::remove(&db, &cart_id, &product_id, now)
-            .await
-            .map_err(ApiError::database)?;
-    } else {
-        let product = on_sale(&db, &product_id).await?;
-        let quantity = checked_quantity(request.quantity, request.quantity, product.stock)?;
-        carts::set_quantity(&db, &cart_id, &product.id, quantity, now)
-            .await
-            .map_err(ApiError::database)?;
-    }
-    priced(&db, cart_id).await.map(Json)
+    carts::set(&actor, &state, &cart_id, &product_id, &request)
+        .await
+        .map(Json)
 }
 
 /// `DELETE /carts/{cartId}/items/{productId}`: removes a line (done already is fine).
@@ -158,15 +116,13 @@ pub async fn set(
         (status = 404, description = "`not_found`: no such cart", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn remove(
-    State(db): State<Db>,
-    user: Option<AuthUser>,
+    State(state): State<AppState>,
+    actor: Actor,
     Path((cart_id, product_id)): Path<(String, String)>,
 ) -> Result<Json<Cart>> {
-    open(&db, &cart_id, user.as_ref()).await?;
-    carts::remove(&db, &cart_id, &product_id, token::now())
+    carts::remove(&actor, &state, &cart_id, &product_id)
         .await
-        .map_err(ApiError::database)?;
-    priced(&db, cart_id).await.map(Json)
+        .map(Json)
 }
 
 /// `GET /cart`: the signed-in customer's cart (made on first use).
@@ -176,11 +132,8 @@ pub async fn remove(
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`forbidden`: not a customer", body = Problem, content_type = PROBLEM),
     ))]
-pub async fn mine(State(db): State<Db>, user: AuthUser) -> Result<Json<Cart>> {
-    let id = carts::of_owner(&db, &user.claims.sub, token::now())
-        .await
-        .map_err(ApiError::database)?;
-    priced(&db, id).await.map(Json)
+pub async fn mine(State(state): State<AppState>, actor: Actor) -> Result<Json<Cart>> {
+    carts::mine(&actor, &state).await.map(Json)
 }
 
 /// `POST /cart/merge`: folds a guest cart into the customer's (at sign-in) and deletes it.
@@ -193,102 +146,9 @@ pub async fn mine(State(db): State<Db>, user: AuthUser) -> Result<Json<Cart>> {
         (status = 404, description = "`not_found`: the cart is another customer's", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn merge(
-    State(db): State<Db>,
-    user: AuthUser,
+    State(state): State<AppState>,
+    actor: Actor,
     Json(request): Json<MergeCart>,
 ) -> Result<Json<Cart>> {
-    let now = token::now();
-    let own = carts::of_owner(&db, &user.claims.sub, now)
-        .await
-        .map_err(ApiError::database)?;
-    match carts::owner(&db, &request.guest_cart_id)
-        .await
-        .map_err(ApiError::database)?
-    {
-        // Gone: merged before (a retried request), or never existed; nothing to fold in.
-        None => {}
-        Some(None) => carts::merge(&db, &request.guest_cart_id, &own, now)
-            .await
-            .map_err(ApiError::database)?,
-        Some(Some(owner)) if owner == user.claims.sub => {}
-        Some(Some(_)) => return Err(ApiError::NotFound),
-    }
-    priced(&db, own).await.map(Json)
-}
-
-/// Checks that cart `id` exists and that the caller may use it: anyone may use a guest cart,
-/// only its owner a customer's cart. Another customer's cart is "not found", not "forbidden",
-/// so ids cannot be probed.
-async fn open(db: &Db, id: &str, user: Option<&AuthUser>) -> Result<()> {
-    match carts::owner(db, id).await.map_err(ApiError::database)? {
-        Some(None) => Ok(()),
-        Some(Some(owner)) if user.is_some_and(|u| u.claims.sub == owner) => Ok(()),
-        _ => Err(ApiError::NotFound),
-    }
-}
-
-/// The product `id` if it is on sale; a field error naming `productId` otherwise.
-async fn on_sale(db: &Db, id: &str) -> Result<contracts::catalog::Product> {
-    products::get(db, Viewer::Shopper, id)
-        .await
-        .map_err(ApiError::database)?
-        .ok_or_else(|| {
-            ApiError::Validation(vec![field_error(
-                "productId",
-                "unknown_product",
-                "is not a product on sale",
-            )])
-        })
-}
-
-/// `total` units (what the line would hold), asked for `requested` more: at least 1, at most
-/// [`MAX_QUANTITY`] and the stock.
-fn checked_quantity(total: u32, requested: u32, stock: i64) -> Result<u32> {
-    let problem = |code: &str, message: String| {
-        Err(ApiError::Validation(vec![field_error(
-            "quantity", code, &message,
-        )]))
-    };
-    if requested == 0 {
-        return problem("out_of_range", "must be at least 1".into());
-    }
-    if total > MAX_QUANTITY {
-        return problem(
-            "out_of_range",
-            format!("a cart holds at most {MAX_QUANTITY} of one product"),
-        );
-    }
-    if i64::from(total) > stock {
-        return problem("insufficient_stock", format!("only {} left", stock.max(0)));
-    }
-    Ok(total)
-}
-
-/// Cart `id` with its lines priced from the catalog now.
-async fn priced(db: &Db, id: String) -> Result<Cart> {
-    let lines = carts::lines(db, &id).await.map_err(ApiError::database)?;
-    Cart::price(id, lines)
-        .map_err(|error| ApiError::Internal(anyhow::anyhow!("pricing a cart: {error}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn code(result: Result<u32>) -> String {
-        match result {
-            Err(ApiError::Validation(errors)) => errors[0].code.clone(),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_quantity_is_one_to_a_hundred_and_never_above_the_stock() {
-        assert_eq!(checked_quantity(3, 1, 5).unwrap(), 3);
-        assert_eq!(checked_quantity(5, 5, 5).unwrap(), 5);
-        assert_eq!(code(checked_quantity(6, 1, 5)), "insufficient_stock");
-        assert_eq!(code(checked_quantity(0, 0, 5)), "out_of_range");
-        assert_eq!(code(checked_quantity(101, 1, 1_000)), "out_of_range");
-        assert_eq!(code(checked_quantity(1, 1, 0)), "insufficient_stock");
-    }
+    carts::merge(&actor, &state, &request).await.map(Json)
 }

@@ -46,9 +46,7 @@ pub async fn of_order(
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceList>> {
     let scope = reader_scope(&state, &user).await?;
-    let items = invoices::of_order(&state.db, scope.borrow(), &id)
-        .await
-        .map_err(ApiError::database)?;
+    let items = invoices::of_order(&state.db, scope.borrow(), &id).await?;
     Ok(Json(InvoiceList { items }))
 }
 
@@ -96,7 +94,6 @@ pub async fn pdf(
 async fn find(state: &AppState, user: &AuthUser, id: &str) -> Result<Invoice> {
     let scope = reader_scope(state, user).await?;
     invoices::get(&state.db, scope.borrow(), id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or(ApiError::NotFound)
 }

@@ -49,9 +49,7 @@ pub async fn enroll(State(db): State<Db>, user: AuthUser) -> Result<Response> {
     let secret = totp::new_secret();
     let otpauth_uri = totp::otpauth_uri(&secret, &account.email);
     let qr_rows = totp::qr_rows(&otpauth_uri)?;
-    mfa::set_pending(&db, &account.id, &secret)
-        .await
-        .map_err(ApiError::database)?;
+    mfa::set_pending(&db, &account.id, &secret).await?;
     Ok(no_store(Json(MfaEnrollment {
         secret,
         otpauth_uri,
@@ -77,8 +75,7 @@ pub async fn activate(
 ) -> Result<Response> {
     let account = signed_in_account(&db, &user).await?;
     let pending = mfa::totp_state(&db, &account.id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .pending_secret
         .ok_or(ApiError::MfaNotPending)?;
     let now = token::now();
@@ -94,10 +91,7 @@ pub async fn activate(
         .iter()
         .map(|code| secret::hash_token(&totp::normalize_recovery_code(code)))
         .collect();
-    if !mfa::activate(&db, &account.id, &pending, step, &hashes, now)
-        .await
-        .map_err(ApiError::database)?
-    {
+    if !mfa::activate(&db, &account.id, &pending, step, &hashes, now).await? {
         // Enrolled again between reading and activating: that newer secret is pending now.
         return Err(ApiError::MfaNotPending);
     }
@@ -122,35 +116,25 @@ pub async fn verify(
     let now = token::now();
     let challenge_hash = secret::hash_token(&body.challenge_token);
     let user_id = mfa::attempt_challenge(&db, &challenge_hash, now, CHALLENGE_MAX_ATTEMPTS)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or(ApiError::InvalidMfaChallenge)?;
     let account = users::find_by_id(&db, &user_id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .filter(|account| !account.is_locked(now))
         .ok_or(ApiError::InvalidMfaChallenge)?;
     let secret = mfa::totp_state(&db, &account.id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .secret
         .ok_or(ApiError::InvalidMfaChallenge)?;
 
     if !second_factor_passes(&db, &account.id, &secret, &body.code, now).await? {
-        users::record_failed_login(&db, &account.id, MAX_FAILED_LOGINS, now + LOCKOUT_SECS)
-            .await
-            .map_err(ApiError::database)?;
+        users::record_failed_login(&db, &account.id, MAX_FAILED_LOGINS, now + LOCKOUT_SECS).await?;
         return Err(ApiError::InvalidMfaCode);
     }
-    if !mfa::finish_challenge(&db, &challenge_hash, now)
-        .await
-        .map_err(ApiError::database)?
-    {
+    if !mfa::finish_challenge(&db, &challenge_hash, now).await? {
         return Err(ApiError::InvalidMfaChallenge);
     }
-    users::clear_failed_logins(&db, &account.id)
-        .await
-        .map_err(ApiError::database)?;
+    users::clear_failed_logins(&db, &account.id).await?;
     let issued = session::start(&db, &keys, &account, true).await?;
     Ok(axum::response::IntoResponse::into_response(issued))
 }
@@ -170,7 +154,7 @@ async fn second_factor_passes(
     if let Some(step) = totp::matching_step(secret, code, now) {
         return mfa::claim_totp_step(db, user_id, step)
             .await
-            .map_err(ApiError::database);
+            .map_err(ApiError::from);
     }
     let normalized = totp::normalize_recovery_code(code);
     if normalized.len() < 16 {
@@ -179,15 +163,14 @@ async fn second_factor_passes(
     }
     mfa::use_recovery_code(db, user_id, &secret::hash_token(&normalized), now)
         .await
-        .map_err(ApiError::database)
+        .map_err(ApiError::from)
 }
 
 /// The stored account of the session, refusing a session without a second factor when the
 /// account has one: changing the authenticator is as sensitive as using it.
 async fn signed_in_account(db: &Db, user: &AuthUser) -> Result<UserRow> {
     let account = users::find_by_id(db, &user.claims.sub)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or(ApiError::Unauthenticated)?;
     if account.mfa_enabled && !user.claims.mfa {
         return Err(ApiError::MfaRequired);

@@ -96,10 +96,7 @@ pub async fn place(
     let hash = hex(&Sha256::digest(&body));
     let now = token::now();
 
-    match orders::claim_key(&state.db, customer_id, key, &hash, now)
-        .await
-        .map_err(ApiError::database)?
-    {
+    match orders::claim_key(&state.db, customer_id, key, &hash, now).await? {
         Claim::New => {}
         Claim::Replay { status, body } => return Ok(replay(status, body)),
         Claim::Mismatch => return Err(ApiError::IdempotencyKeyReused),
@@ -119,9 +116,7 @@ pub async fn place(
         Ok(id) => id,
         Err(error) => {
             // Nothing was written: free the key so a corrected retry may use it.
-            orders::release_key(&state.db, customer_id, key)
-                .await
-                .map_err(ApiError::database)?;
+            orders::release_key(&state.db, customer_id, key).await?;
             return Err(match error {
                 PlaceError::CartNotFound => ApiError::NotFound,
                 PlaceError::EmptyCart => ApiError::Validation(vec![field_error(
@@ -130,14 +125,13 @@ pub async fn place(
                     "the cart is empty",
                 )]),
                 PlaceError::Lines(errors) => ApiError::OrderNotPlaceable(errors),
-                PlaceError::Database(error) => ApiError::database(error),
+                PlaceError::Database(error) => ApiError::from(error),
             });
         }
     };
 
     let mut order = orders::get(&state.db, Scope::Customer(customer_id), &order_id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a placed order vanished")))?;
     let opened = payments
         .initiate(PaymentRequest {
@@ -172,15 +166,12 @@ pub async fn place(
                 now,
                 &answer,
             )
-            .await
-            .map_err(ApiError::database)?;
+            .await?;
             (StatusCode::CREATED, body)
         }
         Err(error) => {
             tracing::error!(%error, order_id, "the payment gateway did not open a payment");
-            orders::payment_not_opened(&state.db, &order_id, now)
-                .await
-                .map_err(ApiError::database)?;
+            orders::payment_not_opened(&state.db, &order_id, now).await?;
             let problem = ApiError::PaymentGateway.problem();
             let body = serde_json::to_string(&problem).expect("a problem serialises");
             let answer = orders::Answer {
@@ -189,9 +180,7 @@ pub async fn place(
                 status: StatusCode::BAD_GATEWAY.as_u16(),
                 body: &body,
             };
-            orders::complete_key(&state.db, &answer)
-                .await
-                .map_err(ApiError::database)?;
+            orders::complete_key(&state.db, &answer).await?;
             (StatusCode::BAD_GATEWAY, body)
         }
     };
@@ -311,9 +300,7 @@ pub async fn reader_scope(state: &AppState, user: &AuthUser) -> Result<ScopeOwne
     Ok(match user.claims.role {
         Role::Customer => ScopeOwned::Customer(user.claims.sub.clone()),
         Role::Seller => {
-            let shop = shops::of_owner(&state.db, &user.claims.sub)
-                .await
-                .map_err(ApiError::database)?;
+            let shop = shops::of_owner(&state.db, &user.claims.sub).await?;
             // A seller without a shop sees nothing: the nil id matches no line.
             ScopeOwned::Shop(shop.map_or_else(|| uuid::Uuid::nil().to_string(), |s| s.id))
         }
@@ -365,8 +352,7 @@ pub async fn list(
         .map_err(|error| ApiError::Validation(vec![error]))?;
     let scope = reader_scope(&state, &user).await?;
     orders::list(&state.db, scope.borrow(), limit, query.after.as_deref())
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .map(Json)
         .ok_or_else(|| {
             ApiError::Validation(vec![field_error(
@@ -392,8 +378,7 @@ pub async fn show(
 ) -> Result<Json<Order>> {
     let scope = reader_scope(&state, &user).await?;
     orders::get(&state.db, scope.borrow(), &id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
 }
@@ -426,8 +411,7 @@ pub async fn refund(
         )]));
     }
     let order = orders::get(&state.db, Scope::All, &id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     if order.status != OrderStatus::OrderConfirmed {
         return Err(ApiError::RefundRefused(format!(
@@ -435,10 +419,7 @@ pub async fn refund(
             order.status.as_str()
         )));
     }
-    let Some((reference, left)) = orders::refundable(&state.db, &id)
-        .await
-        .map_err(ApiError::database)?
-    else {
+    let Some((reference, left)) = orders::refundable(&state.db, &id).await? else {
         return Err(ApiError::RefundRefused("the order has no payment".into()));
     };
     let amount = request.amount.unwrap_or(left);
@@ -475,8 +456,7 @@ pub async fn refund(
         &admin.claims.sub,
         token::now(),
     )
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     if !recorded {
         // The gateway refunded but a concurrent refund took the room first: say so loudly.
         tracing::error!(order_id = %id, gateway_ref, "a gateway refund could not be recorded");
@@ -485,8 +465,7 @@ pub async fn refund(
         ));
     }
     orders::get(&state.db, Scope::All, &id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
 }

@@ -50,9 +50,7 @@ pub async fn forgot(
     // an existing account costs a few milliseconds more, well inside network jitter (and the
     // endpoint is rate-limited).
     let token = secret::random_token();
-    let user = users::find_by_email(&state.db, &body.email)
-        .await
-        .map_err(ApiError::database)?;
+    let user = users::find_by_email(&state.db, &body.email).await?;
     if let Some(user) = user {
         let link = format!(
             "{}{RESET_PATH}?token={token}",
@@ -72,8 +70,7 @@ pub async fn forgot(
             expires_at,
             &mail,
         )
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     }
     Ok(StatusCode::ACCEPTED)
 }
@@ -99,16 +96,12 @@ pub async fn reset(State(db): State<Db>, Json(body): Json<ResetPassword>) -> Res
     }
     let token_hash = secret::hash_token(&body.token);
     // Checked before hashing, so a guessed token costs the server no argon2 work.
-    if !password_resets::is_live(&db, &token_hash, token::now())
-        .await
-        .map_err(ApiError::database)?
-    {
+    if !password_resets::is_live(&db, &token_hash, token::now()).await? {
         return Err(ApiError::InvalidResetToken);
     }
     let password_hash = password::hash(body.password).await?;
     password_resets::redeem(&db, &token_hash, &password_hash, token::now())
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or(ApiError::InvalidResetToken)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -122,10 +122,7 @@ pub async fn add_image(
         .put(&key, &bytes)
         .await
         .map_err(|error| ApiError::Internal(anyhow::anyhow!("storing an image: {error}")))?;
-    match products::attach_image(&state.db, &shop_id, &id, &key, content_type)
-        .await
-        .map_err(ApiError::database)?
-    {
+    match products::attach_image(&state.db, &shop_id, &id, &key, content_type).await? {
         Attached::Done => {}
         Attached::NoProduct => return Err(ApiError::NotFound),
         Attached::Full => {
@@ -137,8 +134,7 @@ pub async fn add_image(
         }
     }
     let product = products::get(&state.db, Viewer::Shop(&shop_id), &id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(product)))
 }
@@ -152,8 +148,7 @@ pub async fn add_image(
     ))]
 pub async fn image(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response> {
     let content_type = products::image_type(&state.db, &key)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     let bytes = state
         .storage
@@ -260,7 +255,7 @@ async fn run_search(db: &Db, viewer: Viewer<'_>, search: &Search<'_>) -> Result<
                 "unknown_cursor",
                 "is not a cursor of this listing",
             )]),
-            SearchError::Database(error) => ApiError::database(error),
+            SearchError::Database(error) => ApiError::from(error),
         })
 }
 
@@ -273,8 +268,7 @@ async fn run_search(db: &Db, viewer: Viewer<'_>, search: &Search<'_>) -> Result<
     ))]
 pub async fn product(State(db): State<Db>, Path(id): Path<String>) -> Result<Json<Product>> {
     products::get(&db, Viewer::Shopper, &id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
 }
@@ -360,8 +354,7 @@ pub async fn add_product(
     };
     products::insert(&db, &row).await.map_err(sku_clash)?;
     let product = products::get(&db, Viewer::Shop(&shop_id), &id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a stored product was not found")))?;
     Ok((StatusCode::CREATED, Json(product)))
 }
@@ -394,8 +387,7 @@ pub async fn change_product(
         return Err(ApiError::NotFound);
     }
     products::get(&db, Viewer::Shop(&shop_id), &id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
 }
@@ -403,10 +395,7 @@ pub async fn change_product(
 /// The id of the caller's approved shop: a seller whose shop is not (or no longer) approved
 /// cannot manage products.
 async fn approved_shop(db: &Db, seller: &AuthUser) -> Result<String> {
-    match shops::of_owner(db, &seller.claims.sub)
-        .await
-        .map_err(ApiError::database)?
-    {
+    match shops::of_owner(db, &seller.claims.sub).await? {
         Some(shop) if shop.status == ShopStatus::Approved => Ok(shop.id),
         _ => Err(ApiError::ShopNotApproved),
     }
@@ -420,7 +409,7 @@ fn sku_clash(error: sqlx::Error) -> ApiError {
     {
         ApiError::SkuTaken
     } else {
-        ApiError::database(error)
+        ApiError::from(error)
     }
 }
 

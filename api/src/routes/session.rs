@@ -68,8 +68,7 @@ pub async fn refresh(
         now,
         now + REFRESH_LIFETIME_SECS,
     )
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     let (user_id, mfa) = match rotation {
         Rotation::Rotated { user_id, mfa } => (user_id, mfa),
         Rotation::Reused => {
@@ -81,10 +80,7 @@ pub async fn refresh(
         Rotation::Unknown | Rotation::Dead => return Ok(signed_out(ApiError::Unauthenticated)),
     };
     // The account as stored now: a changed role shows in the new access token.
-    let Some(user) = users::find_by_id(&db, &user_id)
-        .await
-        .map_err(ApiError::database)?
-    else {
+    let Some(user) = users::find_by_id(&db, &user_id).await? else {
         return Ok(signed_out(ApiError::Unauthenticated));
     };
     Ok(session::issue(&keys, &user, mfa, &successor, now)?.into_response())
@@ -101,9 +97,7 @@ pub async fn logout(State(db): State<Db>, headers: HeaderMap) -> Result<Response
     if let Some(presented) = cookies::read(&headers, REFRESH_COOKIE) {
         // A cross-site page must not be able to sign the user out either.
         check_csrf(&headers)?;
-        sessions::revoke_family_of(&db, &secret::hash_token(presented), token::now())
-            .await
-            .map_err(ApiError::database)?;
+        sessions::revoke_family_of(&db, &secret::hash_token(presented), token::now()).await?;
     }
     Ok(signed_out(StatusCode::NO_CONTENT))
 }
@@ -117,15 +111,10 @@ pub async fn logout(State(db): State<Db>, headers: HeaderMap) -> Result<Response
     ))]
 pub async fn logout_all(State(db): State<Db>, user: AuthUser) -> Result<Response> {
     // Looked up first: a token naming no stored account has nothing to revoke.
-    let Some(row) = users::find_by_id(&db, &user.claims.sub)
-        .await
-        .map_err(ApiError::database)?
-    else {
+    let Some(row) = users::find_by_id(&db, &user.claims.sub).await? else {
         return Err(ApiError::Unauthenticated);
     };
-    sessions::revoke_all(&db, &row.id, token::now())
-        .await
-        .map_err(ApiError::database)?;
+    sessions::revoke_all(&db, &row.id, token::now()).await?;
     Ok(signed_out(StatusCode::NO_CONTENT))
 }
 

@@ -81,12 +81,11 @@ pub async fn apply(
         {
             ApiError::ShopExists
         } else {
-            ApiError::database(error)
+            ApiError::from(error)
         }
     })?;
     let shop = shops::of_owner(&db, &user.claims.sub)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a stored shop was not found")))?;
     Ok((StatusCode::CREATED, Json(shop)))
 }
@@ -100,8 +99,7 @@ pub async fn apply(
     ))]
 pub async fn mine(State(db): State<Db>, user: AuthUser) -> Result<Json<Shop>> {
     shops::of_owner(&db, &user.claims.sub)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
 }
@@ -132,8 +130,7 @@ pub async fn list(State(db): State<Db>, Query(query): Query<ListShops>) -> Resul
     let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)
         .map_err(|error| ApiError::Validation(vec![error]))?;
     shops::list(&db, query.status, limit, query.after.as_deref())
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .map(Json)
         .ok_or_else(|| {
             ApiError::Validation(vec![field_error(
@@ -190,8 +187,7 @@ pub async fn decide(
         &admin.claims.sub,
         token::now(),
     )
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     match outcome {
         Decided::Done(shop) => Ok(Json(*shop)),
         Decided::NotFound => Err(ApiError::NotFound),

@@ -55,8 +55,7 @@ pub async fn list_users(
     let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)
         .map_err(|error| ApiError::Validation(vec![error]))?;
     let page = users_admin::list(&db, limit, query.after.as_deref())
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .ok_or_else(|| {
             ApiError::Validation(vec![FieldError {
                 field: "after".into(),

@@ -65,10 +65,7 @@ pub async fn payment(
     let event: GatewayEvent = serde_json::from_slice(&body)
         .map_err(|error| ApiError::MalformedJson(format!("The event does not fit: {error}.")))?;
     let now = token::now();
-    match orders::apply_event(&state.db, &event, india_today(now), now)
-        .await
-        .map_err(ApiError::database)?
-    {
+    match orders::apply_event(&state.db, &event, india_today(now), now).await? {
         EventOutcome::Applied { order_id, status } => {
             tracing::info!(order_id, status = status.as_str(), "payment event applied");
             Ok(Json(WebhookReceipt {

@@ -8,7 +8,7 @@
 
 use api::config::{AppEnv, PaymentProviderKind, PaymentSettings, RateLimits, Secret};
 use api::db::DbKind;
-use api::{Application, Config, Db};
+use api::{Application, Clock, Config, Db};
 use contracts::Problem;
 use contracts::auth::{
     CSRF_COOKIE, CSRF_HEADER, Credentials, ForgotPassword, MfaActivate, MfaVerify, NewAccount,
@@ -41,6 +41,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The server's database pool (shared with it: closing it closes the server's).
     pub db: Db,
+    /// The server's clock: a test moves it forward (`clock.advance`) instead of sleeping or
+    /// rewriting the times stored in rows.
+    pub clock: Clock,
     /// The server's `MAIL_DIR`, where the development mail sender writes `<id>.eml` files.
     pub mail: TempDir,
     /// Keeps the test's database (its SQLite folder) alive as long as the server.
@@ -151,7 +154,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         },
     };
     configure(&mut config);
-    let application = Application::build(config)
+    let clock = Clock::adjustable();
+    let application = Application::build_with_clock(config, clock.clone())
         .await
         .expect("building the application");
     let address = format!("http://127.0.0.1:{}", application.port());
@@ -168,6 +172,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         dist,
         client,
         db,
+        clock,
         mail,
         _database: database,
     }

@@ -1,0 +1,1 @@
+//! The accounts use cases (being moved here from routes/ and db/).

@@ -1,0 +1,252 @@
+//! Carts: a guest's reached by its id alone, a customer's by its owner only; adding, setting and
+//! removing lines within the stock; folding a guest cart into the customer's at sign-in. Every
+//! answer is the whole cart priced from the catalog now, with its GST breakup.
+
+use crate::app::Actor;
+use crate::db::carts::{self, LineRow};
+use crate::db::{Conn, Id};
+use crate::domain::field_error;
+use crate::error::{ApiError, Result};
+use crate::state::AppState;
+use contracts::Paise;
+use contracts::cart::{AddToCart, Cart, MergeCart, SetQuantity, UnpricedLine};
+use contracts::gst::Rate;
+
+/// The most units of one product in a cart.
+pub const MAX_QUANTITY: u32 = 100;
+
+/// A new, empty guest cart.
+pub async fn create_guest(state: &AppState) -> Result<Cart> {
+    let mut conn = state.db.conn().await?;
+    let id = Id::new();
+    carts::insert(&mut conn, id, None, state.clock.now()).await?;
+    priced(&mut conn, id).await
+}
+
+/// Cart `cart_id`, if `actor` may use it.
+pub async fn show(actor: &Actor, state: &AppState, cart_id: &str) -> Result<Cart> {
+    let mut conn = state.db.conn().await?;
+    let id = open(&mut conn, actor, cart_id).await?;
+    priced(&mut conn, id).await
+}
+
+/// Adds `request.quantity` units of a product on sale (seed 000's AddToCart): the line holds
+/// at most [`MAX_QUANTITY`] and never more than the stock.
+pub async fn add(
+    actor: &Actor,
+    state: &AppState,
+    cart_id: &str,
+    request: &AddToCart,
+) -> Result<Cart> {
+    let mut tx = state.db.begin().await?;
+    let id = open(&mut tx, actor, cart_id).await?;
+    let product = on_sale(&mut tx, &request.product_id).await?;
+    if request
+        .seller_id
+        .as_deref()
+        .is_some_and(|seller| Id::parse(seller) != Some(product.shop_id))
+    {
+        return Err(ApiError::Validation(vec![field_error(
+            "sellerId",
+            "wrong_seller",
+            "is not the shop of this product",
+        )]));
+    }
+    let already = carts::lines(&mut tx, id)
+        .await?
+        .iter()
+        .find(|line| line.product_id == product.id)
+        .map_or(0, |line| u32::try_from(line.quantity).unwrap_or(0));
+    let quantity = checked_quantity(
+        already.saturating_add(request.quantity),
+        request.quantity,
+        product.stock,
+    )?;
+    set_line(&mut tx, id, product.id, quantity, state.clock.now()).await?;
+    let cart = priced(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+/// Sets the quantity of a line; 0 removes it.
+pub async fn set(
+    actor: &Actor,
+    state: &AppState,
+    cart_id: &str,
+    product_id: &str,
+    request: &SetQuantity,
+) -> Result<Cart> {
+    if request.quantity == 0 {
+        return remove(actor, state, cart_id, product_id).await;
+    }
+    let mut tx = state.db.begin().await?;
+    let id = open(&mut tx, actor, cart_id).await?;
+    let product = on_sale(&mut tx, product_id).await?;
+    let quantity = checked_quantity(request.quantity, request.quantity, product.stock)?;
+    set_line(&mut tx, id, product.id, quantity, state.clock.now()).await?;
+    let cart = priced(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+/// Removes a line; a line that is not there is removed already.
+pub async fn remove(
+    actor: &Actor,
+    state: &AppState,
+    cart_id: &str,
+    product_id: &str,
+) -> Result<Cart> {
+    let mut tx = state.db.begin().await?;
+    let id = open(&mut tx, actor, cart_id).await?;
+    if let Some(product) = Id::parse(product_id) {
+        carts::remove(&mut tx, id, product).await?;
+        carts::touch(&mut tx, id, state.clock.now()).await?;
+    }
+    let cart = priced(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+/// The signed-in customer's cart, made on first use.
+pub async fn mine(actor: &Actor, state: &AppState) -> Result<Cart> {
+    let mut conn = state.db.conn().await?;
+    let id = own_cart(&mut conn, actor, state.clock.now()).await?;
+    priced(&mut conn, id).await
+}
+
+/// Folds a guest cart into the customer's (at sign-in) and deletes it, in one transaction: a
+/// merge happens once or not at all. A cart that is gone (merged by a retried request) changes
+/// nothing; another customer's cart is not found.
+pub async fn merge(actor: &Actor, state: &AppState, request: &MergeCart) -> Result<Cart> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let own = own_cart(&mut tx, actor, now).await?;
+    if let Some(guest) = Id::parse(&request.guest_cart_id) {
+        match carts::owner(&mut tx, guest).await? {
+            None => {}
+            Some(None) => {
+                carts::fold_lines(&mut tx, guest, own).await?;
+                carts::delete_guest(&mut tx, guest).await?;
+                carts::touch(&mut tx, own, now).await?;
+            }
+            Some(Some(owner)) if Some(owner) == actor.user_id() => {}
+            Some(Some(_)) => return Err(ApiError::NotFound),
+        }
+    }
+    let cart = priced(&mut tx, own).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+/// The cart of the signed-in user, made on first use.
+async fn own_cart(conn: &mut Conn, actor: &Actor, now: i64) -> Result<Id> {
+    let owner = actor.user_id().ok_or(ApiError::Unauthenticated)?;
+    carts::insert(conn, Id::new(), Some(owner), now).await?;
+    carts::of_owner(conn, owner)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a customer's cart vanished")))
+}
+
+/// Cart `cart_id` if it exists and `actor` may use it: anyone a guest cart, only its owner a
+/// customer's. Another customer's cart is "not found", not "forbidden", so ids cannot be
+/// probed.
+async fn open(conn: &mut Conn, actor: &Actor, cart_id: &str) -> Result<Id> {
+    let id = Id::parse(cart_id).ok_or(ApiError::NotFound)?;
+    match carts::owner(conn, id).await? {
+        Some(None) => Ok(id),
+        Some(Some(owner)) if actor.user_id() == Some(owner) => Ok(id),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// The product `id` if it is on sale; a field error naming `productId` otherwise.
+async fn on_sale(conn: &mut Conn, id: &str) -> Result<carts::ProductRow> {
+    let product = match Id::parse(id) {
+        Some(id) => carts::product_on_sale(conn, id).await?,
+        None => None,
+    };
+    product.ok_or_else(|| {
+        ApiError::Validation(vec![field_error(
+            "productId",
+            "unknown_product",
+            "is not a product on sale",
+        )])
+    })
+}
+
+/// Sets a line's quantity and touches the cart.
+async fn set_line(conn: &mut Conn, id: Id, product: Id, quantity: u32, now: i64) -> Result<()> {
+    let quantity = i32::try_from(quantity).unwrap_or(i32::MAX);
+    carts::set_quantity(conn, id, product, quantity, now).await?;
+    carts::touch(conn, id, now).await?;
+    Ok(())
+}
+
+/// `total` units (what the line would hold), asked for `requested` more: at least 1, at most
+/// [`MAX_QUANTITY`] and the stock.
+fn checked_quantity(total: u32, requested: u32, stock: i64) -> Result<u32> {
+    let problem = |code: &str, message: String| {
+        Err(ApiError::Validation(vec![field_error(
+            "quantity", code, &message,
+        )]))
+    };
+    if requested == 0 {
+        return problem("out_of_range", "must be at least 1".into());
+    }
+    if total > MAX_QUANTITY {
+        return problem(
+            "out_of_range",
+            format!("a cart holds at most {MAX_QUANTITY} of one product"),
+        );
+    }
+    if i64::from(total) > stock {
+        return problem("insufficient_stock", format!("only {} left", stock.max(0)));
+    }
+    Ok(total)
+}
+
+/// Cart `id` with its lines priced from the catalog now.
+async fn priced(conn: &mut Conn, id: Id) -> Result<Cart> {
+    let lines = carts::lines(conn, id)
+        .await?
+        .into_iter()
+        .map(unpriced)
+        .collect();
+    Cart::price(id.to_string(), lines)
+        .map_err(|error| ApiError::Internal(anyhow::anyhow!("pricing a cart: {error}")))
+}
+
+fn unpriced(row: LineRow) -> UnpricedLine {
+    UnpricedLine {
+        product_id: row.product_id.to_string(),
+        shop_id: row.shop_id.to_string(),
+        name: row.name,
+        unit_price: Paise(row.price),
+        quantity: u32::try_from(row.quantity).unwrap_or(0),
+        stock: row.stock,
+        available: row.available,
+        rate: Rate(u32::try_from(row.gst_rate).unwrap_or(0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(result: Result<u32>) -> String {
+        match result {
+            Err(ApiError::Validation(errors)) => errors[0].code.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_quantity_is_one_to_a_hundred_and_never_above_the_stock() {
+        assert_eq!(checked_quantity(3, 1, 5).unwrap(), 3);
+        assert_eq!(checked_quantity(5, 5, 5).unwrap(), 5);
+        assert_eq!(code(checked_quantity(6, 1, 5)), "insufficient_stock");
+        assert_eq!(code(checked_quantity(0, 0, 5)), "out_of_range");
+        assert_eq!(code(checked_quantity(101, 1, 1_000)), "out_of_range");
+        assert_eq!(code(checked_quantity(1, 1, 0)), "insufficient_stock");
+    }
+}

@@ -1,0 +1,1 @@
+//! The catalog use cases (being moved here from routes/ and db/).

@@ -1,0 +1,1 @@
+//! The checkout use cases (being moved here from routes/ and db/).

@@ -1,0 +1,21 @@
+//! The use cases: what an [`Actor`] may do, one module per area. Every rule lives here:
+//! validation beyond a field's own format, scopes (whose rows an actor reads or changes),
+//! re-pricing, availability, stock reservation, the payment state machine's steps, invoice
+//! assembly. A use case takes the actor first, then validated inputs, and the store (the
+//! [`AppState`](crate::AppState)) or an open transaction; it reads time from the state's clock.
+//!
+//! Who calls whom: `routes` (HTTP in and out) call one use case each; use cases call `db`
+//! (storage: SQL and row structs) and each other; `db` calls nothing above it.
+
+mod actor;
+
+pub mod accounts;
+pub mod carts;
+pub mod catalog;
+pub mod checkout;
+pub mod invoices;
+pub mod orders;
+pub mod payments;
+pub mod shops;
+
+pub use actor::{Actor, Task, User};

@@ -1,0 +1,1 @@
+//! The orders use cases (being moved here from routes/ and db/).

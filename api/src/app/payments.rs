@@ -1,0 +1,1 @@
+//! The payments use cases (being moved here from routes/ and db/).

@@ -1,0 +1,1 @@
+//! The shops use cases (being moved here from routes/ and db/).
