@@ -8,6 +8,7 @@
 //! (storage: SQL and row structs) and each other; `db` calls nothing above it.
 
 mod actor;
+mod scope;
 
 pub mod accounts;
 pub mod carts;
@@ -19,3 +20,4 @@ pub mod payments;
 pub mod shops;
 
 pub use actor::{Actor, Task, User};
+pub use scope::reader_scope;
