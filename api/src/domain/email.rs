@@ -1,6 +1,7 @@
 //! [`Email`]: a plausible email address, and the form accounts are looked up by.
 
 use crate::domain::Invalid;
+use crate::domain::valid::{Rule, Valid};
 
 /// The longest email address (RFC 5321's path limit).
 const MAX_EMAIL_BYTES: usize = 254;
@@ -8,11 +9,14 @@ const MAX_EMAIL_BYTES: usize = 254;
 /// A trimmed address with one `@`, something before it, a dotted domain after it, and no
 /// spaces or control characters. Whether it receives mail is for a verification mail to find
 /// out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Email(String);
+pub type Email = Valid<EmailRule>;
 
-impl Email {
-    pub fn parse(value: &str) -> Result<Email, Invalid> {
+/// The rule of [`Email`].
+#[derive(Debug)]
+pub enum EmailRule {}
+
+impl Rule for EmailRule {
+    fn check(value: &str) -> Result<String, Invalid> {
         let email = value.trim();
         if email.len() > MAX_EMAIL_BYTES {
             return Err(Invalid::new(
@@ -28,7 +32,7 @@ impl Email {
                 && !domain.ends_with('.')
         }) && !email.chars().any(|c| c.is_whitespace() || c.is_control());
         if valid {
-            Ok(Email(email.to_owned()))
+            Ok(email.to_owned())
         } else {
             Err(Invalid::new(
                 "invalid_email",
@@ -36,16 +40,13 @@ impl Email {
             ))
         }
     }
+}
 
-    /// The address as given (trimmed): where mail goes.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
+impl Email {
     /// What uniqueness and sign-in compare: lower-cased, so `Asha@Example.com` and
     /// `asha@example.com` are one account.
     pub fn lookup(&self) -> String {
-        lookup(&self.0)
+        lookup(self.as_str())
     }
 }
 

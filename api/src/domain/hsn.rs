@@ -1,30 +1,26 @@
 //! [`Hsn`]: a Harmonised System of Nomenclature code, which a GST invoice prints per line.
 
+use crate::domain::valid::{Rule, Valid};
 use crate::domain::{BoundedText, Invalid};
 
 /// 4, 6 or 8 digits (CGST Rule 46 asks for 4 or 6 by turnover; 8 is the full tariff code).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hsn(String);
+pub type Hsn = Valid<HsnRule>;
 
-impl Hsn {
-    pub fn parse(value: &str) -> Result<Hsn, Invalid> {
+/// The rule of [`Hsn`].
+#[derive(Debug)]
+pub enum HsnRule {}
+
+impl Rule for HsnRule {
+    fn check(value: &str) -> Result<String, Invalid> {
         let hsn = BoundedText::parse(value, 8)?.into_string();
         if matches!(hsn.len(), 4 | 6 | 8) && hsn.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(Hsn(hsn))
+            Ok(hsn)
         } else {
             Err(Invalid::new(
                 "hsn_format",
                 "must be an HSN code of 4, 6 or 8 digits",
             ))
         }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_string(self) -> String {
-        self.0
     }
 }
 

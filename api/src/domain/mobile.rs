@@ -1,14 +1,18 @@
 //! [`IndianMobile`]: a ten-digit Indian mobile number, however it was typed.
 
 use crate::domain::Invalid;
+use crate::domain::valid::{Rule, Valid};
 
 /// Ten digits starting 6 to 9, stored without the country code, spaces or a leading 0.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IndianMobile(String);
+pub type IndianMobile = Valid<IndianMobileRule>;
 
-impl IndianMobile {
+/// The rule of [`IndianMobile`].
+#[derive(Debug)]
+pub enum IndianMobileRule {}
+
+impl Rule for IndianMobileRule {
     /// Accepts `98765 43210`, `+91 98765 43210`, `098765-43210` and the like.
-    pub fn parse(value: &str) -> Result<IndianMobile, Invalid> {
+    fn check(value: &str) -> Result<String, Invalid> {
         let digits: String = value.chars().filter(char::is_ascii_digit).collect();
         let number = match digits.len() {
             10 => Some(digits),
@@ -18,16 +22,7 @@ impl IndianMobile {
         }
         .filter(|number| matches!(number.as_bytes()[0], b'6'..=b'9'));
         number
-            .map(IndianMobile)
             .ok_or_else(|| Invalid::new("phone_format", "must be a 10-digit Indian mobile number"))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_string(self) -> String {
-        self.0
     }
 }
 

@@ -9,11 +9,13 @@ mod mobile;
 mod pincode;
 mod sku;
 mod text;
+mod valid;
 
-pub use email::Email;
+pub use email::{Email, EmailRule, lookup as email_lookup};
 pub use fields::{Fields, Invalid, field_error};
-pub use hsn::Hsn;
-pub use mobile::IndianMobile;
-pub use pincode::Pincode;
-pub use sku::Sku;
+pub use hsn::{Hsn, HsnRule};
+pub use mobile::{IndianMobile, IndianMobileRule};
+pub use pincode::{Pincode, PincodeRule};
+pub use sku::{Sku, SkuRule};
 pub use text::BoundedText;
+pub use valid::{Rule, Valid};

@@ -1,31 +1,27 @@
 //! [`Pincode`]: an Indian postal index number.
 
 use crate::domain::Invalid;
+use crate::domain::valid::{Rule, Valid};
 
 /// Six ASCII digits, the first not 0 (there is no postal zone 0).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pincode(String);
+pub type Pincode = Valid<PincodeRule>;
 
-impl Pincode {
-    pub fn parse(value: &str) -> Result<Pincode, Invalid> {
+/// The rule of [`Pincode`].
+#[derive(Debug)]
+pub enum PincodeRule {}
+
+impl Rule for PincodeRule {
+    fn check(value: &str) -> Result<String, Invalid> {
         let value = value.trim();
         if value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit()) && !value.starts_with('0')
         {
-            Ok(Pincode(value.to_owned()))
+            Ok(value.to_owned())
         } else {
             Err(Invalid::new(
                 "pincode_format",
                 "must be six digits, not starting with 0",
             ))
         }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_string(self) -> String {
-        self.0
     }
 }
 

@@ -1,36 +1,32 @@
 //! [`Sku`]: a seller's stock-keeping unit, unique within the shop.
 
+use crate::domain::valid::{Rule, Valid};
 use crate::domain::{BoundedText, Invalid};
 
 /// The longest SKU, in characters.
 const MAX_SKU_CHARS: usize = 64;
 
 /// 1 to 64 letters, digits and `- _ . /`, trimmed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sku(String);
+pub type Sku = Valid<SkuRule>;
 
-impl Sku {
-    pub fn parse(value: &str) -> Result<Sku, Invalid> {
+/// The rule of [`Sku`].
+#[derive(Debug)]
+pub enum SkuRule {}
+
+impl Rule for SkuRule {
+    fn check(value: &str) -> Result<String, Invalid> {
         let sku = BoundedText::parse(value, MAX_SKU_CHARS)?.into_string();
         if sku
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
         {
-            Ok(Sku(sku))
+            Ok(sku)
         } else {
             Err(Invalid::new(
                 "sku_format",
                 "may hold only letters, digits and - _ . /",
             ))
         }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_string(self) -> String {
-        self.0
     }
 }
 
