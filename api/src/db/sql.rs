@@ -12,7 +12,9 @@ use crate::db::conn::{Conn, Raw};
 use contracts::Paise;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{Arguments as _, AssertSqlSafe, Decode, FromRow, Postgres, Sqlite, Type};
+use sqlx::{
+    Arguments as _, AssertSqlSafe, Database, Decode, Encode, FromRow, Postgres, Sqlite, Type,
+};
 use std::borrow::Cow;
 
 /// A row struct both drivers can decode (derive `sqlx::FromRow` with field types both
@@ -206,47 +208,50 @@ impl<'q> Sql<'q> {
 
     /// The SQLite text and arguments.
     fn sqlite(self) -> sqlx::Result<(AssertSqlSafe<Cow<'static, str>>, SqliteArguments)> {
-        let mut args = SqliteArguments::default();
-        for arg in self.args {
-            match arg {
-                Arg::Int(v) => args.add(v),
-                Arg::Int32(v) => args.add(v),
-                Arg::Bool(v) => args.add(v),
-                Arg::Text(v) => args.add(v),
-                Arg::OwnedText(v) => args.add(v),
-                Arg::Id(v) => args.add(v),
-                Arg::Bytes(v) => args.add(v),
-            }
-            .map_err(sqlx::Error::Encode)?;
-        }
         let text = match self.text {
             Text::Both(text) | Text::PerBackend { sqlite: text, .. } => Cow::Borrowed(text),
             Text::Built(text) => Cow::Owned(text),
         };
-        Ok((AssertSqlSafe(text), args))
+        Ok((AssertSqlSafe(text), arguments::<Sqlite>(self.args)?))
     }
 
     /// The PostgreSQL text and arguments.
     fn postgres(self) -> sqlx::Result<(AssertSqlSafe<Cow<'static, str>>, PgArguments)> {
-        let mut args = PgArguments::default();
-        for arg in self.args {
-            match arg {
-                Arg::Int(v) => args.add(v),
-                Arg::Int32(v) => args.add(v),
-                Arg::Bool(v) => args.add(v),
-                Arg::Text(v) => args.add(v),
-                Arg::OwnedText(v) => args.add(v),
-                Arg::Id(v) => args.add(v),
-                Arg::Bytes(v) => args.add(v),
-            }
-            .map_err(sqlx::Error::Encode)?;
-        }
         let text = match self.text {
             Text::Both(text) | Text::PerBackend { postgres: text, .. } => Cow::Borrowed(text),
             Text::Built(text) => Cow::Owned(text),
         };
-        Ok((AssertSqlSafe(text), args))
+        Ok((AssertSqlSafe(text), arguments::<Postgres>(self.args)?))
     }
+}
+
+/// The bound values as backend `DB`'s arguments, each encoded by that driver ([`Id`] as TEXT
+/// on SQLite, `uuid` on PostgreSQL).
+fn arguments<DB>(args: Vec<Arg<'_>>) -> sqlx::Result<DB::Arguments>
+where
+    DB: Database,
+    for<'e> Option<i64>: Encode<'e, DB> + Type<DB>,
+    for<'e> Option<i32>: Encode<'e, DB> + Type<DB>,
+    for<'e> Option<bool>: Encode<'e, DB> + Type<DB>,
+    for<'e> Option<&'e str>: Encode<'e, DB> + Type<DB>,
+    for<'e> Option<String>: Encode<'e, DB> + Type<DB>,
+    for<'e> Option<Id>: Encode<'e, DB> + Type<DB>,
+    for<'e> Option<&'e [u8]>: Encode<'e, DB> + Type<DB>,
+{
+    let mut out = DB::Arguments::default();
+    for arg in args {
+        match arg {
+            Arg::Int(v) => out.add(v),
+            Arg::Int32(v) => out.add(v),
+            Arg::Bool(v) => out.add(v),
+            Arg::Text(v) => out.add(v),
+            Arg::OwnedText(v) => out.add(v),
+            Arg::Id(v) => out.add(v),
+            Arg::Bytes(v) => out.add(v),
+        }
+        .map_err(sqlx::Error::Encode)?;
+    }
+    Ok(out)
 }
 
 /// `impl From<$t> for Arg` for a value and its `Option`, by variant.
