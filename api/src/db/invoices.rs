@@ -1,22 +1,15 @@
-//! The `invoices` table: issuing one invoice per seller of a confirmed order (inside the
-//! confirmation's transaction, see `db::orders::apply_event`), and reading them within a scope
-//! (a customer's own orders, a seller's own invoices, everything for administrators).
+//! The `invoices` and `invoice_counters` tables: issuing one invoice per seller of a confirmed
+//! order (inside the confirmation's transaction, `app::invoices::issue`), and reading an
+//! invoice's head and lines within a [`Scope`] (a customer's own orders, a seller's own
+//! invoices, everything for administrators). `app::invoices` assembles them into invoices.
 
-use crate::db::orders::Scope;
-use crate::db::{Conn, Db, Id, on_pool, sql};
-use contracts::Paise;
-use contracts::calendar::Date;
-use contracts::gst::{self, LineTax, Rate};
-use contracts::gstin::StateCode;
-use contracts::invoices::{Invoice, InvoiceLine, Party};
-use sqlx::Row as _;
-
-/// The unit quantity code printed on every line: numbers (pieces).
-const UNIT: &str = "NOS";
+use crate::db::{Conn, Id, Scope, Sql, sql};
 
 /// `issue_invoices!(tx, sql, order_id, date, now)`: issues the invoices of a just-confirmed
 /// order, one per shop among its lines, each with the next serial of its shop's financial year.
-/// A macro because it runs inside the caller's transaction on either backend.
+/// A macro because it runs inside the caller's transaction on either backend. Only
+/// `db::orders::apply_event` still calls it: [`app::invoices::issue`](crate::app::invoices::issue)
+/// replaces it, and it goes once that caller has moved.
 macro_rules! issue_invoices {
     ($tx:ident, $sql:ident, $order_id:expr, $date:expr, $now:expr) => {{
         let (fy, _) = contracts::invoices::financial_year($date);
@@ -138,178 +131,91 @@ pub async fn insert(conn: &mut Conn, invoice: &NewInvoice<'_>) -> sqlx::Result<(
     .map(drop)
 }
 
-/// The invoices of order `order_id` that `scope` may see, oldest serial first.
-pub async fn of_order(
-    db: &Db,
-    scope: Scope<'_>,
-    order_id: &str,
-) -> Result<Vec<Invoice>, sqlx::Error> {
-    if !crate::db::is_uuid(order_id) {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<String> = on_pool!(db, |pool, sql| {
-        sqlx::query_scalar(sql.pick(
-            "SELECT id FROM invoices WHERE order_id = $1 ORDER BY shop_id",
-            "SELECT id::text FROM invoices WHERE order_id = $1::uuid ORDER BY shop_id",
-        ))
-        .bind(order_id)
-        .fetch_all(pool)
-        .await
-    })?;
-    let mut invoices = Vec::new();
-    for id in ids {
-        if let Some(invoice) = get(db, scope, &id).await? {
-            invoices.push(invoice);
-        }
-    }
-    Ok(invoices)
+/// An invoice's own row joined with its order's recipient and place of supply.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HeadRow {
+    pub id: Id,
+    pub order_id: Id,
+    pub shop_id: Id,
+    pub number: String,
+    /// `YYYY-MM-DD`.
+    pub issued_on: String,
+    pub supplier_name: String,
+    pub supplier_gstin: String,
+    /// Address lines, city and PIN code, one per line.
+    pub supplier_address: String,
+    /// The supplier's two-digit state code.
+    pub supplier_state: String,
+    pub recipient: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub pincode: String,
+    /// The delivery address's two-digit state code.
+    pub place_of_supply: String,
 }
 
-/// Invoice `id`, if `scope` may see it: a customer its own orders' invoices, a seller its own.
-pub async fn get(db: &Db, scope: Scope<'_>, id: &str) -> Result<Option<Invoice>, sqlx::Error> {
-    if !crate::db::is_uuid(id) {
-        return Ok(None);
-    }
-    let (kind, scope_id) = match scope {
-        Scope::Customer(id) => ("customer", id.to_owned()),
-        Scope::Shop(id) => ("shop", id.to_owned()),
-        Scope::All => ("all", uuid::Uuid::nil().to_string()),
-    };
-    let head = on_pool!(db, |pool, sql| {
-        sqlx::query(sql.pick(
-            "SELECT i.id AS id, i.order_id AS order_id, i.shop_id AS shop_id, i.number AS number, \
-               i.issued_on AS issued_on, i.supplier_name AS supplier_name, \
-               i.supplier_gstin AS supplier_gstin, i.supplier_address AS supplier_address, \
-               i.supplier_state AS supplier_state, o.recipient AS recipient, \
-               o.address_line1 AS line1, o.address_line2 AS line2, o.city AS city, \
-               o.pincode AS pincode, o.state_code AS place_of_supply \
-             FROM invoices i JOIN orders o ON o.id = i.order_id \
-             WHERE i.id = $1 AND ($2 = 'all' OR ($2 = 'customer' AND o.customer_id = $3) \
-               OR ($2 = 'shop' AND i.shop_id = $3))",
-            "SELECT i.id::text AS id, i.order_id::text AS order_id, i.shop_id::text AS shop_id, \
-               i.number AS number, i.issued_on AS issued_on, i.supplier_name AS supplier_name, \
-               i.supplier_gstin AS supplier_gstin, i.supplier_address AS supplier_address, \
-               i.supplier_state AS supplier_state, o.recipient AS recipient, \
-               o.address_line1 AS line1, o.address_line2 AS line2, o.city AS city, \
-               o.pincode AS pincode, o.state_code AS place_of_supply \
-             FROM invoices i JOIN orders o ON o.id = i.order_id \
-             WHERE i.id = $1::uuid AND ($2 = 'all' OR ($2 = 'customer' AND o.customer_id = $3::uuid) \
-               OR ($2 = 'shop' AND i.shop_id = $3::uuid))",
-        ))
-        .bind(id)
+/// An order line of an invoice's seller, as frozen at placement.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LineRow {
+    pub name: String,
+    pub hsn: String,
+    pub quantity: i32,
+    pub unit_price: i64,
+    /// Basis points.
+    pub gst_rate: i32,
+    pub taxable: i64,
+    pub cgst: i64,
+    pub sgst: i64,
+    pub igst: i64,
+    pub total: i64,
+}
+
+/// An invoice's head as a reader in a scope sees it; `$1` and `$2` are [`Scope::binds`], and
+/// the caller appends the condition that picks the invoices (`AND ... = $3`).
+const HEAD: &str = "SELECT i.id, i.order_id, i.shop_id, i.number, i.issued_on, i.supplier_name, \
+       i.supplier_gstin, i.supplier_address, i.supplier_state, o.recipient, \
+       o.address_line1 AS line1, o.address_line2 AS line2, o.city, o.pincode, \
+       o.state_code AS place_of_supply \
+     FROM invoices i JOIN orders o ON o.id = i.order_id \
+     WHERE ($1 = 'all' OR ($1 = 'customer' AND o.customer_id = $2) \
+       OR ($1 = 'shop' AND i.shop_id = $2))";
+
+/// The head of invoice `id`, if `scope` may see it.
+pub async fn head(conn: &mut Conn, scope: Scope, id: Id) -> sqlx::Result<Option<HeadRow>> {
+    let (kind, scope_id) = scope.binds();
+    Sql::built(format!("{HEAD} AND i.id = $3"))
         .bind(kind)
-        .bind(&scope_id)
-        .fetch_optional(pool)
-        .await?
-        .map(|row| -> Result<[Option<String>; 15], sqlx::Error> {
-            let mut values: [Option<String>; 15] = Default::default();
-            for (slot, column) in values.iter_mut().zip([
-                "id", "order_id", "shop_id", "number", "issued_on", "supplier_name",
-                "supplier_gstin", "supplier_address", "supplier_state", "recipient", "line1",
-                "line2", "city", "pincode", "place_of_supply",
-            ]) {
-                *slot = row.try_get(column)?;
-            }
-            Ok(values)
-        })
-        .transpose()
-    })?;
-    let Some(
-        [
-            Some(id),
-            Some(order_id),
-            Some(shop_id),
-            Some(number),
-            Some(issued_on),
-            Some(supplier_name),
-            Some(supplier_gstin),
-            Some(supplier_address),
-            Some(supplier_state),
-            Some(recipient),
-            Some(line1),
-            line2,
-            Some(city),
-            Some(pincode),
-            Some(place_of_supply),
-        ],
-    ) = head
-    else {
-        return Ok(None);
-    };
-    let lines = lines_of(db, &order_id, &shop_id).await?;
-    let totals = gst::totals(lines.iter().map(|line| &line.tax))
-        .map_err(|error| sqlx::Error::Decode(format!("totalling an invoice: {error}").into()))?;
-    let state = |code: &str| {
-        StateCode::parse(code)
-            .map_or("", StateCode::name)
-            .to_owned()
-    };
-    let mut recipient_address = vec![line1];
-    recipient_address.extend(line2);
-    recipient_address.push(format!("{city} {pincode}"));
-    Ok(Some(Invoice {
-        id,
-        order_id,
-        number,
-        date: issued_on
-            .parse::<Date>()
-            .map_err(|_| sqlx::Error::Decode("invoices.issued_on is not a date".into()))?,
-        supplier: Party {
-            name: supplier_name,
-            address: supplier_address.lines().map(str::to_owned).collect(),
-            gstin: Some(supplier_gstin),
-            state_name: state(&supplier_state),
-            state_code: supplier_state,
-        },
-        recipient: Party {
-            name: recipient,
-            address: recipient_address,
-            gstin: None,
-            state_name: state(&place_of_supply),
-            state_code: place_of_supply.clone(),
-        },
-        place_of_supply_name: state(&place_of_supply),
-        place_of_supply_code: place_of_supply,
-        lines,
-        total_in_words: totals.total.in_words(),
-        totals,
-        reverse_charge: false,
-    }))
+        .bind(scope_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
-/// The lines of `order_id` sold by `shop_id`, as frozen at placement.
-async fn lines_of(db: &Db, order_id: &str, shop_id: &str) -> Result<Vec<InvoiceLine>, sqlx::Error> {
-    on_pool!(db, |pool, sql| {
-        sqlx::query(sql.pick(
-            "SELECT name, hsn, quantity, unit_price, gst_rate, taxable, cgst, sgst, igst, total \
-             FROM order_lines WHERE order_id = $1 AND shop_id = $2 ORDER BY position",
-            "SELECT name, hsn, quantity, unit_price, gst_rate, taxable, cgst, sgst, igst, total \
-             FROM order_lines WHERE order_id = $1::uuid AND shop_id = $2::uuid ORDER BY position",
-        ))
-        .bind(order_id)
-        .bind(shop_id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
-            let quantity: i32 = row.try_get("quantity")?;
-            let rate: i32 = row.try_get("gst_rate")?;
-            Ok(InvoiceLine {
-                description: row.try_get("name")?,
-                hsn: row.try_get("hsn")?,
-                quantity: u32::try_from(quantity).unwrap_or(0),
-                unit: UNIT.to_owned(),
-                unit_price: Paise(row.try_get("unit_price")?),
-                tax: LineTax {
-                    taxable: Paise(row.try_get("taxable")?),
-                    rate: Rate(u32::try_from(rate).unwrap_or(0)),
-                    cgst: Paise(row.try_get("cgst")?),
-                    sgst: Paise(row.try_get("sgst")?),
-                    igst: Paise(row.try_get("igst")?),
-                    total: Paise(row.try_get("total")?),
-                },
-            })
-        })
-        .collect()
-    })
+/// The heads of order `order`'s invoices that `scope` may see, in shop id order (the order
+/// they were numbered in).
+pub async fn heads_of_order(
+    conn: &mut Conn,
+    scope: Scope,
+    order: Id,
+) -> sqlx::Result<Vec<HeadRow>> {
+    let (kind, scope_id) = scope.binds();
+    Sql::built(format!("{HEAD} AND i.order_id = $3 ORDER BY i.shop_id"))
+        .bind(kind)
+        .bind(scope_id)
+        .bind(order)
+        .fetch_all(conn)
+        .await
+}
+
+/// The lines of order `order` sold by `shop`, as frozen at placement, in the order's order.
+pub async fn lines(conn: &mut Conn, order: Id, shop: Id) -> sqlx::Result<Vec<LineRow>> {
+    sql(
+        "SELECT name, hsn, quantity, unit_price, gst_rate, taxable, cgst, sgst, igst, total \
+         FROM order_lines WHERE order_id = $1 AND shop_id = $2 ORDER BY position",
+    )
+    .bind(order)
+    .bind(shop)
+    .fetch_all(conn)
+    .await
 }

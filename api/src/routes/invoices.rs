@@ -1,13 +1,12 @@
 //! `/api/v1/invoices` and `/api/v1/orders/{id}/invoices`: GST tax invoices as JSON and as PDF.
 //! A customer reads the invoices of its own orders, a seller its own invoices, administrators
-//! all; anything else is "not found".
+//! all; anything else is "not found" (`app::invoices`).
 
-use crate::db::invoices;
-use crate::error::{ApiError, Result};
-use crate::extractor::{AuthUser, Json};
+use crate::app::{Actor, invoices};
+use crate::error::Result;
+use crate::extractor::Json;
 use crate::invoice_pdf;
 use crate::routes::PROBLEM;
-use crate::routes::orders::reader_scope;
 use crate::routes::policy::{ApiRoutes, Policy};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -42,11 +41,10 @@ pub fn routes() -> ApiRoutes {
     ))]
 pub async fn of_order(
     State(state): State<AppState>,
-    user: AuthUser,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceList>> {
-    let scope = reader_scope(&state, &user).await?;
-    let items = invoices::of_order(&state.db, scope.borrow(), &id).await?;
+    let items = invoices::of_order(&actor, &state, &id).await?;
     Ok(Json(InvoiceList { items }))
 }
 
@@ -59,10 +57,10 @@ pub async fn of_order(
     ))]
 pub async fn show(
     State(state): State<AppState>,
-    user: AuthUser,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Invoice>> {
-    find(&state, &user, &id).await.map(Json)
+    invoices::show(&actor, &state, &id).await.map(Json)
 }
 
 /// `GET /invoices/{id}/pdf`: the invoice as a PDF download.
@@ -74,10 +72,10 @@ pub async fn show(
     ))]
 pub async fn pdf(
     State(state): State<AppState>,
-    user: AuthUser,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    let invoice = find(&state, &user, &id).await?;
+    let invoice = invoices::show(&actor, &state, &id).await?;
     let bytes = invoice_pdf::render(&invoice);
     let mut response = ([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response();
     // The number is letters, digits and '-' only, so it is a safe file name as it is.
@@ -89,11 +87,4 @@ pub async fn pdf(
             .insert(header::CONTENT_DISPOSITION, disposition);
     }
     Ok(response)
-}
-
-async fn find(state: &AppState, user: &AuthUser, id: &str) -> Result<Invoice> {
-    let scope = reader_scope(state, user).await?;
-    invoices::get(&state.db, scope.borrow(), id)
-        .await?
-        .ok_or(ApiError::NotFound)
 }
