@@ -5,9 +5,9 @@ use crate::auth::token::JwtKeys;
 use crate::clock::Clock;
 use crate::config::{Config, PaymentProviderKind};
 use crate::db::Db;
-use crate::error::{self, ApiError};
+use crate::error::ApiError;
 use crate::middleware::rate_limit::{self, RateLimiter};
-use crate::middleware::{cors, headers, limits};
+use crate::middleware::{cors, headers, limits, problem};
 use crate::payments::Payments;
 use crate::payments::mock::MockGateway;
 use crate::routes;
@@ -17,7 +17,6 @@ use crate::storage::Storage;
 use anyhow::Context as _;
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::HeaderName;
 use axum::response::{IntoResponse, Response};
 use std::any::Any;
 use std::future::Future;
@@ -30,9 +29,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-/// Header carrying the request id: taken from the client (or a proxy) when present, else a
-/// fresh UUID; echoed on the response and recorded in every log line of the request.
-pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+/// Defined beside the other headers (the CORS layer exposes it); re-exported here, where the
+/// server sets it.
+pub use crate::middleware::headers::REQUEST_ID_HEADER;
 
 /// A bound, not yet running server. Binding happens in [`Application::build`], so the port is
 /// known (and connections queue) before [`Application::run_until_stopped`] is awaited.
@@ -214,7 +213,7 @@ fn with_middleware(routes: Router<AppState>, config: &Config) -> Router<AppState
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(axum::middleware::from_fn(headers::set_security_headers))
         .option_layer(cors::layer(&config.cors_origins))
-        .layer(axum::middleware::from_fn(error::problem_details))
+        .layer(axum::middleware::from_fn(problem::problem_details))
         .option_layer(timeout)
         .layer(limits::body_limit())
         .layer(axum::middleware::from_fn_with_state(

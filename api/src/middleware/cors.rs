@@ -1,7 +1,7 @@
 //! The CORS allowlist (`CORS_ORIGINS`): which other origins' pages may call the API with the
 //! user's cookies, what they may send, and which response headers they may read.
 
-use crate::startup::REQUEST_ID_HEADER;
+use crate::middleware::headers::REQUEST_ID_HEADER;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use contracts::auth::CSRF_HEADER;
 use std::sync::Arc;

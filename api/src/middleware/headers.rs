@@ -5,12 +5,19 @@
 //! One middleware with a table rather than a `SetResponseHeaderLayer::if_not_present` per
 //! header: the API-only headers depend on the request's path, which a response layer cannot
 //! see, and the table reads as the policy.
+//!
+//! The request id's header name is here too: `startup` sets it, the CORS layer exposes it.
 
 use crate::routes::is_api_path;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+
+/// Header carrying the request id: taken from the client (or a proxy) when present, else a
+/// fresh UUID (`startup`); echoed on the response and recorded in every log line of the
+/// request.
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Headers of every response, pages, files and API alike (names lowercase, as `HeaderName`
 /// wants them).
