@@ -1,9 +1,8 @@
 //! The `invoices` table: issuing one invoice per seller of a confirmed order (inside the
-//! confirmation's transaction, see `db::orders::apply_event`), and reading them within a scope
+//! confirmation's transaction, see `app::invoices::issue`), and reading them within a scope
 //! (a customer's own orders, a seller's own invoices, everything for administrators).
 
-use crate::db::orders::Scope;
-use crate::db::{Conn, Db, Id, on_pool, sql};
+use crate::db::{Conn, Db, Id, Scope, on_pool, sql};
 use contracts::Paise;
 use contracts::calendar::Date;
 use contracts::gst::{self, LineTax, Rate};
@@ -13,68 +12,6 @@ use sqlx::Row as _;
 
 /// The unit quantity code printed on every line: numbers (pieces).
 const UNIT: &str = "NOS";
-
-/// `issue_invoices!(tx, sql, order_id, date, now)`: issues the invoices of a just-confirmed
-/// order, one per shop among its lines, each with the next serial of its shop's financial year.
-/// A macro because it runs inside the caller's transaction on either backend.
-macro_rules! issue_invoices {
-    ($tx:ident, $sql:ident, $order_id:expr, $date:expr, $now:expr) => {{
-        let (fy, _) = contracts::invoices::financial_year($date);
-        let shops: Vec<String> = sqlx::query_scalar($sql.pick(
-            "SELECT DISTINCT shop_id FROM order_lines WHERE order_id = $1 ORDER BY shop_id",
-            "SELECT DISTINCT shop_id::text FROM order_lines WHERE order_id = $1::uuid \
-             ORDER BY shop_id::text",
-        ))
-        .bind($order_id)
-        .fetch_all(&mut *$tx)
-        .await?;
-        for shop in &shops {
-            // Upsert-and-return: the row lock makes concurrent confirmations of one seller
-            // take consecutive serials, never the same one.
-            let serial: i64 = sqlx::query_scalar($sql.pick(
-                "INSERT INTO invoice_counters (shop_id, financial_year, last_serial) \
-                 VALUES ($1, $2, 1) ON CONFLICT (shop_id, financial_year) \
-                 DO UPDATE SET last_serial = invoice_counters.last_serial + 1 RETURNING last_serial",
-                "INSERT INTO invoice_counters (shop_id, financial_year, last_serial) \
-                 VALUES ($1::uuid, $2, 1) ON CONFLICT (shop_id, financial_year) \
-                 DO UPDATE SET last_serial = invoice_counters.last_serial + 1 RETURNING last_serial",
-            ))
-            .bind(shop)
-            .bind(i32::from(fy))
-            .fetch_one(&mut *$tx)
-            .await?;
-            let number = contracts::invoices::invoice_number(fy, u64::try_from(serial).unwrap_or(0))
-                .ok_or_else(|| sqlx::Error::Protocol("invoice serials exhausted for the year".into()))?;
-            sqlx::query($sql.pick(
-                "INSERT INTO invoices (id, order_id, shop_id, number, financial_year, serial, \
-                   issued_on, supplier_name, supplier_gstin, supplier_address, supplier_state, \
-                   created_at) \
-                 SELECT $1, $2, s.id, $3, $4, $5, $6, s.legal_name, s.gstin, \
-                   s.address_line1 || CASE WHEN s.address_line2 IS NULL THEN '' \
-                     ELSE char(10) || s.address_line2 END || char(10) || s.city || ' ' || s.pincode, \
-                   s.state_code, $7 FROM shops s WHERE s.id = $8",
-                "INSERT INTO invoices (id, order_id, shop_id, number, financial_year, serial, \
-                   issued_on, supplier_name, supplier_gstin, supplier_address, supplier_state, \
-                   created_at) \
-                 SELECT $1::uuid, $2::uuid, s.id, $3, $4, $5, $6, s.legal_name, s.gstin, \
-                   s.address_line1 || CASE WHEN s.address_line2 IS NULL THEN '' \
-                     ELSE chr(10) || s.address_line2 END || chr(10) || s.city || ' ' || s.pincode, \
-                   s.state_code, $7 FROM shops s WHERE s.id = $8::uuid",
-            ))
-            .bind(uuid::Uuid::new_v4().to_string())
-            .bind($order_id)
-            .bind(&number)
-            .bind(i32::from(fy))
-            .bind(serial)
-            .bind($date.to_string())
-            .bind($now)
-            .bind(shop)
-            .execute(&mut *$tx)
-            .await?;
-        }
-    }};
-}
-pub(crate) use issue_invoices;
 
 /// The shops with lines in order `order`, in id order (the order invoices are numbered in).
 pub async fn shops_of_order(conn: &mut Conn, order: Id) -> sqlx::Result<Vec<Id>> {
@@ -139,11 +76,7 @@ pub async fn insert(conn: &mut Conn, invoice: &NewInvoice<'_>) -> sqlx::Result<(
 }
 
 /// The invoices of order `order_id` that `scope` may see, oldest serial first.
-pub async fn of_order(
-    db: &Db,
-    scope: Scope<'_>,
-    order_id: &str,
-) -> Result<Vec<Invoice>, sqlx::Error> {
+pub async fn of_order(db: &Db, scope: Scope, order_id: &str) -> Result<Vec<Invoice>, sqlx::Error> {
     if !crate::db::is_uuid(order_id) {
         return Ok(Vec::new());
     }
@@ -166,15 +99,11 @@ pub async fn of_order(
 }
 
 /// Invoice `id`, if `scope` may see it: a customer its own orders' invoices, a seller its own.
-pub async fn get(db: &Db, scope: Scope<'_>, id: &str) -> Result<Option<Invoice>, sqlx::Error> {
+pub async fn get(db: &Db, scope: Scope, id: &str) -> Result<Option<Invoice>, sqlx::Error> {
     if !crate::db::is_uuid(id) {
         return Ok(None);
     }
-    let (kind, scope_id) = match scope {
-        Scope::Customer(id) => ("customer", id.to_owned()),
-        Scope::Shop(id) => ("shop", id.to_owned()),
-        Scope::All => ("all", uuid::Uuid::nil().to_string()),
-    };
+    let (kind, scope_id) = scope.binds();
     let head = on_pool!(db, |pool, sql| {
         sqlx::query(sql.pick(
             "SELECT i.id AS id, i.order_id AS order_id, i.shop_id AS shop_id, i.number AS number, \

@@ -2,12 +2,12 @@
 //! A customer reads the invoices of its own orders, a seller its own invoices, administrators
 //! all; anything else is "not found".
 
-use crate::db::invoices;
+use crate::app::Actor;
+use crate::db::{Scope, invoices};
 use crate::error::{ApiError, Result};
 use crate::extractor::{AuthUser, Json};
 use crate::invoice_pdf;
 use crate::routes::PROBLEM;
-use crate::routes::orders::reader_scope;
 use crate::routes::policy::{ApiRoutes, Policy};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -46,7 +46,7 @@ pub async fn of_order(
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceList>> {
     let scope = reader_scope(&state, &user).await?;
-    let items = invoices::of_order(&state.db, scope.borrow(), &id).await?;
+    let items = invoices::of_order(&state.db, scope, &id).await?;
     Ok(Json(InvoiceList { items }))
 }
 
@@ -93,7 +93,13 @@ pub async fn pdf(
 
 async fn find(state: &AppState, user: &AuthUser, id: &str) -> Result<Invoice> {
     let scope = reader_scope(state, user).await?;
-    invoices::get(&state.db, scope.borrow(), id)
+    invoices::get(&state.db, scope, id)
         .await?
         .ok_or(ApiError::NotFound)
+}
+
+/// The caller's scope of reading (`app::reader_scope`).
+async fn reader_scope(state: &AppState, user: &AuthUser) -> Result<Scope> {
+    let actor = Actor::from_claims(&user.claims).ok_or(ApiError::Unauthenticated)?;
+    crate::app::reader_scope(&actor, &mut state.db.conn().await?).await
 }
