@@ -127,7 +127,7 @@ pub async fn get(db: &Db, scope: Scope, id: &str) -> Result<Option<Invoice>, sql
         ))
         .bind(id)
         .bind(kind)
-        .bind(&scope_id)
+        .bind(scope_id)
         .fetch_optional(pool)
         .await?
         .map(|row| -> Result<[Option<String>; 15], sqlx::Error> {

@@ -97,21 +97,17 @@ impl PaymentProvider for MockGateway {
 
     async fn initiate(&self, request: PaymentRequest<'_>) -> Result<PaymentSession, GatewayError> {
         let reference = secret::random_token();
-        let opened = async {
-            let mut conn = self.db.conn().await?;
-            mock_gateway::insert(
-                &mut conn,
-                &reference,
-                request.order_id,
-                request.amount.0,
-                &request.return_path,
-                self.clock.now(),
-            )
-            .await
-        };
-        opened
-            .await
-            .map_err(|error| GatewayError::Unavailable(error.into()))?;
+        let mut conn = self.db.conn().await.map_err(unavailable)?;
+        mock_gateway::insert(
+            &mut conn,
+            &reference,
+            request.order_id,
+            request.amount.0,
+            &request.return_path,
+            self.clock.now(),
+        )
+        .await
+        .map_err(unavailable)?;
         Ok(PaymentSession {
             pay_url: format!("{PAY_PATH}/{reference}"),
             reference,
@@ -120,13 +116,10 @@ impl PaymentProvider for MockGateway {
 
     async fn refund(&self, reference: &str, amount: Paise) -> Result<String, GatewayError> {
         // Conditional: only a paid session, and never more than was paid in all.
-        let refunded = async {
-            let mut conn = self.db.conn().await?;
-            mock_gateway::refund(&mut conn, reference, amount.0).await
-        };
-        let done = refunded
+        let mut conn = self.db.conn().await.map_err(unavailable)?;
+        let done = mock_gateway::refund(&mut conn, reference, amount.0)
             .await
-            .map_err(|error| GatewayError::Unavailable(error.into()))?;
+            .map_err(unavailable)?;
         if !done {
             return Err(GatewayError::Refused(
                 "no paid payment with that much left to refund".into(),
@@ -136,9 +129,24 @@ impl PaymentProvider for MockGateway {
     }
 }
 
+/// The ledger could not be read or written: the gateway is down, as far as the shop knows.
+fn unavailable(error: sqlx::Error) -> GatewayError {
+    GatewayError::Unavailable(error.into())
+}
+
 /// Session `reference` of the ledger.
-async fn session(db: &Db, reference: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+async fn session(db: &Db, reference: &str) -> sqlx::Result<Option<SessionRow>> {
     mock_gateway::get(&mut db.conn().await?, reference).await
+}
+
+/// Records the shopper's answer on session `reference` (the first answer stands).
+async fn record_decision(
+    db: &Db,
+    reference: &str,
+    outcome: PaymentOutcome,
+    txn_id: &str,
+) -> sqlx::Result<()> {
+    mock_gateway::decide(&mut db.conn().await?, reference, outcome.as_str(), txn_id).await
 }
 
 /// `GET /mock-gateway/pay/{reference}`: the hosted pay page.
@@ -210,12 +218,7 @@ async fn decide(
         }
     };
     let txn_id = format!("mock-txn-{}", &secret::random_token()[..24]);
-    let recorded = async {
-        let mut conn = gateway.db.conn().await?;
-        mock_gateway::decide(&mut conn, &reference, outcome.as_str(), &txn_id).await
-    };
-    let recorded = recorded.await;
-    if let Err(error) = recorded {
+    if let Err(error) = record_decision(&gateway.db, &reference, outcome, &txn_id).await {
         tracing::error!(%error, "mock gateway: recording a decision");
         return page(
             StatusCode::INTERNAL_SERVER_ERROR,

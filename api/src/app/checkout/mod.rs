@@ -6,8 +6,8 @@ mod address;
 mod idempotency;
 mod placement;
 
+pub use idempotency::IdempotencyKey;
 pub(crate) use idempotency::forget_stale as forget_stale_keys;
-pub use idempotency::{IdempotencyKey, TTL_SECS as IDEMPOTENCY_TTL_SECS};
 
 use crate::app::Actor;
 use crate::app::orders::{self, machine};
@@ -25,7 +25,8 @@ pub struct Answer {
     pub status: u16,
     /// JSON: the order, or the problem.
     pub body: String,
-    /// The order this very request placed (`None` when it repeats an earlier one).
+    /// The order this very request placed, payment open: its `Location` (`None` for a repeat,
+    /// and for an order cancelled because the gateway opened no payment).
     pub placed: Option<Id>,
     /// Whether this is the answer to an earlier request with the key.
     pub replayed: bool,
