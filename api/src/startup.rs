@@ -97,6 +97,7 @@ impl Application {
                 );
                 Payments::Mock(MockGateway::new(
                     db.clone(),
+                    clock.clone(),
                     webhook_secret.clone(),
                     webhook_url,
                 ))

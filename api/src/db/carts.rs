@@ -71,6 +71,39 @@ pub async fn lines(conn: &mut Conn, id: Id) -> sqlx::Result<Vec<LineRow>> {
     .await
 }
 
+/// A cart line as checkout prices it: [`LineRow`] with what an order line and its GST need.
+#[derive(Debug, sqlx::FromRow)]
+pub struct CheckoutLineRow {
+    pub product_id: Id,
+    pub shop_id: Id,
+    pub name: String,
+    pub hsn: String,
+    pub price: i64,
+    pub quantity: i32,
+    pub stock: i64,
+    /// Active, and in an approved shop.
+    pub available: bool,
+    /// Basis points.
+    pub gst_rate: i32,
+    /// The shop's GST state: with the place of supply, it decides CGST + SGST or IGST.
+    pub shop_state: String,
+}
+
+/// The lines of cart `id` as checkout reads them, oldest first.
+pub async fn checkout_lines(conn: &mut Conn, id: Id) -> sqlx::Result<Vec<CheckoutLineRow>> {
+    sql(
+        "SELECT i.product_id, p.shop_id, p.name, p.hsn, p.price, i.quantity, p.stock, \
+           (p.active = TRUE AND s.status = 'APPROVED') AS available, p.gst_rate, \
+           s.state_code AS shop_state \
+         FROM cart_items i JOIN products p ON p.id = i.product_id \
+           JOIN shops s ON s.id = p.shop_id \
+         WHERE i.cart_id = $1 ORDER BY i.position",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+}
+
 /// Product `id` if it is on sale (active, in an approved shop).
 pub async fn product_on_sale(conn: &mut Conn, id: Id) -> sqlx::Result<Option<ProductRow>> {
     sql(

@@ -19,14 +19,19 @@ pub use scope::Scope;
 pub use sql::{Arg, Record, Scalar, Sql, sql};
 
 pub mod carts;
+pub mod idempotency;
 pub mod invoices;
 pub mod mfa;
+pub mod mock_gateway;
 pub mod orders;
 pub mod outbox;
 pub mod password_resets;
+pub mod payment_events;
 pub mod products;
+pub mod refunds;
 pub mod sessions;
 pub mod shops;
+pub mod stock;
 pub mod users;
 pub mod users_admin;
 

@@ -6,8 +6,9 @@
 //! gateway keeps its side of each payment.
 
 use crate::auth::secret;
-use crate::auth::token;
-use crate::db::{Db, on_pool};
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::db::mock_gateway::{self, SessionRow};
 use crate::payments::{
     GatewayError, GatewayEvent, PaymentOutcome, PaymentProvider, PaymentRequest, PaymentSession,
     signature,
@@ -19,17 +20,19 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use contracts::Paise;
 use serde::Deserialize;
-use sqlx::Row as _;
 use std::fmt;
 use std::sync::Arc;
 
 /// Where the pay pages live.
 pub const PAY_PATH: &str = "/mock-gateway/pay";
 
-/// The mock gateway: its ledger, the webhook secret it signs with, and where it calls.
+/// The mock gateway: its ledger, its clock, the webhook secret it signs with, and where it
+/// calls.
 #[derive(Clone)]
 pub struct MockGateway {
     db: Db,
+    /// The server's clock: the shop checks a webhook's timestamp against it.
+    clock: Clock,
     secret: Arc<[u8]>,
     webhook_url: Arc<str>,
     client: reqwest::Client,
@@ -46,9 +49,10 @@ impl fmt::Debug for MockGateway {
 
 impl MockGateway {
     /// A gateway calling `webhook_url` (the server's own `/api/v1/webhooks/payment`).
-    pub fn new(db: Db, secret: Arc<[u8]>, webhook_url: String) -> Self {
+    pub fn new(db: Db, clock: Clock, secret: Arc<[u8]>, webhook_url: String) -> Self {
         MockGateway {
             db,
+            clock,
             secret,
             webhook_url: webhook_url.into(),
             client: reqwest::Client::new(),
@@ -69,7 +73,7 @@ impl MockGateway {
     /// Signs and sends `event` to the shop's webhook; the shop's status code.
     async fn notify(&self, event: &GatewayEvent) -> Result<StatusCode, reqwest::Error> {
         let body = serde_json::to_vec(event).expect("an event serialises");
-        let timestamp = token::now();
+        let timestamp = self.clock.now();
         let response = self
             .client
             .post(&*self.webhook_url)
@@ -93,21 +97,17 @@ impl PaymentProvider for MockGateway {
 
     async fn initiate(&self, request: PaymentRequest<'_>) -> Result<PaymentSession, GatewayError> {
         let reference = secret::random_token();
-        on_pool!(&self.db, |pool, _sql| {
-            sqlx::query(
-                "INSERT INTO mock_gateway_sessions (id, order_id, amount, return_url, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(&reference)
-            .bind(request.order_id)
-            .bind(request.amount.0)
-            .bind(&request.return_path)
-            .bind(token::now())
-            .execute(pool)
-            .await
-            .map(drop)
-        })
-        .map_err(|error| GatewayError::Unavailable(error.into()))?;
+        let mut conn = self.db.conn().await.map_err(unavailable)?;
+        mock_gateway::insert(
+            &mut conn,
+            &reference,
+            request.order_id,
+            request.amount.0,
+            &request.return_path,
+            self.clock.now(),
+        )
+        .await
+        .map_err(unavailable)?;
         Ok(PaymentSession {
             pay_url: format!("{PAY_PATH}/{reference}"),
             reference,
@@ -116,19 +116,11 @@ impl PaymentProvider for MockGateway {
 
     async fn refund(&self, reference: &str, amount: Paise) -> Result<String, GatewayError> {
         // Conditional: only a paid session, and never more than was paid in all.
-        let done = on_pool!(&self.db, |pool, _sql| {
-            sqlx::query(
-                "UPDATE mock_gateway_sessions SET refunded = refunded + $1 \
-                 WHERE id = $2 AND outcome = 'SUCCESS' AND refunded + $1 <= amount",
-            )
-            .bind(amount.0)
-            .bind(reference)
-            .execute(pool)
+        let mut conn = self.db.conn().await.map_err(unavailable)?;
+        let done = mock_gateway::refund(&mut conn, reference, amount.0)
             .await
-            .map(|done| done.rows_affected())
-        })
-        .map_err(|error| GatewayError::Unavailable(error.into()))?;
-        if done == 0 {
+            .map_err(unavailable)?;
+        if !done {
             return Err(GatewayError::Refused(
                 "no paid payment with that much left to refund".into(),
             ));
@@ -137,35 +129,24 @@ impl PaymentProvider for MockGateway {
     }
 }
 
-/// A session of the ledger.
-struct Session {
-    order_id: String,
-    amount: Paise,
-    return_url: String,
-    outcome: Option<String>,
-    txn_id: Option<String>,
+/// The ledger could not be read or written: the gateway is down, as far as the shop knows.
+fn unavailable(error: sqlx::Error) -> GatewayError {
+    GatewayError::Unavailable(error.into())
 }
 
-async fn session(db: &Db, reference: &str) -> Result<Option<Session>, sqlx::Error> {
-    on_pool!(db, |pool, _sql| {
-        sqlx::query(
-            "SELECT order_id, amount, return_url, outcome, txn_id \
-             FROM mock_gateway_sessions WHERE id = $1",
-        )
-        .bind(reference)
-        .fetch_optional(pool)
-        .await?
-        .map(|row| {
-            Ok(Session {
-                order_id: row.try_get("order_id")?,
-                amount: Paise(row.try_get("amount")?),
-                return_url: row.try_get("return_url")?,
-                outcome: row.try_get("outcome")?,
-                txn_id: row.try_get("txn_id")?,
-            })
-        })
-        .transpose()
-    })
+/// Session `reference` of the ledger.
+async fn session(db: &Db, reference: &str) -> sqlx::Result<Option<SessionRow>> {
+    mock_gateway::get(&mut db.conn().await?, reference).await
+}
+
+/// Records the shopper's answer on session `reference` (the first answer stands).
+async fn record_decision(
+    db: &Db,
+    reference: &str,
+    outcome: PaymentOutcome,
+    txn_id: &str,
+) -> sqlx::Result<()> {
+    mock_gateway::decide(&mut db.conn().await?, reference, outcome.as_str(), txn_id).await
 }
 
 /// `GET /mock-gateway/pay/{reference}`: the hosted pay page.
@@ -183,7 +164,7 @@ async fn pay_page(State(gateway): State<MockGateway>, Path(reference): Path<Stri
                        <button name=\"decision\" value=\"decline\" data-testid=\"decline\">Decline</button>\
                      </form>",
                     order = escape(&session.order_id),
-                    amount = session.amount.to_inr(),
+                    amount = Paise(session.amount).to_inr(),
                     reference = escape(&reference),
                 ),
             ),
@@ -237,19 +218,7 @@ async fn decide(
         }
     };
     let txn_id = format!("mock-txn-{}", &secret::random_token()[..24]);
-    let recorded = on_pool!(&gateway.db, |pool, _sql| {
-        sqlx::query(
-            "UPDATE mock_gateway_sessions SET outcome = $1, txn_id = $2 \
-             WHERE id = $3 AND outcome IS NULL",
-        )
-        .bind(outcome.as_str())
-        .bind(&txn_id)
-        .bind(&reference)
-        .execute(pool)
-        .await
-        .map(drop)
-    });
-    if let Err(error) = recorded {
+    if let Err(error) = record_decision(&gateway.db, &reference, outcome, &txn_id).await {
         tracing::error!(%error, "mock gateway: recording a decision");
         return page(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -292,7 +261,7 @@ async fn resend(State(gateway): State<MockGateway>, Path(reference): Path<String
         } else {
             PaymentOutcome::Failed
         },
-        amount: session.amount,
+        amount: Paise(session.amount),
     };
     match gateway.notify(&event).await {
         Ok(status) if status.is_success() => Redirect::to(&session.return_url).into_response(),

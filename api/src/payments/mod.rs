@@ -1,7 +1,7 @@
 //! Payment gateways: what the checkout asks of one ([`PaymentProvider`]: open a payment,
 //! refund), the configured one ([`Payments`]), and the webhook signature every gateway's
 //! callbacks carry ([`signature`]). The gateway's verdict arrives by webhook
-//! (`routes::webhooks`), never from the shopper's browser.
+//! (`routes::webhooks`, applied by `app::payments`), never from the shopper's browser.
 
 pub mod mock;
 pub mod signature;
@@ -85,7 +85,7 @@ impl Payments {
     }
 }
 
-/// What a gateway's webhook says about a payment (the body `routes::webhooks` verifies).
+/// What a gateway's webhook says about a payment (the body `app::payments::receive` verifies).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GatewayEvent {

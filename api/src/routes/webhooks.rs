@@ -1,17 +1,14 @@
 //! `POST /api/v1/webhooks/payment`: the gateway's verdict on a payment. The body is checked
 //! byte for byte against its HMAC-SHA256 signature (`payments::signature`) before it is parsed;
 //! the event is applied once per gateway transaction id, and only as the payment state machine
-//! allows.
+//! allows (`app::payments`).
 
-use crate::auth::token;
-use crate::db::orders::{self, EventOutcome};
-use crate::error::{ApiError, Result};
+use crate::app::payments::{self, Receipt};
+use crate::error::Result;
 use crate::extractor::Json;
-use crate::payments::{GatewayEvent, signature};
+use crate::payments::signature;
 use crate::routes::PROBLEM;
-use crate::routes::auth::field_error;
 use crate::routes::policy::{ApiRoutes, Policy};
-use crate::routes::products::india_today;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -51,40 +48,21 @@ pub async fn payment(
     body: Bytes,
 ) -> Result<Json<WebhookReceipt>> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    signature::verify(
-        &state.webhook_secret,
+    let receipt = payments::receive(
+        &state,
         header(signature::TIMESTAMP_HEADER),
         header(signature::SIGNATURE_HEADER),
         &body,
-        token::now(),
     )
-    .map_err(|error| {
-        tracing::warn!(%error, "a payment webhook was refused");
-        ApiError::InvalidSignature
-    })?;
-    let event: GatewayEvent = serde_json::from_slice(&body)
-        .map_err(|error| ApiError::MalformedJson(format!("The event does not fit: {error}.")))?;
-    let now = token::now();
-    match orders::apply_event(&state.db, &event, india_today(now), now).await? {
-        EventOutcome::Applied { order_id, status } => {
-            tracing::info!(order_id, status = status.as_str(), "payment event applied");
-            Ok(Json(WebhookReceipt {
-                result: "applied",
-                order_status: Some(status),
-            }))
-        }
-        EventOutcome::Duplicate => Ok(Json(WebhookReceipt {
+    .await?;
+    Ok(Json(match receipt {
+        Receipt::Applied(status) => WebhookReceipt {
+            result: "applied",
+            order_status: Some(status),
+        },
+        Receipt::Duplicate => WebhookReceipt {
             result: "duplicate",
             order_status: None,
-        })),
-        EventOutcome::UnknownReference => Err(ApiError::NotFound),
-        EventOutcome::AmountMismatch => Err(ApiError::Validation(vec![field_error(
-            "amount",
-            "amount_mismatch",
-            "is not the order's total",
-        )])),
-        EventOutcome::IllegalTransition(status) => {
-            Err(ApiError::IllegalTransition(status.as_str()))
-        }
-    }
+        },
+    }))
 }

@@ -3,10 +3,12 @@
 //! state machine (confirm, decline, timeout), scopes, refunds.
 
 use crate::fixtures::{
-    GSTIN_KA, GSTIN_MH, add_product, customer, json_of, product_body, seller, send, staff,
+    GSTIN_KA, GSTIN_MH, PASSWORD, add_product, customer, json_of, product_body, seller, send, staff,
 };
 use crate::helpers::{TEST_WEBHOOK_SECRET, TestApp, problem, spawn_app, spawn_app_with};
+use api::app::{Actor, Task};
 use api::payments::signature;
+use contracts::auth::LoginOutcome;
 use contracts::cart::Cart;
 use contracts::catalog::Product;
 use contracts::invoices::InvoiceList;
@@ -134,6 +136,16 @@ async fn answer(app: &TestApp, pay_url: &str, decision: &str) -> reqwest::Respon
 
 fn statuses(order: &Order) -> Vec<OrderStatus> {
     order.history.iter().map(|step| step.status).collect()
+}
+
+/// A fresh access token of customer `email`, signed in again: after the clock moved past an
+/// access token's lifetime.
+async fn sign_in_again(app: &TestApp, email: &str) -> String {
+    let outcome: LoginOutcome = app.login(email, PASSWORD).await.json().await.unwrap();
+    let LoginOutcome::Session(grant) = outcome else {
+        panic!("a customer without a second factor signs in directly")
+    };
+    grant.access_token
 }
 
 #[tokio::test]
@@ -271,13 +283,12 @@ async fn one_idempotency_key_places_one_order() {
     assert_eq!(placed.status(), StatusCode::CREATED);
 
     // Keys are kept 24 hours; after that one is free for a new order, whatever its body.
-    w.app
-        .execute("UPDATE idempotency_keys SET created_at = 0")
-        .await;
-    fill_cart(&w.app, &w.customer, &w.shirt.id, 1).await;
+    w.app.clock.advance(24 * 60 * 60);
+    let customer = sign_in_again(&w.app, "buyer@example.com").await;
+    fill_cart(&w.app, &customer, &w.shirt.id, 1).await;
     let mut other_body = body.clone();
     other_body["address"]["city"] = json!("Nashik");
-    let later = place(&w.app, &w.customer, Some("order-42"), &other_body).await;
+    let later = place(&w.app, &customer, Some("order-42"), &other_body).await;
     assert_eq!(later.status(), StatusCode::CREATED);
     assert!(later.headers().get("idempotent-replayed").is_none());
     assert_eq!(w.app.count("SELECT count(*) FROM orders").await, 3);
@@ -475,7 +486,7 @@ async fn webhooks_must_be_signed_fresh_and_are_applied_once() {
         StatusCode::CREATED,
     )
     .await;
-    let now = api::auth::token::now();
+    let now = w.app.clock.now();
     let event = json!({
         "transactionId": "txn-1", "reference": reference(&placed),
         "outcome": "SUCCESS", "amount": placed.totals.total.0
@@ -567,12 +578,14 @@ async fn an_unpaid_order_times_out_gives_its_stock_back_and_a_late_payment_is_re
     .await;
     assert_eq!(stock(&w.app, &w.shirt).await, 2);
 
-    // Thirty minutes pass.
-    w.app.execute("UPDATE orders SET pay_by = 0").await;
+    // Thirty minutes pass; the shopper, back, signs in again.
+    w.app.clock.advance(30 * 60);
+    let customer = sign_in_again(&w.app, "buyer@example.com").await;
     let mut order = placed.clone();
+    // The sweeper runs every second: wait for its next pass.
     for _ in 0..50 {
         order = order_of(
-            get_order(&w.app, &w.customer, &placed.id).await,
+            get_order(&w.app, &customer, &placed.id).await,
             StatusCode::OK,
         )
         .await;
@@ -593,7 +606,7 @@ async fn an_unpaid_order_times_out_gives_its_stock_back_and_a_late_payment_is_re
     assert_eq!(late.status(), StatusCode::BAD_GATEWAY);
     assert!(late.text().await.unwrap().contains("409"));
     let still = order_of(
-        get_order(&w.app, &w.customer, &placed.id).await,
+        get_order(&w.app, &customer, &placed.id).await,
         StatusCode::OK,
     )
     .await;
@@ -989,9 +1002,9 @@ async fn fifty_concurrent_checkouts_of_ten_units_make_exactly_ten_orders() {
         0
     );
 
-    // Nobody pays: after the sweep every reservation is back.
-    w.app.execute("UPDATE orders SET pay_by = 0").await;
-    let expired = api::db::orders::expire_unpaid(&w.app.db, api::auth::token::now())
+    // Nobody pays: half an hour later, after the sweep every reservation is back.
+    w.app.clock.advance(30 * 60);
+    let expired = api::app::payments::sweep(&Actor::System(Task::Sweeper), &w.app.db, &w.app.clock)
         .await
         .unwrap();
     assert_eq!(expired, 10);
@@ -1018,7 +1031,7 @@ async fn one_webhook_delivered_twenty_times_at_once_is_applied_once() {
         "outcome": "SUCCESS", "amount": placed.totals.total.0
     });
     let body = serde_json::to_vec(&event).unwrap();
-    let now = api::auth::token::now();
+    let now = w.app.clock.now();
     let signature = signature::sign(TEST_WEBHOOK_SECRET.as_bytes(), now, &body);
 
     let mut tasks = Vec::new();

@@ -1,1 +1,0 @@
-//! The checkout use cases (being moved here from routes/ and db/).

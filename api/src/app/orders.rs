@@ -1,1 +1,0 @@
-//! The orders use cases (being moved here from routes/ and db/).

@@ -1,0 +1,83 @@
+//! The payment state machine (seed 000 §8.2, [`OrderStatus::can_become`]) applied to stored
+//! orders. A move happens only if the machine allows it and the order is still in the status
+//! the caller read (a conditional update: of two writers, one moves it); each move is added
+//! to the order's history, and an order that stops holding stock gives it back, all on the
+//! caller's transaction.
+
+use crate::db::{Conn, Id, orders, stock};
+use crate::error::{ApiError, Result};
+use contracts::orders::OrderStatus;
+
+/// Moves order `order` from `from` to `to` at `now`; whether it moved (`false`: it was no
+/// longer `from`). A move the machine does not allow is a bug, never written.
+pub(crate) async fn step(
+    conn: &mut Conn,
+    order: Id,
+    from: OrderStatus,
+    to: OrderStatus,
+    now: i64,
+) -> Result<bool> {
+    if !from.can_become(to) {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "the payment state machine does not allow {} → {}",
+            from.as_str(),
+            to.as_str()
+        )));
+    }
+    if !orders::set_status(conn, order, from.as_str(), to.as_str()).await? {
+        return Ok(false);
+    }
+    orders::add_history(conn, order, to.as_str(), now).await?;
+    if from.reserves_stock() && !to.reserves_stock() {
+        stock::release(conn, order).await?;
+    }
+    Ok(true)
+}
+
+/// Applies `verdict` (SUCCESS, FAILED or TIMEOUT: what the gateway or the clock said) to
+/// order `order` in status `from`, then the outcome it leads to (ORDER_CONFIRMED,
+/// PAYMENT_FAILED, PAYMENT_TIMEOUT): both steps are in the history. The outcome, or `None`
+/// when the order was no longer `from`.
+pub(crate) async fn settle(
+    conn: &mut Conn,
+    order: Id,
+    from: OrderStatus,
+    verdict: OrderStatus,
+    now: i64,
+) -> Result<Option<OrderStatus>> {
+    if !step(conn, order, from, verdict, now).await? {
+        return Ok(None);
+    }
+    let outcome = outcome_of(verdict)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{} leads nowhere", verdict.as_str())))?;
+    // The order is `verdict` in this very transaction: this step cannot miss.
+    step(conn, order, verdict, outcome, now).await?;
+    Ok(Some(outcome))
+}
+
+/// The one status a verdict leads to.
+fn outcome_of(verdict: OrderStatus) -> Option<OrderStatus> {
+    let mut next = OrderStatus::ALL
+        .into_iter()
+        .filter(|&status| verdict.can_become(status));
+    match (next.next(), next.next()) {
+        (Some(outcome), None) => Some(outcome),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrderStatus::*;
+
+    #[test]
+    fn each_verdict_leads_to_its_one_outcome_and_nothing_else_does() {
+        assert_eq!(outcome_of(Success), Some(OrderConfirmed));
+        assert_eq!(outcome_of(Failed), Some(PaymentFailed));
+        assert_eq!(outcome_of(Timeout), Some(PaymentTimeout));
+        // PAYMENT_PENDING has three ways on, a final status none.
+        assert_eq!(outcome_of(PaymentPending), None);
+        assert_eq!(outcome_of(OrderConfirmed), None);
+    }
+}

@@ -1,0 +1,176 @@
+//! Orders as their readers see them: a customer its own, a seller the orders with a line of its
+//! shop (only those lines, and their totals), administrators everything ([`reader_scope`]);
+//! and the payment state machine applied to stored orders ([`machine`]).
+
+pub(crate) mod machine;
+
+use crate::app::{Actor, reader_scope};
+use crate::db::orders::{self, HistoryRow, LineRow, OrderRow};
+use crate::db::{Conn, Id, Scope};
+use crate::domain::field_error;
+use crate::error::{ApiError, Result};
+use crate::state::AppState;
+use contracts::Paise;
+use contracts::gst::{self, LineTax, Rate, TaxTotals};
+use contracts::orders::{DeliveryAddress, Order, OrderLine, OrderPage, OrderStatus, StatusChange};
+
+/// The statuses in which an order waits for its payment: it shows its deadline, and the
+/// sweeper times it out past it (both can become TIMEOUT).
+pub const UNPAID: [OrderStatus; 2] = [OrderStatus::Initiated, OrderStatus::PaymentPending];
+
+/// Order `id` with its lines, GST and history, if `actor` may read it.
+pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Order> {
+    let mut conn = state.db.conn().await?;
+    let scope = reader_scope(actor, &mut conn).await?;
+    let id = Id::parse(id).ok_or(ApiError::NotFound)?;
+    read(&mut conn, scope, id).await?.ok_or(ApiError::NotFound)
+}
+
+/// Up to `limit` of the orders `actor` may read, newest first, after the order `after` (the
+/// `nextCursor` of the previous page), which must be one of them.
+pub async fn list(
+    actor: &Actor,
+    state: &AppState,
+    limit: u32,
+    after: Option<&str>,
+) -> Result<OrderPage> {
+    let mut conn = state.db.conn().await?;
+    let scope = reader_scope(actor, &mut conn).await?;
+    let cursor = match after {
+        Some(after) => {
+            let order = match Id::parse(after) {
+                Some(id) => orders::get(&mut conn, scope, id).await?,
+                None => None,
+            };
+            let order = order.ok_or_else(|| {
+                ApiError::Validation(vec![field_error(
+                    "after",
+                    "unknown_cursor",
+                    "is not the cursor of a page",
+                )])
+            })?;
+            Some((order.created_at, order.id))
+        }
+        None => None,
+    };
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    // One more than the page: whether there is a next one.
+    let asked = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
+    let rows = orders::page(&mut conn, scope, cursor, asked).await?;
+    let more = rows.len() > limit;
+    let mut items = Vec::with_capacity(rows.len().min(limit));
+    for row in rows.into_iter().take(limit) {
+        items.push(complete(&mut conn, scope, row).await?);
+    }
+    let next_cursor = if more {
+        items.last().map(|order| order.id.clone())
+    } else {
+        None
+    };
+    Ok(OrderPage { items, next_cursor })
+}
+
+/// Order `id` as `scope` sees it, if it may.
+pub(crate) async fn read(conn: &mut Conn, scope: Scope, id: Id) -> Result<Option<Order>> {
+    match orders::get(conn, scope, id).await? {
+        Some(row) => complete(conn, scope, row).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The status a row spells.
+pub(crate) fn parse_status(text: &str) -> Result<OrderStatus> {
+    OrderStatus::parse(text)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown order status {text}")))
+}
+
+/// The order of `row` with its lines and history. A seller sees its own lines only, their
+/// totals rather than the order's, and neither refunds nor the payment page.
+async fn complete(conn: &mut Conn, scope: Scope, row: OrderRow) -> Result<Order> {
+    let shop = match scope {
+        Scope::Shop(shop) => Some(shop),
+        Scope::Customer(_) | Scope::All => None,
+    };
+    let lines: Vec<OrderLine> = orders::lines(conn, row.id, shop)
+        .await?
+        .into_iter()
+        .map(line)
+        .collect();
+    let history = orders::history(conn, row.id)
+        .await?
+        .into_iter()
+        .map(step)
+        .collect::<Result<Vec<_>>>()?;
+    let mut order = header(row)?;
+    if shop.is_some() {
+        order.totals = gst::totals(lines.iter().map(|line| &line.tax))
+            .map_err(|error| ApiError::Internal(anyhow::anyhow!("totalling: {error}")))?;
+        order.refunded = Paise(0);
+        order.payment_url = None;
+    }
+    order.lines = lines;
+    order.history = history;
+    Ok(order)
+}
+
+/// The order of `row`, without lines and history yet.
+fn header(row: OrderRow) -> Result<Order> {
+    let status = parse_status(&row.status)?;
+    Ok(Order {
+        id: row.id.to_string(),
+        status,
+        address: DeliveryAddress {
+            name: row.recipient,
+            phone: row.phone,
+            line1: row.address_line1,
+            line2: row.address_line2,
+            city: row.city,
+            state_code: row.state_code,
+            pincode: row.pincode,
+        },
+        lines: Vec::new(),
+        totals: TaxTotals {
+            taxable: Paise(row.taxable),
+            cgst: Paise(row.cgst),
+            sgst: Paise(row.sgst),
+            igst: Paise(row.igst),
+            tax: Paise(row.cgst + row.sgst + row.igst),
+            total: Paise(row.total),
+        },
+        refunded: Paise(row.refunded),
+        history: Vec::new(),
+        // The pay page only while the payment is open.
+        payment_url: row
+            .payment_url
+            .filter(|_| status == OrderStatus::PaymentPending),
+        created_at: row.created_at,
+        pay_by: UNPAID.contains(&status).then_some(row.pay_by),
+    })
+}
+
+fn line(row: LineRow) -> OrderLine {
+    OrderLine {
+        product_id: row.product_id.to_string(),
+        shop_id: row.shop_id.to_string(),
+        name: row.name,
+        hsn: row.hsn,
+        unit_price: Paise(row.unit_price),
+        quantity: u32::try_from(row.quantity).unwrap_or(0),
+        gst_slab: row.gst_slab,
+        tax: LineTax {
+            taxable: Paise(row.taxable),
+            rate: Rate(u32::try_from(row.gst_rate).unwrap_or(0)),
+            cgst: Paise(row.cgst),
+            sgst: Paise(row.sgst),
+            igst: Paise(row.igst),
+            total: Paise(row.total),
+        },
+    }
+}
+
+fn step(row: HistoryRow) -> Result<StatusChange> {
+    Ok(StatusChange {
+        status: parse_status(&row.status)?,
+        at: row.at,
+    })
+}

@@ -1,1 +1,0 @@
-//! The payments use cases (being moved here from routes/ and db/).
