@@ -24,6 +24,7 @@ pub mod mfa;
 pub mod orders;
 pub mod outbox;
 pub mod password_resets;
+pub mod product_search;
 pub mod products;
 pub mod sessions;
 pub mod shops;

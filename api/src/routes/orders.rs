@@ -11,8 +11,6 @@ use crate::extractor::{AuthUser, Json, Query};
 use crate::payments::{GatewayError, PaymentRequest};
 use crate::routes::auth::field_error;
 use crate::routes::policy::{ApiRoutes, Policy};
-use crate::routes::products::india_today;
-use crate::routes::shops::is_pincode;
 use crate::routes::{PROBLEM, page_limit};
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -108,7 +106,7 @@ pub async fn place(
         address: &address,
         place_of_supply,
         payment_provider: payments.name(),
-        date: india_today(now),
+        date: crate::clock::india_date(now),
         now,
         pay_by: now + state.payment_timeout_secs,
     };
@@ -270,7 +268,7 @@ fn validate_address(address: &DeliveryAddress) -> Result<(DeliveryAddress, State
         ));
     }
     let pincode = address.pincode.trim().to_owned();
-    if !is_pincode(&pincode) {
+    if crate::domain::Pincode::parse(&pincode).is_err() {
         errors.push(field_error(
             "address.pincode",
             "pincode_format",
@@ -300,9 +298,10 @@ pub async fn reader_scope(state: &AppState, user: &AuthUser) -> Result<ScopeOwne
     Ok(match user.claims.role {
         Role::Customer => ScopeOwned::Customer(user.claims.sub.clone()),
         Role::Seller => {
-            let shop = shops::of_owner(&state.db, &user.claims.sub).await?;
+            let owner = crate::db::Id::parse(&user.claims.sub).unwrap_or(crate::db::Id::nil());
+            let shop = shops::id_of_owner(&mut state.db.conn().await?, owner).await?;
             // A seller without a shop sees nothing: the nil id matches no line.
-            ScopeOwned::Shop(shop.map_or_else(|| uuid::Uuid::nil().to_string(), |s| s.id))
+            ScopeOwned::Shop(shop.unwrap_or(crate::db::Id::nil()).to_string())
         }
         Role::Admin | Role::SuperAdmin => ScopeOwned::All,
     })

@@ -11,7 +11,6 @@ use crate::payments::{GatewayEvent, signature};
 use crate::routes::PROBLEM;
 use crate::routes::auth::field_error;
 use crate::routes::policy::{ApiRoutes, Policy};
-use crate::routes::products::india_today;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -65,7 +64,7 @@ pub async fn payment(
     let event: GatewayEvent = serde_json::from_slice(&body)
         .map_err(|error| ApiError::MalformedJson(format!("The event does not fit: {error}.")))?;
     let now = token::now();
-    match orders::apply_event(&state.db, &event, india_today(now), now).await? {
+    match orders::apply_event(&state.db, &event, crate::clock::india_date(now), now).await? {
         EventOutcome::Applied { order_id, status } => {
             tracing::info!(order_id, status = status.as_str(), "payment event applied");
             Ok(Json(WebhookReceipt {

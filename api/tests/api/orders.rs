@@ -926,10 +926,7 @@ async fn a_confirmed_order_gets_one_invoice_per_seller_numbered_in_sequence() {
         }
     }
     numbers.sort();
-    let fy = contracts::invoices::financial_year(api::routes::products::india_today(
-        api::auth::token::now(),
-    ))
-    .0;
+    let fy = contracts::invoices::financial_year(api::clock::india_date(api::auth::token::now())).0;
     let expected = |serial| contracts::invoices::invoice_number(fy, serial).unwrap();
     assert_eq!(
         numbers,
