@@ -2,14 +2,16 @@
 //! catalog across categories and GST slabs (0%, 5%, 18% and the 40% of the 2025 reform), so a
 //! fresh `cargo xtask run` has something to browse, buy and invoice.
 
-use crate::auth::token;
-use crate::db::products::{self, NewProductRow};
-use crate::db::shops::{self, Decided, NewShop};
-use crate::db::{Db, users};
+use crate::app::catalog::{rules, seller};
+use crate::app::shops;
+use crate::clock::{self, Clock};
+use crate::db::{self, Db, Id, users};
+use crate::error::ApiError;
 use anyhow::Context as _;
 use contracts::Paise;
+use contracts::catalog::NewProduct;
 use contracts::gst::Rate;
-use contracts::shops::Address;
+use contracts::shops::{Address, ShopApplication};
 
 /// The demo shop's GSTIN: a real check character, in Maharashtra (27).
 pub const DEMO_GSTIN: &str = "27AAPFU0939F1ZV";
@@ -178,61 +180,55 @@ pub async fn seed_shop(db: &Db, out: &mut impl std::io::Write) -> anyhow::Result
     let admin = users::find_by_email(db, "admin@bazaar.test")
         .await?
         .context("the demo administrator is missing")?;
-    let now = token::now();
-    let shop = match shops::of_owner(db, &seller.id).await? {
+    // An operator's command, run outside the server: the system's clock.
+    let now = Clock::system().now();
+    let owner = Id::parse(&seller.id).context("the demo seller's id")?;
+    let mut tx = db.begin().await?;
+    let shop = match db::shops::of_owner(&mut tx, owner).await? {
         Some(shop) => shop,
         None => {
-            let id = uuid::Uuid::new_v4().to_string();
-            let address = Address {
-                line1: "14 Mill Compound, Lower Parel".into(),
-                line2: None,
-                city: "Mumbai".into(),
-                state_code: DEMO_GSTIN[..2].into(),
-                pincode: "400013".into(),
-            };
-            shops::store_shop(
-                db,
-                &NewShop {
-                    id: &id,
-                    owner_id: &seller.id,
-                    legal_name: "Demo Bazaar Traders LLP",
-                    display_name: "Demo Bazaar",
-                    gstin: DEMO_GSTIN,
-                    address: &address,
-                    created_at: now,
+            let application = ShopApplication {
+                legal_name: "Demo Bazaar Traders LLP".into(),
+                display_name: "Demo Bazaar".into(),
+                gstin: DEMO_GSTIN.into(),
+                address: Address {
+                    line1: "14 Mill Compound, Lower Parel".into(),
+                    line2: None,
+                    city: "Mumbai".into(),
+                    state_code: DEMO_GSTIN[..2].into(),
+                    pincode: "400013".into(),
                 },
-            )
-            .await?;
-            match shops::decide(db, &id, true, None, &admin.id, now).await? {
-                Decided::Done(shop) => *shop,
-                other => anyhow::bail!("approving the demo shop: {other:?}"),
-            }
+            };
+            let valid = shops::validate_application(&application).context("the demo shop")?;
+            let shop = shops::open(&mut tx, owner, &valid, now).await?;
+            let admin = Id::parse(&admin.id).context("the demo administrator's id")?;
+            shops::settle(&mut tx, shop.id, true, None, Some(admin), now)
+                .await
+                .context("approving the demo shop")?
         }
     };
+    tx.commit().await?;
+    // Each product on its own: a SKU seeded before fails alone, without the others.
+    let mut conn = db.conn().await?;
+    let today = clock::india_date(now);
     let mut created = 0;
     for &(name, sku, hsn, rupees, rate, stock, category, description) in CATALOG {
-        let id = uuid::Uuid::new_v4().to_string();
-        let row = NewProductRow {
-            id: &id,
-            shop_id: &shop.id,
-            name,
-            description,
-            sku,
-            hsn,
+        let product = NewProduct {
+            name: name.into(),
+            description: description.into(),
+            sku: sku.into(),
+            hsn: hsn.into(),
             price: Paise::from_rupees(rupees).context("a demo price")?,
             gst_rate: Rate(rate),
             stock,
-            category,
+            category: category.into(),
             active: true,
-            now,
         };
-        match products::insert(db, &row).await {
-            Ok(()) => created += 1,
+        let fields = rules::new_product(product, today).with_context(|| format!("demo {sku}"))?;
+        match seller::create(&mut conn, shop.id, &fields, now).await {
+            Ok(_) => created += 1,
             // The SKU is there already: seeded before.
-            Err(error)
-                if error
-                    .as_database_error()
-                    .is_some_and(|e| e.is_unique_violation()) => {}
+            Err(ApiError::SkuTaken) => {}
             Err(error) => return Err(error.into()),
         }
     }

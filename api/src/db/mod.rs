@@ -27,6 +27,7 @@ pub mod orders;
 pub mod outbox;
 pub mod password_resets;
 pub mod payment_events;
+pub mod product_search;
 pub mod products;
 pub mod refunds;
 pub mod sessions;

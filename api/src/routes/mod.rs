@@ -8,6 +8,7 @@ use policy::ApiRoutes;
 pub mod auth;
 pub mod carts;
 pub mod health;
+pub mod images;
 pub mod invoices;
 pub mod mfa;
 pub mod openapi;
@@ -44,6 +45,7 @@ pub fn routes() -> ApiRoutes {
         .merge(shops::routes())
         // The catalog: public browsing, and each seller's own products.
         .merge(products::routes())
+        .merge(images::routes())
         // Carts: guests' by id, customers' own.
         .merge(carts::routes())
         // Checkout and orders, and the payment gateway's webhook.

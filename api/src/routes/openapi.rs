@@ -8,7 +8,8 @@
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
-    auth, carts, health, invoices, mfa, orders, password, products, session, shops, users, webhooks,
+    auth, carts, health, images, invoices, mfa, orders, password, products, session, shops, users,
+    webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -57,8 +58,8 @@ pub fn routes() -> ApiRoutes {
         products::own_products,
         products::add_product,
         products::change_product,
-        products::add_image,
-        products::image,
+        images::add_image,
+        images::image,
         carts::create,
         carts::show,
         carts::add,

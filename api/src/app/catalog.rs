@@ -1,1 +1,0 @@
-//! The catalog use cases (being moved here from routes/ and db/).

@@ -1,0 +1,64 @@
+//! The catalog: what a shopper sees (active products of approved shops, searched by words,
+//! filtered, sorted and paged by key), what a seller manages (its own shop's products,
+//! [`seller`]), the rules a product's fields follow ([`rules`]) and product images
+//! ([`images`]).
+
+mod cursor;
+pub mod images;
+pub mod rules;
+pub mod seller;
+mod view;
+
+pub use view::{Listing, PageSize};
+
+use crate::db::Id;
+use crate::db::products::Viewer;
+use crate::domain::Fields;
+use crate::error::{ApiError, Result};
+use crate::state::AppState;
+use contracts::Paise;
+use contracts::catalog::{Product, ProductPage};
+use view::{one, page};
+
+/// A page of active products of approved shops: `listing` (`GET /products`), `limit` of them.
+pub async fn browse(
+    state: &AppState,
+    listing: Listing<'_>,
+    limit: PageSize,
+) -> Result<ProductPage> {
+    let mut fields = Fields::new();
+    let limit = limit.unwrap_or_else(|error| {
+        fields.push(&error.field, &error.code, &error.message);
+        0
+    });
+    for (field, value) in [
+        ("minPrice", listing.min_price),
+        ("maxPrice", listing.max_price),
+    ] {
+        if value.is_some_and(|v| v < Paise(0)) {
+            fields.push(field, "out_of_range", "must not be negative");
+        }
+    }
+    if let (Some(min), Some(max)) = (listing.min_price, listing.max_price)
+        && min > max
+    {
+        fields.push("maxPrice", "out_of_range", "must not be below minPrice");
+    }
+    fields.finish()?;
+    let listing = Listing {
+        text: listing.text.map(str::trim).filter(|q| !q.is_empty()),
+        category: listing.category.filter(|c| !c.is_empty()),
+        ..listing
+    };
+    let mut conn = state.db.conn().await?;
+    page(&mut conn, Viewer::Shopper, &listing, limit).await
+}
+
+/// One product on sale; `not_found` for anything else, a malformed id included.
+pub async fn product(state: &AppState, product_id: &str) -> Result<Product> {
+    let id = Id::parse(product_id).ok_or(ApiError::NotFound)?;
+    let mut conn = state.db.conn().await?;
+    one(&mut conn, Viewer::Shopper, id)
+        .await?
+        .ok_or(ApiError::NotFound)
+}

@@ -1,0 +1,238 @@
+//! The catalog's search query, assembled at run time from the filters a listing sets (words,
+//! category, price range, shop, stock), its sort and the keyset page it starts after. Every
+//! value is a bound placeholder; the text splices in only constants. The one real dialect
+//! difference, matching and ranking words, is [`full_text`].
+
+use crate::db::conn::Raw;
+use crate::db::products::{ON_SALE, PRODUCT_COLUMNS, PRODUCTS_JOIN, ProductRow, Viewer};
+use crate::db::{Arg, Conn, Id, Sql};
+use contracts::Paise;
+use contracts::catalog::ProductSort;
+
+/// The most words of a search text that count; the rest are ignored.
+const MAX_SEARCH_WORDS: usize = 8;
+
+/// The longest word that counts, in characters; the rest of it is ignored.
+const MAX_WORD_CHARS: usize = 40;
+
+/// The search words of a shopper's text: runs of letters and digits, lowercased, at most
+/// [`MAX_SEARCH_WORDS`] of at most [`MAX_WORD_CHARS`] characters. Nothing else reaches the
+/// full-text syntax, so no text can inject operators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words(Vec<String>);
+
+impl Words {
+    pub fn of(text: &str) -> Words {
+        Words(
+            text.split(|c: char| !(c.is_alphanumeric() || is_mark(c)))
+                .filter(|word| !word.is_empty())
+                .take(MAX_SEARCH_WORDS)
+                .map(|word| {
+                    word.chars()
+                        .take(MAX_WORD_CHARS)
+                        .collect::<String>()
+                        .to_lowercase()
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether the text had nothing to search for (`!!!`).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Combining marks, which belong inside words: the vowel signs and viramas of Indian scripts
+/// (`कुर्ता` is one word) and combining accents. `char::is_alphanumeric` says no to them.
+fn is_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0900}'..='\u{0963}'
+        | '\u{0966}'..='\u{0DFF}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// The sort key of the row a page starts after.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Key {
+    /// The rank of a relevance sort (lower ranks first).
+    Rank(f64),
+    /// `created_at` (newest first) or the price.
+    Int(i64),
+}
+
+/// Where a keyset page starts: after the row with this sort key and id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct After {
+    pub key: Key,
+    pub id: Id,
+}
+
+/// A listing of the catalog as `viewer` may see it.
+#[derive(Debug)]
+pub struct Search<'a> {
+    pub viewer: Viewer,
+    /// Every word must match, as a prefix.
+    pub words: Option<&'a Words>,
+    pub category: Option<&'a str>,
+    pub min_price: Option<Paise>,
+    pub max_price: Option<Paise>,
+    pub shop: Option<Id>,
+    pub in_stock: bool,
+    /// Relevance only with words.
+    pub sort: ProductSort,
+    pub after: Option<After>,
+    /// How many rows to read.
+    pub count: i64,
+}
+
+/// A product of a listing with its rank (0 without words).
+#[derive(Debug, sqlx::FromRow)]
+pub struct RankedRow {
+    #[sqlx(flatten)]
+    pub product: ProductRow,
+    pub relevance: f64,
+}
+
+/// Up to `search.count` products of the listing, in its order.
+pub async fn search(conn: &mut Conn, search: &Search<'_>) -> sqlx::Result<Vec<RankedRow>> {
+    let sqlite = matches!(conn.raw(), Raw::Sqlite(_));
+    let mut binds = Binds::default();
+    let mut from = PRODUCTS_JOIN.to_owned();
+    let mut filters = vec![match search.viewer {
+        Viewer::Shopper => ON_SALE.to_owned(),
+        Viewer::Shop(shop) => format!("p.shop_id = {}", binds.push(shop)),
+    }];
+    let mut relevance = "CAST(0 AS DOUBLE PRECISION)".to_owned();
+    if let Some(words) = search.words {
+        let text = full_text(sqlite, words, &mut binds);
+        from = text.from.to_owned();
+        filters.push(text.filter);
+        relevance = text.relevance;
+    }
+    if let Some(category) = search.category {
+        filters.push(format!("p.category = {}", binds.push(category)));
+    }
+    if let Some(min) = search.min_price {
+        filters.push(format!("p.price >= {}", binds.push(min)));
+    }
+    if let Some(max) = search.max_price {
+        filters.push(format!("p.price <= {}", binds.push(max)));
+    }
+    if let Some(shop) = search.shop {
+        filters.push(format!("p.shop_id = {}", binds.push(shop)));
+    }
+    if search.in_stock {
+        filters.push("p.stock > 0".to_owned());
+    }
+
+    // The inner query computes each row's sort key; the outer one pages on (key, id).
+    let (key, direction, comparison) = match search.sort {
+        ProductSort::Relevance => ("relevance", "ASC", ">"),
+        ProductSort::Newest => ("created_at", "DESC", "<"),
+        ProductSort::PriceAsc => ("price", "ASC", ">"),
+        ProductSort::PriceDesc => ("price", "DESC", "<"),
+    };
+    let outer = match search.after {
+        None => String::new(),
+        Some(after) => {
+            let value = match after.key {
+                Key::Rank(rank) => binds.push(rank),
+                Key::Int(value) => binds.push(value),
+            };
+            let id = binds.push(after.id);
+            format!("WHERE ({key}, id) {comparison} ({value}, {id})")
+        }
+    };
+    let limit = binds.push(search.count);
+    let text = format!(
+        "SELECT * FROM (SELECT {PRODUCT_COLUMNS}, {relevance} AS relevance FROM {from} \
+         WHERE {filters}) AS page {outer} ORDER BY {key} {direction}, id {direction} \
+         LIMIT {limit}",
+        filters = filters.join(" AND "),
+    );
+    binds.statement(text).fetch_all(conn).await
+}
+
+/// The parts of the query that match and rank words.
+struct FullText {
+    from: &'static str,
+    filter: String,
+    /// Lower ranks first.
+    relevance: String,
+}
+
+/// Matching and ranking words: where the backends really differ. SQLite keeps an FTS5 table,
+/// `products_fts` (rowid = the product's), queried with MATCH and ranked by `bm25()`, where
+/// lower is better; PostgreSQL a generated `tsvector` column, `products.search`, queried with
+/// `@@` a tsquery and ranked by `ts_rank()`, where higher is better (negated here, so that on
+/// both backends lower ranks first). Each word is a prefix: `"word"*` in FTS5, `word:*` in a
+/// tsquery; [`Words`] holds only letters and digits, so they cannot break out of the quotes.
+fn full_text(sqlite: bool, words: &Words, binds: &mut Binds) -> FullText {
+    if sqlite {
+        let phrase: Vec<String> = words.0.iter().map(|word| format!("\"{word}\"*")).collect();
+        let param = binds.push(phrase.join(" "));
+        FullText {
+            // No alias on the FTS table: MATCH and bm25() name it.
+            from: "products_fts JOIN products p ON p.rowid = products_fts.rowid \
+                   JOIN shops s ON s.id = p.shop_id",
+            filter: format!("products_fts MATCH {param}"),
+            relevance: "bm25(products_fts)".to_owned(),
+        }
+    } else {
+        let terms: Vec<String> = words.0.iter().map(|word| format!("{word}:*")).collect();
+        let param = binds.push(terms.join(" & "));
+        FullText {
+            from: PRODUCTS_JOIN,
+            filter: format!("p.search @@ to_tsquery('simple', {param})"),
+            relevance: format!("(-ts_rank(p.search, to_tsquery('simple', {param})))::float8"),
+        }
+    }
+}
+
+/// The values of a statement being assembled, each the next `$n` placeholder.
+#[derive(Default)]
+struct Binds<'q> {
+    args: Vec<Arg<'q>>,
+}
+
+impl<'q> Binds<'q> {
+    /// Binds `value` and returns its placeholder.
+    fn push(&mut self, value: impl Into<Arg<'q>>) -> String {
+        self.args.push(value.into());
+        format!("${}", self.args.len())
+    }
+
+    /// The statement `text` with these values bound.
+    fn statement(self, text: String) -> Sql<'q> {
+        self.args
+            .into_iter()
+            .fold(Sql::built(text), |statement, arg| statement.bind(arg))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        Words::of(text).0
+    }
+
+    #[test]
+    fn search_words_are_letters_and_digits_only() {
+        assert_eq!(words("Blue  shirt!"), ["blue", "shirt"]);
+        assert_eq!(
+            words(r#"" OR 1=1 -- NEAR(a b) *"#),
+            ["or", "1", "1", "near", "a", "b"]
+        );
+        assert!(words("!!! ---").is_empty());
+        assert_eq!(words("सूती कुर्ता।"), ["सूती", "कुर्ता"]);
+        assert_eq!(words("café"), ["café"]);
+        assert_eq!(words("a b c d e f g h i j").len(), MAX_SEARCH_WORDS);
+    }
+}

@@ -1,0 +1,81 @@
+//! `/api/v1/seller/products/{id}/images` (a seller uploads a product image) and
+//! `/api/v1/images/{key}` (anyone loads one), over `app::catalog::images`.
+
+use crate::app::Actor;
+use crate::app::catalog::images::{self, MAX_IMAGE_BYTES};
+use crate::error::{ApiError, Result};
+use crate::extractor::Json;
+use crate::routes::PROBLEM;
+use crate::routes::policy::{ApiRoutes, Policy};
+use crate::routes::products::MANAGE_OWN;
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use contracts::Problem;
+use contracts::catalog::Product;
+
+pub fn routes() -> ApiRoutes {
+    ApiRoutes::new()
+        .route(
+            Method::POST,
+            "/seller/products/{id}/images",
+            Policy::AnyOf(MANAGE_OWN),
+            add_image,
+        )
+        .route(Method::GET, "/images/{key}", Policy::Public, image)
+}
+
+/// `POST /seller/products/{id}/images`: the raw bytes of a PNG, JPEG or WebP image (its
+/// `Content-Type` must say which, and the bytes must agree), appended to the product's images.
+#[utoipa::path(post, path = "/seller/products/{id}/images", tag = "seller",
+    params(("id" = String, Path, description = "The product's id")),
+    request_body(content = Vec<u8>, content_type = "image/png", description = "The image (image/png, image/jpeg or image/webp), at most 2 MiB"),
+    responses(
+        (status = 201, description = "Added; the product with its image URLs", body = Product),
+        (status = 404, description = "`not_found`: the seller has no such product", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "`payload_too_large`: over 2 MiB", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "`unsupported_media_type`: not PNG, JPEG or WebP", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`: the bytes are not the image type said, or the product has 8 images", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn add_image(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Product>)> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let bytes = async {
+        axum::body::to_bytes(body, MAX_IMAGE_BYTES)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge)
+    };
+    let product = images::add(&actor, &state, &id, content_type, bytes).await?;
+    Ok((StatusCode::CREATED, Json(product)))
+}
+
+/// `GET /images/{key}`: a product image. Keys are never reused, so it is cached for good.
+#[utoipa::path(get, path = "/images/{key}", tag = "catalog",
+    params(("key" = String, Path, description = "The image's key, from a product's `images`")),
+    responses(
+        (status = 200, description = "The image", content_type = "image/*"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn image(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response> {
+    let image = images::get(&state, &key).await?;
+    let mut response = image.bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&image.content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(crate::static_files::CACHE_IMMUTABLE),
+    );
+    Ok(response)
+}
