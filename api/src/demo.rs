@@ -172,14 +172,17 @@ const CATALOG: &[DemoProduct] = &[
 /// Gives the demo seller an approved shop and the demo catalog, unless they exist. Lines of
 /// what happened go to `out`.
 pub async fn seed_shop(db: &Db, out: &mut impl std::io::Write) -> anyhow::Result<()> {
-    let seller = users::find_by_email(db, "seller@bazaar.test")
+    let mut conn = db.conn().await?;
+    let seller = users::find_by_email(&mut conn, "seller@bazaar.test")
         .await?
         .context("the demo seller is missing")?;
-    let admin = users::find_by_email(db, "admin@bazaar.test")
+    let admin = users::find_by_email(&mut conn, "admin@bazaar.test")
         .await?
         .context("the demo administrator is missing")?;
+    drop(conn);
+    let (seller_id, admin_id) = (seller.id.to_string(), admin.id.to_string());
     let now = token::now();
-    let shop = match shops::of_owner(db, &seller.id).await? {
+    let shop = match shops::of_owner(db, &seller_id).await? {
         Some(shop) => shop,
         None => {
             let id = uuid::Uuid::new_v4().to_string();
@@ -194,7 +197,7 @@ pub async fn seed_shop(db: &Db, out: &mut impl std::io::Write) -> anyhow::Result
                 db,
                 &NewShop {
                     id: &id,
-                    owner_id: &seller.id,
+                    owner_id: &seller_id,
                     legal_name: "Demo Bazaar Traders LLP",
                     display_name: "Demo Bazaar",
                     gstin: DEMO_GSTIN,
@@ -203,7 +206,7 @@ pub async fn seed_shop(db: &Db, out: &mut impl std::io::Write) -> anyhow::Result
                 },
             )
             .await?;
-            match shops::decide(db, &id, true, None, &admin.id, now).await? {
+            match shops::decide(db, &id, true, None, &admin_id, now).await? {
                 Decided::Done(shop) => *shop,
                 other => anyhow::bail!("approving the demo shop: {other:?}"),
             }

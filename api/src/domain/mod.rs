@@ -10,7 +10,7 @@ mod pincode;
 mod sku;
 mod text;
 
-pub use email::Email;
+pub use email::{Email, lookup as email_lookup};
 pub use fields::{Fields, Invalid, field_error};
 pub use hsn::Hsn;
 pub use mobile::IndianMobile;
