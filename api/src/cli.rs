@@ -2,12 +2,10 @@
 //! the account commands (`create-admin`, `seed-demo`) as library functions the binary and the
 //! tests call alike.
 
-use crate::auth::password;
+use crate::app::accounts;
 use crate::config::{AppEnv, Config};
 use crate::db::Db;
-use crate::db::users::{self, NewUser};
 use crate::error::ApiError;
-use crate::routes::auth::validate_account;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use contracts::auth::NewAccount;
@@ -141,38 +139,21 @@ pub async fn create_account(
         password,
         display_name: display_name.to_owned(),
     };
-    let display_name = match validate_account(&account) {
-        Ok(name) => name,
+    match accounts::create_account(db, account, role).await {
+        Ok(id) => Ok(id.to_string()),
+        Err(ApiError::EmailTaken) => Err(AccountError::EmailTaken),
         Err(ApiError::Validation(errors)) => {
             let text = errors
                 .iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
                 .collect::<Vec<_>>()
                 .join("; ");
-            return Err(AccountError::Invalid(text));
+            Err(AccountError::Invalid(text))
         }
-        Err(other) => return Err(AccountError::Other(anyhow::anyhow!("{other}"))),
-    };
-    let password_hash = password::hash(account.password).await?;
-    let id = uuid::Uuid::new_v4().to_string();
-    let user = NewUser {
-        id: &id,
-        email,
-        display_name: &display_name,
-        password_hash: &password_hash,
-        role,
-    };
-    users::insert(db, &user).await.map_err(|error| {
-        if error
-            .as_database_error()
-            .is_some_and(|e| e.is_unique_violation())
-        {
-            AccountError::EmailTaken
-        } else {
-            AccountError::Other(anyhow::Error::new(error).context("inserting the account"))
-        }
-    })?;
-    Ok(id)
+        Err(other) => Err(AccountError::Other(
+            anyhow::Error::new(other).context("creating the account"),
+        )),
+    }
 }
 
 /// The password for `create-admin`: `from_env` (the [`ADMIN_PASSWORD_VAR`] value) when set and
@@ -366,7 +347,7 @@ mod tests {
     fn demo_passwords_meet_the_policy() {
         for demo in &DEMO_ACCOUNTS {
             assert_eq!(
-                password::check_policy(demo.password),
+                crate::auth::password::check_policy(demo.password),
                 Ok(()),
                 "{}",
                 demo.email

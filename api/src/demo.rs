@@ -5,7 +5,7 @@
 use crate::app::catalog::{rules, seller};
 use crate::app::shops;
 use crate::clock::{self, Clock};
-use crate::db::{self, Db, Id, users};
+use crate::db::{self, Db, users};
 use crate::error::ApiError;
 use anyhow::Context as _;
 use contracts::Paise;
@@ -174,15 +174,16 @@ const CATALOG: &[DemoProduct] = &[
 /// Gives the demo seller an approved shop and the demo catalog, unless they exist. Lines of
 /// what happened go to `out`.
 pub async fn seed_shop(db: &Db, out: &mut impl std::io::Write) -> anyhow::Result<()> {
-    let seller = users::find_by_email(db, "seller@bazaar.test")
+    let mut conn = db.conn().await?;
+    let seller = users::find_by_email(&mut conn, "seller@bazaar.test")
         .await?
         .context("the demo seller is missing")?;
-    let admin = users::find_by_email(db, "admin@bazaar.test")
+    let admin = users::find_by_email(&mut conn, "admin@bazaar.test")
         .await?
         .context("the demo administrator is missing")?;
     // An operator's command, run outside the server: the system's clock.
     let now = Clock::system().now();
-    let owner = Id::parse(&seller.id).context("the demo seller's id")?;
+    let owner = seller.id;
     let mut tx = db.begin().await?;
     let shop = match db::shops::of_owner(&mut tx, owner).await? {
         Some(shop) => shop,
@@ -201,7 +202,7 @@ pub async fn seed_shop(db: &Db, out: &mut impl std::io::Write) -> anyhow::Result
             };
             let valid = shops::validate_application(&application).context("the demo shop")?;
             let shop = shops::open(&mut tx, owner, &valid, now).await?;
-            let admin = Id::parse(&admin.id).context("the demo administrator's id")?;
+            let admin = admin.id;
             shops::settle(&mut tx, shop.id, true, None, Some(admin), now)
                 .await
                 .context("approving the demo shop")?

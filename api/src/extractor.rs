@@ -4,11 +4,12 @@
 
 use crate::app::Actor;
 use crate::auth::token::{Claims, JwtKeys};
+use crate::clock::Clock;
 use crate::error::ApiError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -71,9 +72,9 @@ where
 }
 
 /// The signed-in user: a handler taking it answers 401 `unauthenticated` to any request
-/// without a valid, unexpired access token ("login required"). Behind a route policy that
-/// already verified the token (`routes::policy`), it is taken from the request's extensions
-/// instead of being verified twice.
+/// without a valid access token, unexpired by the state's clock ("login required"). Behind a
+/// route policy that already verified the token (`routes::policy`), it is taken from the
+/// request's extensions instead of being verified twice.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub claims: Claims,
@@ -82,6 +83,7 @@ pub struct AuthUser {
 impl<S> FromRequestParts<S> for AuthUser
 where
     JwtKeys: FromRef<S>,
+    Clock: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -90,19 +92,25 @@ where
         if let Some(user) = parts.extensions.get::<AuthUser>() {
             return Ok(user.clone());
         }
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(bearer_token)
-            .ok_or(ApiError::Unauthenticated)?;
-        let claims = JwtKeys::from_ref(state).verify(token).map_err(|error| {
-            // Debug level: a client with an expired token is routine, not an incident.
-            tracing::debug!(%error, "access token refused");
-            ApiError::Unauthenticated
-        })?;
+        let now = Clock::from_ref(state).now();
+        let claims = verified_claims(&parts.headers, &JwtKeys::from_ref(state), now)?;
         Ok(AuthUser { claims })
     }
+}
+
+/// The claims of the request's `Authorization: Bearer` token, verified by `keys` and unexpired
+/// at `now`; 401 `unauthenticated` otherwise (why is logged, never told).
+pub fn verified_claims(headers: &HeaderMap, keys: &JwtKeys, now: i64) -> Result<Claims, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(bearer_token)
+        .ok_or(ApiError::Unauthenticated)?;
+    keys.verify(token, now).map_err(|error| {
+        // Debug level: a client with an expired token is routine, not an incident.
+        tracing::debug!(%error, "access token refused");
+        ApiError::Unauthenticated
+    })
 }
 
 /// `Option<AuthUser>`: `None` for a request without an `Authorization` header (a guest), the
@@ -111,6 +119,7 @@ where
 impl<S> OptionalFromRequestParts<S> for AuthUser
 where
     JwtKeys: FromRef<S>,
+    Clock: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -134,6 +143,7 @@ where
 impl<S> FromRequestParts<S> for Actor
 where
     JwtKeys: FromRef<S>,
+    Clock: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;

@@ -22,6 +22,7 @@
 //! token is base64url, so it needs no unescaping. Ids grow, so the newest mail has the
 //! highest number.
 
+use crate::clock::Clock;
 use crate::config::{AppEnv, Config};
 use crate::db::Db;
 use crate::db::outbox::{self, OutboxMail};
@@ -39,6 +40,8 @@ const BATCH: i64 = 50;
 #[derive(Debug, Clone)]
 pub struct DevMailSender {
     db: Db,
+    /// When mail counts as sent (`email_outbox.sent_at`).
+    clock: Clock,
     dir: PathBuf,
     /// Whether the whole mail goes to the log too (dev and staging; never production, where
     /// bodies carry live tokens).
@@ -46,12 +49,19 @@ pub struct DevMailSender {
 }
 
 impl DevMailSender {
+    /// A sender on the system clock; [`DevMailSender::with_clock`] for the application's.
     pub fn new(db: Db, dir: impl Into<PathBuf>, log_mail: bool) -> Self {
         DevMailSender {
             db,
+            clock: Clock::system(),
             dir: dir.into(),
             log_mail,
         }
+    }
+
+    /// This sender, recording delivery times from `clock`.
+    pub fn with_clock(self, clock: Clock) -> Self {
+        DevMailSender { clock, ..self }
     }
 
     /// Delivers every undelivered mail now; how many. Safe to run beside another sender
@@ -59,8 +69,9 @@ impl DevMailSender {
     /// the same content and only one marks the row sent.
     pub async fn deliver_pending(&self) -> anyhow::Result<usize> {
         let mut delivered = 0;
+        let mut conn = self.db.conn().await.context("reading the outbox")?;
         loop {
-            let mails = outbox::pending(&self.db, BATCH)
+            let mails = outbox::pending(&mut conn, BATCH)
                 .await
                 .context("reading the outbox")?;
             if mails.is_empty() {
@@ -77,7 +88,7 @@ impl DevMailSender {
                         render(mail)
                     );
                 }
-                outbox::mark_sent(&self.db, mail.id)
+                outbox::mark_sent(&mut conn, mail.id, self.clock.now())
                     .await
                     .context("marking a mail sent")?;
                 delivered += 1;
@@ -121,13 +132,15 @@ impl DevMailSender {
     }
 }
 
-/// Starts the development sender for `config` (dev and staging); in production logs that
-/// mail stays queued, since no transport exists yet.
-pub fn start(config: &Config, db: &Db) {
+/// Starts the development sender for `config` (dev and staging), on `clock`; in production
+/// logs that mail stays queued, since no transport exists yet.
+pub fn start(config: &Config, db: &Db, clock: &Clock) {
     match config.app_env {
         AppEnv::Dev | AppEnv::Staging => {
             tracing::info!(mail_dir = %config.mail_dir.display(), "development mail sender started");
-            DevMailSender::new(db.clone(), &config.mail_dir, true).spawn();
+            DevMailSender::new(db.clone(), &config.mail_dir, true)
+                .with_clock(clock.clone())
+                .spawn();
         }
         AppEnv::Production => {
             tracing::warn!(
@@ -176,11 +189,7 @@ mod tests {
             .await
             .unwrap();
         db.migrate().await.unwrap();
-        let Db::Sqlite(pool) = &db else {
-            unreachable!()
-        };
-        sqlx::query("INSERT INTO email_outbox (to_address, subject, body) VALUES ('a@example.com', 'S', 'B')")
-            .execute(pool)
+        outbox::queue(&mut db.conn().await.unwrap(), "a@example.com", "S", "B")
             .await
             .unwrap();
         let sender = DevMailSender::new(db.clone(), dir.path().join("mail"), false);

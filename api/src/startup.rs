@@ -73,7 +73,7 @@ impl Application {
                 "no index.html in the dist directory; app routes answer 503 until `cargo xtask build` runs"
             );
         }
-        crate::mail::start(&config, &db);
+        crate::mail::start(&config, &db, &clock);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;

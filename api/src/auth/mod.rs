@@ -1,8 +1,9 @@
-//! Identity: password hashing ([`password`]), access tokens ([`token`]), what each role may
-//! do ([`roles`]), sessions with their refresh cookies ([`session`], [`cookies`]), opaque
-//! tokens ([`secret`]) and the TOTP second factor ([`totp`]). The HTTP side lives in
-//! `routes/auth.rs`, `routes/session.rs`, `routes/mfa.rs`, `routes/password.rs` and
-//! `extractor.rs`.
+//! Identity's building blocks: password hashing ([`password`]), access tokens ([`token`]),
+//! what each role may do ([`roles`]), the lifetimes and limits of sessions ([`session`]), the
+//! session cookies ([`cookies`]), opaque tokens ([`secret`]) and the TOTP second factor
+//! ([`totp`]). None of them touches the database: the rules that combine them are in
+//! `app::accounts`, the HTTP side in `routes/auth.rs`, `routes/session.rs`, `routes/mfa.rs`,
+//! `routes/password.rs` and `extractor.rs`.
 
 pub mod cookies;
 pub mod password;

@@ -3,7 +3,8 @@
 //! Verification pins everything an attacker could otherwise choose: the algorithm (HS256
 //! only, so `alg: none` and public-key algorithms, whose "key" an attacker could supply, are
 //! refused before any signature check), the issuer, and the expiry (30 s of leeway for clock
-//! drift between instances, no more).
+//! drift between instances, no more). The expiry is checked against the time the caller
+//! passes (the application's clock), not against the system time jsonwebtoken would read.
 
 use crate::auth::roles;
 use crate::config::{AppEnv, Config, MIN_JWT_SECRET_BYTES, Secret};
@@ -20,7 +21,7 @@ pub const ISSUER: &str = "bazaar.api";
 /// How long an access token lives (seed 000 section 5.2).
 pub const LIFETIME_SECS: i64 = 15 * 60;
 /// Clock drift tolerated when checking `exp`.
-const LEEWAY_SECS: u64 = 30;
+const LEEWAY_SECS: i64 = 30;
 /// The file a development key is kept in, inside `Config::dev_key_dir`.
 pub const DEV_KEY_FILE: &str = "dev-jwt.key";
 
@@ -33,7 +34,8 @@ pub struct Claims {
     pub role: Role,
     /// The role's permissions when the token was signed (`roles::permissions`).
     pub permissions: Vec<String>,
-    /// The seller a seller's token is scoped to; `None` until shops exist.
+    /// A seller's shop (DESIGN.md): the scope of the seller's reads and writes. `None` for
+    /// the other roles, and for a seller without a shop.
     pub tenant_id: Option<String>,
     /// `true` when the session passed a second factor. Administrators need it for their
     /// permissions to count (see `routes::policy`).
@@ -97,13 +99,20 @@ impl std::fmt::Debug for JwtKeys {
 #[error("invalid access token: {0}")]
 pub struct InvalidToken(#[from] jsonwebtoken::errors::Error);
 
+impl From<jsonwebtoken::errors::ErrorKind> for InvalidToken {
+    fn from(kind: jsonwebtoken::errors::ErrorKind) -> Self {
+        InvalidToken(kind.into())
+    }
+}
+
 impl JwtKeys {
     /// Keys from an HMAC secret.
     pub fn new(secret: &[u8]) -> JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
-        validation.leeway = LEEWAY_SECS;
+        // `exp` is checked in `verify`, against the application's clock.
+        validation.validate_exp = false;
         JwtKeys(Arc::new(Keys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -135,9 +144,13 @@ impl JwtKeys {
             .context("signing an access token")
     }
 
-    /// The claims of `token` if this server signed it, with HS256, and it has not expired.
-    pub fn verify(&self, token: &str) -> Result<Claims, InvalidToken> {
+    /// The claims of `token` if this server signed it, with HS256, and it has not expired at
+    /// `now` (unix seconds), give or take the 30 s of leeway.
+    pub fn verify(&self, token: &str, now: i64) -> Result<Claims, InvalidToken> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.0.decoding, &self.0.validation)?;
+        if data.claims.exp.saturating_add(LEEWAY_SECS) < now {
+            return Err(jsonwebtoken::errors::ErrorKind::ExpiredSignature.into());
+        }
         Ok(data.claims)
     }
 }
@@ -195,14 +208,6 @@ fn load_or_create_dev_key(path: &Path) -> anyhow::Result<Secret<String>> {
     }
 }
 
-/// The current time in unix seconds.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +215,8 @@ mod tests {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+    /// The time the tests sign and verify at.
+    const NOW: i64 = 1_700_000_000;
 
     fn keys() -> JwtKeys {
         JwtKeys::new(SECRET)
@@ -217,7 +224,7 @@ mod tests {
 
     fn fresh_token() -> String {
         keys()
-            .sign(&Claims::new("user-1", Role::Customer, now()))
+            .sign(&Claims::new("user-1", Role::Customer, NOW))
             .unwrap()
     }
 
@@ -229,9 +236,9 @@ mod tests {
 
     #[test]
     fn a_signed_token_verifies_to_its_claims() {
-        let claims = Claims::new("user-1", Role::Seller, now());
+        let claims = Claims::new("user-1", Role::Seller, NOW);
 
-        let verified = keys().verify(&keys().sign(&claims).unwrap()).unwrap();
+        let verified = keys().verify(&keys().sign(&claims).unwrap(), NOW).unwrap();
 
         assert_eq!(verified, claims);
         assert_eq!(verified.iss, "bazaar.api");
@@ -263,46 +270,59 @@ mod tests {
 
     #[test]
     fn an_expired_token_is_refused_beyond_the_leeway() {
-        let issued = now() - LIFETIME_SECS - 31;
+        let issued = NOW - LIFETIME_SECS - 31;
         let token = keys()
             .sign(&Claims::new("user-1", Role::Customer, issued))
             .unwrap();
 
-        assert!(keys().verify(&token).is_err());
+        assert!(keys().verify(&token, NOW).is_err());
+    }
+
+    #[test]
+    fn expiry_is_judged_at_the_time_given_with_thirty_seconds_of_leeway() {
+        let token = keys()
+            .sign(&Claims::new("user-1", Role::Customer, NOW))
+            .unwrap();
+        let exp = NOW + LIFETIME_SECS;
+
+        assert!(keys().verify(&token, exp + 30).is_ok());
+        assert!(keys().verify(&token, exp + 31).is_err());
+        // The system time plays no part: a token issued in 2023 is fresh in 2023.
+        assert!(keys().verify(&token, NOW).is_ok());
     }
 
     #[test]
     fn a_token_from_another_issuer_is_refused() {
-        let mut claims = Claims::new("user-1", Role::Customer, now());
+        let mut claims = Claims::new("user-1", Role::Customer, NOW);
         claims.iss = "someone.else".into();
 
-        assert!(keys().verify(&keys().sign(&claims).unwrap()).is_err());
+        assert!(keys().verify(&keys().sign(&claims).unwrap(), NOW).is_err());
     }
 
     #[test]
     fn a_token_signed_with_another_key_or_tampered_is_refused() {
         let other = JwtKeys::new(b"another secret of thirty-two bytes!!")
-            .sign(&Claims::new("user-1", Role::Customer, now()))
+            .sign(&Claims::new("user-1", Role::Customer, NOW))
             .unwrap();
         let token = fresh_token();
         let (head, signature) = token.rsplit_once('.').unwrap();
         let flipped = if signature.starts_with('A') { "B" } else { "A" };
         let tampered = format!("{head}.{flipped}{}", &signature[1..]);
 
-        assert!(keys().verify(&other).is_err());
-        assert!(keys().verify(&tampered).is_err());
+        assert!(keys().verify(&other, NOW).is_err());
+        assert!(keys().verify(&tampered, NOW).is_err());
     }
 
     #[test]
     fn a_token_claiming_admin_with_the_customer_signature_is_refused() {
         let token = fresh_token();
         let mut parts: Vec<&str> = token.split('.').collect();
-        let mut claims = Claims::new("user-1", Role::Customer, now());
+        let mut claims = Claims::new("user-1", Role::Customer, NOW);
         claims.role = Role::SuperAdmin;
         let forged = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
         parts[1] = &forged;
 
-        assert!(keys().verify(&parts.join(".")).is_err());
+        assert!(keys().verify(&parts.join("."), NOW).is_err());
     }
 
     #[test]
@@ -311,12 +331,12 @@ mod tests {
         let (head, _) = token.rsplit_once('.').unwrap();
         let unsigned = format!("{}.", with_header(head, r#"{"alg":"none","typ":"JWT"}"#));
 
-        assert!(keys().verify(&unsigned).is_err());
+        assert!(keys().verify(&unsigned, NOW).is_err());
     }
 
     #[test]
     fn other_algorithms_are_refused_even_when_correctly_signed() {
-        let claims = Claims::new("user-1", Role::Customer, now());
+        let claims = Claims::new("user-1", Role::Customer, NOW);
         let hs384 = jsonwebtoken::encode(
             &Header::new(Algorithm::HS384),
             &claims,
@@ -325,8 +345,8 @@ mod tests {
         .unwrap();
         let rs256 = with_header(&fresh_token(), r#"{"alg":"RS256","typ":"JWT"}"#);
 
-        assert!(keys().verify(&hs384).is_err());
-        assert!(keys().verify(&rs256).is_err());
+        assert!(keys().verify(&hs384, NOW).is_err());
+        assert!(keys().verify(&rs256, NOW).is_err());
     }
 
     #[test]

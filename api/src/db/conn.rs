@@ -2,7 +2,7 @@
 //! backend. Storage functions take `&mut Conn`, so the same function runs alone on a pooled
 //! connection or as one step of a use case's transaction (a `&mut Tx` is a `&mut Conn`).
 
-use crate::db::Db;
+use crate::db::{Db, DbKind};
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
 use std::ops::{Deref, DerefMut};
@@ -27,6 +27,14 @@ pub(crate) enum Raw<'c> {
 }
 
 impl Conn {
+    /// The backend this connection talks to, for the few statements spelled per backend.
+    pub fn kind(&self) -> DbKind {
+        match &self.0 {
+            Inner::Sqlite(_) | Inner::SqliteTx(_) => DbKind::Sqlite,
+            Inner::Postgres(_) | Inner::PostgresTx(_) => DbKind::Postgres,
+        }
+    }
+
     pub(crate) fn raw(&mut self) -> Raw<'_> {
         match &mut self.0 {
             Inner::Sqlite(c) => Raw::Sqlite(c),

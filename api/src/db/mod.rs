@@ -1,12 +1,15 @@
-//! The database: one handle over either backend, its connection settings, and the embedded
-//! migrations.
+//! Storage: the database handle over either backend, its connection settings, the embedded
+//! migrations, and one module per table group. Storage runs SQL and returns row structs; it
+//! decides nothing (the rules are in `app`).
 //!
 //! Design: a two-variant enum rather than sqlx's `AnyPool` or a generic `Database` parameter.
-//! `AnyPool` decodes only the types every driver shares (no timestamps, no UUIDs) and still
-//! leaves the placeholder syntax (`?` against `$1`) to us; a generic parameter would spread
-//! through every handler and `AppState`. With the enum, each storage function matches once and
-//! writes its SQL per backend (sqlx's checked `query!` macros are not used: they check against
-//! one backend). Both pools are cheap `Arc` handles, so `Db` is cloned into every request.
+//! `AnyPool` decodes only the types every driver shares (no timestamps, no UUIDs); a generic
+//! parameter would spread through every function and `AppState`. Statements are written once
+//! ([`sql`]) and bound per driver at execution, ids as [`Id`] (TEXT on SQLite, `uuid` on
+//! PostgreSQL), so the same text serves both; a real dialect difference is spelled for each
+//! with [`Sql::per_backend`] where it occurs. sqlx's checked `query!` macros are not used:
+//! they check against one backend. Both pools are cheap `Arc` handles, so `Db` is cloned into
+//! every request.
 
 mod conn;
 mod id;
@@ -147,75 +150,6 @@ impl Db {
         }
     }
 }
-
-/// Which backend's SQL a body written once for both (see [`on_pool!`] and [`transaction!`]) is
-/// running against: [`Dialect::pick`] chooses between the two spellings of one statement.
-/// Most of our SQL is the same on both (`$1` placeholders work in SQLite too); PostgreSQL
-/// alone needs `::uuid` casts for the `users.id` type and `::text` to read it back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Sqlite,
-    Postgres,
-}
-
-impl Dialect {
-    /// `sqlite` or `postgres`, whichever this dialect is.
-    pub fn pick(self, sqlite: &'static str, postgres: &'static str) -> &'static str {
-        match self {
-            Dialect::Sqlite => sqlite,
-            Dialect::Postgres => postgres,
-        }
-    }
-}
-
-/// Whether `id` is a UUID: every row id the server makes is one, so anything else names
-/// nothing (and must not reach a PostgreSQL `::uuid` cast, which would be an error, not "no
-/// row").
-pub fn is_uuid(id: &str) -> bool {
-    uuid::Uuid::parse_str(id).is_ok()
-}
-
-/// `on_pool!(db, |pool, sql| body)`: runs `body` with `pool` bound to the SQLite or the
-/// PostgreSQL pool and `sql` to its [`Dialect`]. The body is expanded once per backend, so it
-/// is type-checked against each driver's own types while being written once.
-macro_rules! on_pool {
-    ($db:expr, |$pool:ident, $sql:ident| $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite($pool) => {
-                let $sql = $crate::db::Dialect::Sqlite;
-                $body
-            }
-            $crate::db::Db::Postgres($pool) => {
-                let $sql = $crate::db::Dialect::Postgres;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use on_pool;
-
-/// `transaction!(db, |tx, sql| body)`: like [`on_pool!`] with `tx` an open transaction the
-/// body must commit (dropping it rolls back). On SQLite it starts with `BEGIN IMMEDIATE`,
-/// which takes the write lock up front (waiting up to the busy timeout): a deferred
-/// transaction that reads and then writes can fail with `SQLITE_BUSY` when another writer
-/// committed in between, and every transaction here writes.
-macro_rules! transaction {
-    ($db:expr, |$tx:ident, $sql:ident| $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite(pool) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let $sql = $crate::db::Dialect::Sqlite;
-                $body
-            }
-            $crate::db::Db::Postgres(pool) => {
-                let mut $tx = pool.begin().await?;
-                let $sql = $crate::db::Dialect::Postgres;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use transaction;
 
 async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)

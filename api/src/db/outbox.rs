@@ -1,11 +1,11 @@
-//! `email_outbox`: reading the mail that waits for delivery and marking it sent. Mail is
-//! queued by the change that causes it, in its transaction (see `password_resets::create`).
+//! `email_outbox`: queueing mail, reading the mail that waits for delivery, and marking it
+//! sent. Mail is queued by the change that causes it, in its transaction (a password reset's
+//! link with its token, `app::accounts::passwords`).
 
-use crate::db::{Db, on_pool};
-use sqlx::Row as _;
+use crate::db::{Conn, Sql, sql};
 
 /// A queued mail.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxMail {
     pub id: i64,
     pub to_address: String,
@@ -13,40 +13,42 @@ pub struct OutboxMail {
     pub body: String,
 }
 
-/// Up to `limit` undelivered mails, oldest first.
-pub async fn pending(db: &Db, limit: i64) -> Result<Vec<OutboxMail>, sqlx::Error> {
-    on_pool!(db, |pool, _sql| {
-        sqlx::query(
-            "SELECT id, to_address, subject, body FROM email_outbox \
-             WHERE sent_at IS NULL ORDER BY id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(OutboxMail {
-                id: row.try_get("id")?,
-                to_address: row.try_get("to_address")?,
-                subject: row.try_get("subject")?,
-                body: row.try_get("body")?,
-            })
-        })
-        .collect()
-    })
+/// Queues a mail to `to_address`.
+pub async fn queue(
+    conn: &mut Conn,
+    to_address: &str,
+    subject: &str,
+    body: &str,
+) -> sqlx::Result<()> {
+    sql("INSERT INTO email_outbox (to_address, subject, body) VALUES ($1, $2, $3)")
+        .bind(to_address)
+        .bind(subject)
+        .bind(body)
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
-/// Marks mail `id` delivered; `false` when another sender did it first.
-pub async fn mark_sent(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
-    on_pool!(db, |pool, sql| {
-        sqlx::query(sql.pick(
-            "UPDATE email_outbox SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-             WHERE id = $1 AND sent_at IS NULL",
-            "UPDATE email_outbox SET sent_at = now() WHERE id = $1 AND sent_at IS NULL",
-        ))
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected() == 1)
-    })
+/// Up to `limit` undelivered mails, oldest first.
+pub async fn pending(conn: &mut Conn, limit: i64) -> sqlx::Result<Vec<OutboxMail>> {
+    sql("SELECT id, to_address, subject, body FROM email_outbox \
+         WHERE sent_at IS NULL ORDER BY id LIMIT $1")
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Marks mail `id` delivered at `now` (unix seconds); `false` when another sender did it first.
+pub async fn mark_sent(conn: &mut Conn, id: i64, now: i64) -> sqlx::Result<bool> {
+    // `sent_at` is ISO-8601 text on SQLite and a `timestamptz` on PostgreSQL.
+    Sql::per_backend(
+        "UPDATE email_outbox SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', $1, 'unixepoch') \
+         WHERE id = $2 AND sent_at IS NULL",
+        "UPDATE email_outbox SET sent_at = to_timestamp($1) WHERE id = $2 AND sent_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|changed| changed == 1)
 }

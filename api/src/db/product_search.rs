@@ -3,9 +3,8 @@
 //! value is a bound placeholder; the text splices in only constants. The one real dialect
 //! difference, matching and ranking words, is [`full_text`].
 
-use crate::db::conn::Raw;
 use crate::db::products::{ON_SALE, PRODUCT_COLUMNS, PRODUCTS_JOIN, ProductRow, Viewer};
-use crate::db::{Arg, Conn, Id, Sql};
+use crate::db::{Arg, Conn, DbKind, Id, Sql};
 use contracts::Paise;
 use contracts::catalog::ProductSort;
 
@@ -100,7 +99,7 @@ pub struct RankedRow {
 
 /// Up to `search.count` products of the listing, in its order.
 pub async fn search(conn: &mut Conn, search: &Search<'_>) -> sqlx::Result<Vec<RankedRow>> {
-    let sqlite = matches!(conn.raw(), Raw::Sqlite(_));
+    let sqlite = conn.kind() == DbKind::Sqlite;
     let mut binds = Binds::default();
     let mut from = PRODUCTS_JOIN.to_owned();
     let mut filters = vec![match search.viewer {

@@ -1,18 +1,21 @@
-//! The `users` table: creating accounts and finding them, with SQL per backend and bound
-//! parameters only; the lockout counter and password changes.
+//! The `users` table: inserting accounts and finding them, the lockout counter, and password
+//! changes.
 
 use crate::auth::roles;
-use crate::db::{Db, on_pool};
+use crate::db::{Conn, Id, sql};
+use crate::domain::Email;
 use contracts::props::Role;
-use sqlx::Row as _;
+
+pub use crate::domain::email_lookup;
 
 /// An account as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRow {
-    pub id: String,
+    pub id: Id,
     pub display_name: String,
     /// The argon2id PHC string.
     pub password_hash: String,
+    #[sqlx(try_from = "RoleText")]
     pub role: Role,
     /// The address mail goes to (`users.email`).
     pub email: String,
@@ -29,6 +32,20 @@ impl UserRow {
     }
 }
 
+/// `users.role` as read: decoded as text, then into a [`Role`], refusing any spelling the
+/// CHECK constraint would have refused (that is corrupt data, an error, not a guess).
+#[derive(Debug, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct RoleText(String);
+
+impl TryFrom<RoleText> for Role {
+    type Error = String;
+
+    fn try_from(text: RoleText) -> Result<Role, String> {
+        roles::parse(&text.0).ok_or_else(|| format!("unknown role {:?}", text.0))
+    }
+}
+
 /// What is stored for one email address: the form used for lookups and the address as given.
 /// [`store_email`] is the only producer, so the PII work can make `lookup` a keyed blind index
 /// and `stored` a ciphertext in one place.
@@ -40,215 +57,107 @@ pub struct StoredEmail {
     pub stored: String,
 }
 
-/// The lookup key of an email: trimmed and lowercased, so `Asha@Example.com ` and
-/// `asha@example.com` are one account.
-pub fn email_lookup(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
-/// The columns written for `email` (already validated).
-pub fn store_email(email: &str) -> StoredEmail {
+/// The columns written for `email`.
+pub fn store_email(email: &Email) -> StoredEmail {
     StoredEmail {
-        lookup: email_lookup(email),
-        stored: email.trim().to_owned(),
+        lookup: email.lookup(),
+        stored: email.as_str().to_owned(),
     }
 }
 
 /// A new account to insert; the id is made by the caller.
 pub struct NewUser<'a> {
-    pub id: &'a str,
-    pub email: &'a str,
+    pub id: Id,
+    pub email: &'a Email,
     pub display_name: &'a str,
     pub password_hash: &'a str,
     pub role: Role,
 }
 
-/// Inserts `user`. A taken email comes back as the database's unique violation, for the caller
-/// to map (`is_unique_violation`).
-pub async fn insert(db: &Db, user: &NewUser<'_>) -> Result<(), sqlx::Error> {
+/// Inserts `user`. A taken email comes back as the unique violation on `users`, for the
+/// caller to map (`on_constraint`).
+pub async fn insert(conn: &mut Conn, user: &NewUser<'_>) -> sqlx::Result<()> {
     let email = store_email(user.email);
-    let role = roles::as_str(user.role);
-    match db {
-        Db::Sqlite(pool) => {
-            sqlx::query(
-                "INSERT INTO users (id, email_lookup, email, display_name, password_hash, role) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(user.id)
-            .bind(&email.lookup)
-            .bind(&email.stored)
-            .bind(user.display_name)
-            .bind(user.password_hash)
-            .bind(role)
-            .execute(pool)
-            .await?;
-        }
-        Db::Postgres(pool) => {
-            sqlx::query(
-                "INSERT INTO users (id, email_lookup, email, display_name, password_hash, role) \
-                 VALUES ($1::uuid, $2, $3, $4, $5, $6)",
-            )
-            .bind(user.id)
-            .bind(&email.lookup)
-            .bind(&email.stored)
-            .bind(user.display_name)
-            .bind(user.password_hash)
-            .bind(role)
-            .execute(pool)
-            .await?;
-        }
-    }
-    Ok(())
+    sql(
+        "INSERT INTO users (id, email_lookup, email, display_name, password_hash, role) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(user.id)
+    .bind(email.lookup)
+    .bind(email.stored)
+    .bind(user.display_name)
+    .bind(user.password_hash)
+    .bind(roles::as_str(user.role))
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 /// The account whose email is `email` (compared as [`email_lookup`]).
-pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    let lookup = email_lookup(email);
-    let row = match db {
-        Db::Sqlite(pool) => sqlx::query(
-            "SELECT id, display_name, password_hash, role, email, locked_until, \
-             (mfa_enabled_at IS NOT NULL) AS mfa_enabled FROM users WHERE email_lookup = ?",
-        )
-        .bind(&lookup)
-        .fetch_optional(pool)
-        .await?
-        .map(|row| read_sqlite(&row)),
-        Db::Postgres(pool) => sqlx::query(
-            "SELECT id::text AS id, display_name, password_hash, role, email, locked_until, \
-             (mfa_enabled_at IS NOT NULL) AS mfa_enabled FROM users WHERE email_lookup = $1",
-        )
-        .bind(&lookup)
-        .fetch_optional(pool)
-        .await?
-        .map(|row| read_postgres(&row)),
-    };
-    row.transpose()
+pub async fn find_by_email(conn: &mut Conn, email: &str) -> sqlx::Result<Option<UserRow>> {
+    sql(
+        "SELECT id, display_name, password_hash, role, email, locked_until, \
+           (mfa_enabled_at IS NOT NULL) AS mfa_enabled FROM users WHERE email_lookup = $1",
+    )
+    .bind(email_lookup(email))
+    .fetch_optional(conn)
+    .await
 }
 
-/// The account with id `id`; `None` also for an id that is not a UUID.
-pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    let row = match db {
-        Db::Sqlite(pool) => sqlx::query(
-            "SELECT id, display_name, password_hash, role, email, locked_until, \
-                 (mfa_enabled_at IS NOT NULL) AS mfa_enabled FROM users WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .map(|row| read_sqlite(&row)),
-        Db::Postgres(pool) => {
-            // Parsed here: a malformed id would make PostgreSQL's cast fail with an error.
-            let Ok(uuid) = uuid::Uuid::parse_str(id) else {
-                return Ok(None);
-            };
-            sqlx::query(
-                "SELECT id::text AS id, display_name, password_hash, role, email, locked_until, \
-                 (mfa_enabled_at IS NOT NULL) AS mfa_enabled FROM users WHERE id = $1::uuid",
-            )
-            .bind(uuid.to_string())
-            .fetch_optional(pool)
-            .await?
-            .map(|row| read_postgres(&row))
-        }
-    };
-    row.transpose()
-}
-
-fn read_sqlite(row: &sqlx::sqlite::SqliteRow) -> Result<UserRow, sqlx::Error> {
-    user_row(RawUser {
-        id: row.try_get("id")?,
-        display_name: row.try_get("display_name")?,
-        password_hash: row.try_get("password_hash")?,
-        role: row.try_get("role")?,
-        email: row.try_get("email")?,
-        locked_until: row.try_get("locked_until")?,
-        mfa_enabled: row.try_get("mfa_enabled")?,
-    })
-}
-
-fn read_postgres(row: &sqlx::postgres::PgRow) -> Result<UserRow, sqlx::Error> {
-    user_row(RawUser {
-        id: row.try_get("id")?,
-        display_name: row.try_get("display_name")?,
-        password_hash: row.try_get("password_hash")?,
-        role: row.try_get("role")?,
-        email: row.try_get("email")?,
-        locked_until: row.try_get("locked_until")?,
-        mfa_enabled: row.try_get("mfa_enabled")?,
-    })
-}
-
-/// A row as read, the role still text.
-struct RawUser {
-    id: String,
-    display_name: String,
-    password_hash: String,
-    role: String,
-    email: String,
-    locked_until: Option<i64>,
-    mfa_enabled: bool,
-}
-
-fn user_row(raw: RawUser) -> Result<UserRow, sqlx::Error> {
-    let role = roles::parse(&raw.role).ok_or_else(|| sqlx::Error::ColumnDecode {
-        index: "role".to_owned(),
-        source: format!("unknown role {:?}", raw.role).into(),
-    })?;
-    Ok(UserRow {
-        id: raw.id,
-        display_name: raw.display_name,
-        password_hash: raw.password_hash,
-        role,
-        email: raw.email,
-        locked_until: raw.locked_until,
-        mfa_enabled: raw.mfa_enabled,
-    })
+/// The account with id `id`.
+pub async fn find_by_id(conn: &mut Conn, id: Id) -> sqlx::Result<Option<UserRow>> {
+    sql(
+        "SELECT id, display_name, password_hash, role, email, locked_until, \
+           (mfa_enabled_at IS NOT NULL) AS mfa_enabled FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Counts a failed sign-in of `id`. The `max_failures`th in a row locks the account until
 /// `lock_until` and starts the count again, so after the lock another full series is allowed.
 /// One statement, so concurrent failures cannot lose a count.
 pub async fn record_failed_login(
-    db: &Db,
-    id: &str,
+    conn: &mut Conn,
+    id: Id,
     max_failures: i32,
     lock_until: i64,
-) -> Result<(), sqlx::Error> {
-    on_pool!(db, |pool, sql| {
-        sqlx::query(sql.pick(
-            "UPDATE users SET \
-               locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END, \
-               failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END \
-             WHERE id = $3",
-            "UPDATE users SET \
-               locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END, \
-               failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END \
-             WHERE id = $3::uuid",
-        ))
-        .bind(max_failures)
-        .bind(lock_until)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(drop)
-    })
+) -> sqlx::Result<()> {
+    sql("UPDATE users SET \
+           locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END, \
+           failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END \
+         WHERE id = $3")
+    .bind(max_failures)
+    .bind(lock_until)
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 /// A successful sign-in: the failure count starts again (no write when there is nothing to
 /// reset, so the common case costs no write lock).
-pub async fn clear_failed_logins(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    on_pool!(db, |pool, sql| {
-        sqlx::query(sql.pick(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL \
-             WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)",
-            "UPDATE users SET failed_logins = 0, locked_until = NULL \
-             WHERE id = $1::uuid AND (failed_logins <> 0 OR locked_until IS NOT NULL)",
-        ))
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(drop)
-    })
+pub async fn clear_failed_logins(conn: &mut Conn, id: Id) -> sqlx::Result<()> {
+    sql("UPDATE users SET failed_logins = 0, locked_until = NULL \
+         WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)")
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Sets the password hash of `id` and lifts any lockout (a password reset).
+pub async fn set_password(conn: &mut Conn, id: Id, password_hash: &str) -> sqlx::Result<()> {
+    sql(
+        "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL \
+         WHERE id = $2",
+    )
+    .bind(password_hash)
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 #[cfg(test)]
@@ -257,9 +166,10 @@ mod tests {
 
     #[test]
     fn the_lookup_form_ignores_case_and_surrounding_space() {
-        let email = store_email("  Asha.Rao@Example.COM ");
+        let email = store_email(&Email::parse("  Asha.Rao@Example.COM ").unwrap());
 
         assert_eq!(email.lookup, "asha.rao@example.com");
         assert_eq!(email.stored, "Asha.Rao@Example.COM");
+        assert_eq!(email_lookup(" Asha.Rao@Example.COM"), email.lookup);
     }
 }

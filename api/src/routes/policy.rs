@@ -6,14 +6,14 @@
 //! in `auth::roles` (seed 000 §3.1). Data scopes (a seller's own shop, a customer's own rows)
 //! are not a policy's business: handlers put them into their queries' `WHERE` clauses.
 
-use crate::auth::token::{Claims, JwtKeys};
+use crate::auth::token::Claims;
 use crate::error::ApiError;
-use crate::extractor::{AuthUser, bearer_token};
+use crate::extractor::{AuthUser, verified_claims};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::handler::Handler;
-use axum::http::{Method, header};
+use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
@@ -53,16 +53,12 @@ impl Policy {
         {
             return Err(ApiError::Forbidden);
         }
-        if is_administrator(claims.role) && !claims.mfa {
+        // Administrators' sessions need a second factor for their permissions to count.
+        if matches!(claims.role, Role::Admin | Role::SuperAdmin) && !claims.mfa {
             return Err(ApiError::MfaRequired);
         }
         Ok(())
     }
-}
-
-/// The roles whose sessions need a second factor for their permissions to count.
-pub fn is_administrator(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::SuperAdmin)
 }
 
 /// One row of the route table: method, path (relative to `/api/v1`, axum syntax, `{id}` for
@@ -123,8 +119,8 @@ impl ApiRoutes {
     }
 
     /// The axum router, each route behind its policy check. `state` supplies the
-    /// token-verification keys to the checks. Panics on a route declared twice: a programming
-    /// error that every test run (which builds the router) catches.
+    /// token-verification keys and the clock to the checks. Panics on a route declared twice:
+    /// a programming error that every test run (which builds the router) catches.
     pub fn into_router(self, state: &AppState) -> Router<AppState> {
         let mut seen = HashSet::new();
         let mut router = Router::new();
@@ -137,9 +133,9 @@ impl ApiRoutes {
             );
             let policy = spec.policy;
             let check = middleware::from_fn_with_state(
-                state.jwt.clone(),
-                move |State(keys): State<JwtKeys>, request: Request, next: Next| {
-                    authorize(policy, keys, request, next)
+                state.clone(),
+                move |State(state): State<AppState>, request: Request, next: Next| {
+                    authorize(policy, state, request, next)
                 },
             );
             // Same path, other method: axum merges the method routers of one path.
@@ -152,11 +148,11 @@ impl ApiRoutes {
 /// The policy check in front of a handler: verifies the access token when the policy needs
 /// one, checks its permissions, and hands the verified user to the handler through the
 /// request's extensions (so [`AuthUser`] does not verify the token a second time).
-async fn authorize(policy: Policy, keys: JwtKeys, mut request: Request, next: Next) -> Response {
+async fn authorize(policy: Policy, state: AppState, mut request: Request, next: Next) -> Response {
     if !policy.needs_token() {
         return next.run(request).await;
     }
-    let claims = match verified_claims(&keys, &request) {
+    let claims = match verified_claims(request.headers(), &state.jwt, state.clock.now()) {
         Ok(claims) => claims,
         Err(error) => return error.into_response(),
     };
@@ -165,19 +161,4 @@ async fn authorize(policy: Policy, keys: JwtKeys, mut request: Request, next: Ne
     }
     request.extensions_mut().insert(AuthUser { claims });
     next.run(request).await
-}
-
-/// The claims of the request's bearer token, or 401.
-fn verified_claims(keys: &JwtKeys, request: &Request) -> Result<Claims, ApiError> {
-    let token = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(bearer_token)
-        .ok_or(ApiError::Unauthenticated)?;
-    keys.verify(token).map_err(|error| {
-        // Debug level: a client with an expired token is routine, not an incident.
-        tracing::debug!(%error, "access token refused");
-        ApiError::Unauthenticated
-    })
 }

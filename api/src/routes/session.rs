@@ -1,23 +1,17 @@
-//! `/api/v1/auth` sessions: exchanging the refresh cookie for a new session (rotation, theft
-//! detection) and signing out one device or all of them.
-//!
-//! Access tokens are not looked up per request (the API stays stateless), so a signed-out
-//! session's access token keeps working until it expires, at most 15 minutes later; what
-//! signing out ends at once is the ability to refresh.
+//! `/api/v1/auth` sessions: exchanging the refresh cookie for a new session and signing out one
+//! device or all of them (`app::accounts::sessions`), and how a session is handed to the
+//! browser: the grant in the body, the refresh token and a CSRF value in cookies, no caching.
 
+use crate::app::Actor;
+use crate::app::accounts::{self, Session};
 use crate::auth::cookies::{self, check_csrf};
-use crate::auth::secret;
-use crate::auth::session::{self, REFRESH_LIFETIME_SECS};
-use crate::auth::token::{self, JwtKeys};
-use crate::db::Db;
-use crate::db::sessions::{self, Rotation};
-use crate::db::users;
 use crate::error::{ApiError, Result};
-use crate::extractor::AuthUser;
+use crate::extractor::Json;
 use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
+use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use contracts::Problem;
 use contracts::auth::{REFRESH_COOKIE, SessionGrant};
@@ -48,42 +42,17 @@ pub fn routes() -> ApiRoutes {
         (status = 401, description = "`unauthenticated`: no, unknown, expired, revoked or reused refresh token; a presented one's cookies are cleared", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`csrf_failed`", body = Problem, content_type = PROBLEM),
     ))]
-pub async fn refresh(
-    State(db): State<Db>,
-    State(keys): State<JwtKeys>,
-    headers: HeaderMap,
-) -> Result<Response> {
+pub async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     let Some(presented) = cookies::read(&headers, REFRESH_COOKIE) else {
         // Nothing presented, nothing to clear: clearing here would wipe the cookies another
         // tab may have just received by signing in while this tab was loading.
         return Err(ApiError::Unauthenticated);
     };
     check_csrf(&headers)?;
-    let now = token::now();
-    let successor = secret::random_token();
-    let rotation = sessions::rotate(
-        &db,
-        &secret::hash_token(presented),
-        &secret::hash_token(&successor),
-        now,
-        now + REFRESH_LIFETIME_SECS,
-    )
-    .await?;
-    let (user_id, mfa) = match rotation {
-        Rotation::Rotated { user_id, mfa } => (user_id, mfa),
-        Rotation::Reused => {
-            // Someone else holds a copy of this device's token. No token in the log, only
-            // that it happened.
-            tracing::warn!("a spent refresh token was presented again; its family is revoked");
-            return Ok(signed_out(ApiError::Unauthenticated));
-        }
-        Rotation::Unknown | Rotation::Dead => return Ok(signed_out(ApiError::Unauthenticated)),
-    };
-    // The account as stored now: a changed role shows in the new access token.
-    let Some(user) = users::find_by_id(&db, &user_id).await? else {
-        return Ok(signed_out(ApiError::Unauthenticated));
-    };
-    Ok(session::issue(&keys, &user, mfa, &successor, now)?.into_response())
+    Ok(match accounts::refresh(&state, presented).await? {
+        Some(session) => signed_in(session),
+        None => signed_out(ApiError::Unauthenticated),
+    })
 }
 
 /// `POST /auth/logout`: signs this device out (revokes the refresh token's family) and clears
@@ -93,11 +62,11 @@ pub async fn refresh(
         (status = 204, description = "Signed out on this device; the cookies are cleared"),
         (status = 403, description = "`csrf_failed`", body = Problem, content_type = PROBLEM),
     ))]
-pub async fn logout(State(db): State<Db>, headers: HeaderMap) -> Result<Response> {
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     if let Some(presented) = cookies::read(&headers, REFRESH_COOKIE) {
         // A cross-site page must not be able to sign the user out either.
         check_csrf(&headers)?;
-        sessions::revoke_family_of(&db, &secret::hash_token(presented), token::now()).await?;
+        accounts::sign_out(&state, presented).await?;
     }
     Ok(signed_out(StatusCode::NO_CONTENT))
 }
@@ -109,13 +78,40 @@ pub async fn logout(State(db): State<Db>, headers: HeaderMap) -> Result<Response
         (status = 204, description = "Signed out everywhere; the cookies are cleared"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
     ))]
-pub async fn logout_all(State(db): State<Db>, user: AuthUser) -> Result<Response> {
-    // Looked up first: a token naming no stored account has nothing to revoke.
-    let Some(row) = users::find_by_id(&db, &user.claims.sub).await? else {
-        return Err(ApiError::Unauthenticated);
-    };
-    sessions::revoke_all(&db, &row.id, token::now()).await?;
+pub async fn logout_all(State(state): State<AppState>, actor: Actor) -> Result<Response> {
+    accounts::sign_out_everywhere(&actor, &state).await?;
     Ok(signed_out(StatusCode::NO_CONTENT))
+}
+
+/// The answer that hands `session` to the browser, its grant as the body.
+pub fn signed_in(session: Session) -> Response {
+    let grant = session.grant.clone();
+    signed_in_with(session, grant)
+}
+
+/// The answer that hands `session` to the browser with `body` (the grant itself, or a
+/// `LoginOutcome` wrapping it): the refresh and CSRF cookies set, and no caching.
+pub fn signed_in_with(session: Session, body: impl serde::Serialize) -> Response {
+    let [refresh, csrf] = cookies::set(&session.refresh_token);
+    (
+        AppendHeaders([
+            (header::SET_COOKIE, refresh),
+            (header::SET_COOKIE, csrf),
+            // Tokens in the body: no cache, shared or private, may keep them.
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ]),
+        Json(body),
+    )
+        .into_response()
+}
+
+/// `response` with `Cache-Control: no-store`: it carries a token or a secret.
+pub fn no_store(response: impl IntoResponse) -> Response {
+    let mut response = response.into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// `response` with both session cookies cleared.

@@ -1,15 +1,16 @@
-//! `/api/v1/admin/users`: the accounts, for administrators.
+//! `/api/v1/admin/users`: the accounts, for administrators (`app::accounts::admin`).
 
-use crate::db::Db;
-use crate::db::users_admin;
+use crate::app::Actor;
+use crate::app::accounts::admin;
 use crate::error::{ApiError, Result};
 use crate::extractor::{Json, Query};
 use crate::routes::policy::{ApiRoutes, Policy};
 use crate::routes::{PROBLEM, page_limit};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::Method;
+use contracts::Problem;
 use contracts::users::UserPage;
-use contracts::{FieldError, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -49,19 +50,13 @@ pub struct ListUsers {
         (status = 422, description = "`validation_failed` (`limit` out of range, unknown `after`)", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn list_users(
-    State(db): State<Db>,
+    State(state): State<AppState>,
+    actor: Actor,
     Query(query): Query<ListUsers>,
 ) -> Result<Json<UserPage>> {
     let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)
         .map_err(|error| ApiError::Validation(vec![error]))?;
-    let page = users_admin::list(&db, limit, query.after.as_deref())
-        .await?
-        .ok_or_else(|| {
-            ApiError::Validation(vec![FieldError {
-                field: "after".into(),
-                code: "unknown_cursor".into(),
-                message: "is not the cursor of a page".into(),
-            }])
-        })?;
-    Ok(Json(page))
+    admin::list_users(&actor, &state, limit, query.after.as_deref())
+        .await
+        .map(Json)
 }

@@ -1,8 +1,11 @@
 //! Identity: registering, signing in, and what `/auth/me` makes of good and bad access tokens.
 
-use crate::helpers::{TEST_JWT_SECRET, TestApp, header, problem, spawn_app};
+use crate::fixtures::{self, GSTIN_MH, staff};
+use crate::helpers::{
+    TEST_JWT_SECRET, TestApp, header, problem, session_cookies, session_of, spawn_app,
+};
 use api::Db;
-use api::auth::token::{Claims, JwtKeys, now};
+use api::auth::token::{Claims, JwtKeys};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use contracts::auth::{LoginOutcome, SessionGrant};
@@ -12,12 +15,10 @@ const EMAIL: &str = "asha@example.com";
 const PASSWORD: &str = "correct horse battery";
 
 async fn user_count(db: &Db) -> i64 {
-    let sql = "SELECT count(*) FROM users";
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .unwrap()
+    api::db::sql("SELECT count(*) FROM users")
+        .scalar_one(&mut db.conn().await.unwrap())
+        .await
+        .unwrap()
 }
 
 /// Registers the default account; its grant.
@@ -49,7 +50,10 @@ async fn a_new_customer_registers_signs_in_and_is_recognised() {
     assert_eq!(registration.user.role, Role::Customer);
     assert_eq!(registration.user.display_name, "Asha");
     assert_eq!(session.user, registration.user);
-    assert!(session.expires_at > now() + 14 * 60 && session.expires_at <= now() + 15 * 60);
+    assert!(
+        session.expires_at > app.clock.now() + 14 * 60
+            && session.expires_at <= app.clock.now() + 15 * 60
+    );
     assert_eq!(me.status(), 200);
     let user: SessionUser = me.json().await.unwrap();
     assert_eq!(user, registration.user);
@@ -62,11 +66,10 @@ async fn the_password_is_stored_as_an_argon2id_hash() {
     registered(&app).await;
 
     let sql = "SELECT password_hash FROM users";
-    let stored: String = match &app.db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .unwrap();
+    let stored: String = api::db::sql(sql)
+        .scalar_one(&mut app.db.conn().await.unwrap())
+        .await
+        .unwrap();
 
     assert!(
         stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
@@ -172,10 +175,51 @@ async fn an_expired_token_is_401_unauthenticated() {
     let grant = registered(&app).await;
     // Signed with the server's own key, for the right user, but issued an hour ago.
     let expired = JwtKeys::new(TEST_JWT_SECRET.as_bytes())
-        .sign(&Claims::new(&grant.user.id, Role::Customer, now() - 3600))
+        .sign(&Claims::new(
+            &grant.user.id,
+            Role::Customer,
+            app.clock.now() - 3600,
+        ))
         .unwrap();
 
     assert_unauthenticated(app.me(Some(&expired)).await).await;
+}
+
+#[tokio::test]
+async fn a_token_expires_by_the_servers_clock_with_thirty_seconds_of_leeway() {
+    let app = spawn_app().await;
+    let grant = registered(&app).await;
+
+    app.clock.advance(15 * 60 + 25);
+    assert_eq!(app.me(Some(&grant.access_token)).await.status(), 200);
+    app.clock.advance(10);
+
+    assert_unauthenticated(app.me(Some(&grant.access_token)).await).await;
+}
+
+/// The claims of `token`, read from its payload (the server signed it; no need to verify).
+fn payload(token: &str) -> serde_json::Value {
+    let payload = token.split('.').nth(1).expect("a JWT has a payload");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_sellers_tokens_carry_its_shop_as_tenant_and_a_customers_carry_none() {
+    let app = spawn_app().await;
+    let admin = staff(&app, "admin@example.com", Role::Admin).await;
+    let (seller, shop) = fixtures::seller(&app, &admin, "seller@example.com", GSTIN_MH).await;
+    let customer = registered(&app).await;
+    let signed_in = app.login("seller@example.com", PASSWORD).await;
+    let cookies = session_cookies(&signed_in);
+    let (refreshed, _) = session_of(app.refresh(&cookies).await).await;
+
+    assert_eq!(payload(&seller)["tenant_id"], shop.id.as_str());
+    assert_eq!(
+        payload(&refreshed.access_token)["tenant_id"],
+        shop.id.as_str()
+    );
+    assert_eq!(payload(&customer.access_token)["role"], "CUSTOMER");
+    assert!(payload(&customer.access_token)["tenant_id"].is_null());
 }
 
 #[tokio::test]
@@ -257,7 +301,7 @@ async fn no_odd_request_makes_the_auth_endpoints_answer_500() {
     statuses.push(app.me(Some("not-a-jwt")).await.status());
     statuses.push(app.me(Some("a.b.c")).await.status());
     let wrong_user = JwtKeys::new(TEST_JWT_SECRET.as_bytes())
-        .sign(&Claims::new("not-a-uuid", Role::Customer, now()))
+        .sign(&Claims::new("not-a-uuid", Role::Customer, app.clock.now()))
         .unwrap();
     statuses.push(app.me(Some(&wrong_user)).await.status());
 

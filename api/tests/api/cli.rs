@@ -50,7 +50,7 @@ async fn create_admin_makes_an_administrator_who_can_sign_in() {
     assert!(out.starts_with("created SUPER_ADMIN "), "{out}");
     assert!(!out.contains("correct horse battery"));
     let db = api::Db::connect(&database.url).await.unwrap();
-    let user = api::db::users::find_by_email(&db, "root@example.com")
+    let user = api::db::users::find_by_email(&mut db.conn().await.unwrap(), "root@example.com")
         .await
         .unwrap()
         .unwrap();
@@ -146,7 +146,7 @@ async fn seed_demo_refuses_production_and_touches_nothing() {
     let db = api::Db::connect(&database.url).await.unwrap();
     db.migrate().await.unwrap();
     assert_eq!(
-        api::db::users::find_by_email(&db, DEMO_ACCOUNTS[0].email)
+        api::db::users::find_by_email(&mut db.conn().await.unwrap(), DEMO_ACCOUNTS[0].email)
             .await
             .unwrap()
             .map(|u| u.id),

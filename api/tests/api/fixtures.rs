@@ -2,7 +2,7 @@
 //! sellers with an approved shop, products; and a request helper that sends a bearer token.
 
 use crate::helpers::{TEST_JWT_SECRET, TestApp};
-use api::auth::token::{Claims, JwtKeys, now};
+use api::auth::token::{Claims, JwtKeys};
 use contracts::auth::{LoginOutcome, SessionGrant};
 use contracts::catalog::Product;
 use contracts::props::Role;
@@ -56,7 +56,7 @@ pub async fn customer(app: &TestApp, email: &str) -> (String, String) {
 pub async fn staff(app: &TestApp, email: &str, role: Role) -> String {
     let (_, id) = customer(app, email).await;
     set_role(app, &id, role).await;
-    let mut claims = Claims::new(&id, role, now());
+    let mut claims = Claims::new(&id, role, app.clock.now());
     claims.mfa = true;
     JwtKeys::new(TEST_JWT_SECRET.as_bytes())
         .sign(&claims)
@@ -65,22 +65,13 @@ pub async fn staff(app: &TestApp, email: &str, role: Role) -> String {
 
 /// Gives the account `id` the role `role` in the database, as administrators' tooling would.
 pub async fn set_role(app: &TestApp, id: &str, role: Role) {
-    let role = api::auth::roles::as_str(role);
-    match &app.db {
-        api::Db::Sqlite(pool) => sqlx::query("UPDATE users SET role = ? WHERE id = ?")
-            .bind(role)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(drop),
-        api::Db::Postgres(pool) => sqlx::query("UPDATE users SET role = $1 WHERE id = $2::uuid")
-            .bind(role)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(drop),
-    }
-    .unwrap();
+    let id = api::db::Id::parse(id).expect("an account id");
+    api::db::sql("UPDATE users SET role = $1 WHERE id = $2")
+        .bind(api::auth::roles::as_str(role))
+        .bind(id)
+        .execute(&mut app.db.conn().await.unwrap())
+        .await
+        .unwrap();
 }
 
 /// A shop application body with the given GSTIN (its state is the address's).

@@ -2,6 +2,7 @@
 //! account's answer is indistinguishable from a wrong password's or an unknown email's.
 
 use crate::helpers::{TestApp, problem, spawn_app};
+use api::auth::session::LOCKOUT_SECS;
 
 const EMAIL: &str = "asha@example.com";
 const PASSWORD: &str = "correct horse battery";
@@ -67,19 +68,18 @@ async fn a_successful_sign_in_starts_the_count_again() {
 async fn the_lock_lasts_fifteen_minutes_and_then_lifts() {
     let app = spawn_app().await;
     registered(&app).await;
-    let before = api::auth::token::now();
+    let before = app.clock.now();
     fail_times(&app, 10).await;
     let sql = "SELECT locked_until FROM users";
-    let until: Option<i64> = match &app.db {
-        api::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        api::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .unwrap();
+    let until: Option<i64> = api::db::sql(sql)
+        .scalar_one(&mut app.db.conn().await.unwrap())
+        .await
+        .unwrap();
     let until = until.expect("the account is locked");
-    assert!((before + 900..=api::auth::token::now() + 900).contains(&until));
+    assert!((before + 900..=app.clock.now() + 900).contains(&until));
 
     // Fifteen minutes pass.
-    app.execute("UPDATE users SET locked_until = 1").await;
+    app.clock.advance(LOCKOUT_SECS);
 
     assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
 }
@@ -89,11 +89,10 @@ async fn attempts_during_a_lock_do_not_extend_it() {
     let app = spawn_app().await;
     registered(&app).await;
     fail_times(&app, 10).await;
-    app.execute("UPDATE users SET locked_until = locked_until - 899")
-        .await;
+    app.clock.advance(LOCKOUT_SECS - 1);
 
     fail_times(&app, 3).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.clock.advance(1);
 
     assert_eq!(app.login(EMAIL, PASSWORD).await.status(), 200);
 }

@@ -4,7 +4,8 @@
 use crate::helpers::{
     Cookies, TEST_JWT_SECRET, TestApp, problem, session_of, set_cookies, spawn_app,
 };
-use api::auth::token::{JwtKeys, now};
+use api::auth::session::CHALLENGE_LIFETIME_SECS;
+use api::auth::token::JwtKeys;
 use api::auth::totp::{code_at, step_at};
 use contracts::auth::{LoginOutcome, MfaChallenge, MfaEnrollment, RecoveryCodes, SessionGrant};
 use contracts::props::Role;
@@ -32,7 +33,7 @@ async fn enrol_and_activate(app: &TestApp, grant: SessionGrant) -> Enrolled {
     let response = app.mfa_enroll(&grant.access_token).await;
     assert_eq!(response.status(), 200);
     let enrollment: MfaEnrollment = response.json().await.unwrap();
-    let step = step_at(now());
+    let step = step_at(app.clock.now());
     let code = code_at(&enrollment.secret, step).unwrap();
     let response = app.mfa_activate(&grant.access_token, &code).await;
     assert_eq!(response.status(), 200);
@@ -125,7 +126,7 @@ async fn activating_with_a_wrong_code_is_422_and_leaves_mfa_off() {
         .json()
         .await
         .unwrap();
-    let right = code_at(&enrollment.secret, step_at(now())).unwrap();
+    let right = code_at(&enrollment.secret, step_at(app.clock.now())).unwrap();
     let wrong = if right == "000000" {
         "111111"
     } else {
@@ -166,11 +167,10 @@ async fn activation_hands_out_ten_distinct_recovery_codes_stored_only_hashed() {
     assert_eq!(distinct.len(), 10);
     assert_eq!(app.count("SELECT count(*) FROM recovery_codes").await, 10);
     let sql = "SELECT code_hash FROM recovery_codes";
-    let stored: Vec<String> = match &app.db {
-        api::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
-        api::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
-    }
-    .unwrap();
+    let stored: Vec<String> = api::db::sql(sql)
+        .scalar_all(&mut app.db.conn().await.unwrap())
+        .await
+        .unwrap();
     assert!(enrolled.recovery.iter().all(|code| !stored.contains(code)));
 }
 
@@ -182,7 +182,7 @@ async fn with_mfa_active_signing_in_answers_a_challenge_and_sets_no_cookies() {
     let challenge = challenged(&app, EMAIL, PASSWORD).await;
 
     assert_eq!(challenge.challenge_token.len(), 43);
-    assert!((now() + 290..=now() + 300).contains(&challenge.expires_at));
+    assert!((app.clock.now() + 290..=app.clock.now() + 300).contains(&challenge.expires_at));
 }
 
 #[tokio::test]
@@ -198,7 +198,7 @@ async fn a_right_code_turns_the_challenge_into_a_session_that_passed_a_second_fa
     let (grant, cookies) = session_of(response).await;
     assert!(grant.user.mfa_verified);
     let claims = JwtKeys::new(TEST_JWT_SECRET.as_bytes())
-        .verify(&grant.access_token)
+        .verify(&grant.access_token, app.clock.now())
         .unwrap();
     assert!(claims.mfa);
     assert!(!enrolled.grant.user.mfa_verified);
@@ -315,8 +315,8 @@ async fn a_challenge_older_than_five_minutes_is_refused() {
     let app = spawn_app().await;
     let enrolled = enrolled(&app).await;
     let challenge = challenged(&app, EMAIL, PASSWORD).await;
-    app.execute("UPDATE mfa_challenges SET expires_at = 1")
-        .await;
+    // Five minutes pass.
+    app.clock.advance(CHALLENGE_LIFETIME_SECS);
 
     assert_challenge_dead(
         app.mfa_verify(&challenge.challenge_token, &next_code(&enrolled))

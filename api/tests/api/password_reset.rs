@@ -2,6 +2,7 @@
 //! development mail folder), the new password's policy, and every session ending.
 
 use crate::helpers::{TEST_PUBLIC_URL, TestApp, problem, session_cookies, spawn_app};
+use api::auth::session::RESET_LIFETIME_SECS;
 
 const EMAIL: &str = "asha@example.com";
 const PASSWORD: &str = "correct horse battery";
@@ -99,11 +100,10 @@ async fn the_token_is_stored_only_as_its_hash() {
     let token = reset_token(&app).await;
 
     let sql = "SELECT token_hash FROM password_resets";
-    let stored: String = match &app.db {
-        api::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        api::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .unwrap();
+    let stored: String = api::db::sql(sql)
+        .scalar_one(&mut app.db.conn().await.unwrap())
+        .await
+        .unwrap();
 
     assert_eq!(stored, api::auth::secret::hash_token(&token));
 }
@@ -113,8 +113,8 @@ async fn a_link_older_than_thirty_minutes_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     registered(&app).await;
     let token = reset_token(&app).await;
-    app.execute("UPDATE password_resets SET expires_at = 1")
-        .await;
+    // Thirty minutes pass.
+    app.clock.advance(RESET_LIFETIME_SECS);
 
     assert_invalid_token(app.reset_password(&token, NEW_PASSWORD).await).await;
 
@@ -125,17 +125,16 @@ async fn a_link_older_than_thirty_minutes_is_refused_and_changes_nothing() {
 async fn a_link_expires_thirty_minutes_after_it_was_asked_for() {
     let app = spawn_app().await;
     registered(&app).await;
-    let before = api::auth::token::now();
+    let before = app.clock.now();
     reset_token(&app).await;
 
     let sql = "SELECT expires_at FROM password_resets";
-    let expires_at: i64 = match &app.db {
-        api::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        api::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .unwrap();
+    let expires_at: i64 = api::db::sql(sql)
+        .scalar_one(&mut app.db.conn().await.unwrap())
+        .await
+        .unwrap();
 
-    assert!((before + 1800..=api::auth::token::now() + 1800).contains(&expires_at));
+    assert!((before + 1800..=app.clock.now() + 1800).contains(&expires_at));
 }
 
 #[tokio::test]

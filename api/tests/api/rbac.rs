@@ -3,7 +3,7 @@
 //! `every_route_has_a_row_in_the_matrix`, so no route ships with an unreviewed policy.
 
 use crate::helpers::{TEST_JWT_SECRET, TestApp, problem, spawn_app};
-use api::auth::token::{Claims, JwtKeys, now};
+use api::auth::token::{Claims, JwtKeys};
 use contracts::auth::SessionGrant;
 use contracts::props::Role;
 use reqwest::StatusCode;
@@ -232,7 +232,7 @@ async fn callers(app: &TestApp) -> Vec<Option<String>> {
     .enumerate()
     {
         let id = account_with_role(app, index, role).await;
-        let mut claims = Claims::new(&id, role, now());
+        let mut claims = Claims::new(&id, role, app.clock.now());
         claims.mfa = mfa;
         tokens.push(Some(keys.sign(&claims).unwrap()));
     }
@@ -251,23 +251,7 @@ async fn account_with_role(app: &TestApp, index: usize, role: Role) -> String {
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let grant: SessionGrant = response.json().await.unwrap();
-    let role = api::auth::roles::as_str(role);
-    match &app.db {
-        api::Db::Sqlite(pool) => sqlx::query("UPDATE users SET role = ? WHERE id = ?")
-            .bind(role)
-            .bind(&grant.user.id)
-            .execute(pool)
-            .await
-            .map(drop)
-            .unwrap(),
-        api::Db::Postgres(pool) => sqlx::query("UPDATE users SET role = $1 WHERE id = $2::uuid")
-            .bind(role)
-            .bind(&grant.user.id)
-            .execute(pool)
-            .await
-            .map(drop)
-            .unwrap(),
-    }
+    crate::fixtures::set_role(app, &grant.user.id, role).await;
     grant.user.id
 }
 

@@ -5,6 +5,7 @@ use crate::helpers::{
     Cookies, TestApp, cookie_value, header, problem, session_cookies, session_of, set_cookies,
     spawn_app,
 };
+use api::auth::session::REFRESH_LIFETIME_SECS;
 use contracts::auth::{CSRF_COOKIE, LoginOutcome, REFRESH_COOKIE, SessionGrant};
 
 const EMAIL: &str = "asha@example.com";
@@ -101,11 +102,10 @@ async fn the_refresh_token_is_stored_only_as_its_hash() {
     let (_, cookies) = signed_in(&app).await;
 
     let sql = "SELECT token_hash FROM refresh_tokens";
-    let stored: Vec<String> = match &app.db {
-        api::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
-        api::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
-    }
-    .unwrap();
+    let stored: Vec<String> = api::db::sql(sql)
+        .scalar_all(&mut app.db.conn().await.unwrap())
+        .await
+        .unwrap();
 
     assert_eq!(stored.len(), 2, "one per sign-in (register and login)");
     assert!(!stored.contains(&cookies.refresh));
@@ -213,8 +213,8 @@ async fn a_missing_or_unknown_refresh_cookie_is_401_and_clears_the_cookies() {
 async fn an_expired_refresh_token_is_401() {
     let app = spawn_app().await;
     let (_, cookies) = signed_in(&app).await;
-    app.execute("UPDATE refresh_tokens SET expires_at = 1")
-        .await;
+    // Seven days pass.
+    app.clock.advance(REFRESH_LIFETIME_SECS);
 
     assert_signed_out(app.refresh(&cookies).await).await;
 }

@@ -1,1 +1,0 @@
-//! The accounts use cases (being moved here from routes/ and db/).

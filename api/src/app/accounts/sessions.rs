@@ -1,0 +1,176 @@
+//! Sessions: one family of refresh tokens per sign-in, each token good for one exchange
+//! (rotation), a spent token presented again taken as theft (its family revoked), and signing
+//! out one device or all of them.
+//!
+//! Access tokens are not looked up per request (the API stays stateless), so a signed-out
+//! session's access token keeps working until it expires, at most 15 minutes later; what
+//! signing out ends at once is the ability to refresh.
+
+use crate::app::Actor;
+use crate::app::accounts::profile::account_of;
+use crate::auth::secret;
+use crate::auth::session::REFRESH_LIFETIME_SECS;
+use crate::auth::token::{Claims, JwtKeys};
+use crate::db::users::{self, UserRow};
+use crate::db::{Conn, Id, sessions, shops};
+use crate::error::{ApiError, Result};
+use crate::state::AppState;
+use contracts::auth::SessionGrant;
+use contracts::props::Role;
+
+/// A session to hand to the client: the grant for the body, and the refresh token (already
+/// stored, hashed) for its cookie. Not `Debug`, so no log line can print its tokens.
+pub struct Session {
+    pub grant: SessionGrant,
+    pub refresh_token: String,
+}
+
+/// Starts a session for `user` after a sign-in, on `conn` (the caller commits): a new family
+/// (with `mfa` recorded on it), its first refresh token, and an access token whose `mfa`
+/// claim says whether a second factor was passed.
+pub(super) async fn start_on(
+    conn: &mut Conn,
+    keys: &JwtKeys,
+    user: &UserRow,
+    mfa: bool,
+    now: i64,
+) -> Result<Session> {
+    let refresh = secret::random_token();
+    let family = Id::new().to_string();
+    sessions::insert_family(conn, &family, user.id, mfa, now).await?;
+    sessions::insert_token(
+        conn,
+        &secret::hash_token(&refresh),
+        &family,
+        now + REFRESH_LIFETIME_SECS,
+    )
+    .await?;
+    issue(conn, keys, user, mfa, refresh, now).await
+}
+
+/// [`start_on`] in a transaction of its own.
+pub(super) async fn start(
+    state: &AppState,
+    user: &UserRow,
+    mfa: bool,
+    now: i64,
+) -> Result<Session> {
+    let mut tx = state.db.begin().await?;
+    let session = start_on(&mut tx, &state.jwt, user, mfa, now).await?;
+    tx.commit().await?;
+    Ok(session)
+}
+
+/// The grant for `user` issued at `now`, with the refresh token `refresh` (already stored). A
+/// seller's token carries its shop as `tenant_id` (DESIGN.md), looked up now, so a shop
+/// approved since the last token shows in the next one.
+async fn issue(
+    conn: &mut Conn,
+    keys: &JwtKeys,
+    user: &UserRow,
+    mfa: bool,
+    refresh: String,
+    now: i64,
+) -> Result<Session> {
+    let mut claims = Claims::new(&user.id.to_string(), user.role, now);
+    claims.mfa = mfa;
+    if user.role == Role::Seller {
+        claims.tenant_id = shops::id_of_owner(conn, user.id).await?.map(String::from);
+    }
+    let grant = SessionGrant {
+        access_token: keys.sign(&claims)?,
+        expires_at: claims.exp,
+        user: claims.session_user(user.display_name.clone()),
+    };
+    Ok(Session {
+        grant,
+        refresh_token: refresh,
+    })
+}
+
+/// What presenting a refresh token led to.
+enum Rotation {
+    /// The token was live: it is now spent and its successor stored (same family).
+    Rotated { user_id: Id, mfa: bool },
+    /// Unknown, past its expiry, or its family was revoked (sign-out, password reset, theft).
+    Dead,
+    /// The token was already spent: someone holds a copy. Its whole family is now revoked.
+    Reused,
+}
+
+/// Exchanges the refresh token `presented` for a new session; `None` when it does not lead to
+/// one (unknown, expired, revoked, reused, or its account is gone), and the client is signed
+/// out.
+pub async fn refresh(state: &AppState, presented: &str) -> Result<Option<Session>> {
+    let now = state.clock.now();
+    let successor = secret::random_token();
+    let rotation = rotate(state, &secret::hash_token(presented), &successor, now).await?;
+    let (user_id, mfa) = match rotation {
+        Rotation::Rotated { user_id, mfa } => (user_id, mfa),
+        Rotation::Reused => {
+            // Someone else holds a copy of this device's token. No token in the log, only
+            // that it happened.
+            tracing::warn!("a spent refresh token was presented again; its family is revoked");
+            return Ok(None);
+        }
+        Rotation::Dead => return Ok(None),
+    };
+    let mut conn = state.db.conn().await?;
+    // The account as stored now: a changed role shows in the new access token.
+    let Some(user) = users::find_by_id(&mut conn, user_id).await? else {
+        return Ok(None);
+    };
+    issue(&mut conn, &state.jwt, &user, mfa, successor, now)
+        .await
+        .map(Some)
+}
+
+/// Spends the token hashed `old_hash` and stores `successor` in its family, atomically.
+///
+/// The spend is a conditional `UPDATE` and its row count decides: of two requests racing with
+/// one token, exactly one rotates and the other is a reuse, which revokes the family (a
+/// legitimate client must therefore not refresh twice in parallel).
+async fn rotate(state: &AppState, old_hash: &str, successor: &str, now: i64) -> Result<Rotation> {
+    let mut tx = state.db.begin().await?;
+    let spent = sessions::spend(&mut tx, old_hash, now).await?;
+    let Some(token) = sessions::token(&mut tx, old_hash).await? else {
+        return Ok(Rotation::Dead);
+    };
+    if spent && token.revoked_at.is_none() {
+        let hash = secret::hash_token(successor);
+        let expires_at = now + REFRESH_LIFETIME_SECS;
+        sessions::insert_token(&mut tx, &hash, &token.family_id, expires_at).await?;
+        tx.commit().await?;
+        return Ok(Rotation::Rotated {
+            user_id: token.user_id,
+            mfa: token.mfa,
+        });
+    }
+    // Not spent now: it was spent before (reuse), or it is expired. `spent` with a revoked
+    // family also ends here, and the rollback (dropping `tx`) leaves that token as it was.
+    if spent || token.used_at.is_none() {
+        return Ok(Rotation::Dead);
+    }
+    sessions::revoke_family(&mut tx, &token.family_id, now).await?;
+    tx.commit().await?;
+    Ok(Rotation::Reused)
+}
+
+/// Signs out the device holding the refresh token `presented` (revokes its family). Unknown
+/// tokens are ignored: signing out is idempotent.
+pub async fn sign_out(state: &AppState, presented: &str) -> Result<()> {
+    let mut conn = state.db.conn().await?;
+    sessions::revoke_family_of(&mut conn, &secret::hash_token(presented), state.clock.now())
+        .await
+        .map_err(ApiError::from)
+}
+
+/// Revokes every refresh token of the signed-in user, on every device.
+pub async fn sign_out_everywhere(actor: &Actor, state: &AppState) -> Result<()> {
+    let user = actor.user_id().ok_or(ApiError::Unauthenticated)?;
+    let mut conn = state.db.conn().await?;
+    // Looked up first: a token naming no stored account has nothing to revoke.
+    let account = account_of(&mut conn, user).await?;
+    sessions::revoke_all(&mut conn, account.id, state.clock.now()).await?;
+    Ok(())
+}
