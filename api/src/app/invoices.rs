@@ -3,6 +3,7 @@
 //! confirmation's transaction; and reading them, within the reader's scope, assembled with
 //! every Rule 46 particular.
 
+use crate::app::orders::line_tax;
 use crate::app::{Actor, reader_scope};
 use crate::db::invoices::{self, HeadRow, LineRow};
 use crate::db::{Conn, Id};
@@ -10,7 +11,7 @@ use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use contracts::Paise;
 use contracts::calendar::Date;
-use contracts::gst::{self, LineTax, Rate};
+use contracts::gst;
 use contracts::gstin::StateCode;
 use contracts::invoices::{Invoice, InvoiceLine, Party, financial_year, invoice_number};
 
@@ -133,21 +134,15 @@ fn invoice_line(row: LineRow) -> InvoiceLine {
         quantity: u32::try_from(row.quantity).unwrap_or(0),
         unit: UNIT.to_owned(),
         unit_price: Paise(row.unit_price),
-        tax: LineTax {
-            taxable: Paise(row.taxable),
-            rate: Rate(u32::try_from(row.gst_rate).unwrap_or(0)),
-            cgst: Paise(row.cgst),
-            sgst: Paise(row.sgst),
-            igst: Paise(row.igst),
-            total: Paise(row.total),
-        },
+        tax: line_tax(&row.tax),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use contracts::gst::Supply;
+    use crate::db::orders::TaxRow;
+    use contracts::gst::{LineTax, Rate, Supply};
 
     /// An invoice of a seller in state `supplier` for a delivery to state `place`.
     fn head(supplier: &str, place: &str) -> HeadRow {
@@ -183,12 +178,14 @@ mod tests {
             hsn: "6205".into(),
             quantity: i32::try_from(quantity).unwrap(),
             unit_price: rupees * 100,
-            gst_rate: i32::try_from(rate).unwrap(),
-            taxable: tax.taxable.0,
-            cgst: tax.cgst.0,
-            sgst: tax.sgst.0,
-            igst: tax.igst.0,
-            total: tax.total.0,
+            tax: TaxRow {
+                gst_rate: i32::try_from(rate).unwrap(),
+                taxable: tax.taxable.0,
+                cgst: tax.cgst.0,
+                sgst: tax.sgst.0,
+                igst: tax.igst.0,
+                total: tax.total.0,
+            },
         }
     }
 

@@ -5,10 +5,10 @@
 use crate::app::Actor;
 use crate::db::shops::{self, NewShop, ShopRow};
 use crate::db::{Conn, Id};
-use crate::domain::{BoundedText, Fields, Pincode, field_error};
+use crate::domain::{BoundedText, Fields, Pincode, field_error, state_code};
 use crate::error::{ApiError, Constraint, Result, ResultExt as _};
 use crate::state::AppState;
-use contracts::gstin::{Gstin, StateCode};
+use contracts::gstin::Gstin;
 use contracts::props::Role;
 use contracts::shops::{Address, Shop, ShopApplication, ShopDecision, ShopPage, ShopStatus};
 
@@ -211,14 +211,7 @@ pub fn validate_application(application: &ShopApplication) -> Result<ValidApplic
         BoundedText::parse_optional(address.line2.as_deref(), MAX_NAME_CHARS),
     );
     let city = required_text(&mut fields, "address.city", &address.city, MAX_SHORT_CHARS);
-    let state = StateCode::parse(address.state_code.trim());
-    if state.is_none() {
-        fields.push(
-            "address.stateCode",
-            "unknown_state",
-            "is not a GST state code",
-        );
-    }
+    let state = fields.check("address.stateCode", state_code(&address.state_code));
     let pincode = fields.check("address.pincode", Pincode::parse(&address.pincode));
     let gstin = match Gstin::parse(&application.gstin) {
         Ok(gstin) => Some(gstin),

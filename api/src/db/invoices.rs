@@ -3,6 +3,7 @@
 //! invoice's head and lines within a [`Scope`] (a customer's own orders, a seller's own
 //! invoices, everything for administrators). `app::invoices` assembles them into invoices.
 
+use crate::db::orders::TaxRow;
 use crate::db::{Conn, Id, Scope, Sql, sql};
 
 /// The shops with lines in order `order`, in id order (the order invoices are numbered in).
@@ -98,13 +99,8 @@ pub struct LineRow {
     pub hsn: String,
     pub quantity: i32,
     pub unit_price: i64,
-    /// Basis points.
-    pub gst_rate: i32,
-    pub taxable: i64,
-    pub cgst: i64,
-    pub sgst: i64,
-    pub igst: i64,
-    pub total: i64,
+    #[sqlx(flatten)]
+    pub tax: TaxRow,
 }
 
 /// An invoice's head as a reader in a scope sees it; `$1` and `$2` are [`Scope::binds`], and

@@ -260,6 +260,14 @@ pub struct LineRow {
     pub unit_price: i64,
     pub quantity: i32,
     pub gst_slab: String,
+    #[sqlx(flatten)]
+    pub tax: TaxRow,
+}
+
+/// The GST of one order line as charged at placement (columns `gst_rate`, `taxable`, `cgst`,
+/// `sgst`, `igst`, `total`), read the same way by orders and invoices.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TaxRow {
     /// Basis points.
     pub gst_rate: i32,
     pub taxable: i64,

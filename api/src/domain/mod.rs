@@ -8,6 +8,7 @@ mod hsn;
 mod mobile;
 mod pincode;
 mod sku;
+mod state;
 mod text;
 mod valid;
 
@@ -17,5 +18,6 @@ pub use hsn::{Hsn, HsnRule};
 pub use mobile::{IndianMobile, IndianMobileRule};
 pub use pincode::{Pincode, PincodeRule};
 pub use sku::{Sku, SkuRule};
+pub use state::state_code;
 pub use text::BoundedText;
 pub use valid::{Rule, Valid};

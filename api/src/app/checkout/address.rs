@@ -2,7 +2,7 @@
 //! named at once; the address as it is stored (trimmed, the phone as ten digits) and its
 //! state, the place of supply.
 
-use crate::domain::{BoundedText, Fields, IndianMobile, Pincode};
+use crate::domain::{BoundedText, Fields, IndianMobile, Pincode, state_code};
 use crate::error::{ApiError, Result};
 use contracts::gstin::StateCode;
 use contracts::orders::DeliveryAddress;
@@ -26,14 +26,7 @@ pub fn validate(address: &DeliveryAddress) -> Result<(DeliveryAddress, StateCode
     );
     let city = fields.check("address.city", BoundedText::parse(&address.city, NAME_MAX));
     let phone = fields.check("address.phone", IndianMobile::parse(&address.phone));
-    let state = StateCode::parse(address.state_code.trim());
-    if state.is_none() {
-        fields.push(
-            "address.stateCode",
-            "unknown_state",
-            "is not a GST state code",
-        );
-    }
+    let state = fields.check("address.stateCode", state_code(&address.state_code));
     let pincode = fields.check("address.pincode", Pincode::parse(&address.pincode));
     fields.finish()?;
     let (Some(name), Some(line1), Some(line2), Some(city), Some(phone), Some(state), Some(pincode)) =

@@ -5,7 +5,7 @@
 pub(crate) mod machine;
 
 use crate::app::{Actor, reader_scope};
-use crate::db::orders::{self, HistoryRow, LineRow, OrderRow};
+use crate::db::orders::{self, HistoryRow, LineRow, OrderRow, TaxRow};
 use crate::db::{Conn, Id, Scope};
 use crate::domain::field_error;
 use crate::error::{ApiError, Result};
@@ -157,14 +157,19 @@ fn line(row: LineRow) -> OrderLine {
         unit_price: Paise(row.unit_price),
         quantity: u32::try_from(row.quantity).unwrap_or(0),
         gst_slab: row.gst_slab,
-        tax: LineTax {
-            taxable: Paise(row.taxable),
-            rate: Rate(u32::try_from(row.gst_rate).unwrap_or(0)),
-            cgst: Paise(row.cgst),
-            sgst: Paise(row.sgst),
-            igst: Paise(row.igst),
-            total: Paise(row.total),
-        },
+        tax: line_tax(&row.tax),
+    }
+}
+
+/// A line's GST as charged at placement, for orders and invoices alike.
+pub fn line_tax(row: &TaxRow) -> LineTax {
+    LineTax {
+        taxable: Paise(row.taxable),
+        rate: Rate(u32::try_from(row.gst_rate).unwrap_or(0)),
+        cgst: Paise(row.cgst),
+        sgst: Paise(row.sgst),
+        igst: Paise(row.igst),
+        total: Paise(row.total),
     }
 }
 
