@@ -1,16 +1,19 @@
 //! The storefront's HTTP server as a library: `main.rs` and the integration tests boot it the
 //! same way, through [`Application::build`].
 //!
-//! Modules: [`config`] (settings from the environment) and [`cli`] (flags over them);
-//! [`db`] (the SQLite or PostgreSQL pool, the embedded migrations, and storage per table);
-//! [`auth`] (password hashing, access tokens, roles); [`extractor`] (JSON bodies and the
-//! signed-in user, rejected as problem+json);
-//! [`mail`] (the development mail sender, delivering the outbox to files);
-//! [`startup`] (database, router, middleware, listener, shutdown); [`middleware`] (security
-//! headers, CORS, rate limits, body size and timeout); [`error`] (the one error type and its
-//! problem+json body); [`routes`] (the REST API under `/api/v1`, one module per resource);
-//! [`static_files`] (the built front end, with the SPA fallback); [`state`] (what handlers
-//! share); [`telemetry`] (logging).
+//! The layers (docs/ARCHITECTURE.md, "The API's layers"); each calls only the ones below it:
+//! [`routes`] (HTTP in and out: extract, call one use case, render) → [`app`] (the use cases:
+//! an [`app::Actor`] acts, the rules and scopes live here) → [`db`] (storage: SQL written once
+//! for both backends, row structs) → the database. Beside them: [`domain`] (validated inputs),
+//! [`clock`] (business time), [`error`] (the one error type), [`auth`] (passwords, tokens,
+//! TOTP, roles), [`payments`] (the gateways), [`object_store`] (product images), [`mail`] (the
+//! outbox sender), [`sweeper`] (payment timeouts), [`invoice_pdf`] (invoices as PDF).
+//!
+//! Around them: [`config`] and [`cli`] (settings and flags), [`startup`] (database, router,
+//! middleware, listener, shutdown), [`middleware`] (security headers, CORS, rate limits, body
+//! size and timeout, problem+json), [`extractor`] (JSON bodies, the caller), [`state`] (what
+//! handlers share), [`static_files`] (the built front end), [`demo`] (the demo shop),
+//! [`telemetry`] (logging).
 
 pub mod app;
 pub mod auth;
@@ -25,12 +28,12 @@ pub mod extractor;
 pub mod invoice_pdf;
 pub mod mail;
 pub mod middleware;
+pub mod object_store;
 pub mod payments;
 pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod static_files;
-pub mod storage;
 pub mod sweeper;
 pub mod telemetry;
 

@@ -49,19 +49,14 @@ pub struct DevMailSender {
 }
 
 impl DevMailSender {
-    /// A sender on the system clock; [`DevMailSender::with_clock`] for the application's.
-    pub fn new(db: Db, dir: impl Into<PathBuf>, log_mail: bool) -> Self {
+    /// A sender writing into `dir`, recording delivery times from `clock`.
+    pub fn new(db: Db, clock: Clock, dir: impl Into<PathBuf>, log_mail: bool) -> Self {
         DevMailSender {
             db,
-            clock: Clock::system(),
+            clock,
             dir: dir.into(),
             log_mail,
         }
-    }
-
-    /// This sender, recording delivery times from `clock`.
-    pub fn with_clock(self, clock: Clock) -> Self {
-        DevMailSender { clock, ..self }
     }
 
     /// Delivers every undelivered mail now; how many. Safe to run beside another sender
@@ -138,9 +133,7 @@ pub fn start(config: &Config, db: &Db, clock: &Clock) {
     match config.app_env {
         AppEnv::Dev | AppEnv::Staging => {
             tracing::info!(mail_dir = %config.mail_dir.display(), "development mail sender started");
-            DevMailSender::new(db.clone(), &config.mail_dir, true)
-                .with_clock(clock.clone())
-                .spawn();
+            DevMailSender::new(db.clone(), clock.clone(), &config.mail_dir, true).spawn();
         }
         AppEnv::Production => {
             tracing::warn!(
@@ -192,7 +185,8 @@ mod tests {
         outbox::queue(&mut db.conn().await.unwrap(), "a@example.com", "S", "B")
             .await
             .unwrap();
-        let sender = DevMailSender::new(db.clone(), dir.path().join("mail"), false);
+        let sender =
+            DevMailSender::new(db.clone(), Clock::system(), dir.path().join("mail"), false);
 
         let first = sender.deliver_pending().await.unwrap();
         let second = sender.deliver_pending().await.unwrap();

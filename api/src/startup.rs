@@ -8,12 +8,12 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::middleware::rate_limit::{self, RateLimiter};
 use crate::middleware::{cors, headers, limits, problem};
+use crate::object_store::ObjectStore;
 use crate::payments::Payments;
 use crate::payments::mock::MockGateway;
 use crate::routes;
 use crate::state::AppState;
 use crate::static_files;
-use crate::storage::Storage;
 use anyhow::Context as _;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -112,7 +112,7 @@ impl Application {
             webhook_secret,
             payment_timeout_secs: i64::try_from(config.payments.timeout.as_secs())
                 .unwrap_or(i64::MAX),
-            storage: Storage::Local(config.upload_dir.clone()),
+            images: ObjectStore::Local(config.upload_dir.clone()),
             clock: clock.clone(),
         };
         crate::sweeper::start(db.clone(), clock, config.payments.sweep_interval);
@@ -299,7 +299,7 @@ mod tests {
             webhook_secret: Arc::from(&b"a test webhook secret of 32 bytes"[..]),
             payment_timeout_secs: 1_800,
             clock: Clock::system(),
-            storage: crate::storage::Storage::Local("unused".into()),
+            images: ObjectStore::Local("unused".into()),
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
         let config = Config::from_lookup(|_| Ok(None)).unwrap();

@@ -3,8 +3,8 @@
 use crate::auth::token::JwtKeys;
 use crate::clock::Clock;
 use crate::db::Db;
+use crate::object_store::ObjectStore;
 use crate::payments::Payments;
-use crate::storage::Storage;
 use axum::extract::FromRef;
 use std::path::Path;
 use std::sync::Arc;
@@ -30,7 +30,7 @@ pub struct AppState {
     /// How long an order waits for its payment (`PAYMENT_TIMEOUT_SECS`).
     pub payment_timeout_secs: i64,
     /// Where product images are kept (`UPLOAD_DIR`).
-    pub storage: Storage,
+    pub images: ObjectStore,
     /// Business time: every rule that reads the time reads it here.
     pub clock: Clock,
 }

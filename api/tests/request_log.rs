@@ -53,7 +53,7 @@ async fn a_request_is_logged_with_method_path_status_latency_and_id_but_no_secre
         webhook_secret: std::sync::Arc::from(&b"a test webhook secret of 32 bytes"[..]),
         payment_timeout_secs: 1_800,
         clock: api::Clock::system(),
-        storage: api::storage::Storage::Local(folder.path().join("uploads")),
+        images: api::object_store::ObjectStore::Local(folder.path().join("uploads")),
     };
     let config = Config::from_lookup(|_| Ok(None)).unwrap();
 

@@ -56,25 +56,6 @@ pub fn routes() -> ApiRoutes {
         .merge(users::routes())
 }
 
-/// The page size of a listing: `asked`, or `default` when absent; a field error naming `limit`
-/// when it is outside 1 to `max`. One rule for every paged route.
-pub fn page_limit(
-    asked: Option<u32>,
-    default: u32,
-    max: u32,
-) -> Result<u32, contracts::FieldError> {
-    let limit = asked.unwrap_or(default);
-    if (1..=max).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(contracts::FieldError {
-            field: "limit".into(),
-            code: "out_of_range".into(),
-            message: format!("must be between 1 and {max}"),
-        })
-    }
-}
-
 /// The router of [`routes`], each route behind its policy check.
 pub fn router(state: &AppState) -> Router<AppState> {
     routes().into_router(state)

@@ -5,10 +5,11 @@
 
 use crate::app::checkout::{self, Answer, IdempotencyKey};
 use crate::app::{Actor, orders, payments};
+use crate::domain::page_limit;
 use crate::error::{ApiError, Result};
 use crate::extractor::{Json, Query};
+use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
-use crate::routes::{PROBLEM, page_limit};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};

@@ -4,10 +4,11 @@
 
 use crate::app::Actor;
 use crate::app::catalog::{self, Listing, seller};
+use crate::domain::page_limit;
 use crate::error::Result;
 use crate::extractor::{Json, Query};
+use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
-use crate::routes::{PROBLEM, page_limit};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};

@@ -2,10 +2,11 @@
 //! application, and administrators approve or reject it (approval makes the customer a seller).
 
 use crate::app::{Actor, shops};
+use crate::domain::page_limit;
 use crate::error::{ApiError, Result};
 use crate::extractor::{Json, Query};
+use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
-use crate::routes::{PROBLEM, page_limit};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};

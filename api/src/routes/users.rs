@@ -2,10 +2,11 @@
 
 use crate::app::Actor;
 use crate::app::accounts::admin;
+use crate::domain::page_limit;
 use crate::error::{ApiError, Result};
 use crate::extractor::{Json, Query};
+use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
-use crate::routes::{PROBLEM, page_limit};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::Method;

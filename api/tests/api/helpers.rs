@@ -421,7 +421,7 @@ impl TestApp {
     /// Delivers the outbox now (as the background sender would, deterministically) and returns
     /// every mail file in the mail folder, oldest first.
     pub async fn delivered_mail(&self) -> Vec<String> {
-        api::mail::DevMailSender::new(self.db.clone(), self.mail.path(), false)
+        api::mail::DevMailSender::new(self.db.clone(), self.clock.clone(), self.mail.path(), false)
             .deliver_pending()
             .await
             .expect("delivering the outbox");

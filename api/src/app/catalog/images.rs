@@ -53,7 +53,7 @@ pub async fn add<B: AsRef<[u8]>>(
     // Stored first, attached second: a failure in between leaves an unreferenced file, never a
     // reference to a missing one.
     state
-        .storage
+        .images
         .put(&key, bytes)
         .await
         .map_err(|error| ApiError::Internal(anyhow::anyhow!("storing an image: {error}")))?;
@@ -83,7 +83,7 @@ pub async fn get(state: &AppState, key: &str) -> Result<Image> {
         .await?
         .ok_or(ApiError::NotFound)?;
     let bytes = state
-        .storage
+        .images
         .get(key)
         .await
         .map_err(|error| ApiError::Internal(anyhow::anyhow!("reading an image: {error}")))?

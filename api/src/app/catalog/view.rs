@@ -14,7 +14,7 @@ use contracts::{FieldError, Paise};
 /// Where image URLs point (`routes::images` serves them by key).
 const IMAGE_URL_PREFIX: &str = "/api/v1/images/";
 
-/// The page size a listing asks for, as `routes::page_limit` read it: out of range is a field
+/// The page size a listing asks for, as `domain::page_limit` read it: out of range is a field
 /// error, reported with the use case's other checks.
 pub type PageSize = std::result::Result<u32, FieldError>;
 

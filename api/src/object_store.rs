@@ -8,16 +8,16 @@ use std::path::PathBuf;
 
 /// The configured object store.
 #[derive(Debug, Clone)]
-pub enum Storage {
+pub enum ObjectStore {
     /// A directory on this machine (`UPLOAD_DIR`): the default, and enough for one server.
     Local(PathBuf),
 }
 
-impl Storage {
+impl ObjectStore {
     /// Stores `bytes` under `key`, whole or not at all (written to a temporary name, then
     /// renamed), so a reader never sees half an image.
     pub async fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
-        let Storage::Local(root) = self;
+        let ObjectStore::Local(root) = self;
         check_key(key)?;
         tokio::fs::create_dir_all(root).await?;
         let temporary = root.join(format!(".{key}.partial"));
@@ -27,7 +27,7 @@ impl Storage {
 
     /// The bytes under `key`, or `None` when there are none.
     pub async fn get(&self, key: &str) -> io::Result<Option<Vec<u8>>> {
-        let Storage::Local(root) = self;
+        let ObjectStore::Local(root) = self;
         if check_key(key).is_err() {
             return Ok(None);
         }
@@ -65,10 +65,10 @@ mod tests {
     #[tokio::test]
     async fn what_is_put_is_got_and_keys_cannot_escape_the_root() {
         let root = tempfile::tempdir().unwrap();
-        let storage = Storage::Local(root.path().join("uploads"));
-        storage.put("a1b2-c3.png", b"bytes").await.unwrap();
-        assert_eq!(storage.get("a1b2-c3.png").await.unwrap().unwrap(), b"bytes");
-        assert_eq!(storage.get("missing.png").await.unwrap(), None);
+        let store = ObjectStore::Local(root.path().join("uploads"));
+        store.put("a1b2-c3.png", b"bytes").await.unwrap();
+        assert_eq!(store.get("a1b2-c3.png").await.unwrap().unwrap(), b"bytes");
+        assert_eq!(store.get("missing.png").await.unwrap(), None);
         for bad in [
             "../secret.png",
             "a/b.png",
@@ -77,8 +77,8 @@ mod tests {
             "noext",
             "",
         ] {
-            assert!(storage.put(bad, b"x").await.is_err(), "{bad}");
-            assert_eq!(storage.get(bad).await.unwrap(), None, "{bad}");
+            assert!(store.put(bad, b"x").await.is_err(), "{bad}");
+            assert_eq!(store.get(bad).await.unwrap(), None, "{bad}");
         }
     }
 }
