@@ -38,9 +38,9 @@ pub async fn add(
     cart_id: &str,
     request: &AddToCart,
 ) -> Result<Cart> {
-    let mut tx = state.db.begin().await?;
-    let id = open(&mut tx, actor, cart_id).await?;
-    let product = on_sale(&mut tx, &request.product_id).await?;
+    let mut conn = state.db.conn().await?;
+    let id = open(&mut conn, actor, cart_id).await?;
+    let product = on_sale(&mut conn, &request.product_id).await?;
     if request
         .seller_id
         .as_deref()
@@ -52,7 +52,7 @@ pub async fn add(
             "is not the shop of this product",
         )]));
     }
-    let already = carts::lines(&mut tx, id)
+    let already = carts::lines(&mut conn, id)
         .await?
         .iter()
         .find(|line| line.product_id == product.id)
@@ -62,10 +62,8 @@ pub async fn add(
         request.quantity,
         product.stock,
     )?;
-    set_line(&mut tx, id, product.id, quantity, state.clock.now()).await?;
-    let cart = priced(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(cart)
+    set_line(state, id, product.id, quantity).await?;
+    priced(&mut conn, id).await
 }
 
 /// Sets the quantity of a line; 0 removes it.
@@ -79,14 +77,12 @@ pub async fn set(
     if request.quantity == 0 {
         return remove(actor, state, cart_id, product_id).await;
     }
-    let mut tx = state.db.begin().await?;
-    let id = open(&mut tx, actor, cart_id).await?;
-    let product = on_sale(&mut tx, product_id).await?;
+    let mut conn = state.db.conn().await?;
+    let id = open(&mut conn, actor, cart_id).await?;
+    let product = on_sale(&mut conn, product_id).await?;
     let quantity = checked_quantity(request.quantity, request.quantity, product.stock)?;
-    set_line(&mut tx, id, product.id, quantity, state.clock.now()).await?;
-    let cart = priced(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(cart)
+    set_line(state, id, product.id, quantity).await?;
+    priced(&mut conn, id).await
 }
 
 /// Removes a line; a line that is not there is removed already.
@@ -96,15 +92,15 @@ pub async fn remove(
     cart_id: &str,
     product_id: &str,
 ) -> Result<Cart> {
-    let mut tx = state.db.begin().await?;
-    let id = open(&mut tx, actor, cart_id).await?;
+    let mut conn = state.db.conn().await?;
+    let id = open(&mut conn, actor, cart_id).await?;
     if let Some(product) = Id::parse(product_id) {
+        let mut tx = state.db.begin().await?;
         carts::remove(&mut tx, id, product).await?;
         carts::touch(&mut tx, id, state.clock.now()).await?;
+        tx.commit().await?;
     }
-    let cart = priced(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(cart)
+    priced(&mut conn, id).await
 }
 
 /// The signed-in customer's cart, made on first use.
@@ -174,11 +170,15 @@ async fn on_sale(conn: &mut Conn, id: &str) -> Result<carts::ProductRow> {
     })
 }
 
-/// Sets a line's quantity and touches the cart.
-async fn set_line(conn: &mut Conn, id: Id, product: Id, quantity: u32, now: i64) -> Result<()> {
+/// Sets a line's quantity and touches the cart, in one transaction of its own: the checks
+/// before it only read, so they run outside it and keep SQLite's one write lock free.
+async fn set_line(state: &AppState, id: Id, product: Id, quantity: u32) -> Result<()> {
+    let now = state.clock.now();
     let quantity = i32::try_from(quantity).unwrap_or(i32::MAX);
-    carts::set_quantity(conn, id, product, quantity, now).await?;
-    carts::touch(conn, id, now).await?;
+    let mut tx = state.db.begin().await?;
+    carts::set_quantity(&mut tx, id, product, quantity, now).await?;
+    carts::touch(&mut tx, id, now).await?;
+    tx.commit().await?;
     Ok(())
 }
 

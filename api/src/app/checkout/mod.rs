@@ -125,14 +125,19 @@ pub async fn place(
 }
 
 /// Places the order of `placement` in one transaction; the order as its customer reads it.
+/// It is read back after the commit, on a pooled connection: every statement inside the
+/// transaction holds SQLite's one write lock, which the other checkouts queue for.
 async fn placed(state: &AppState, placement: &Placement<'_>) -> Result<Order> {
     let mut tx = state.db.begin().await?;
     let id = placement::place(&mut tx, placement).await?;
-    let order = orders::read(&mut tx, Scope::Customer(placement.customer), id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a placed order vanished")))?;
     tx.commit().await?;
-    Ok(order)
+    orders::read(
+        &mut state.db.conn().await?,
+        Scope::Customer(placement.customer),
+        id,
+    )
+    .await?
+    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a placed order vanished")))
 }
 
 /// The answer `status` with `body` as JSON, given by this request.
