@@ -2,7 +2,7 @@
 //! the account commands (`create-admin`, `seed-demo`) as library functions the binary and the
 //! tests call alike.
 
-use crate::app::accounts;
+use crate::app::{Actor, Task, accounts};
 use crate::config::{AppEnv, Config};
 use crate::db::Db;
 use crate::error::ApiError;
@@ -139,7 +139,7 @@ pub async fn create_account(
         password,
         display_name: display_name.to_owned(),
     };
-    match accounts::create_account(db, account, role).await {
+    match accounts::create_account(&Actor::System(Task::Operator), db, account, role).await {
         Ok(id) => Ok(id.to_string()),
         Err(ApiError::EmailTaken) => Err(AccountError::EmailTaken),
         Err(ApiError::Validation(errors)) => {

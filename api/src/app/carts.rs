@@ -15,8 +15,9 @@ use contracts::gst::Rate;
 /// The most units of one product in a cart.
 pub const MAX_QUANTITY: u32 = 100;
 
-/// A new, empty guest cart.
-pub async fn create_guest(state: &AppState) -> Result<Cart> {
+/// A new, empty guest cart, owned by no one whoever `actor` is (a customer's own cart is
+/// [`mine`]).
+pub async fn create_guest(_actor: &Actor, state: &AppState) -> Result<Cart> {
     let mut conn = state.db.conn().await?;
     let id = Id::new();
     carts::insert(&mut conn, id, None, state.clock.now()).await?;

@@ -81,8 +81,10 @@ pub async fn mine(actor: &Actor, state: &AppState) -> Result<Shop> {
 }
 
 /// A page of shops with `status` (all when `None`), oldest first, after the shop named by the
-/// cursor `after`: the review queue with `PENDING`.
+/// cursor `after`: the review queue with `PENDING`. `actor` is who lists, already admitted by
+/// the route's policy.
 pub async fn list(
+    _actor: &Actor,
     state: &AppState,
     status: Option<ShopStatus>,
     limit: u32,

@@ -38,7 +38,7 @@ impl Default for RateLimits {
     }
 }
 
-/// Default for [`Config::request_timeout`], in seconds.
+/// Default for [`Config::request_timeout`](super::Config::request_timeout), in seconds.
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 /// `TRUST_PROXY`: exactly `true` or `false` (the default).

@@ -1,7 +1,7 @@
 //! The catalog's search query, assembled at run time from the filters a listing sets (words,
 //! category, price range, shop, stock), its sort and the keyset page it starts after. Every
 //! value is a bound placeholder; the text splices in only constants. The one real dialect
-//! difference, matching and ranking words, is [`full_text`].
+//! difference, matching and ranking words, is `full_text`.
 
 use crate::db::products::{ON_SALE, PRODUCT_COLUMNS, PRODUCTS_JOIN, ProductRow, Viewer};
 use crate::db::{Arg, Conn, DbKind, Id, Sql};
@@ -15,7 +15,7 @@ const MAX_SEARCH_WORDS: usize = 8;
 const MAX_WORD_CHARS: usize = 40;
 
 /// The search words of a shopper's text: runs of letters and digits, lowercased, at most
-/// [`MAX_SEARCH_WORDS`] of at most [`MAX_WORD_CHARS`] characters. Nothing else reaches the
+/// `MAX_SEARCH_WORDS` of at most `MAX_WORD_CHARS` characters. Nothing else reaches the
 /// full-text syntax, so no text can inject operators.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Words(Vec<String>);

@@ -94,7 +94,10 @@ pub async fn search(
         after: query.after.as_deref(),
     };
     let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT);
-    catalog::browse(&state, listing, limit).await.map(Json)
+    // An anonymous route: whoever calls is a guest until the use case identifies them.
+    catalog::browse(&Actor::Guest, &state, listing, limit)
+        .await
+        .map(Json)
 }
 
 /// `GET /products/{id}`: one product on sale.
@@ -108,7 +111,7 @@ pub async fn product(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Product>> {
-    catalog::product(&state, &id).await.map(Json)
+    catalog::product(&Actor::Guest, &state, &id).await.map(Json)
 }
 
 /// The query string of `GET /seller/products`.

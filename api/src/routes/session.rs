@@ -49,7 +49,9 @@ pub async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Resul
         return Err(ApiError::Unauthenticated);
     };
     check_csrf(&headers)?;
-    Ok(match accounts::refresh(&state, presented).await? {
+    // An anonymous route: whoever calls is a guest until the use case identifies them.
+    let session = accounts::refresh(&Actor::Guest, &state, presented).await?;
+    Ok(match session {
         Some(session) => signed_in(session),
         None => signed_out(ApiError::Unauthenticated),
     })
@@ -66,7 +68,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
     if let Some(presented) = cookies::read(&headers, REFRESH_COOKIE) {
         // A cross-site page must not be able to sign the user out either.
         check_csrf(&headers)?;
-        accounts::sign_out(&state, presented).await?;
+        accounts::sign_out(&Actor::Guest, &state, presented).await?;
     }
     Ok(signed_out(StatusCode::NO_CONTENT))
 }

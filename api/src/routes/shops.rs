@@ -92,11 +92,12 @@ pub struct ListShops {
     ))]
 pub async fn list(
     State(state): State<AppState>,
+    actor: Actor,
     Query(query): Query<ListShops>,
 ) -> Result<Json<ShopPage>> {
     let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)
         .map_err(|error| ApiError::Validation(vec![error]))?;
-    shops::list(&state, query.status, limit, query.after.as_deref())
+    shops::list(&actor, &state, query.status, limit, query.after.as_deref())
         .await
         .map(Json)
 }

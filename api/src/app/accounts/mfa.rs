@@ -71,11 +71,12 @@ pub async fn activate(actor: &Actor, state: &AppState, code: &str) -> Result<Rec
 }
 
 /// The second step of signing in. A right TOTP code (each step once) or an unused recovery
-/// code turns the challenge into a session with `mfa: true`.
+/// code turns the challenge into a session with `mfa: true`. The challenge, not `actor` (a
+/// guest), names the account.
 ///
 /// Each challenge allows five attempts; wrong codes also count towards the account's lockout,
 /// so a stolen password does not buy unlimited guesses through fresh challenges.
-pub async fn verify(state: &AppState, answer: &MfaVerify) -> Result<Session> {
+pub async fn verify(_actor: &Actor, state: &AppState, answer: &MfaVerify) -> Result<Session> {
     let now = state.clock.now();
     let challenge_hash = secret::hash_token(&answer.challenge_token);
     let mut conn = state.db.conn().await?;

@@ -1,5 +1,5 @@
 //! Accounts: identity's use cases. Creating an account ([`registration`]), signing in with the
-//! lockout and the second factor's challenge ([`sign_in`]), sessions with their rotating
+//! lockout and the second factor's challenge ([`mod@sign_in`]), sessions with their rotating
 //! refresh tokens ([`sessions`]), enrolling and answering a TOTP authenticator ([`mfa`]),
 //! password resets by mail ([`passwords`]), the signed-in account ([`profile`]) and the
 //! administrators' listing ([`admin`]).

@@ -1,6 +1,7 @@
 //! Password resets: a single-use link valid for 30 minutes, mailed through the outbox, and the
 //! new password it sets, which ends every session of the account.
 
+use crate::app::Actor;
 use crate::app::accounts::registration::new_password;
 use crate::auth::session::RESET_LIFETIME_SECS;
 use crate::auth::{password, secret};
@@ -18,9 +19,10 @@ pub const RESET_SUBJECT: &str = "Reset your Bazaar password";
 const MAX_TOKEN_BYTES: usize = 128;
 
 /// Mails a reset link to the account of `email`, if there is one; nothing otherwise, and the
-/// caller cannot tell which. The token and its mail are stored in one transaction: the mail is
-/// never sent for a token that was not stored, nor a token stored without its mail.
-pub async fn forgot(state: &AppState, email: &str) -> Result<()> {
+/// caller (`actor`, a guest) cannot tell which. The token and its mail are stored in one
+/// transaction: the mail is never sent for a token that was not stored, nor a token stored
+/// without its mail.
+pub async fn forgot(_actor: &Actor, state: &AppState, email: &str) -> Result<()> {
     // The same work either way up to here: one indexed lookup and one token. The insert for
     // an existing account costs a few milliseconds more, well inside network jitter (and the
     // endpoint is rate-limited).
@@ -41,10 +43,11 @@ pub async fn forgot(state: &AppState, email: &str) -> Result<()> {
     Ok(())
 }
 
-/// Sets a new password (same policy as sign-up) with a mailed token. The token is spent with
-/// the account's other reset tokens, any lockout lifted, and every session of the account
-/// revoked (access tokens already issued run out within 15 minutes), in one transaction.
-pub async fn reset(state: &AppState, request: ResetPassword) -> Result<()> {
+/// Sets a new password (same policy as sign-up) with a mailed token: the token, not `actor`
+/// (a guest), names the account. The token is spent with the account's other reset tokens,
+/// any lockout lifted, and every session of the account revoked (access tokens already issued
+/// run out within 15 minutes), in one transaction.
+pub async fn reset(_actor: &Actor, state: &AppState, request: ResetPassword) -> Result<()> {
     let mut fields = Fields::new();
     fields.check("password", new_password(&request.password));
     fields.finish()?;

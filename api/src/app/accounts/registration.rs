@@ -1,6 +1,7 @@
 //! Creating accounts: a customer signing up (and signed in at once), and the operator's
 //! accounts of any role (`api create-admin`, `api seed-demo`), after the same checks.
 
+use crate::app::Actor;
 use crate::app::accounts::sessions::{self, Session};
 use crate::auth::password;
 use crate::db::users::{self, NewUser};
@@ -51,8 +52,9 @@ pub(super) fn new_password(password: &str) -> Result<(), Invalid> {
 }
 
 /// A new customer account, signed in at once (one transaction: the account and its first
-/// session). Self-service accounts are customers; other roles are granted by administrators.
-pub async fn register(state: &AppState, account: NewAccount) -> Result<Session> {
+/// session), whoever `actor` is (a guest, signing up). Self-service accounts are customers;
+/// other roles are granted by administrators.
+pub async fn register(_actor: &Actor, state: &AppState, account: NewAccount) -> Result<Session> {
     let account = validate(account)?;
     let password_hash = password::hash(account.password.clone()).await?;
     let mut tx = state.db.begin().await?;
@@ -62,9 +64,15 @@ pub async fn register(state: &AppState, account: NewAccount) -> Result<Session> 
     Ok(session)
 }
 
-/// An account with `role`, after the same checks as sign-up (email, display name, password
-/// policy); its id. 409 `email_taken`, or 422 naming the fields that fail.
-pub async fn create_account(db: &Db, account: NewAccount, role: Role) -> Result<Id> {
+/// An account with `role`, created by `actor` (the operator at the command line), after the
+/// same checks as sign-up (email, display name, password policy); its id. 409 `email_taken`,
+/// or 422 naming the fields that fail.
+pub async fn create_account(
+    _actor: &Actor,
+    db: &Db,
+    account: NewAccount,
+    role: Role,
+) -> Result<Id> {
     let account = validate(account)?;
     let password_hash = password::hash(account.password.clone()).await?;
     let user = insert(&mut db.conn().await?, &account, &password_hash, role).await?;

@@ -100,8 +100,8 @@ enum Rotation {
 
 /// Exchanges the refresh token `presented` for a new session; `None` when it does not lead to
 /// one (unknown, expired, revoked, reused, or its account is gone), and the client is signed
-/// out.
-pub async fn refresh(state: &AppState, presented: &str) -> Result<Option<Session>> {
+/// out. The token, not `actor` (a guest), names the account.
+pub async fn refresh(_actor: &Actor, state: &AppState, presented: &str) -> Result<Option<Session>> {
     let now = state.clock.now();
     let successor = secret::random_token();
     let rotation = rotate(state, &secret::hash_token(presented), &successor, now).await?;
@@ -156,9 +156,10 @@ async fn rotate(state: &AppState, old_hash: &str, successor: &str, now: i64) -> 
     Ok(Rotation::Reused)
 }
 
-/// Signs out the device holding the refresh token `presented` (revokes its family). Unknown
-/// tokens are ignored: signing out is idempotent.
-pub async fn sign_out(state: &AppState, presented: &str) -> Result<()> {
+/// Signs out the device holding the refresh token `presented` (revokes its family), whoever
+/// `actor` is (a guest: the token is the credential). Unknown tokens are ignored: signing out
+/// is idempotent.
+pub async fn sign_out(_actor: &Actor, state: &AppState, presented: &str) -> Result<()> {
     let mut conn = state.db.conn().await?;
     sessions::revoke_family_of(&mut conn, &secret::hash_token(presented), state.clock.now())
         .await

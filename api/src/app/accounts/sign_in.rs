@@ -2,6 +2,7 @@
 //! minutes), and the challenge an account with a second factor must answer before it gets a
 //! session (`app::accounts::mfa::verify`).
 
+use crate::app::Actor;
 use crate::app::accounts::sessions::{self, Session};
 use crate::auth::session::{CHALLENGE_LIFETIME_SECS, LOCKOUT_SECS, MAX_FAILED_LOGINS};
 use crate::auth::{password, secret};
@@ -20,13 +21,13 @@ pub enum SignIn {
 }
 
 /// A session for the right email and password, or a challenge when the account has a second
-/// factor.
+/// factor. The credentials name the account; `actor` is whoever asks (a guest).
 ///
 /// A wrong password, an unknown email and a locked account fail alike after the same work
 /// (one argon2 verification each: against the dummy hash when there is no account, against
 /// the real one even when locked). The failures of a series lock the account; a success
 /// starts the count again.
-pub async fn sign_in(state: &AppState, credentials: Credentials) -> Result<SignIn> {
+pub async fn sign_in(_actor: &Actor, state: &AppState, credentials: Credentials) -> Result<SignIn> {
     // Longer than any accepted password: refused without hashing megabytes.
     if credentials.password.len() > password::MAX_BYTES {
         return Err(ApiError::InvalidCredentials);

@@ -11,6 +11,7 @@ mod view;
 
 pub use view::{Listing, PageSize};
 
+use crate::app::Actor;
 use crate::db::Id;
 use crate::db::products::Viewer;
 use crate::domain::Fields;
@@ -21,7 +22,9 @@ use contracts::catalog::{Product, ProductPage};
 use view::{one, page};
 
 /// A page of active products of approved shops: `listing` (`GET /products`), `limit` of them.
+/// Anyone may browse: every `actor` sees the shopper's view.
 pub async fn browse(
+    _actor: &Actor,
     state: &AppState,
     listing: Listing<'_>,
     limit: PageSize,
@@ -54,8 +57,9 @@ pub async fn browse(
     page(&mut conn, Viewer::Shopper, &listing, limit).await
 }
 
-/// One product on sale; `not_found` for anything else, a malformed id included.
-pub async fn product(state: &AppState, product_id: &str) -> Result<Product> {
+/// One product on sale, to any `actor`; `not_found` for anything else, a malformed id
+/// included.
+pub async fn product(_actor: &Actor, state: &AppState, product_id: &str) -> Result<Product> {
     let id = Id::parse(product_id).ok_or(ApiError::NotFound)?;
     let mut conn = state.db.conn().await?;
     one(&mut conn, Viewer::Shopper, id)

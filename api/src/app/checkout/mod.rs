@@ -1,5 +1,5 @@
 //! Checkout (`POST /orders`) as one use case: the idempotency key claimed, the order placed in
-//! one transaction ([`placement`]), the payment opened with the gateway, and the answer kept
+//! one transaction (`placement`), the payment opened with the gateway, and the answer kept
 //! with the key so that a retry gets exactly it and never a second order.
 
 mod address;

@@ -1,6 +1,6 @@
 //! Orders as their readers see them: a customer its own, a seller the orders with a line of its
 //! shop (only those lines, and their totals), administrators everything ([`reader_scope`]);
-//! and the payment state machine applied to stored orders ([`machine`]).
+//! and the payment state machine applied to stored orders (`machine`).
 
 pub(crate) mod machine;
 

@@ -23,8 +23,10 @@ pub enum Receipt {
 }
 
 /// Receives a webhook: `body` signed at `timestamp` with `signature` (the two headers), under
-/// the state's webhook secret, within five minutes of the clock.
+/// the state's webhook secret, within five minutes of the clock. `actor` is whoever posts it
+/// (a guest); only a verified signature makes it the gateway, which applies the event.
 pub async fn receive(
+    _actor: &Actor,
     state: &AppState,
     timestamp: Option<&str>,
     signature: Option<&str>,

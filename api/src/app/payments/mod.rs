@@ -1,5 +1,5 @@
-//! Payments after checkout: the gateway's verdicts applied to orders ([`events`]), unpaid
-//! orders timed out by the sweeper ([`sweep`]), and refunds by administrators ([`refunds`]).
+//! Payments after checkout: the gateway's verdicts applied to orders ([`receive`]), unpaid
+//! orders timed out by the sweeper ([`sweep`]), and refunds by administrators ([`refund`]).
 //! Every status change goes through the state machine (`app::orders::machine`).
 
 mod events;
