@@ -93,6 +93,14 @@ pub fn Catalog(props: &CatalogProps) -> Html {
             draft.set(next);
         })
     };
+    // Text boxes follow every keystroke, not only `change` (which comes when the box loses
+    // focus): Yew re-applies `value` from `draft` whenever the page re-renders, so a box whose
+    // typing `draft` had not seen yet was emptied by any render in between (the first page of
+    // results arriving, say), and the search then ran without its words.
+    let typed = |apply: fn(&mut Filters, String)| {
+        let edit = edit(apply);
+        Callback::from(move |e: InputEvent| edit.emit(e.into()))
+    };
     let on_in_stock = {
         let draft = draft.clone();
         Callback::from(move |e: Event| {
@@ -151,19 +159,19 @@ pub fn Catalog(props: &CatalogProps) -> Html {
                 <form role="search" {onsubmit} data-testid="catalog-filters">
                     <label>{ "Search products " }
                         <input type="search" name="q" value={draft.q.clone()} data-testid="search"
-                            onchange={edit(|f, v| f.q = v)} placeholder="Search products" />
+                            oninput={typed(|f, v| f.q = v)} placeholder="Search products" />
                     </label>
                     <label>{ "Category " }
                         <input name="category" value={draft.category.clone()} data-testid="category"
-                            onchange={edit(|f, v| f.category = v)} placeholder="e.g. apparel" />
+                            oninput={typed(|f, v| f.category = v)} placeholder="e.g. apparel" />
                     </label>
                     <label>{ "Min price (₹) " }
                         <input name="min" inputmode="decimal" value={draft.min_rupees.clone()}
-                            data-testid="min-price" onchange={edit(|f, v| f.min_rupees = v)} />
+                            data-testid="min-price" oninput={typed(|f, v| f.min_rupees = v)} />
                     </label>
                     <label>{ "Max price (₹) " }
                         <input name="max" inputmode="decimal" value={draft.max_rupees.clone()}
-                            data-testid="max-price" onchange={edit(|f, v| f.max_rupees = v)} />
+                            data-testid="max-price" oninput={typed(|f, v| f.max_rupees = v)} />
                     </label>
                     <label>
                         <input type="checkbox" name="inStock" checked={draft.in_stock}
