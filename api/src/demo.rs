@@ -181,6 +181,8 @@ pub async fn seed_shop(db: &Db, out: &mut impl std::io::Write) -> anyhow::Result
     let admin = users::find_by_email(&mut conn, "admin@bazaar.test")
         .await?
         .context("the demo administrator is missing")?;
+    // Back to the pool before the transaction takes one (never two at once).
+    drop(conn);
     // An operator's command, run outside the server: the system's clock.
     let now = Clock::system().now();
     let owner = seller.id;

@@ -63,8 +63,11 @@ pub async fn add(
         request.quantity,
         product.stock,
     )?;
+    // The pooled connection goes back before the write takes one: holding one while waiting
+    // for another lets a burst of requests take every connection and wait for each other.
+    drop(conn);
     set_line(state, id, product.id, quantity).await?;
-    priced(&mut conn, id).await
+    priced(&mut state.db.conn().await?, id).await
 }
 
 /// Sets the quantity of a line; 0 removes it.
@@ -82,8 +85,9 @@ pub async fn set(
     let id = open(&mut conn, actor, cart_id).await?;
     let product = on_sale(&mut conn, product_id).await?;
     let quantity = checked_quantity(request.quantity, request.quantity, product.stock)?;
+    drop(conn);
     set_line(state, id, product.id, quantity).await?;
-    priced(&mut conn, id).await
+    priced(&mut state.db.conn().await?, id).await
 }
 
 /// Removes a line; a line that is not there is removed already.
@@ -93,15 +97,14 @@ pub async fn remove(
     cart_id: &str,
     product_id: &str,
 ) -> Result<Cart> {
-    let mut conn = state.db.conn().await?;
-    let id = open(&mut conn, actor, cart_id).await?;
+    let id = open(&mut state.db.conn().await?, actor, cart_id).await?;
     if let Some(product) = Id::parse(product_id) {
         let mut tx = state.db.begin().await?;
         carts::remove(&mut tx, id, product).await?;
         carts::touch(&mut tx, id, state.clock.now()).await?;
         tx.commit().await?;
     }
-    priced(&mut conn, id).await
+    priced(&mut state.db.conn().await?, id).await
 }
 
 /// The signed-in customer's cart, made on first use.

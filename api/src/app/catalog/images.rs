@@ -36,8 +36,8 @@ pub async fn add<B: AsRef<[u8]>>(
     content_type: &str,
     body: impl Future<Output = Result<B>>,
 ) -> Result<Product> {
-    let mut conn = state.db.conn().await?;
-    let shop = approved_shop(&mut conn, actor).await?;
+    // No connection is held while the body arrives (up to 2 MiB, at the client's pace).
+    let shop = approved_shop(&mut state.db.conn().await?, actor).await?;
     let (extension, magic) = kind(content_type).ok_or(ApiError::UnsupportedMediaType)?;
     let bytes = body.await?;
     let bytes = bytes.as_ref();
@@ -71,7 +71,7 @@ pub async fn add<B: AsRef<[u8]>>(
     }
     products::add_image(&mut tx, id, &key, content_type).await?;
     tx.commit().await?;
-    one(&mut conn, Viewer::Shop(shop), id)
+    one(&mut state.db.conn().await?, Viewer::Shop(shop), id)
         .await?
         .ok_or(ApiError::NotFound)
 }
