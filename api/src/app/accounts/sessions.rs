@@ -48,19 +48,6 @@ pub(super) async fn start_on(
     issue(conn, keys, user, mfa, refresh, now).await
 }
 
-/// [`start_on`] in a transaction of its own.
-pub(super) async fn start(
-    state: &AppState,
-    user: &UserRow,
-    mfa: bool,
-    now: i64,
-) -> Result<Session> {
-    let mut tx = state.db.begin().await?;
-    let session = start_on(&mut tx, &state.jwt, user, mfa, now).await?;
-    tx.commit().await?;
-    Ok(session)
-}
-
 /// The grant for `user` issued at `now`, with the refresh token `refresh` (already stored). A
 /// seller's token carries its shop as `tenant_id` (DESIGN.md), looked up now, so a shop
 /// approved since the last token shows in the next one.

@@ -80,6 +80,10 @@ pub(super) async fn complete(
     mfa: bool,
     now: i64,
 ) -> Result<Session> {
-    users::clear_failed_logins(&mut state.db.conn().await?, user.id).await?;
-    sessions::start(state, user, mfa, now).await
+    // One transaction: the count starts again exactly when the session does.
+    let mut tx = state.db.begin().await?;
+    users::clear_failed_logins(&mut tx, user.id).await?;
+    let session = sessions::start_on(&mut tx, &state.jwt, user, mfa, now).await?;
+    tx.commit().await?;
+    Ok(session)
 }
