@@ -249,7 +249,11 @@ pub async fn seed_demo(db: &Db, out: &mut impl Write) -> anyhow::Result<()> {
 }
 
 async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(config.database_url.expose()).await?;
+    let db = Db::connect_with(
+        config.database_url.expose(),
+        config.database_max_connections,
+    )
+    .await?;
     db.migrate().await.context("migrating the database")?;
     Ok(db)
 }

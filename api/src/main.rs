@@ -34,7 +34,11 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let config = Config::from_env()?;
-            let db = Db::connect(config.database_url.expose()).await?;
+            let db = Db::connect_with(
+                config.database_url.expose(),
+                config.database_max_connections,
+            )
+            .await?;
             db.migrate().await.context("migrating the database")?;
             db.close().await;
             tracing::info!(database = db.kind().as_str(), "migrations applied");

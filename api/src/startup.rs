@@ -56,7 +56,11 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
         // First: a missing or refused key stops startup before anything else is touched.
         let jwt = JwtKeys::from_config(&config).context("loading the access-token key")?;
-        let db = Db::connect(config.database_url.expose()).await?;
+        let db = Db::connect_with(
+            config.database_url.expose(),
+            config.database_max_connections,
+        )
+        .await?;
         db.migrate()
             .await
             .with_context(|| format!("migrating the {} database", db.kind().as_str()))?;

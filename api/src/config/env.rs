@@ -71,6 +71,20 @@ impl Config {
             });
         }
 
+        let database_max_connections = match var("DATABASE_MAX_CONNECTIONS")? {
+            None => None,
+            Some(value) => match value.trim().parse::<u32>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "DATABASE_MAX_CONNECTIONS",
+                        reason: "expected a whole number of at least 1".to_owned(),
+                        value,
+                    });
+                }
+            },
+        };
+
         let jwt_secret = match (var("JWT_SECRET")?, app_env) {
             (Some(secret), _) if secret.len() < MIN_JWT_SECRET_BYTES => {
                 return Err(ConfigError::InvalidSecret {
@@ -128,6 +142,7 @@ impl Config {
             addr,
             dist_dir,
             database_url: Secret::new(database_url),
+            database_max_connections,
             jwt_secret,
             dev_key_dir,
             public_url,
@@ -310,6 +325,22 @@ mod tests {
 
         assert!(error.starts_with("JWT_SECRET is not valid"), "{error}");
         assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn the_pool_size_is_sqlx_s_default_unless_a_positive_number_is_given() {
+        assert_eq!(config_from(&[]).unwrap().database_max_connections, None);
+        let four = config_from(&[("DATABASE_MAX_CONNECTIONS", "4")]).unwrap();
+        assert_eq!(four.database_max_connections, Some(4));
+        for bad in ["0", "-1", "ten"] {
+            let error = config_from(&[("DATABASE_MAX_CONNECTIONS", bad)])
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.starts_with("DATABASE_MAX_CONNECTIONS"),
+                "{bad}: {error}"
+            );
+        }
     }
 
     #[test]

@@ -57,6 +57,10 @@ pub struct Config {
     /// `postgres://USER:PASSWORD@HOST:PORT/DB` (`postgresql://` too). Required in production.
     /// A secret because a PostgreSQL URL carries a password.
     pub database_url: Secret<String>,
+    /// `DATABASE_MAX_CONNECTIONS`: the most connections the pool opens (sqlx's default, 10,
+    /// when unset). The test command also runs the API suite with 1: no use case may hold one
+    /// connection while it waits for another, or a burst of requests waits on itself.
+    pub database_max_connections: Option<u32>,
     /// `JWT_SECRET`: the HMAC key that signs access tokens, at least 32 bytes. Required in
     /// production. Unset in dev and staging, a random key is created on first run in
     /// [`Config::dev_key_dir`] and kept, so restarts keep sessions valid.

@@ -107,9 +107,17 @@ impl Db {
     ///
     /// Errors never contain `url`: a PostgreSQL URL carries a password.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        Db::connect_with(url, None).await
+    }
+
+    /// [`Db::connect`] with a pool of at most `max_connections` (sqlx's default, 10, when
+    /// `None`).
+    pub async fn connect_with(url: &str, max_connections: Option<u32>) -> anyhow::Result<Db> {
         match DbKind::from_url(url) {
-            Some(DbKind::Sqlite) => connect_sqlite(url).await.map(Db::Sqlite),
-            Some(DbKind::Postgres) => connect_postgres(url).await.map(Db::Postgres),
+            Some(DbKind::Sqlite) => connect_sqlite(url, max_connections).await.map(Db::Sqlite),
+            Some(DbKind::Postgres) => connect_postgres(url, max_connections)
+                .await
+                .map(Db::Postgres),
             None => anyhow::bail!(
                 "unsupported database URL: expected sqlite://PATH, postgres://... or postgresql://..."
             ),
@@ -151,7 +159,7 @@ impl Db {
     }
 }
 
-async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
+async fn connect_sqlite(url: &str, max_connections: Option<u32>) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)
         .context("parsing the SQLite DATABASE_URL")?
         .create_if_missing(true)
@@ -169,14 +177,16 @@ async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
             .with_context(|| format!("creating {} for the SQLite database", folder.display()))?;
     }
     let file = file.display().to_string();
-    SqlitePoolOptions::new()
-        .acquire_timeout(ACQUIRE_TIMEOUT)
-        .connect_with(options)
+    let mut pool = SqlitePoolOptions::new().acquire_timeout(ACQUIRE_TIMEOUT);
+    if let Some(max) = max_connections {
+        pool = pool.max_connections(max);
+    }
+    pool.connect_with(options)
         .await
         .with_context(|| format!("opening the SQLite database {file}"))
 }
 
-async fn connect_postgres(url: &str) -> anyhow::Result<PgPool> {
+async fn connect_postgres(url: &str, max_connections: Option<u32>) -> anyhow::Result<PgPool> {
     // The parse error of a URL is not shown: sqlx may quote the URL, password included.
     let options = PgConnectOptions::from_str(url)
         .map_err(|_| anyhow::anyhow!("DATABASE_URL is not a valid PostgreSQL URL"))?;
@@ -186,9 +196,11 @@ async fn connect_postgres(url: &str) -> anyhow::Result<PgPool> {
         options.get_port(),
         options.get_database().unwrap_or_default()
     );
-    PgPoolOptions::new()
-        .acquire_timeout(ACQUIRE_TIMEOUT)
-        .connect_with(options)
+    let mut pool = PgPoolOptions::new().acquire_timeout(ACQUIRE_TIMEOUT);
+    if let Some(max) = max_connections {
+        pool = pool.max_connections(max);
+    }
+    pool.connect_with(options)
         .await
         .with_context(|| format!("connecting to PostgreSQL at {target}"))
 }

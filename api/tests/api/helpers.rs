@@ -28,6 +28,10 @@ pub const TEST_WEBHOOK_SECRET: &str = "a test webhook secret of at least 32 byte
 /// The `PUBLIC_URL` of every test server: mailed links start with it.
 pub const TEST_PUBLIC_URL: &str = "http://bazaar.test";
 
+/// The variable setting the test servers' pool size (`DATABASE_MAX_CONNECTIONS`); unset means
+/// the default.
+pub const TEST_DATABASE_MAX_CONNECTIONS: &str = "TEST_DATABASE_MAX_CONNECTIONS";
+
 /// The variable naming the PostgreSQL server to test against; unset or empty means SQLite.
 pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
 
@@ -135,6 +139,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         addr: "127.0.0.1:0".parse().unwrap(),
         dist_dir: dist.path().to_owned(),
         database_url: Secret::new(database.url.clone()),
+        // `cargo xtask test` runs the suite once more on a pool of one connection, where a use
+        // case that holds a connection while it takes another waits on itself and fails.
+        database_max_connections: std::env::var(TEST_DATABASE_MAX_CONNECTIONS).ok().map(|n| {
+            n.parse()
+                .expect("TEST_DATABASE_MAX_CONNECTIONS is a number")
+        }),
         jwt_secret: Some(Secret::new(TEST_JWT_SECRET.to_owned())),
         // Unused while `jwt_secret` is set; pointed at the test's own folder all the same.
         dev_key_dir: dist.path().join("unused-dev-key"),
