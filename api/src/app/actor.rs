@@ -35,8 +35,6 @@ pub struct User {
 pub enum Task {
     /// Timing out unpaid orders (`sweeper`).
     Sweeper,
-    /// Delivering the outbox (`mail`).
-    MailSender,
     /// Applying a verified gateway event (`routes::webhooks`).
     PaymentGateway,
     /// An operator at the command line (`api seed-demo`, `api create-admin`).
@@ -70,18 +68,6 @@ impl Actor {
     }
 }
 
-impl User {
-    /// Whether the token grants `permission`.
-    pub fn may(&self, permission: &str) -> bool {
-        self.permissions.iter().any(|p| p == permission)
-    }
-
-    /// Whether the user is an administrator (ADMIN or SUPER_ADMIN).
-    pub fn is_administrator(&self) -> bool {
-        matches!(self.role, Role::Admin | Role::SuperAdmin)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,7 +86,6 @@ mod tests {
             (user.id, user.role, user.shop),
             (id, Role::Seller, Some(shop))
         );
-        assert!(user.may("products:own_manage") && !user.may("orders:view"));
         assert!(Actor::from_claims(&Claims::new("not-an-id", Role::Customer, 0)).is_none());
     }
 }

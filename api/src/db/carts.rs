@@ -3,12 +3,14 @@
 
 use crate::db::{Conn, Id, sql};
 
-/// A cart line joined with its product as the catalog has it now.
+/// A cart line joined with its product and shop as the catalog has them now: what the cart
+/// shows, and what checkout prices an order line from.
 #[derive(Debug, sqlx::FromRow)]
 pub struct LineRow {
     pub product_id: Id,
     pub shop_id: Id,
     pub name: String,
+    pub hsn: String,
     pub price: i64,
     pub quantity: i32,
     pub stock: i64,
@@ -16,6 +18,8 @@ pub struct LineRow {
     pub available: bool,
     /// Basis points.
     pub gst_rate: i32,
+    /// The shop's GST state: with the place of supply, it decides CGST + SGST or IGST.
+    pub shop_state: String,
 }
 
 /// A product as a cart sees it when a line is added: whether it is on sale, and its stock.
@@ -59,38 +63,6 @@ pub async fn owner(conn: &mut Conn, id: Id) -> sqlx::Result<Option<Option<Id>>> 
 
 /// The lines of cart `id`, oldest first.
 pub async fn lines(conn: &mut Conn, id: Id) -> sqlx::Result<Vec<LineRow>> {
-    sql(
-        "SELECT i.product_id, p.shop_id, p.name, p.price, i.quantity, p.stock, \
-           (p.active = TRUE AND s.status = 'APPROVED') AS available, p.gst_rate \
-         FROM cart_items i JOIN products p ON p.id = i.product_id \
-           JOIN shops s ON s.id = p.shop_id \
-         WHERE i.cart_id = $1 ORDER BY i.position",
-    )
-    .bind(id)
-    .fetch_all(conn)
-    .await
-}
-
-/// A cart line as checkout prices it: [`LineRow`] with what an order line and its GST need.
-#[derive(Debug, sqlx::FromRow)]
-pub struct CheckoutLineRow {
-    pub product_id: Id,
-    pub shop_id: Id,
-    pub name: String,
-    pub hsn: String,
-    pub price: i64,
-    pub quantity: i32,
-    pub stock: i64,
-    /// Active, and in an approved shop.
-    pub available: bool,
-    /// Basis points.
-    pub gst_rate: i32,
-    /// The shop's GST state: with the place of supply, it decides CGST + SGST or IGST.
-    pub shop_state: String,
-}
-
-/// The lines of cart `id` as checkout reads them, oldest first.
-pub async fn checkout_lines(conn: &mut Conn, id: Id) -> sqlx::Result<Vec<CheckoutLineRow>> {
     sql(
         "SELECT i.product_id, p.shop_id, p.name, p.hsn, p.price, i.quantity, p.stock, \
            (p.active = TRUE AND s.status = 'APPROVED') AS available, p.gst_rate, \

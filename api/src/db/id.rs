@@ -32,12 +32,6 @@ impl Id {
     }
 }
 
-impl Default for Id {
-    fn default() -> Self {
-        Id::new()
-    }
-}
-
 /// Lower-case and hyphenated: what SQLite stores, PostgreSQL prints, and the wire carries.
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

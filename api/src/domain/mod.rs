@@ -13,13 +13,13 @@ mod state;
 mod text;
 mod valid;
 
-pub use email::{Email, EmailRule, lookup as email_lookup};
+pub use email::{Email, lookup as email_lookup};
 pub use fields::{Fields, Invalid, field_error};
-pub use hsn::{Hsn, HsnRule};
-pub use mobile::{IndianMobile, IndianMobileRule};
+pub use hsn::Hsn;
+pub use mobile::IndianMobile;
 pub use page::page_limit;
-pub use pincode::{Pincode, PincodeRule};
-pub use sku::{Sku, SkuRule};
+pub use pincode::Pincode;
+pub use sku::Sku;
 pub use state::state_code;
 pub use text::BoundedText;
 pub use valid::{Rule, Valid};

@@ -6,7 +6,7 @@
 //! written.
 
 use crate::clock;
-use crate::db::carts::{self, CheckoutLineRow};
+use crate::db::carts::{self, LineRow};
 use crate::db::orders::{self, NewLine, NewOrder};
 use crate::db::{Conn, Id, stock};
 use crate::domain::field_error;
@@ -32,7 +32,7 @@ pub(super) struct Placement<'a> {
 
 /// A line that can be bought, with its tax.
 struct Taxed<'l> {
-    line: &'l CheckoutLineRow,
+    line: &'l LineRow,
     slab: &'static str,
     supply: Supply,
     tax: LineTax,
@@ -44,7 +44,7 @@ pub(super) async fn place(conn: &mut Conn, placement: &Placement<'_>) -> Result<
     if carts::owner(conn, cart).await?.flatten() != Some(placement.customer) {
         return Err(ApiError::NotFound);
     }
-    let lines = carts::checkout_lines(conn, cart).await?;
+    let lines = carts::lines(conn, cart).await?;
     if lines.is_empty() {
         return Err(ApiError::Validation(vec![field_error(
             "cartId",
@@ -176,6 +176,6 @@ async fn record(
 }
 
 /// A problem with one line, named `lines.{productId}`.
-fn line_error(line: &CheckoutLineRow, code: &str, message: String) -> FieldError {
+fn line_error(line: &LineRow, code: &str, message: String) -> FieldError {
     field_error(&format!("lines.{}", line.product_id), code, &message)
 }
