@@ -2,7 +2,7 @@
 //! signed-in user, from the `Authorization: Bearer` access token; `Option<AuthUser>` where
 //! guests are welcome too) and [`Actor`] (whoever calls, for the use cases).
 
-use crate::app::Actor;
+use crate::app::{Actor, Origin};
 use crate::auth::token::{Claims, JwtKeys};
 use crate::clock::Clock;
 use crate::error::ApiError;
@@ -137,7 +137,7 @@ where
     }
 }
 
-/// Whoever calls: [`Actor::Guest`] without an `Authorization` header, the signed-in user for
+/// Whoever calls, from where (`middleware::origin`): a guest without an `Authorization` header, the signed-in user for
 /// a valid token, 401 for a token that does not verify. Routes that need a signed-in user say
 /// so in their policy (`routes::policy`), which runs first.
 impl<S> FromRequestParts<S> for Actor
@@ -149,9 +149,14 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let origin = parts
+            .extensions
+            .get::<Origin>()
+            .cloned()
+            .unwrap_or_default();
         match <AuthUser as OptionalFromRequestParts<S>>::from_request_parts(parts, state).await? {
-            None => Ok(Actor::Guest),
-            Some(user) => Actor::from_claims(&user.claims).ok_or(ApiError::Unauthenticated),
+            None => Ok(Actor::guest(origin)),
+            Some(user) => Actor::from_claims(&user.claims, origin).ok_or(ApiError::Unauthenticated),
         }
     }
 }

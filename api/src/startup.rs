@@ -7,7 +7,7 @@ use crate::config::{Config, PaymentProviderKind};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::middleware::rate_limit::{self, RateLimiter};
-use crate::middleware::{cors, headers, limits, problem};
+use crate::middleware::{cors, headers, limits, origin, problem};
 use crate::object_store::ObjectStore;
 use crate::payments::Payments;
 use crate::payments::mock::MockGateway;
@@ -224,6 +224,10 @@ fn with_middleware(routes: Router<AppState>, config: &Config) -> Router<AppState
         .layer(axum::middleware::from_fn_with_state(
             limiter,
             rate_limit::enforce,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            config.trust_proxy,
+            origin::record,
         ))
         .layer(CatchPanicLayer::custom(panic_response));
     routes.layer(middleware)

@@ -11,7 +11,7 @@ use std::time::Duration;
 /// and the next one tries again.
 pub fn start(db: Db, clock: Clock, interval: Duration) {
     tokio::spawn(async move {
-        let actor = Actor::System(Task::Sweeper);
+        let actor = Actor::system(Task::Sweeper);
         let mut ticks = tokio::time::interval(interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

@@ -19,5 +19,5 @@ pub mod orders;
 pub mod payments;
 pub mod shops;
 
-pub use actor::{Actor, Task, User};
+pub use actor::{Actor, Impersonation, Origin, Task, User, Who};
 pub use scope::reader_scope;

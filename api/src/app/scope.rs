@@ -1,6 +1,6 @@
 //! Which orders and invoices an actor reads: the rule behind every scoped read.
 
-use crate::app::Actor;
+use crate::app::{Actor, Who};
 use crate::db::{Conn, Id, Scope, shops};
 use crate::error::{ApiError, Result};
 use contracts::props::Role;
@@ -8,10 +8,10 @@ use contracts::props::Role;
 /// The scope of `actor`'s reading: a customer's own orders, a seller's shop's lines, or
 /// everything for administrators (`orders:view`) and the server's own tasks.
 pub async fn reader_scope(actor: &Actor, conn: &mut Conn) -> Result<Scope> {
-    let user = match actor {
-        Actor::User(user) => user,
-        Actor::System(_) => return Ok(Scope::All),
-        Actor::Guest => return Err(ApiError::Unauthenticated),
+    let user = match &actor.who {
+        Who::User(user) => user,
+        Who::System(_) => return Ok(Scope::All),
+        Who::Guest => return Err(ApiError::Unauthenticated),
     };
     Ok(match user.role {
         Role::Customer => Scope::Customer(user.id),

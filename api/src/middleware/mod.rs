@@ -6,5 +6,6 @@ pub mod client_ip;
 pub mod cors;
 pub mod headers;
 pub mod limits;
+pub mod origin;
 pub mod problem;
 pub mod rate_limit;

@@ -3,8 +3,8 @@
 //! `routes::session`, the second factor in `routes::mfa`, resets in `routes::password`; the
 //! rules of all of them in `app::accounts`.
 
-use crate::app::Actor;
 use crate::app::accounts::{self, SignIn};
+use crate::app::{Actor, Origin};
 use crate::error::Result;
 use crate::extractor::Json;
 use crate::routes::PROBLEM;
@@ -35,10 +35,11 @@ pub fn routes() -> ApiRoutes {
     ))]
 pub async fn register(
     State(state): State<AppState>,
+    origin: Origin,
     Json(account): Json<NewAccount>,
 ) -> Result<(StatusCode, Response)> {
     // An anonymous route: whoever calls is a guest until the use case identifies them.
-    let session = accounts::register(&Actor::Guest, &state, account).await?;
+    let session = accounts::register(&Actor::guest(origin), &state, account).await?;
     Ok((StatusCode::CREATED, signed_in(session)))
 }
 
@@ -55,9 +56,10 @@ pub async fn register(
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    origin: Origin,
     Json(credentials): Json<Credentials>,
 ) -> Result<Response> {
-    let signed = accounts::sign_in(&Actor::Guest, &state, credentials).await?;
+    let signed = accounts::sign_in(&Actor::guest(origin), &state, credentials).await?;
     Ok(match signed {
         SignIn::Session(session) => {
             let outcome = LoginOutcome::Session(session.grant.clone());

@@ -2,7 +2,7 @@
 //! `/api/v1/cart` (the signed-in customer's cart, and merging a guest cart into it). Every
 //! answer is the whole cart, priced now, with its GST breakup (`app::carts`).
 
-use crate::app::{Actor, carts};
+use crate::app::{Actor, Origin, carts};
 use crate::error::Result;
 use crate::extractor::Json;
 use crate::routes::PROBLEM;
@@ -40,9 +40,12 @@ pub fn routes() -> ApiRoutes {
 /// `POST /carts`: a new, empty guest cart. The browser keeps its id.
 #[utoipa::path(post, path = "/carts", tag = "cart",
     responses((status = 201, description = "An empty guest cart", body = Cart)))]
-pub async fn create(State(state): State<AppState>) -> Result<(StatusCode, Json<Cart>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    origin: Origin,
+) -> Result<(StatusCode, Json<Cart>)> {
     // An anonymous route: whoever calls is a guest until the use case identifies them.
-    let cart = carts::create_guest(&Actor::Guest, &state).await?;
+    let cart = carts::create_guest(&Actor::guest(origin), &state).await?;
     Ok((StatusCode::CREATED, Json(cart)))
 }
 

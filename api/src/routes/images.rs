@@ -1,8 +1,8 @@
 //! `/api/v1/seller/products/{id}/images` (a seller uploads a product image) and
 //! `/api/v1/images/{key}` (anyone loads one), over `app::catalog::images`.
 
-use crate::app::Actor;
 use crate::app::catalog::images::{self, MAX_IMAGE_BYTES};
+use crate::app::{Actor, Origin};
 use crate::error::{ApiError, Result};
 use crate::extractor::Json;
 use crate::routes::PROBLEM;
@@ -66,9 +66,13 @@ pub async fn add_image(
         (status = 200, description = "The image", content_type = "image/*"),
         (status = 404, description = "`not_found`", body = Problem, content_type = PROBLEM),
     ))]
-pub async fn image(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response> {
+pub async fn image(
+    State(state): State<AppState>,
+    origin: Origin,
+    Path(key): Path<String>,
+) -> Result<Response> {
     // An anonymous route: whoever calls is a guest until the use case identifies them.
-    let image = images::get(&Actor::Guest, &state, &key).await?;
+    let image = images::get(&Actor::guest(origin), &state, &key).await?;
     let mut response = image.bytes.into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&image.content_type) {

@@ -1,8 +1,8 @@
 //! `/api/v1/auth/mfa`: enrolling a TOTP authenticator, activating it (which hands out recovery
 //! codes), and answering the sign-in challenge with a code (`app::accounts::mfa`).
 
-use crate::app::Actor;
 use crate::app::accounts::mfa;
+use crate::app::{Actor, Origin};
 use crate::error::Result;
 use crate::extractor::Json;
 use crate::routes::PROBLEM;
@@ -72,8 +72,11 @@ pub async fn activate(
     ))]
 pub async fn verify(
     State(state): State<AppState>,
+    origin: Origin,
     Json(body): Json<MfaVerify>,
 ) -> Result<Response> {
     // An anonymous route: whoever calls is a guest until the use case identifies them.
-    Ok(signed_in(mfa::verify(&Actor::Guest, &state, &body).await?))
+    Ok(signed_in(
+        mfa::verify(&Actor::guest(origin), &state, &body).await?,
+    ))
 }

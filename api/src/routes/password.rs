@@ -1,8 +1,8 @@
 //! `/api/v1/auth/password`: asking for a reset link by mail and setting a new password with it
 //! (`app::accounts::passwords`).
 
-use crate::app::Actor;
 use crate::app::accounts::passwords;
+use crate::app::{Actor, Origin};
 use crate::error::Result;
 use crate::extractor::Json;
 use crate::routes::PROBLEM;
@@ -34,10 +34,11 @@ pub fn routes() -> ApiRoutes {
     ))]
 pub async fn forgot(
     State(state): State<AppState>,
+    origin: Origin,
     Json(body): Json<ForgotPassword>,
 ) -> Result<StatusCode> {
     // An anonymous route: whoever calls is a guest until the use case identifies them.
-    passwords::forgot(&Actor::Guest, &state, &body.email).await?;
+    passwords::forgot(&Actor::guest(origin), &state, &body.email).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -51,8 +52,9 @@ pub async fn forgot(
     ))]
 pub async fn reset(
     State(state): State<AppState>,
+    origin: Origin,
     Json(body): Json<ResetPassword>,
 ) -> Result<StatusCode> {
-    passwords::reset(&Actor::Guest, &state, body).await?;
+    passwords::reset(&Actor::guest(origin), &state, body).await?;
     Ok(StatusCode::NO_CONTENT)
 }

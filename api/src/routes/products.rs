@@ -2,8 +2,8 @@
 //! `/api/v1/seller/products` (a seller's own products: list, add, change), over
 //! `app::catalog`.
 
-use crate::app::Actor;
 use crate::app::catalog::{self, Listing, seller};
+use crate::app::{Actor, Origin};
 use crate::domain::page_limit;
 use crate::error::Result;
 use crate::extractor::{Json, Query};
@@ -81,6 +81,7 @@ pub struct CatalogQuery {
     ))]
 pub async fn search(
     State(state): State<AppState>,
+    origin: Origin,
     Query(query): Query<CatalogQuery>,
 ) -> Result<Json<ProductPage>> {
     let listing = Listing {
@@ -95,7 +96,7 @@ pub async fn search(
     };
     let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT);
     // An anonymous route: whoever calls is a guest until the use case identifies them.
-    catalog::browse(&Actor::Guest, &state, listing, limit)
+    catalog::browse(&Actor::guest(origin), &state, listing, limit)
         .await
         .map(Json)
 }
@@ -109,9 +110,12 @@ pub async fn search(
     ))]
 pub async fn product(
     State(state): State<AppState>,
+    origin: Origin,
     Path(id): Path<String>,
 ) -> Result<Json<Product>> {
-    catalog::product(&Actor::Guest, &state, &id).await.map(Json)
+    catalog::product(&Actor::guest(origin), &state, &id)
+        .await
+        .map(Json)
 }
 
 /// The query string of `GET /seller/products`.

@@ -2,8 +2,8 @@
 //! device or all of them (`app::accounts::sessions`), and how a session is handed to the
 //! browser: the grant in the body, the refresh token and a CSRF value in cookies, no caching.
 
-use crate::app::Actor;
 use crate::app::accounts::{self, Session};
+use crate::app::{Actor, Origin};
 use crate::auth::cookies::{self, check_csrf};
 use crate::error::{ApiError, Result};
 use crate::extractor::Json;
@@ -42,7 +42,11 @@ pub fn routes() -> ApiRoutes {
         (status = 401, description = "`unauthenticated`: no, unknown, expired, revoked or reused refresh token; a presented one's cookies are cleared", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`csrf_failed`", body = Problem, content_type = PROBLEM),
     ))]
-pub async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub async fn refresh(
+    State(state): State<AppState>,
+    origin: Origin,
+    headers: HeaderMap,
+) -> Result<Response> {
     let Some(presented) = cookies::read(&headers, REFRESH_COOKIE) else {
         // Nothing presented, nothing to clear: clearing here would wipe the cookies another
         // tab may have just received by signing in while this tab was loading.
@@ -50,7 +54,7 @@ pub async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Resul
     };
     check_csrf(&headers)?;
     // An anonymous route: whoever calls is a guest until the use case identifies them.
-    let session = accounts::refresh(&Actor::Guest, &state, presented).await?;
+    let session = accounts::refresh(&Actor::guest(origin), &state, presented).await?;
     Ok(match session {
         Some(session) => signed_in(session),
         None => signed_out(ApiError::Unauthenticated),
@@ -64,11 +68,15 @@ pub async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Resul
         (status = 204, description = "Signed out on this device; the cookies are cleared"),
         (status = 403, description = "`csrf_failed`", body = Problem, content_type = PROBLEM),
     ))]
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    origin: Origin,
+    headers: HeaderMap,
+) -> Result<Response> {
     if let Some(presented) = cookies::read(&headers, REFRESH_COOKIE) {
         // A cross-site page must not be able to sign the user out either.
         check_csrf(&headers)?;
-        accounts::sign_out(&Actor::Guest, &state, presented).await?;
+        accounts::sign_out(&Actor::guest(origin), &state, presented).await?;
     }
     Ok(signed_out(StatusCode::NO_CONTENT))
 }

@@ -3,8 +3,8 @@
 //! the event is applied once per gateway transaction id, and only as the payment state machine
 //! allows (`app::payments`).
 
-use crate::app::Actor;
 use crate::app::payments::{self, Receipt};
+use crate::app::{Actor, Origin};
 use crate::error::Result;
 use crate::extractor::Json;
 use crate::payments::signature;
@@ -45,6 +45,7 @@ pub struct WebhookReceipt {
     ))]
 pub async fn payment(
     State(state): State<AppState>,
+    origin: Origin,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<WebhookReceipt>> {
@@ -52,7 +53,7 @@ pub async fn payment(
     // An anonymous route: whoever calls is a guest until the use case identifies them (here by
     // the signature, as the gateway).
     let receipt = payments::receive(
-        &Actor::Guest,
+        &Actor::guest(origin),
         &state,
         header(signature::TIMESTAMP_HEADER),
         header(signature::SIGNATURE_HEADER),

@@ -1004,7 +1004,7 @@ async fn fifty_concurrent_checkouts_of_ten_units_make_exactly_ten_orders() {
 
     // Nobody pays: half an hour later, after the sweep every reservation is back.
     w.app.clock.advance(30 * 60);
-    let expired = api::app::payments::sweep(&Actor::System(Task::Sweeper), &w.app.db, &w.app.clock)
+    let expired = api::app::payments::sweep(&Actor::system(Task::Sweeper), &w.app.db, &w.app.clock)
         .await
         .unwrap();
     assert_eq!(expired, 10);

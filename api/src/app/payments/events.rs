@@ -45,14 +45,14 @@ pub async fn receive(
     })?;
     let event: GatewayEvent = serde_json::from_slice(body)
         .map_err(|error| ApiError::MalformedJson(format!("The event does not fit: {error}.")))?;
-    apply(&Actor::System(Task::PaymentGateway), state, &event).await
+    apply(&Actor::system(Task::PaymentGateway), state, &event).await
 }
 
 /// Applies a verified `event` in one transaction. A verdict answers an open payment: only a
 /// PAYMENT_PENDING order takes one (a late payment of a timed-out order is refused), and a
 /// success must be for the order's total. Anything refused writes nothing.
 async fn apply(actor: &Actor, state: &AppState, event: &GatewayEvent) -> Result<Receipt> {
-    if !matches!(actor, Actor::System(Task::PaymentGateway)) {
+    if actor.task() != Some(Task::PaymentGateway) {
         return Err(ApiError::Forbidden);
     }
     let now = state.clock.now();
