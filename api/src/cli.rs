@@ -149,8 +149,7 @@ pub async fn create_account(
         password,
         display_name: display_name.to_owned(),
     };
-    match accounts::create_account(&Actor::system(Task::Operator), db, vault, account, role).await
-    {
+    match accounts::create_account(&Actor::system(Task::Operator), db, vault, account, role).await {
         Ok(id) => Ok(id.to_string()),
         Err(ApiError::EmailTaken) => Err(AccountError::EmailTaken),
         Err(ApiError::Validation(errors)) => {

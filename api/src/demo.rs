@@ -2,8 +2,8 @@
 //! catalog across categories and GST slabs (0%, 5%, 18% and the 40% of the 2025 reform), so a
 //! fresh `cargo xtask run` has something to browse, buy and invoice.
 
-use crate::app::catalog::{rules, seller};
 use crate::app::accounts::lookup;
+use crate::app::catalog::{rules, seller};
 use crate::app::shops;
 use crate::clock::{self, Clock};
 use crate::crypto::Vault;
@@ -175,7 +175,11 @@ const CATALOG: &[DemoProduct] = &[
 
 /// Gives the demo seller an approved shop and the demo catalog, unless they exist. Lines of
 /// what happened go to `out`.
-pub async fn seed_shop(db: &Db, vault: &Vault, out: &mut impl std::io::Write) -> anyhow::Result<()> {
+pub async fn seed_shop(
+    db: &Db,
+    vault: &Vault,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<()> {
     let mut conn = db.conn().await?;
     let seller = lookup::find_by_email(&mut conn, vault, "seller@bazaar.test")
         .await?

@@ -221,9 +221,7 @@ impl ApiError {
             | ApiError::DatabaseUnavailable(_)
             | ApiError::Timeout
             | ApiError::PaymentsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) | ApiError::Undecryptable(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            ApiError::Internal(_) | ApiError::Undecryptable(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

@@ -53,7 +53,13 @@ pub struct DevMailSender {
 
 impl DevMailSender {
     /// A sender writing into `dir`, recording delivery times from `clock`.
-    pub fn new(db: Db, vault: Vault, clock: Clock, dir: impl Into<PathBuf>, log_mail: bool) -> Self {
+    pub fn new(
+        db: Db,
+        vault: Vault,
+        clock: Clock,
+        dir: impl Into<PathBuf>,
+        log_mail: bool,
+    ) -> Self {
         DevMailSender {
             db,
             vault,
@@ -139,8 +145,14 @@ pub fn start(config: &Config, db: &Db, vault: &Vault, clock: &Clock) {
     match config.app_env {
         AppEnv::Dev | AppEnv::Staging => {
             tracing::info!(mail_dir = %config.mail_dir.display(), "development mail sender started");
-            DevMailSender::new(db.clone(), vault.clone(), clock.clone(), &config.mail_dir, true)
-                .spawn();
+            DevMailSender::new(
+                db.clone(),
+                vault.clone(),
+                clock.clone(),
+                &config.mail_dir,
+                true,
+            )
+            .spawn();
         }
         AppEnv::Production => {
             tracing::warn!(
@@ -195,8 +207,13 @@ mod tests {
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        let stored = outbox::pending(&mut db.conn().await.unwrap(), 10).await.unwrap();
-        assert!(stored[0].to_address.starts_with("v1:test:"), "sealed at rest");
+        let stored = outbox::pending(&mut db.conn().await.unwrap(), 10)
+            .await
+            .unwrap();
+        assert!(
+            stored[0].to_address.starts_with("v1:test:"),
+            "sealed at rest"
+        );
         let sender = DevMailSender::new(
             db.clone(),
             vault,

@@ -101,7 +101,11 @@ impl Open for HeadRow {
     fn open(self, vault: &Vault) -> Result<HeadRow> {
         let (invoice, order) = (self.id, self.order_id);
         Ok(HeadRow {
-            supplier_gstin: vault.open(Column::InvoicesSupplierGstin, invoice, &self.supplier_gstin)?,
+            supplier_gstin: vault.open(
+                Column::InvoicesSupplierGstin,
+                invoice,
+                &self.supplier_gstin,
+            )?,
             supplier_address: vault.open(
                 Column::InvoicesSupplierAddress,
                 invoice,

@@ -73,7 +73,8 @@ pub async fn status(db: &Db) -> anyhow::Result<Vec<ColumnStatus>> {
 }
 
 /// Before serving: refuses to start when stored values are sealed with a key id the keyring
-/// lacks (a key retired too early: the error names it and the column), then seals whatever
+/// lacks (a key retired too early: the error names it and the column) or when a key id's
+/// sample value does not open (a wrong key under a known id), then seals whatever
 /// is still clear text (a database from before encryption), so no clear row outlives a
 /// start. Idempotency answers still in clear are deleted instead: they are a 24-hour replay
 /// cache, not records.
@@ -94,6 +95,7 @@ pub async fn prepare(db: &Db, vault: &Vault) -> anyhow::Result<()> {
             }
         }
     }
+    check_keys_open(db, vault).await?;
     if clear > 0 {
         sealed::delete_clear_idempotency_answers(&mut db.conn().await?).await?;
         let report = pass(db, vault, PREFIX, DEFAULT_BATCH).await?;
@@ -101,6 +103,27 @@ pub async fn prepare(db: &Db, vault: &Vault) -> anyhow::Result<()> {
             sealed = report.were_clear,
             "sealed personal data stored in clear before encryption"
         );
+    }
+    Ok(())
+}
+
+/// Opens one value per key id per column: a key whose bytes are wrong (an id reused for
+/// another key, a typo) stops startup here instead of failing reads one by one.
+async fn check_keys_open(db: &Db, vault: &Vault) -> anyhow::Result<()> {
+    let mut conn = db.conn().await?;
+    for table in SEALED_TABLES {
+        for &column in table.columns {
+            for id in vault.key_ids() {
+                let prefix = format!("{PREFIX}{id}:");
+                if let Some(sample) =
+                    sealed::sample_under(&mut conn, table, column, &prefix).await?
+                {
+                    vault
+                        .open(column, &sample.row_id, &sample.value)
+                        .with_context(|| format!("checking key {id:?} of the keyring"))?;
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -159,11 +182,21 @@ async fn column_pass(
                     "email_index",
                     vault.blind_index(Index::Email, &email_lookup(&plain)),
                 )),
-                Column::ShopsGstin => Some(("gstin_index", vault.blind_index(Index::Gstin, &plain))),
+                Column::ShopsGstin => {
+                    Some(("gstin_index", vault.blind_index(Index::Gstin, &plain)))
+                }
                 _ => None,
             };
-            if sealed::replace(&mut tx, table, column, &stored.row_id, &stored.value, &new, index)
-                .await?
+            if sealed::replace(
+                &mut tx,
+                table,
+                column,
+                &stored.row_id,
+                &stored.value,
+                &new,
+                index,
+            )
+            .await?
             {
                 report.resealed += 1;
                 report.were_clear += u64::from(was_clear);

@@ -9,7 +9,13 @@ use crate::error::Result;
 
 /// Queues a mail to `to` on `conn` (a transaction: the row is inserted, then its sealed
 /// fields filled in, since they are bound to the id the database assigns).
-pub async fn queue(conn: &mut Conn, vault: &Vault, to: &str, subject: &str, body: &str) -> Result<()> {
+pub async fn queue(
+    conn: &mut Conn,
+    vault: &Vault,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<()> {
     let id = outbox::insert(conn, subject).await?;
     let to = vault.seal(Column::OutboxToAddress, id, to);
     let body = vault.seal(Column::OutboxBody, id, body);

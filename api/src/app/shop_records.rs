@@ -36,7 +36,11 @@ pub fn open(vault: &Vault, row: ShopRow) -> Result<ShopRow> {
     Ok(ShopRow {
         gstin: vault.open(Column::ShopsGstin, id, &row.gstin)?,
         address_line1: vault.open(Column::ShopsAddressLine1, id, &row.address_line1)?,
-        address_line2: vault.open_opt(Column::ShopsAddressLine2, id, row.address_line2.as_deref())?,
+        address_line2: vault.open_opt(
+            Column::ShopsAddressLine2,
+            id,
+            row.address_line2.as_deref(),
+        )?,
         city: vault.open(Column::ShopsCity, id, &row.city)?,
         pincode: vault.open(Column::ShopsPincode, id, &row.pincode)?,
         ..row

@@ -57,7 +57,11 @@ pub async fn keys_command(
     result
 }
 
-async fn print_status(db: &crate::db::Db, vault: &Vault, out: &mut impl Write) -> anyhow::Result<()> {
+async fn print_status(
+    db: &crate::db::Db,
+    vault: &Vault,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     writeln!(
         out,
         "keyring: {} (active {:?})",

@@ -283,6 +283,15 @@ mod tests {
             ("APP_ENV", "production"),
             ("DATABASE_URL", "sqlite:///var/lib/bazaar/bazaar.db"),
             ("JWT_SECRET", "a production secret of at least 32 bytes"),
+            (
+                "FIELD_KEYS",
+                "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+            ),
+            ("FIELD_KEY_ACTIVE", "k1"),
+            (
+                "BLIND_INDEX_KEY",
+                "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=",
+            ),
         ])
         .unwrap();
 

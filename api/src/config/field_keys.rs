@@ -43,7 +43,10 @@ fn key_bytes(name: &'static str, text: &str) -> Result<Secret<[u8; 32]>, ConfigE
 }
 
 /// The `FIELD_KEYS`, `FIELD_KEY_ACTIVE` and `BLIND_INDEX_KEY` variables.
-pub(super) fn field_keys(var: &impl Lookup, app_env: AppEnv) -> Result<Option<FieldKeys>, ConfigError> {
+pub(super) fn field_keys(
+    var: &impl Lookup,
+    app_env: AppEnv,
+) -> Result<Option<FieldKeys>, ConfigError> {
     let (keys, active, blind_index) = (
         var("FIELD_KEYS")?,
         var("FIELD_KEY_ACTIVE")?,

@@ -88,7 +88,12 @@ pub fn seal(keyring: &Keyring, column: Column, row: &str, plaintext: &str) -> St
 }
 
 /// Opens `stored`, sealed for `column` of row `row`.
-pub fn open(keyring: &Keyring, column: Column, row: &str, stored: &str) -> Result<String, OpenError> {
+pub fn open(
+    keyring: &Keyring,
+    column: Column,
+    row: &str,
+    stored: &str,
+) -> Result<String, OpenError> {
     let Some((key_id, bytes)) = parse(stored) else {
         return Err(OpenError::NotSealed {
             column,
@@ -128,8 +133,10 @@ mod tests {
     use super::*;
 
     fn ring(keys: &[(&str, u8)], active: &str) -> Keyring {
-        let keys: Vec<(String, [u8; 32])> =
-            keys.iter().map(|(id, b)| ((*id).to_owned(), [*b; 32])).collect();
+        let keys: Vec<(String, [u8; 32])> = keys
+            .iter()
+            .map(|(id, b)| ((*id).to_owned(), [*b; 32]))
+            .collect();
         Keyring::new(&keys, active).unwrap()
     }
 
@@ -233,7 +240,10 @@ mod tests {
         let error = open(&keys, Column::UsersEmail, "r7", "secret@example.com").unwrap_err();
 
         let text = error.to_string();
-        assert!(text.contains("users.email") && text.contains("r7"), "{text}");
+        assert!(
+            text.contains("users.email") && text.contains("r7"),
+            "{text}"
+        );
         assert!(!text.contains("secret@"));
     }
 }

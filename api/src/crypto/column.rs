@@ -157,7 +157,9 @@ mod tests {
         let listed: Vec<Column> = SEALED_TABLES
             .iter()
             .flat_map(|t| {
-                t.columns.iter().inspect(|c| assert_eq!(c.table(), t.table, "{c}"))
+                t.columns
+                    .iter()
+                    .inspect(|c| assert_eq!(c.table(), t.table, "{c}"))
             })
             .copied()
             .collect();

@@ -27,7 +27,10 @@ fn derive(root: &[u8]) -> (Secret<[u8; 32]>, Secret<[u8; 32]>) {
 
 /// The development keys from `path`, creating the file on first run.
 pub fn load_or_create(path: &Path) -> anyhow::Result<(Secret<[u8; 32]>, Secret<[u8; 32]>)> {
-    let root = dev_key::load_or_create(path, "FIELD_KEYS is not set; created a development field key")?;
+    let root = dev_key::load_or_create(
+        path,
+        "FIELD_KEYS is not set; created a development field key",
+    )?;
     Ok(derive(root.expose().as_bytes()))
 }
 

@@ -96,13 +96,23 @@ impl Vault {
     }
 
     /// [`Vault::seal`] of an optional value (`NULL` stays `NULL`).
-    pub fn seal_opt(&self, column: Column, row: impl Display, plaintext: Option<&str>) -> Option<String> {
+    pub fn seal_opt(
+        &self,
+        column: Column,
+        row: impl Display,
+        plaintext: Option<&str>,
+    ) -> Option<String> {
         plaintext.map(|p| self.seal(column, row, p))
     }
 
     /// The value `stored` was sealed from, if it was sealed for `column` of row `row` with a
     /// key of the keyring.
-    pub fn open(&self, column: Column, row: impl Display, stored: &str) -> Result<String, OpenError> {
+    pub fn open(
+        &self,
+        column: Column,
+        row: impl Display,
+        stored: &str,
+    ) -> Result<String, OpenError> {
         cipher::open(&self.0.keyring, column, &row.to_string(), stored)
     }
 

@@ -120,3 +120,22 @@ pub async fn delete_clear_idempotency_answers(conn: &mut Conn) -> sqlx::Result<u
     .execute(conn)
     .await
 }
+
+/// One value of `column` that starts with `prefix` (a key id's values), if any: the sample
+/// startup opens to check the key behind an id is the right one.
+pub async fn sample_under(
+    conn: &mut Conn,
+    table: &SealedTable,
+    column: Column,
+    prefix: &str,
+) -> sqlx::Result<Option<StoredValue>> {
+    let (k, c, t) = (table.key, column.name(), table.table);
+    Sql::built(format!(
+        "SELECT CAST({k} AS TEXT) AS row_id, {c} AS value FROM {t} \
+         WHERE {c} IS NOT NULL AND substr({c}, 1, $1) = $2 LIMIT 1"
+    ))
+    .bind(i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX))
+    .bind(prefix)
+    .fetch_optional(conn)
+    .await
+}

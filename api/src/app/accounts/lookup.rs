@@ -27,8 +27,11 @@ pub async fn find_by_email(conn: &mut Conn, vault: &Vault, email: &str) -> Resul
 /// (`db::sealed::lock_index_value`).
 pub async fn lock_email(conn: &mut Conn, vault: &Vault, email: &str) -> Result<()> {
     let index = vault.blind_index(Index::Email, &email_lookup(email));
-    sealed::lock_index_value(conn, crate::crypto::blind_index::lock_key(Index::Email, index))
-        .await?;
+    sealed::lock_index_value(
+        conn,
+        crate::crypto::blind_index::lock_key(Index::Email, index),
+    )
+    .await?;
     Ok(())
 }
 

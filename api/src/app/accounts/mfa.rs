@@ -32,7 +32,9 @@ pub async fn enroll(actor: &Actor, state: &AppState) -> Result<MfaEnrollment> {
     let email = lookup::email_of(&state.vault, &account)?;
     let otpauth_uri = totp::otpauth_uri(&secret, &email);
     let qr_rows = totp::qr_rows(&otpauth_uri)?;
-    let sealed = state.vault.seal(Column::TotpPendingSecret, account.id, &secret);
+    let sealed = state
+        .vault
+        .seal(Column::TotpPendingSecret, account.id, &secret);
     mfa::set_pending(&mut conn, account.id, &sealed).await?;
     Ok(MfaEnrollment {
         secret,

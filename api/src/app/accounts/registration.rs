@@ -60,7 +60,14 @@ pub async fn register(_actor: &Actor, state: &AppState, account: NewAccount) -> 
     let account = validate(account)?;
     let password_hash = password::hash(account.password.clone()).await?;
     let mut tx = state.db.begin().await?;
-    let user = insert(&mut tx, &state.vault, &account, &password_hash, Role::Customer).await?;
+    let user = insert(
+        &mut tx,
+        &state.vault,
+        &account,
+        &password_hash,
+        Role::Customer,
+    )
+    .await?;
     let session = sessions::start_on(&mut tx, &state.jwt, &user, false, state.clock.now()).await?;
     tx.commit().await?;
     Ok(session)

@@ -33,9 +33,12 @@ pub async fn sign_in(_actor: &Actor, state: &AppState, credentials: Credentials)
     if credentials.password.len() > password::MAX_BYTES {
         return Err(ApiError::InvalidCredentials);
     }
-    let user =
-        lookup::find_by_email(&mut state.db.conn().await?, &state.vault, &credentials.email)
-            .await?;
+    let user = lookup::find_by_email(
+        &mut state.db.conn().await?,
+        &state.vault,
+        &credentials.email,
+    )
+    .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let matches = password::verify(credentials.password, stored).await?;
     let now = state.clock.now();

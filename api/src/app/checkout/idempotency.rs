@@ -78,7 +78,11 @@ pub(super) async fn keep(
 ) -> Result<()> {
     let status = i32::from(answer.status);
     // Sealed: the answer is the placed order, delivery address and phone included.
-    let body = vault.seal(Column::IdempotencyResponse, row_id(customer, key), &answer.body);
+    let body = vault.seal(
+        Column::IdempotencyResponse,
+        row_id(customer, key),
+        &answer.body,
+    );
     idempotency::store_answer(conn, customer, key.as_str(), status, &body).await?;
     Ok(())
 }

@@ -50,9 +50,15 @@ pub async fn place(
     let customer = actor.user_id().ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now();
 
-    let earlier =
-        idempotency::claim(&mut state.db.conn().await?, &state.vault, customer, key, body, now)
-            .await?;
+    let earlier = idempotency::claim(
+        &mut state.db.conn().await?,
+        &state.vault,
+        customer,
+        key,
+        body,
+        now,
+    )
+    .await?;
     if let Some(answer) = earlier {
         return Ok(answer);
     }
