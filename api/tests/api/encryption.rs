@@ -144,7 +144,6 @@ async fn after_a_journey_the_database_holds_no_email_phone_address_or_gstin_in_c
 
     for needle in [
         EMAIL,
-        "seller.yggdrasil",
         PHONE,
         ADDRESS,
         CITY,
