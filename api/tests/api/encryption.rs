@@ -142,14 +142,7 @@ async fn after_a_journey_the_database_holds_no_email_phone_address_or_gstin_in_c
 
     let raw = raw_database(&app);
 
-    for needle in [
-        EMAIL,
-        PHONE,
-        ADDRESS,
-        CITY,
-        GSTIN_KA,
-        "12 Mill Road",
-    ] {
+    for needle in [EMAIL, PHONE, ADDRESS, CITY, GSTIN_KA, "12 Mill Road"] {
         assert!(!contains(&raw, needle), "{needle} is stored in clear");
     }
     // (The seller's email is not scanned for: the fixture names its shop "Shop of <email>",
@@ -306,4 +299,42 @@ async fn rotation_under_concurrent_traffic_leaves_every_row_readable_under_the_n
             .await
             .is_ok()
     );
+}
+
+/// `api keys rotate`'s throughput (values re-sealed per second), for docs/RUNBOOK.md: 10,000
+/// queued mails (two sealed columns each) under key k1, rotated to k2 in batches of 500.
+/// Ignored by default (it measures, it does not check): `cargo test -p api --release --test
+/// api rotation_throughput -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore]
+async fn rotation_throughput() {
+    let app = spawn_app().await;
+    let old = api::crypto::Vault::new(&[("k1".to_owned(), [1; 32])], "k1", &[9; 32]).unwrap();
+    let new = api::crypto::Vault::new(
+        &[("k1".to_owned(), [1; 32]), ("k2".to_owned(), [2; 32])],
+        "k2",
+        &[9; 32],
+    )
+    .unwrap();
+    for _ in 0..20 {
+        let mut tx = app.db.begin().await.unwrap();
+        for n in 0..500 {
+            let body = format!("Hello {n}, a mail body of a typical length. ").repeat(8);
+            api::app::outbox::queue(&mut tx, &old, "someone@example.com", "S", &body)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+
+    let report = api::app::keys::rotate(&app.db, &new, 500).await.unwrap();
+
+    println!(
+        "rotated {} values in {:.2} s: {:.0} values/s ({:?})",
+        report.resealed,
+        report.elapsed.as_secs_f64(),
+        report.per_second(),
+        crate::helpers::expected_backend()
+    );
+    assert_eq!(report.resealed, 20_000);
 }
