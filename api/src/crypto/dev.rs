@@ -13,8 +13,11 @@ pub const DEV_FIELD_KEY_FILE: &str = "dev-field.key";
 /// The key id values sealed with the development key carry.
 pub const DEV_KEY_ID: &str = "dev";
 
-/// The field key and blind-index root of the development root `hex`.
-fn derive(root: &[u8]) -> (Secret<[u8; 32]>, Secret<[u8; 32]>) {
+/// The development field key and blind-index root.
+type DevKeys = (Secret<[u8; 32]>, Secret<[u8; 32]>);
+
+/// The field key and blind-index root of the development root (its hex text).
+fn derive(root: &[u8]) -> DevKeys {
     let hkdf = Hkdf::<Sha256>::new(None, root);
     let mut field = [0u8; 32];
     let mut index = [0u8; 32];
@@ -26,7 +29,7 @@ fn derive(root: &[u8]) -> (Secret<[u8; 32]>, Secret<[u8; 32]>) {
 }
 
 /// The development keys from `path`, creating the file on first run.
-pub fn load_or_create(path: &Path) -> anyhow::Result<(Secret<[u8; 32]>, Secret<[u8; 32]>)> {
+pub fn load_or_create(path: &Path) -> anyhow::Result<DevKeys> {
     let root = dev_key::load_or_create(
         path,
         "FIELD_KEYS is not set; created a development field key",
