@@ -1,9 +1,12 @@
 //! The command line: subcommands and the flags that override the environment's settings, and
 //! the account commands (`create-admin`, `seed-demo`) as library functions the binary and the
-//! tests call alike.
+//! tests call alike; the key commands (`keys rotate`, `keys status`) are in [`keys`].
+
+pub mod keys;
 
 use crate::app::{Actor, Task, accounts};
 use crate::config::{AppEnv, Config};
+use crate::crypto::Vault;
 use crate::db::Db;
 use crate::error::ApiError;
 use anyhow::Context as _;
@@ -49,6 +52,12 @@ pub enum Command {
     /// development passwords, and print them. Dev and staging only; refused when
     /// APP_ENV=production. Safe to run again: existing accounts are left alone.
     SeedDemo,
+    /// Field-encryption keys: `rotate` re-encrypts stored personal data under the active key
+    /// (FIELD_KEY_ACTIVE) in small batches while servers keep serving; `status` counts the
+    /// values each key id still seals, so an old key is removed from FIELD_KEYS only when
+    /// nothing uses it.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 /// Arguments of `create-admin`.
@@ -129,6 +138,7 @@ pub enum AccountError {
 /// password policy); its id.
 pub async fn create_account(
     db: &Db,
+    vault: &Vault,
     email: &str,
     display_name: &str,
     role: Role,
@@ -139,7 +149,7 @@ pub async fn create_account(
         password,
         display_name: display_name.to_owned(),
     };
-    match accounts::create_account(&Actor::system(Task::Operator), db, account, role).await {
+    match accounts::create_account(&Actor::system(Task::Operator), db, vault, account, role).await {
         Ok(id) => Ok(id.to_string()),
         Err(ApiError::EmailTaken) => Err(AccountError::EmailTaken),
         Err(ApiError::Validation(errors)) => {
@@ -184,9 +194,11 @@ pub async fn create_admin_command(
     password: String,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
+    let vault = Vault::from_config(config)?;
     let db = connect_and_migrate(config).await?;
     let created = create_account(
         &db,
+        &vault,
         &args.email,
         &args.display_name,
         args.role.role(),
@@ -211,14 +223,15 @@ pub async fn seed_demo_command(config: &Config, out: &mut impl Write) -> anyhow:
         config.app_env != AppEnv::Production,
         "seed-demo refuses APP_ENV=production: demo accounts have published passwords"
     );
+    let vault = Vault::from_config(config)?;
     let db = connect_and_migrate(config).await?;
-    let result = seed_demo(&db, out).await;
+    let result = seed_demo(&db, &vault, out).await;
     db.close().await;
     result
 }
 
 /// Creates the missing demo accounts and prints them all.
-pub async fn seed_demo(db: &Db, out: &mut impl Write) -> anyhow::Result<()> {
+pub async fn seed_demo(db: &Db, vault: &Vault, out: &mut impl Write) -> anyhow::Result<()> {
     writeln!(
         out,
         "demo accounts (development passwords; never use them for real):"
@@ -226,6 +239,7 @@ pub async fn seed_demo(db: &Db, out: &mut impl Write) -> anyhow::Result<()> {
     for demo in &DEMO_ACCOUNTS {
         let state = match create_account(
             db,
+            vault,
             demo.email,
             demo.display_name,
             demo.role,
@@ -245,10 +259,11 @@ pub async fn seed_demo(db: &Db, out: &mut impl Write) -> anyhow::Result<()> {
             demo.password
         )?;
     }
-    crate::demo::seed_shop(db, out).await
+    crate::demo::seed_shop(db, vault, out).await
 }
 
-async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
+/// The database of `config`, migrated.
+pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect_with(
         config.database_url.expose(),
         config.database_max_connections,

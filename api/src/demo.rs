@@ -2,10 +2,12 @@
 //! catalog across categories and GST slabs (0%, 5%, 18% and the 40% of the 2025 reform), so a
 //! fresh `cargo xtask run` has something to browse, buy and invoice.
 
+use crate::app::accounts::lookup;
 use crate::app::catalog::{rules, seller};
 use crate::app::shops;
 use crate::clock::{self, Clock};
-use crate::db::{self, Db, users};
+use crate::crypto::Vault;
+use crate::db::{self, Db};
 use crate::error::ApiError;
 use anyhow::Context as _;
 use contracts::Paise;
@@ -173,12 +175,16 @@ const CATALOG: &[DemoProduct] = &[
 
 /// Gives the demo seller an approved shop and the demo catalog, unless they exist. Lines of
 /// what happened go to `out`.
-pub async fn seed_shop(db: &Db, out: &mut impl std::io::Write) -> anyhow::Result<()> {
+pub async fn seed_shop(
+    db: &Db,
+    vault: &Vault,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<()> {
     let mut conn = db.conn().await?;
-    let seller = users::find_by_email(&mut conn, "seller@bazaar.test")
+    let seller = lookup::find_by_email(&mut conn, vault, "seller@bazaar.test")
         .await?
         .context("the demo seller is missing")?;
-    let admin = users::find_by_email(&mut conn, "admin@bazaar.test")
+    let admin = lookup::find_by_email(&mut conn, vault, "admin@bazaar.test")
         .await?
         .context("the demo administrator is missing")?;
     // Back to the pool before the transaction takes one (never two at once).
@@ -203,7 +209,7 @@ pub async fn seed_shop(db: &Db, out: &mut impl std::io::Write) -> anyhow::Result
                 },
             };
             let valid = shops::validate_application(&application).context("the demo shop")?;
-            let shop = shops::open(&mut tx, owner, &valid, now).await?;
+            let shop = shops::open(&mut tx, vault, owner, &valid, now).await?;
             let admin = admin.id;
             shops::settle(&mut tx, shop.id, true, None, Some(admin), now)
                 .await
@@ -239,7 +245,7 @@ pub async fn seed_shop(db: &Db, out: &mut impl std::io::Write) -> anyhow::Result
         out,
         "demo shop: {} ({}), {created} of {} demo products added",
         shop.display_name,
-        shop.gstin,
+        DEMO_GSTIN,
         CATALOG.len()
     )?;
     Ok(())

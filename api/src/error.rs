@@ -173,6 +173,12 @@ pub enum ApiError {
     #[error("request timed out")]
     Timeout,
 
+    /// 500 `undecryptable_field`: a stored personal-data value did not open (moved between
+    /// rows, tampered, or sealed with a key the keyring no longer holds). The answer never
+    /// carries a guess at the value; the log names the column and row, never the value.
+    #[error("{0}")]
+    Undecryptable(#[from] crate::crypto::OpenError),
+
     /// 500 `internal_error`: anything the client cannot fix. The cause is logged, never sent.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -215,7 +221,7 @@ impl ApiError {
             | ApiError::DatabaseUnavailable(_)
             | ApiError::Timeout
             | ApiError::PaymentsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Internal(_) | ApiError::Undecryptable(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -257,6 +263,7 @@ impl ApiError {
             ApiError::DatabaseUnavailable(_) => "database_unavailable",
             ApiError::Timeout => "timeout",
             ApiError::Internal(_) => "internal_error",
+            ApiError::Undecryptable(_) => "undecryptable_field",
         }
     }
 }
@@ -294,7 +301,7 @@ impl Constraint {
             return false;
         };
         // PostgreSQL names the table; SQLite only says so in its message
-        // ("UNIQUE constraint failed: users.email_lookup").
+        // ("UNIQUE constraint failed: shops.owner_id").
         let on_table = |table: &str| {
             error.table().map_or_else(
                 || error.message().contains(&format!(" {table}.")),

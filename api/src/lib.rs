@@ -6,7 +6,7 @@
 //! an [`app::Actor`] acts, the rules and scopes live here) → [`db`] (storage: SQL written once
 //! for both backends, row structs) → the database. Beside them: [`domain`] (validated inputs),
 //! [`clock`] (business time), [`error`] (the one error type), [`auth`] (passwords, tokens,
-//! TOTP, roles), [`payments`] (the gateways), [`object_store`] (product images), [`mail`] (the
+//! TOTP, roles), [`crypto`] (PII field encryption and blind indexes), [`payments`] (the gateways), [`object_store`] (product images), [`mail`] (the
 //! outbox sender), [`sweeper`] (payment timeouts), [`invoice_pdf`] (invoices as PDF).
 //!
 //! Around them: [`config`] and [`cli`] (settings and flags), [`startup`] (database, router,
@@ -20,6 +20,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod domain;

@@ -24,6 +24,7 @@
 
 use crate::clock::Clock;
 use crate::config::{AppEnv, Config};
+use crate::crypto::Vault;
 use crate::db::Db;
 use crate::db::outbox::{self, OutboxMail};
 use anyhow::Context as _;
@@ -40,6 +41,8 @@ const BATCH: i64 = 50;
 #[derive(Debug, Clone)]
 pub struct DevMailSender {
     db: Db,
+    /// Opens the outbox's sealed recipients and bodies.
+    vault: Vault,
     /// When mail counts as sent (`email_outbox.sent_at`).
     clock: Clock,
     dir: PathBuf,
@@ -50,9 +53,16 @@ pub struct DevMailSender {
 
 impl DevMailSender {
     /// A sender writing into `dir`, recording delivery times from `clock`.
-    pub fn new(db: Db, clock: Clock, dir: impl Into<PathBuf>, log_mail: bool) -> Self {
+    pub fn new(
+        db: Db,
+        vault: Vault,
+        clock: Clock,
+        dir: impl Into<PathBuf>,
+        log_mail: bool,
+    ) -> Self {
         DevMailSender {
             db,
+            vault,
             clock,
             dir: dir.into(),
             log_mail,
@@ -72,7 +82,9 @@ impl DevMailSender {
             if mails.is_empty() {
                 return Ok(delivered);
             }
-            for mail in &mails {
+            for mail in mails {
+                let mail = &crate::app::outbox::open(&self.vault, mail)
+                    .map_err(|error| anyhow::anyhow!("opening a queued mail: {error}"))?;
                 let path = self.write(mail)?;
                 if self.log_mail {
                     // Development only: this is the developer's mailbox, tokens included.
@@ -129,11 +141,18 @@ impl DevMailSender {
 
 /// Starts the development sender for `config` (dev and staging), on `clock`; in production
 /// logs that mail stays queued, since no transport exists yet.
-pub fn start(config: &Config, db: &Db, clock: &Clock) {
+pub fn start(config: &Config, db: &Db, vault: &Vault, clock: &Clock) {
     match config.app_env {
         AppEnv::Dev | AppEnv::Staging => {
             tracing::info!(mail_dir = %config.mail_dir.display(), "development mail sender started");
-            DevMailSender::new(db.clone(), clock.clone(), &config.mail_dir, true).spawn();
+            DevMailSender::new(
+                db.clone(),
+                vault.clone(),
+                clock.clone(),
+                &config.mail_dir,
+                true,
+            )
+            .spawn();
         }
         AppEnv::Production => {
             tracing::warn!(
@@ -182,11 +201,26 @@ mod tests {
             .await
             .unwrap();
         db.migrate().await.unwrap();
-        outbox::queue(&mut db.conn().await.unwrap(), "a@example.com", "S", "B")
+        let vault = crate::crypto::test_vault();
+        let mut tx = db.begin().await.unwrap();
+        crate::app::outbox::queue(&mut tx, &vault, "a@example.com", "S", "B")
             .await
             .unwrap();
-        let sender =
-            DevMailSender::new(db.clone(), Clock::system(), dir.path().join("mail"), false);
+        tx.commit().await.unwrap();
+        let stored = outbox::pending(&mut db.conn().await.unwrap(), 10)
+            .await
+            .unwrap();
+        assert!(
+            stored[0].to_address.starts_with("v1:test:"),
+            "sealed at rest"
+        );
+        let sender = DevMailSender::new(
+            db.clone(),
+            vault,
+            Clock::system(),
+            dir.path().join("mail"),
+            false,
+        );
 
         let first = sender.deliver_pending().await.unwrap();
         let second = sender.deliver_pending().await.unwrap();

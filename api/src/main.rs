@@ -54,6 +54,10 @@ async fn main() -> anyhow::Result<()> {
             let password = api::cli::read_admin_password(from_env, &mut std::io::stdin().lock())?;
             api::cli::create_admin_command(args, &config, password, &mut std::io::stdout()).await?;
         }
+        Command::Keys(command) => {
+            let config = Config::from_env()?;
+            api::cli::keys::keys_command(&command, &config, &mut std::io::stdout()).await?;
+        }
         Command::SeedDemo => {
             let config = Config::from_env()?;
             api::cli::seed_demo_command(&config, &mut std::io::stdout()).await?;

@@ -4,6 +4,7 @@
 use crate::auth::token::JwtKeys;
 use crate::clock::Clock;
 use crate::config::{Config, PaymentProviderKind};
+use crate::crypto::Vault;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::middleware::rate_limit::{self, RateLimiter};
@@ -43,8 +44,10 @@ pub struct Application {
 }
 
 impl Application {
-    /// Loads the access-token key (`JWT_SECRET`, or the development key file), connects to the
-    /// database and applies its pending migrations, binds `config.addr` (port
+    /// Loads the access-token key (`JWT_SECRET`, or the development key file) and the
+    /// field-encryption keys (`FIELD_KEYS`, or the development key file), connects to the
+    /// database and applies its pending migrations, checks the keyring against the sealed
+    /// data and seals any clear text left from before encryption (`app::keys::prepare`), binds `config.addr` (port
     /// 0 picks a free port) and assembles the router. Migrating first means no request ever
     /// meets an older schema than the code expects.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
@@ -56,6 +59,7 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
         // First: a missing or refused key stops startup before anything else is touched.
         let jwt = JwtKeys::from_config(&config).context("loading the access-token key")?;
+        let vault = Vault::from_config(&config).context("loading the field-encryption keys")?;
         let db = Db::connect_with(
             config.database_url.expose(),
             config.database_max_connections,
@@ -77,7 +81,12 @@ impl Application {
                 "no index.html in the dist directory; app routes answer 503 until `cargo xtask build` runs"
             );
         }
-        crate::mail::start(&config, &db, &clock);
+        // Before any request: a key the stored data needs but the keyring lacks stops startup
+        // here, naming it; clear text left from before encryption is sealed now.
+        crate::app::keys::prepare(&db, &vault)
+            .await
+            .context("checking the sealed personal data")?;
+        crate::mail::start(&config, &db, &vault, &clock);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;
@@ -118,6 +127,7 @@ impl Application {
                 .unwrap_or(i64::MAX),
             images: ObjectStore::Local(config.upload_dir.clone()),
             clock: clock.clone(),
+            vault,
         };
         crate::sweeper::start(db.clone(), clock, config.payments.sweep_interval);
         Ok(Application {
@@ -308,6 +318,7 @@ mod tests {
             payment_timeout_secs: 1_800,
             clock: Clock::system(),
             images: ObjectStore::Local("unused".into()),
+            vault: crate::crypto::test_vault(),
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
         let config = Config::from_lookup(|_| Ok(None)).unwrap();

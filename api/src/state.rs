@@ -2,6 +2,7 @@
 
 use crate::auth::token::JwtKeys;
 use crate::clock::Clock;
+use crate::crypto::Vault;
 use crate::db::Db;
 use crate::object_store::ObjectStore;
 use crate::payments::Payments;
@@ -33,6 +34,9 @@ pub struct AppState {
     pub images: ObjectStore,
     /// Business time: every rule that reads the time reads it here.
     pub clock: Clock,
+    /// The PII field keys and blind-index keys (`FIELD_KEYS`, or the development key): use
+    /// cases seal personal data before storage and open it after reading.
+    pub vault: Vault,
 }
 
 impl FromRef<AppState> for JwtKeys {

@@ -4,9 +4,10 @@
 //! every Rule 46 particular.
 
 use crate::app::orders::line_tax;
-use crate::app::{Actor, reader_scope};
+use crate::app::{Actor, reader_scope, shop_records};
+use crate::crypto::{Column, Vault};
 use crate::db::invoices::{self, HeadRow, LineRow};
-use crate::db::{Conn, Id};
+use crate::db::{Conn, Id, shops};
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use contracts::Paise;
@@ -21,22 +22,38 @@ const UNIT: &str = "NOS";
 /// Issues the invoices of just-confirmed order `order`, dated `date`: one per shop among its
 /// lines, each numbered with the next serial of its shop's financial year. Runs on the
 /// caller's transaction, so a confirmation that rolls back uses no serial.
-pub async fn issue(conn: &mut Conn, order: Id, date: Date, now: i64) -> Result<()> {
+pub async fn issue(conn: &mut Conn, vault: &Vault, order: Id, date: Date, now: i64) -> Result<()> {
     let (fy, _) = financial_year(date);
     let issued_on = date.to_string();
     for shop in invoices::shops_of_order(conn, order).await? {
+        // The supplier as the shop is now, opened here and sealed anew for the invoice (its
+        // own row id and columns), so the legal copy never depends on the shop's row.
+        let supplier = shops::by_id(conn, shop)
+            .await?
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("an order line's shop is gone")))?;
+        let supplier = shop_records::open(vault, supplier)?;
+        let mut address = vec![supplier.address_line1.clone()];
+        address.extend(supplier.address_line2.clone());
+        address.push(format!("{} {}", supplier.city, supplier.pincode));
+        let id = Id::new();
         let serial = invoices::next_serial(conn, shop, fy).await?;
         let number = invoice_number(fy, u64::try_from(serial).unwrap_or(0)).ok_or_else(|| {
             ApiError::Internal(anyhow::anyhow!("invoice serials exhausted for the year"))
         })?;
+        let gstin = vault.seal(Column::InvoicesSupplierGstin, id, &supplier.gstin);
+        let address = vault.seal(Column::InvoicesSupplierAddress, id, &address.join("\n"));
         let invoice = invoices::NewInvoice {
-            id: Id::new(),
+            id,
             order,
             shop,
             number: &number,
             financial_year: fy,
             serial,
             issued_on: &issued_on,
+            supplier_name: &supplier.legal_name,
+            supplier_gstin: &gstin,
+            supplier_address: &address,
+            supplier_state: &supplier.state_code,
             now,
         };
         invoices::insert(conn, &invoice).await?;
@@ -56,7 +73,7 @@ pub async fn of_order(actor: &Actor, state: &AppState, order_id: &str) -> Result
     let mut items = Vec::new();
     for head in invoices::heads_of_order(&mut conn, scope, order).await? {
         let lines = invoices::lines(&mut conn, head.order_id, head.shop_id).await?;
-        items.push(assemble(head, lines)?);
+        items.push(assemble(head.open(&state.vault)?, lines)?);
     }
     Ok(items)
 }
@@ -71,7 +88,37 @@ pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Invoice> 
         .await?
         .ok_or(ApiError::NotFound)?;
     let lines = invoices::lines(&mut conn, head.order_id, head.shop_id).await?;
-    assemble(head, lines)
+    assemble(head.open(&state.vault)?, lines)
+}
+
+/// Opening a head's sealed particulars (the supplier's for the invoice row, the recipient's
+/// for the order row they were sealed for).
+trait Open: Sized {
+    fn open(self, vault: &Vault) -> Result<Self>;
+}
+
+impl Open for HeadRow {
+    fn open(self, vault: &Vault) -> Result<HeadRow> {
+        let (invoice, order) = (self.id, self.order_id);
+        Ok(HeadRow {
+            supplier_gstin: vault.open(
+                Column::InvoicesSupplierGstin,
+                invoice,
+                &self.supplier_gstin,
+            )?,
+            supplier_address: vault.open(
+                Column::InvoicesSupplierAddress,
+                invoice,
+                &self.supplier_address,
+            )?,
+            recipient: vault.open(Column::OrdersRecipient, order, &self.recipient)?,
+            line1: vault.open(Column::OrdersAddressLine1, order, &self.line1)?,
+            line2: vault.open_opt(Column::OrdersAddressLine2, order, self.line2.as_deref())?,
+            city: vault.open(Column::OrdersCity, order, &self.city)?,
+            pincode: vault.open(Column::OrdersPincode, order, &self.pincode)?,
+            ..self
+        })
+    }
 }
 
 /// The tax invoice of `head` and its seller's order `lines`: the supplier as copied at issue,

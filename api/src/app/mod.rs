@@ -6,6 +6,9 @@
 //!
 //! Who calls whom: `routes` (HTTP in and out) call one use case each; use cases call `db`
 //! (storage: SQL and row structs) and each other; `db` calls nothing above it.
+//!
+//! Personal data is sealed here (`state.vault`, `crypto`) before it reaches `db` and opened
+//! here after it comes back: storage only ever sees ciphertext and blind indexes.
 
 mod actor;
 mod scope;
@@ -15,8 +18,11 @@ pub mod carts;
 pub mod catalog;
 pub mod checkout;
 pub mod invoices;
+pub mod keys;
 pub mod orders;
+pub mod outbox;
 pub mod payments;
+pub mod shop_records;
 pub mod shops;
 
 pub use actor::{Actor, Impersonation, Origin, Task, User, Who};

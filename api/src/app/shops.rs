@@ -2,7 +2,8 @@
 //! and administrators work through the review queue and decide, once and for all; approval
 //! makes the owner a seller. A seller manages products only while its shop is approved.
 
-use crate::app::Actor;
+use crate::app::{Actor, shop_records};
+use crate::crypto::Vault;
 use crate::db::shops::{self, NewShop, ShopRow};
 use crate::db::{Conn, Id};
 use crate::domain::{BoundedText, Fields, Pincode, field_error, state_code};
@@ -35,31 +36,44 @@ pub async fn apply(actor: &Actor, state: &AppState, application: &ShopApplicatio
         return Err(ApiError::Forbidden);
     }
     let valid = validate_application(application)?;
-    let mut conn = state.db.conn().await?;
-    open(&mut conn, user.id, &valid, state.clock.now())
-        .await
-        .and_then(wire)
+    let mut tx = state.db.begin().await?;
+    let row = open(&mut tx, &state.vault, user.id, &valid, state.clock.now()).await?;
+    tx.commit().await?;
+    wire(&state.vault, row)
 }
 
-/// Stores `owner`'s application, pending review; `shop_exists` when they have a shop already.
+/// Stores `owner`'s application, pending review, its GSTIN and address sealed (run it in a
+/// transaction: the GSTIN check holds a lock until it ends); `shop_exists` when they have a
+/// shop already, 422 `gstin_taken` when another shop has the GSTIN. The row as stored.
 pub async fn open(
     conn: &mut Conn,
+    vault: &Vault,
     owner: Id,
     valid: &ValidApplication,
     now: i64,
 ) -> Result<ShopRow> {
+    if shop_records::gstin_taken(conn, vault, valid.gstin.as_str()).await? {
+        return Err(ApiError::Validation(vec![field_error(
+            "gstin",
+            "gstin_taken",
+            "another shop is registered with this GSTIN",
+        )]));
+    }
     let address = &valid.address;
+    let id = Id::new();
+    let sealed = shop_records::seal(vault, id, valid.gstin.as_str(), address);
     let shop = NewShop {
-        id: Id::new(),
+        id,
         owner_id: owner,
         legal_name: &valid.legal_name,
         display_name: &valid.display_name,
-        gstin: valid.gstin.as_str(),
-        address_line1: &address.line1,
-        address_line2: address.line2.as_deref(),
-        city: &address.city,
+        gstin: &sealed.gstin,
+        gstin_index: sealed.gstin_index,
+        address_line1: &sealed.line1,
+        address_line2: sealed.line2.as_deref(),
+        city: &sealed.city,
         state_code: &address.state_code,
-        pincode: &address.pincode,
+        pincode: &sealed.pincode,
         created_at: now,
     };
     shops::insert(conn, &shop)
@@ -77,7 +91,7 @@ pub async fn mine(actor: &Actor, state: &AppState) -> Result<Shop> {
     shops::of_owner(&mut conn, owner)
         .await?
         .ok_or(ApiError::NotFound)
-        .and_then(wire)
+        .and_then(|row| wire(&state.vault, row))
 }
 
 /// A page of shops with `status` (all when `None`), oldest first, after the shop named by the
@@ -112,7 +126,10 @@ pub async fn list(
     } else {
         None
     };
-    let items = rows.into_iter().map(wire).collect::<Result<_>>()?;
+    let items = rows
+        .into_iter()
+        .map(|row| wire(&state.vault, row))
+        .collect::<Result<_>>()?;
     Ok(ShopPage { items, next_cursor })
 }
 
@@ -148,7 +165,7 @@ pub async fn decide(
     )
     .await?;
     tx.commit().await?;
-    wire(shop)
+    wire(&state.vault, shop)
 }
 
 /// Decides the pending application `id` (run it in a transaction: approval also makes the
@@ -278,8 +295,9 @@ fn required_text(fields: &mut Fields, field: &str, value: &str, max: usize) -> O
         .map(BoundedText::into_string)
 }
 
-/// The wire form of a stored shop.
-fn wire(row: ShopRow) -> Result<Shop> {
+/// The wire form of a stored shop, its GSTIN and address opened.
+fn wire(vault: &Vault, row: ShopRow) -> Result<Shop> {
+    let row = shop_records::open(vault, row)?;
     let status = ShopStatus::parse(&row.status).ok_or_else(|| {
         ApiError::Internal(anyhow::anyhow!(
             "shops.status holds a value outside its CHECK"

@@ -7,9 +7,8 @@
 //! passes (the application's clock), not against the system time jsonwebtoken would read.
 
 use crate::auth::roles;
-use crate::config::{AppEnv, Config, MIN_JWT_SECRET_BYTES, Secret};
+use crate::config::{AppEnv, Config, Secret};
 use anyhow::Context as _;
-use argon2::password_hash::rand_core::{OsRng, RngCore as _};
 use contracts::props::{Role, SessionUser};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -170,42 +169,12 @@ fn refuse_development_key(secret: &Secret<String>, dev_key_path: &Path) -> anyho
     Ok(())
 }
 
-/// Reads the development key at `path`, or creates it: 32 random bytes, hex encoded, in a file
-/// only its owner can read. The key is never logged, only where it lives.
+/// The development signing key at `path`, created on first run (`config::dev_key`).
 fn load_or_create_dev_key(path: &Path) -> anyhow::Result<Secret<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(key) if key.trim().len() >= MIN_JWT_SECRET_BYTES => {
-            return Ok(Secret::new(key.trim().to_owned()));
-        }
-        Ok(_) => anyhow::bail!(
-            "{} is shorter than {MIN_JWT_SECRET_BYTES} bytes; delete it to get a new key",
-            path.display()
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
-    }
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("creating {}", folder.display()))?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(mut file) => {
-            std::io::Write::write_all(&mut file, key.as_bytes())
-                .with_context(|| format!("writing {}", path.display()))?;
-            tracing::warn!(path = %path.display(), "JWT_SECRET is not set; created a development signing key");
-            Ok(Secret::new(key))
-        }
-        // Another server started at the same moment and wrote it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => load_or_create_dev_key(path),
-        Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
-    }
+    crate::config::dev_key::load_or_create(
+        path,
+        "JWT_SECRET is not set; created a development signing key",
+    )
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::{
     AppEnv, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATABASE_URL, DEFAULT_DIST_DIR,
-    DEFAULT_PUBLIC_URL, MIN_JWT_SECRET_BYTES, Secret, payments, security,
+    DEFAULT_PUBLIC_URL, MIN_JWT_SECRET_BYTES, Secret, field_keys, payments, security,
 };
 use crate::db::DbKind;
 use std::env::VarError;
@@ -136,6 +136,7 @@ impl Config {
         let rate_limits = security::rate_limits(&var)?;
         let request_timeout = security::request_timeout(&var)?;
         let payments = payments::settings(&var, app_env)?;
+        let field_keys = field_keys::field_keys(&var, app_env)?;
 
         Ok(Config {
             app_env,
@@ -153,6 +154,7 @@ impl Config {
             rate_limits,
             request_timeout,
             payments,
+            field_keys,
         })
     }
 }
@@ -281,6 +283,15 @@ mod tests {
             ("APP_ENV", "production"),
             ("DATABASE_URL", "sqlite:///var/lib/bazaar/bazaar.db"),
             ("JWT_SECRET", "a production secret of at least 32 bytes"),
+            (
+                "FIELD_KEYS",
+                "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+            ),
+            ("FIELD_KEY_ACTIVE", "k1"),
+            (
+                "BLIND_INDEX_KEY",
+                "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=",
+            ),
         ])
         .unwrap();
 

@@ -6,13 +6,17 @@
 //!
 //! This module holds the settings and their defaults; `env` reads them, and the settings of
 //! one concern are read in its own module: `payments`, `security` (CORS, proxy, rate limits,
-//! timeout), `secret` (values that never print).
+//! timeout), `secret` (values that never print), `field_keys` (the PII encryption keyring);
+//! `dev_key` makes the development keys of the tiers that may run without secrets.
 
+pub mod dev_key;
 mod env;
+mod field_keys;
 mod payments;
 mod secret;
 mod security;
 
+pub use field_keys::FieldKeys;
 pub use payments::{
     DEFAULT_PAYMENT_TIMEOUT_SECS, DEFAULT_SWEEP_INTERVAL_SECS, PaymentProviderKind, PaymentSettings,
 };
@@ -66,7 +70,8 @@ pub struct Config {
     /// [`Config::dev_key_dir`] and kept, so restarts keep sessions valid.
     pub jwt_secret: Option<Secret<String>>,
     /// `DEV_KEY_DIR`: where the development signing key (`dev-jwt.key`) lives when
-    /// `JWT_SECRET` is unset. Default: the folder of the SQLite database file (`data` for the
+    /// `JWT_SECRET` is unset, and the development field key (`dev-field.key`) when
+    /// `FIELD_KEYS` is unset. Default: the folder of the SQLite database file (`data` for the
     /// default URL), else `data`.
     pub dev_key_dir: PathBuf,
     /// `PUBLIC_URL`: the address users open the storefront at, without a trailing slash
@@ -98,6 +103,11 @@ pub struct Config {
     pub request_timeout: Option<Duration>,
     /// `PAYMENT_*`: the gateway, its webhook secret, and how long an order waits for payment.
     pub payments: PaymentSettings,
+    /// `FIELD_KEYS`, `FIELD_KEY_ACTIVE`, `BLIND_INDEX_KEY`: the keys personal data is sealed
+    /// and indexed with (see `field_keys`). Required in production; unset in dev and staging,
+    /// a development key is created on first run in [`Config::dev_key_dir`]
+    /// (`dev-field.key`), so those tiers encrypt too.
+    pub field_keys: Option<FieldKeys>,
 }
 
 /// The deployment tiers of seed 000, section 14.1. Settings that may default in `dev` must be
@@ -107,8 +117,9 @@ pub struct Config {
 pub enum AppEnv {
     /// A developer's machine: every setting has a default.
     Dev,
-    /// QA and load testing. Same defaults as `dev` for now; the payment sandbox and
-    /// encryption that distinguish it (seed 000) arrive with those features.
+    /// QA and load testing. Same defaults as `dev` for now (it encrypts as every tier does,
+    /// with the development key unless `FIELD_KEYS` is set); the payment sandbox that
+    /// distinguishes it (seed 000) arrives with that feature.
     Staging,
     /// Live: no default for where the data lives.
     Production,

@@ -126,6 +126,15 @@ mod tests {
             ("APP_ENV", "production"),
             ("DATABASE_URL", "sqlite://x.db"),
             ("JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+            (
+                "FIELD_KEYS",
+                "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+            ),
+            ("FIELD_KEY_ACTIVE", "k1"),
+            (
+                "BLIND_INDEX_KEY",
+                "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=",
+            ),
         ];
         assert_eq!(config_from(&production).unwrap().payments.provider, None);
         let mut with_mock = production.to_vec();

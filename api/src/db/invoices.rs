@@ -29,7 +29,8 @@ pub async fn next_serial(conn: &mut Conn, shop: Id, fy: u16) -> sqlx::Result<i64
     .await
 }
 
-/// An invoice to insert: the supplier's particulars are copied from the shop as it is now.
+/// An invoice to insert: the supplier's particulars are copied from the shop as it is now,
+/// by the caller (`app::invoices::issue`), which opens the shop's and seals the invoice's.
 pub struct NewInvoice<'a> {
     pub id: Id,
     pub order: Id,
@@ -39,36 +40,43 @@ pub struct NewInvoice<'a> {
     pub serial: i64,
     /// `YYYY-MM-DD`.
     pub issued_on: &'a str,
+    pub supplier_name: &'a str,
+    /// Sealed for this invoice.
+    pub supplier_gstin: &'a str,
+    /// Address lines, city and PIN code, one per line; sealed for this invoice.
+    pub supplier_address: &'a str,
+    pub supplier_state: &'a str,
     pub now: i64,
 }
 
-/// Inserts `invoice` with its supplier's name, GSTIN, address and state from `shops`.
+/// Inserts `invoice`.
 pub async fn insert(conn: &mut Conn, invoice: &NewInvoice<'_>) -> sqlx::Result<()> {
-    // The address is one text of lines; '\n' is a newline in the statement's own text, which
-    // both backends keep in a string literal.
     sql(
         "INSERT INTO invoices (id, order_id, shop_id, number, financial_year, serial, \
            issued_on, supplier_name, supplier_gstin, supplier_address, supplier_state, \
            created_at) \
-         SELECT $1, $2, s.id, $3, $4, $5, $6, s.legal_name, s.gstin, \
-           s.address_line1 || CASE WHEN s.address_line2 IS NULL THEN '' \
-             ELSE '\n' || s.address_line2 END || '\n' || s.city || ' ' || s.pincode, \
-           s.state_code, $7 FROM shops s WHERE s.id = $8",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(invoice.id)
     .bind(invoice.order)
+    .bind(invoice.shop)
     .bind(invoice.number)
     .bind(i32::from(invoice.financial_year))
     .bind(invoice.serial)
     .bind(invoice.issued_on)
+    .bind(invoice.supplier_name)
+    .bind(invoice.supplier_gstin)
+    .bind(invoice.supplier_address)
+    .bind(invoice.supplier_state)
     .bind(invoice.now)
-    .bind(invoice.shop)
     .execute(conn)
     .await
     .map(drop)
 }
 
-/// An invoice's own row joined with its order's recipient and place of supply.
+/// An invoice's own row joined with its order's recipient and place of supply. The supplier's
+/// GSTIN and address are sealed for the invoice, the recipient and address for the order
+/// (`app::invoices` opens both).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HeadRow {
     pub id: Id,

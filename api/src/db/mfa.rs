@@ -3,23 +3,11 @@
 
 use crate::db::{Conn, Id, sql};
 
-/// The form a TOTP secret is stored in. Every write of `totp_secrets.secret` and
-/// `pending_secret` goes through here and every read through [`read_totp_secret`], so the
-/// back-office work can encrypt the secret at rest (AES-256-GCM, like the other PII) by
-/// changing these two functions alone. Today it is stored as given (base32).
-pub fn store_totp_secret(secret: &str) -> String {
-    secret.to_owned()
-}
-
-/// The secret (base32) from its stored form; see [`store_totp_secret`].
-pub fn read_totp_secret(stored: &str) -> String {
-    stored.to_owned()
-}
-
-/// An account's TOTP state.
+/// An account's TOTP state as stored: both secrets sealed (`app::accounts::mfa` seals and
+/// opens them; the associated data binds each to its column and the user id).
 #[derive(Debug, Clone, Default)]
 pub struct TotpState {
-    /// The active secret (base32), once activated.
+    /// The active secret, once activated.
     pub secret: Option<String>,
     /// An enrolment waiting for its first code.
     pub pending_secret: Option<String>,
@@ -32,7 +20,7 @@ struct TotpRow {
     pending_secret: Option<String>,
 }
 
-/// Stores `secret` as `user_id`'s pending enrolment, replacing an earlier pending one. An active
+/// Stores `secret` (sealed) as `user_id`'s pending enrolment, replacing an earlier pending one. An active
 /// secret stays active until the new one is confirmed.
 pub async fn set_pending(conn: &mut Conn, user_id: Id, secret: &str) -> sqlx::Result<()> {
     sql(
@@ -40,7 +28,7 @@ pub async fn set_pending(conn: &mut Conn, user_id: Id, secret: &str) -> sqlx::Re
          ON CONFLICT (user_id) DO UPDATE SET pending_secret = excluded.pending_secret",
     )
     .bind(user_id)
-    .bind(store_totp_secret(secret))
+    .bind(secret)
     .execute(conn)
     .await
     .map(drop)
@@ -54,26 +42,30 @@ pub async fn totp_state(conn: &mut Conn, user_id: Id) -> sqlx::Result<TotpState>
             .fetch_optional(conn)
             .await?;
     Ok(row.map_or_else(TotpState::default, |row| TotpState {
-        secret: row.secret.as_deref().map(read_totp_secret),
-        pending_secret: row.pending_secret.as_deref().map(read_totp_secret),
+        secret: row.secret,
+        pending_secret: row.pending_secret,
     }))
 }
 
-/// Makes the pending secret `pending` active with `step` as its last used step; `false` when
-/// the pending secret is another one by now (a second enrolment), and nothing changes.
+/// Makes the pending secret active: `secret` (the same secret, sealed for the `secret`
+/// column) replaces the stored pending value `pending` (as read), with `step` as its last used
+/// step; `false` when the pending secret is another one by now (a second enrolment), and
+/// nothing changes.
 pub async fn activate(
     conn: &mut Conn,
     user_id: Id,
     pending: &str,
+    secret: &str,
     step: i64,
 ) -> sqlx::Result<bool> {
     sql(
-        "UPDATE totp_secrets SET secret = pending_secret, pending_secret = NULL, last_step = $1 \
-         WHERE user_id = $2 AND pending_secret = $3",
+        "UPDATE totp_secrets SET secret = $1, pending_secret = NULL, last_step = $2 \
+         WHERE user_id = $3 AND pending_secret = $4",
     )
+    .bind(secret)
     .bind(step)
     .bind(user_id)
-    .bind(store_totp_secret(pending))
+    .bind(pending)
     .execute(conn)
     .await
     .map(|changed| changed == 1)

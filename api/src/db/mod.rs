@@ -33,6 +33,7 @@ pub mod payment_events;
 pub mod product_search;
 pub mod products;
 pub mod refunds;
+pub mod sealed;
 pub mod sessions;
 pub mod shops;
 pub mod stock;

@@ -3,7 +3,8 @@
 
 use crate::db::{Conn, Id, sql};
 
-/// A row of `shops` (`SELECT *` decodes into it by column name).
+/// A row of `shops` (`SELECT *` decodes into it by column name; `gstin_index` is not read).
+/// `gstin` and the address columns but `state_code` are sealed.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ShopRow {
     pub id: Id,
@@ -23,7 +24,8 @@ pub struct ShopRow {
     pub created_at: i64,
 }
 
-/// An application to write, validated by the caller (the GSTIN normalised, the state checked).
+/// An application to write, validated by the caller (the GSTIN normalised, the state
+/// checked), its GSTIN and address sealed by it (`app::shop_records`).
 #[derive(Debug)]
 pub struct NewShop<'a> {
     pub id: Id,
@@ -31,6 +33,8 @@ pub struct NewShop<'a> {
     pub legal_name: &'a str,
     pub display_name: &'a str,
     pub gstin: &'a str,
+    /// `shops.gstin_index`: the blind index of the normalised GSTIN.
+    pub gstin_index: i64,
     pub address_line1: &'a str,
     pub address_line2: Option<&'a str>,
     pub city: &'a str,
@@ -39,14 +43,13 @@ pub struct NewShop<'a> {
     pub created_at: i64,
 }
 
-/// Writes a new, pending application. The only writer of the shop's GSTIN and address, so the
-/// PII work can encrypt them here. An owner who already has a shop gets the unique violation
+/// Writes a new, pending application (GSTIN and address as sealed by the caller). An owner who already has a shop gets the unique violation
 /// of `shops` back (UNIQUE (owner_id): two racing applications cannot both land).
 pub async fn insert(conn: &mut Conn, shop: &NewShop<'_>) -> sqlx::Result<()> {
     sql(
         "INSERT INTO shops (id, owner_id, legal_name, display_name, gstin, address_line1, \
-           address_line2, city, state_code, pincode, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11)",
+           address_line2, city, state_code, pincode, status, created_at, gstin_index) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12)",
     )
     .bind(shop.id)
     .bind(shop.owner_id)
@@ -59,9 +62,34 @@ pub async fn insert(conn: &mut Conn, shop: &NewShop<'_>) -> sqlx::Result<()> {
     .bind(shop.state_code)
     .bind(shop.pincode)
     .bind(shop.created_at)
+    .bind(shop.gstin_index)
     .execute(conn)
     .await
     .map(drop)
+}
+
+/// The id and sealed GSTIN of the shops whose GSTIN has blind index `index`: the candidates
+/// of the "GSTIN taken" check, which opens and compares them.
+#[derive(Debug, sqlx::FromRow)]
+pub struct GstinCandidate {
+    pub id: Id,
+    pub gstin: String,
+}
+
+/// See [`GstinCandidate`].
+pub async fn by_gstin_index(conn: &mut Conn, index: i64) -> sqlx::Result<Vec<GstinCandidate>> {
+    sql("SELECT id, gstin FROM shops WHERE gstin_index = $1")
+        .bind(index)
+        .fetch_all(conn)
+        .await
+}
+
+/// Shop `id`, whatever its status.
+pub async fn by_id(conn: &mut Conn, id: Id) -> sqlx::Result<Option<ShopRow>> {
+    sql("SELECT * FROM shops WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// The shop of `owner`, whatever its status.

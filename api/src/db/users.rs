@@ -3,10 +3,7 @@
 
 use crate::auth::roles;
 use crate::db::{Conn, Id, sql};
-use crate::domain::Email;
 use contracts::props::Role;
-
-pub use crate::domain::email_lookup;
 
 /// An account as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -17,7 +14,7 @@ pub struct UserRow {
     pub password_hash: String,
     #[sqlx(try_from = "RoleText")]
     pub role: Role,
-    /// The address mail goes to (`users.email`).
+    /// The address mail goes to (`users.email`), sealed: `app` opens it.
     pub email: String,
     /// Unix seconds until which sign-in is refused (lockout), if locked at some point.
     pub locked_until: Option<i64>,
@@ -46,45 +43,30 @@ impl TryFrom<RoleText> for Role {
     }
 }
 
-/// What is stored for one email address: the form used for lookups and the address as given.
-/// [`store_email`] is the only producer, so the PII work can make `lookup` a keyed blind index
-/// and `stored` a ciphertext in one place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredEmail {
-    /// `users.email_lookup`: what uniqueness and sign-in compare.
-    pub lookup: String,
-    /// `users.email`: what mail is sent to.
-    pub stored: String,
-}
-
-/// The columns written for `email`.
-pub fn store_email(email: &Email) -> StoredEmail {
-    StoredEmail {
-        lookup: email.lookup(),
-        stored: email.as_str().to_owned(),
-    }
-}
-
-/// A new account to insert; the id is made by the caller.
+/// A new account to insert; the id is made by the caller, the email sealed by it
+/// (`app::accounts::registration`): storage never sees the address.
 pub struct NewUser<'a> {
     pub id: Id,
-    pub email: &'a Email,
+    /// `users.email`, sealed for this row.
+    pub email: &'a str,
+    /// `users.email_index`: the blind index of the lookup form.
+    pub email_index: i64,
     pub display_name: &'a str,
     pub password_hash: &'a str,
     pub role: Role,
 }
 
-/// Inserts `user`. A taken email comes back as the unique violation on `users`, for the
-/// caller to map (`on_constraint`).
+/// Inserts `user`. Email uniqueness is the caller's check, in the same transaction
+/// (`by_email_index` under `db::sealed::lock_index_value`): the truncated index cannot be
+/// UNIQUE.
 pub async fn insert(conn: &mut Conn, user: &NewUser<'_>) -> sqlx::Result<()> {
-    let email = store_email(user.email);
     sql(
-        "INSERT INTO users (id, email_lookup, email, display_name, password_hash, role) \
+        "INSERT INTO users (id, email, email_index, display_name, password_hash, role) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(user.id)
-    .bind(email.lookup)
-    .bind(email.stored)
+    .bind(user.email)
+    .bind(user.email_index)
     .bind(user.display_name)
     .bind(user.password_hash)
     .bind(roles::as_str(user.role))
@@ -93,14 +75,16 @@ pub async fn insert(conn: &mut Conn, user: &NewUser<'_>) -> sqlx::Result<()> {
     .map(drop)
 }
 
-/// The account whose email is `email` (compared as [`email_lookup`]).
-pub async fn find_by_email(conn: &mut Conn, email: &str) -> sqlx::Result<Option<UserRow>> {
+/// The accounts whose email has blind index `index`: the candidates of a lookup by email
+/// (about 16 per value at a million accounts, usually one below that). The caller opens each
+/// email and compares.
+pub async fn by_email_index(conn: &mut Conn, index: i64) -> sqlx::Result<Vec<UserRow>> {
     sql(
         "SELECT id, display_name, password_hash, role, email, locked_until, \
-           (mfa_enabled_at IS NOT NULL) AS mfa_enabled FROM users WHERE email_lookup = $1",
+           (mfa_enabled_at IS NOT NULL) AS mfa_enabled FROM users WHERE email_index = $1",
     )
-    .bind(email_lookup(email))
-    .fetch_optional(conn)
+    .bind(index)
+    .fetch_all(conn)
     .await
 }
 
@@ -158,18 +142,4 @@ pub async fn set_password(conn: &mut Conn, id: Id, password_hash: &str) -> sqlx:
     .execute(conn)
     .await
     .map(drop)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_lookup_form_ignores_case_and_surrounding_space() {
-        let email = store_email(&Email::parse("  Asha.Rao@Example.COM ").unwrap());
-
-        assert_eq!(email.lookup, "asha.rao@example.com");
-        assert_eq!(email.stored, "Asha.Rao@Example.COM");
-        assert_eq!(email_lookup(" Asha.Rao@Example.COM"), email.lookup);
-    }
 }

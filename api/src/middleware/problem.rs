@@ -118,6 +118,9 @@ impl ApiError {
                 errors: errors.clone(),
                 ..problem.with_detail("Some fields are not valid; see errors.")
             },
+            ApiError::Undecryptable(_) => problem.with_detail(
+                "Stored personal data could not be decrypted; nothing is shown in its place. The operator has the details.",
+            ),
             _ => problem,
         }
     }
@@ -145,6 +148,12 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        if let ApiError::Undecryptable(error) = &self {
+            // Logged like an internal failure: the column and row, never the value.
+            response
+                .extensions_mut()
+                .insert(InternalCause(Arc::new(anyhow::Error::new(error.clone()))));
         }
         if let ApiError::Internal(cause) | ApiError::DatabaseUnavailable(cause) = self {
             response

@@ -12,7 +12,7 @@
 //! window's end, which the limits' sizes allow for.
 
 use crate::config::RateLimits;
-use crate::db::users::email_lookup;
+use crate::domain::email_lookup;
 use crate::error::ApiError;
 use crate::middleware::client_ip::client_ip;
 use crate::routes::is_api_path;

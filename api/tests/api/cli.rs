@@ -17,6 +17,9 @@ fn config(url: &str, app_env: &str) -> Config {
             "DATABASE_URL" => Some(url.clone()),
             "APP_ENV" => Some(app_env.clone()),
             "JWT_SECRET" => Some("a production secret of at least 32 bytes".into()),
+            "FIELD_KEYS" => Some(crate::helpers::TEST_FIELD_KEYS.into()),
+            "FIELD_KEY_ACTIVE" => Some("t1".into()),
+            "BLIND_INDEX_KEY" => Some(crate::helpers::TEST_BLIND_INDEX_KEY.into()),
             _ => None,
         })
     })
@@ -50,10 +53,15 @@ async fn create_admin_makes_an_administrator_who_can_sign_in() {
     assert!(out.starts_with("created SUPER_ADMIN "), "{out}");
     assert!(!out.contains("correct horse battery"));
     let db = api::Db::connect(&database.url).await.unwrap();
-    let user = api::db::users::find_by_email(&mut db.conn().await.unwrap(), "root@example.com")
-        .await
-        .unwrap()
-        .unwrap();
+    let vault = api::crypto::Vault::from_config(&config).unwrap();
+    let user = api::app::accounts::lookup::find_by_email(
+        &mut db.conn().await.unwrap(),
+        &vault,
+        "root@example.com",
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(user.role, Role::SuperAdmin);
     assert!(user.password_hash.starts_with("$argon2id$"));
 }
@@ -96,8 +104,12 @@ async fn seed_demo_creates_the_three_demo_accounts_once_and_prints_their_passwor
     let mut first = Vec::new();
     let mut second = Vec::new();
 
-    api::cli::seed_demo(&app.db, &mut first).await.unwrap();
-    api::cli::seed_demo(&app.db, &mut second).await.unwrap();
+    api::cli::seed_demo(&app.db, &app.vault, &mut first)
+        .await
+        .unwrap();
+    api::cli::seed_demo(&app.db, &app.vault, &mut second)
+        .await
+        .unwrap();
 
     let (first, second) = (
         String::from_utf8(first).unwrap(),
@@ -146,10 +158,14 @@ async fn seed_demo_refuses_production_and_touches_nothing() {
     let db = api::Db::connect(&database.url).await.unwrap();
     db.migrate().await.unwrap();
     assert_eq!(
-        api::db::users::find_by_email(&mut db.conn().await.unwrap(), DEMO_ACCOUNTS[0].email)
-            .await
-            .unwrap()
-            .map(|u| u.id),
+        api::app::accounts::lookup::find_by_email(
+            &mut db.conn().await.unwrap(),
+            &api::crypto::Vault::from_config(&config).unwrap(),
+            DEMO_ACCOUNTS[0].email
+        )
+        .await
+        .unwrap()
+        .map(|u| u.id),
         None
     );
 }

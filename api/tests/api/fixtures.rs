@@ -74,6 +74,17 @@ pub async fn set_role(app: &TestApp, id: &str, role: Role) {
         .unwrap();
 }
 
+/// The `n`th (1 to 9) distinct valid Maharashtra GSTIN of one PAN: [`GSTIN_MH`] with its
+/// entity number `n` and the check character that makes it valid. GSTINs are unique per shop.
+pub fn gstin_mh(n: u8) -> String {
+    let head = format!("27AAPFU0939F{n}Z");
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        .chars()
+        .map(|check| format!("{head}{check}"))
+        .find(|gstin| contracts::gstin::Gstin::parse(gstin).is_ok())
+        .expect("one check character fits")
+}
+
 /// A shop application body with the given GSTIN (its state is the address's).
 pub fn application(legal_name: &str, gstin: &str) -> Value {
     json!({

@@ -22,6 +22,12 @@ use tempfile::TempDir;
 /// a wrong expiry, refuses).
 pub const TEST_JWT_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";
 
+/// A field keyring for tests that configure keys explicitly (the CLI tests, rotation): key
+/// `t1`, and `t2` for rotation. Standard base64 of 32 bytes each.
+pub const TEST_FIELD_KEYS: &str = "t1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=";
+/// The blind-index key beside [`TEST_FIELD_KEYS`].
+pub const TEST_BLIND_INDEX_KEY: &str = "OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk=";
+
 /// The webhook secret of every test server.
 pub const TEST_WEBHOOK_SECRET: &str = "a test webhook secret of at least 32 bytes";
 
@@ -50,6 +56,16 @@ pub struct TestApp {
     pub clock: Clock,
     /// The server's `MAIL_DIR`, where the development mail sender writes `<id>.eml` files.
     pub mail: TempDir,
+    /// The server's `DATABASE_URL`: tests that read the raw database (or start a second
+    /// server on it) use it.
+    pub database_url: String,
+    /// The configuration the server was built with (its field keys, its dev key folder).
+    pub config: Config,
+    /// The server's field keys (the same as it built from `config`), for tests that read
+    /// sealed rows or call use cases directly.
+    pub vault: api::crypto::Vault,
+    /// The server's `DEV_KEY_DIR`, where its development field key lives.
+    _keys: TempDir,
     /// Keeps the test's database (its SQLite folder) alive as long as the server.
     _database: TestDatabase,
 }
@@ -133,6 +149,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dist = tempfile::tempdir().expect("creating a temporary dist directory");
     let mail = tempfile::tempdir().expect("creating a temporary mail directory");
+    let keys = tempfile::tempdir().expect("creating a temporary key directory");
     let database = TestDatabase::create().await;
     let mut config = Config {
         app_env: AppEnv::Dev,
@@ -146,8 +163,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
                 .expect("TEST_DATABASE_MAX_CONNECTIONS is a number")
         }),
         jwt_secret: Some(Secret::new(TEST_JWT_SECRET.to_owned())),
-        // Unused while `jwt_secret` is set; pointed at the test's own folder all the same.
-        dev_key_dir: dist.path().join("unused-dev-key"),
+        // The development field key is made here on first start (`field_keys: None`), so every
+        // test runs with encryption on, under a key of its own. (The JWT key is set above.)
+        dev_key_dir: keys.path().to_owned(),
         public_url: TEST_PUBLIC_URL.to_owned(),
         mail_dir: mail.path().to_owned(),
         upload_dir: mail.path().join("uploads"),
@@ -162,8 +180,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
             timeout: std::time::Duration::from_secs(1_800),
             sweep_interval: std::time::Duration::from_secs(60),
         },
+        field_keys: None,
     };
     configure(&mut config);
+    let config_copy = config.clone();
     let clock = Clock::adjustable();
     let application = Application::build_with_clock(config, clock.clone())
         .await
@@ -184,6 +204,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         db,
         clock,
         mail,
+        database_url: database.url.clone(),
+        vault: api::crypto::Vault::from_config(&config_copy).expect("the server's field keys"),
+        config: config_copy,
+        _keys: keys,
         _database: database,
     }
 }
@@ -431,10 +455,16 @@ impl TestApp {
     /// Delivers the outbox now (as the background sender would, deterministically) and returns
     /// every mail file in the mail folder, oldest first.
     pub async fn delivered_mail(&self) -> Vec<String> {
-        api::mail::DevMailSender::new(self.db.clone(), self.clock.clone(), self.mail.path(), false)
-            .deliver_pending()
-            .await
-            .expect("delivering the outbox");
+        api::mail::DevMailSender::new(
+            self.db.clone(),
+            self.vault.clone(),
+            self.clock.clone(),
+            self.mail.path(),
+            false,
+        )
+        .deliver_pending()
+        .await
+        .expect("delivering the outbox");
         let mut files: Vec<_> = std::fs::read_dir(self.mail.path())
             .unwrap()
             .map(|entry| entry.unwrap().path())

@@ -9,6 +9,7 @@ mod catalog;
 mod cli;
 mod cors;
 mod database;
+mod encryption;
 mod errors;
 mod fixtures;
 mod health;

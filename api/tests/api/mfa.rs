@@ -371,6 +371,7 @@ async fn an_administrator_gets_admin_permissions_only_after_a_second_factor() {
     let app = spawn_app().await;
     api::cli::create_account(
         &app.db,
+        &app.vault,
         "root@example.com",
         "Root",
         Role::Admin,

@@ -2,7 +2,7 @@
 //! decisions, approval turning a customer into a seller, the review queue's pages.
 
 use crate::fixtures::{
-    GSTIN_KA, GSTIN_MH, PASSWORD, application, apply, customer, json_of, send, staff,
+    self, GSTIN_KA, GSTIN_MH, PASSWORD, application, apply, customer, json_of, send, staff,
 };
 use crate::helpers::{problem, spawn_app};
 use contracts::auth::LoginOutcome;
@@ -198,7 +198,8 @@ async fn the_review_queue_pages_oldest_first_without_gaps() {
     let mut applied = Vec::new();
     for n in 0..5 {
         let (token, _) = customer(&app, &format!("c{n}@example.com")).await;
-        applied.push(apply(&app, &token, &format!("Shop {n}"), GSTIN_MH).await.id);
+        let gstin = fixtures::gstin_mh(n + 1);
+        applied.push(apply(&app, &token, &format!("Shop {n}"), &gstin).await.id);
     }
 
     let mut seen = Vec::new();
@@ -238,4 +239,31 @@ async fn the_review_queue_pages_oldest_first_without_gaps() {
     )
     .await;
     assert_eq!(bad_status.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_gstin_another_shop_has_is_422_gstin_taken_and_writes_nothing() {
+    let app = spawn_app().await;
+    let (first, _) = customer(&app, "asha@example.com").await;
+    let (second, _) = customer(&app, "ravi@example.com").await;
+    apply(&app, &first, "Asha Traders", GSTIN_MH).await;
+
+    // The same GSTIN in lower case: compared after normalising, through the blind index.
+    let taken = send(
+        &app,
+        Method::POST,
+        "/shops",
+        Some(&second),
+        Some(application("Ravi Traders", &GSTIN_MH.to_lowercase())),
+    )
+    .await;
+
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = problem(taken).await;
+    assert_eq!(problem.errors[0].field, "gstin");
+    assert_eq!(problem.errors[0].code, "gstin_taken");
+    let mine = send(&app, Method::GET, "/shops/mine", Some(&second), None).await;
+    assert_eq!(mine.status(), StatusCode::NOT_FOUND);
+    // Another GSTIN of the same PAN (another registration) is a shop of its own.
+    apply(&app, &second, "Ravi Traders", &fixtures::gstin_mh(2)).await;
 }

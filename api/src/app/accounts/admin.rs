@@ -2,6 +2,7 @@
 //! route's policy (`users:manage` or `users:all`, with a second factor).
 
 use crate::app::Actor;
+use crate::crypto::{Column, Vault};
 use crate::db::users_admin::{self, ListedUser};
 use crate::db::{Conn, Id};
 use crate::domain::field_error;
@@ -32,7 +33,10 @@ pub async fn list_users(
         None
     };
     Ok(UserPage {
-        items: rows.into_iter().map(summary).collect(),
+        items: rows
+            .into_iter()
+            .map(|row| summary(&state.vault, row))
+            .collect::<Result<_>>()?,
         next_cursor,
     })
 }
@@ -49,13 +53,13 @@ async fn cursor(conn: &mut Conn, after: &str) -> Result<Id> {
     }
 }
 
-fn summary(row: ListedUser) -> UserSummary {
-    UserSummary {
+fn summary(vault: &Vault, row: ListedUser) -> Result<UserSummary> {
+    Ok(UserSummary {
         id: row.id.to_string(),
-        email: row.email,
+        email: vault.open(Column::UsersEmail, row.id, &row.email)?,
         display_name: row.display_name,
         role: row.role,
         mfa_enabled: row.mfa_enabled,
         created_at: row.created_at_unix,
-    }
+    })
 }

@@ -5,11 +5,13 @@
 //! what gives administrators their permissions (`routes::policy`).
 
 use crate::app::Actor;
+use crate::app::accounts::lookup;
 use crate::app::accounts::profile::account_of;
 use crate::app::accounts::sessions::Session;
 use crate::app::accounts::sign_in::{complete, count_failure};
 use crate::auth::session::CHALLENGE_MAX_ATTEMPTS;
 use crate::auth::{secret, totp};
+use crate::crypto::Column;
 use crate::db::users::{self, UserRow};
 use crate::db::{Conn, Id, mfa};
 use crate::domain::field_error;
@@ -27,9 +29,13 @@ pub async fn enroll(actor: &Actor, state: &AppState) -> Result<MfaEnrollment> {
     let mut conn = state.db.conn().await?;
     let account = changing_account(&mut conn, actor).await?;
     let secret = totp::new_secret();
-    let otpauth_uri = totp::otpauth_uri(&secret, &account.email);
+    let email = lookup::email_of(&state.vault, &account)?;
+    let otpauth_uri = totp::otpauth_uri(&secret, &email);
     let qr_rows = totp::qr_rows(&otpauth_uri)?;
-    mfa::set_pending(&mut conn, account.id, &secret).await?;
+    let sealed = state
+        .vault
+        .seal(Column::TotpPendingSecret, account.id, &secret);
+    mfa::set_pending(&mut conn, account.id, &sealed).await?;
     Ok(MfaEnrollment {
         secret,
         otpauth_uri,
@@ -44,10 +50,13 @@ pub async fn activate(actor: &Actor, state: &AppState, code: &str) -> Result<Rec
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let account = changing_account(&mut tx, actor).await?;
-    let pending = mfa::totp_state(&mut tx, account.id)
+    let stored_pending = mfa::totp_state(&mut tx, account.id)
         .await?
         .pending_secret
         .ok_or(ApiError::MfaNotPending)?;
+    let pending = state
+        .vault
+        .open(Column::TotpPendingSecret, account.id, &stored_pending)?;
     let Some(step) = totp::matching_step(&pending, code, now) else {
         return Err(ApiError::Validation(vec![field_error(
             "code",
@@ -60,7 +69,8 @@ pub async fn activate(actor: &Actor, state: &AppState, code: &str) -> Result<Rec
         .iter()
         .map(|code| secret::hash_token(&totp::normalize_recovery_code(code)))
         .collect();
-    if !mfa::activate(&mut tx, account.id, &pending, step).await? {
+    let active = state.vault.seal(Column::TotpSecret, account.id, &pending);
+    if !mfa::activate(&mut tx, account.id, &stored_pending, &active, step).await? {
         // Enrolled again between reading and activating: that newer secret is pending now.
         return Err(ApiError::MfaNotPending);
     }
@@ -87,10 +97,11 @@ pub async fn verify(_actor: &Actor, state: &AppState, answer: &MfaVerify) -> Res
         .await?
         .filter(|account| !account.is_locked(now))
         .ok_or(ApiError::InvalidMfaChallenge)?;
-    let secret = mfa::totp_state(&mut conn, account.id)
+    let stored = mfa::totp_state(&mut conn, account.id)
         .await?
         .secret
         .ok_or(ApiError::InvalidMfaChallenge)?;
+    let secret = state.vault.open(Column::TotpSecret, account.id, &stored)?;
 
     if !second_factor_passes(&mut conn, account.id, &secret, &answer.code, now).await? {
         count_failure(&mut conn, account.id, now).await?;

@@ -8,9 +8,11 @@
 //! TOTP steps) comes from the state's clock. The lifetimes and limits themselves are in
 //! `auth::session`; the HTTP side (cookies, CSRF, rendering) stays in `routes`. The modules
 //! here call each other in one direction only: `mfa` → `sign_in` → `sessions` → `profile`,
-//! `passwords` → `registration` → `sessions`.
+//! `passwords` → `registration` → `sessions`; `lookup` (by email, through the blind index)
+//! is below them all.
 
 pub mod admin;
+pub mod lookup;
 pub mod mfa;
 pub mod passwords;
 pub mod profile;

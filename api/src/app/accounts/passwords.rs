@@ -1,11 +1,12 @@
 //! Password resets: a single-use link valid for 30 minutes, mailed through the outbox, and the
 //! new password it sets, which ends every session of the account.
 
-use crate::app::Actor;
+use crate::app::accounts::lookup;
 use crate::app::accounts::registration::new_password;
+use crate::app::{Actor, outbox};
 use crate::auth::session::RESET_LIFETIME_SECS;
 use crate::auth::{password, secret};
-use crate::db::{outbox, password_resets, sessions, users};
+use crate::db::{password_resets, sessions, users};
 use crate::domain::Fields;
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
@@ -27,9 +28,12 @@ pub async fn forgot(_actor: &Actor, state: &AppState, email: &str) -> Result<()>
     // an existing account costs a few milliseconds more, well inside network jitter (and the
     // endpoint is rate-limited).
     let token = secret::random_token();
-    let Some(user) = users::find_by_email(&mut state.db.conn().await?, email).await? else {
+    let Some(user) =
+        lookup::find_by_email(&mut state.db.conn().await?, &state.vault, email).await?
+    else {
         return Ok(());
     };
+    let to = lookup::email_of(&state.vault, &user)?;
     let link = format!(
         "{}{RESET_PATH}?token={token}",
         state.public_url.trim_end_matches('/')
@@ -38,7 +42,7 @@ pub async fn forgot(_actor: &Actor, state: &AppState, email: &str) -> Result<()>
     let expires_at = state.clock.now() + RESET_LIFETIME_SECS;
     let mut tx = state.db.begin().await?;
     password_resets::insert(&mut tx, &secret::hash_token(&token), user.id, expires_at).await?;
-    outbox::queue(&mut tx, &user.email, RESET_SUBJECT, &body).await?;
+    outbox::queue(&mut tx, &state.vault, &to, RESET_SUBJECT, &body).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -2,12 +2,14 @@
 //! accounts of any role (`api create-admin`, `api seed-demo`), after the same checks.
 
 use crate::app::Actor;
+use crate::app::accounts::lookup;
 use crate::app::accounts::sessions::{self, Session};
 use crate::auth::password;
+use crate::crypto::{Column, Index, Vault};
 use crate::db::users::{self, NewUser};
 use crate::db::{Conn, Db, Id};
 use crate::domain::{BoundedText, Email, Fields, Invalid};
-use crate::error::{ApiError, Constraint, Result, ResultExt as _};
+use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use contracts::auth::NewAccount;
 use contracts::props::Role;
@@ -58,7 +60,14 @@ pub async fn register(_actor: &Actor, state: &AppState, account: NewAccount) -> 
     let account = validate(account)?;
     let password_hash = password::hash(account.password.clone()).await?;
     let mut tx = state.db.begin().await?;
-    let user = insert(&mut tx, &account, &password_hash, Role::Customer).await?;
+    let user = insert(
+        &mut tx,
+        &state.vault,
+        &account,
+        &password_hash,
+        Role::Customer,
+    )
+    .await?;
     let session = sessions::start_on(&mut tx, &state.jwt, &user, false, state.clock.now()).await?;
     tx.commit().await?;
     Ok(session)
@@ -70,42 +79,58 @@ pub async fn register(_actor: &Actor, state: &AppState, account: NewAccount) -> 
 pub async fn create_account(
     _actor: &Actor,
     db: &Db,
+    vault: &Vault,
     account: NewAccount,
     role: Role,
 ) -> Result<Id> {
     let account = validate(account)?;
     let password_hash = password::hash(account.password.clone()).await?;
-    let user = insert(&mut db.conn().await?, &account, &password_hash, role).await?;
+    let mut tx = db.begin().await?;
+    let user = insert(&mut tx, vault, &account, &password_hash, role).await?;
+    tx.commit().await?;
     Ok(user.id)
 }
 
-/// Inserts the account; the row as stored. The UNIQUE constraint decides a taken email, so
-/// two racing sign-ups cannot both win.
+/// Inserts the account, its email sealed and blind-indexed; the row as stored. Runs in the
+/// caller's transaction: the lock of the email's index value is held from the check to the
+/// commit, so two racing sign-ups with one email cannot both win. (The index is truncated,
+/// so it cannot be UNIQUE without refusing other addresses that share its value; and a
+/// full-width HMAC, which could be, would confirm any guessed address to whoever held the
+/// index key alone. Hence lock, open the candidates, compare.)
 async fn insert(
     conn: &mut Conn,
+    vault: &Vault,
     account: &ValidAccount,
     password_hash: &str,
     role: Role,
 ) -> Result<users::UserRow> {
+    lookup::lock_email(conn, vault, account.email.as_str()).await?;
+    if lookup::find_by_email(conn, vault, account.email.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::EmailTaken);
+    }
     let id = Id::new();
+    let email = vault.seal(Column::UsersEmail, id, account.email.as_str());
     users::insert(
         conn,
         &NewUser {
             id,
-            email: &account.email,
+            email: &email,
+            email_index: vault.blind_index(Index::Email, &account.email.lookup()),
             display_name: account.display_name.as_str(),
             password_hash,
             role,
         },
     )
-    .await
-    .on_constraint(Constraint::Unique("users"), || ApiError::EmailTaken)?;
+    .await?;
     Ok(users::UserRow {
         id,
         display_name: account.display_name.as_str().to_owned(),
         password_hash: password_hash.to_owned(),
         role,
-        email: users::store_email(&account.email).stored,
+        email,
         locked_until: None,
         mfa_enabled: false,
     })

@@ -3,6 +3,7 @@
 //! session (`app::accounts::mfa::verify`).
 
 use crate::app::Actor;
+use crate::app::accounts::lookup;
 use crate::app::accounts::sessions::{self, Session};
 use crate::auth::session::{CHALLENGE_LIFETIME_SECS, LOCKOUT_SECS, MAX_FAILED_LOGINS};
 use crate::auth::{password, secret};
@@ -32,7 +33,12 @@ pub async fn sign_in(_actor: &Actor, state: &AppState, credentials: Credentials)
     if credentials.password.len() > password::MAX_BYTES {
         return Err(ApiError::InvalidCredentials);
     }
-    let user = users::find_by_email(&mut state.db.conn().await?, &credentials.email).await?;
+    let user = lookup::find_by_email(
+        &mut state.db.conn().await?,
+        &state.vault,
+        &credentials.email,
+    )
+    .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let matches = password::verify(credentials.password, stored).await?;
     let now = state.clock.now();

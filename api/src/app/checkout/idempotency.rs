@@ -5,6 +5,7 @@
 
 use crate::app::checkout::Answer;
 use crate::auth::secret::hex;
+use crate::crypto::{Column, Vault};
 use crate::db::{Conn, Id, idempotency};
 use crate::error::{ApiError, Result};
 use sha2::{Digest as _, Sha256};
@@ -38,6 +39,7 @@ impl IdempotencyKey {
 /// repeats it. A key older than the TTL counts as new.
 pub(super) async fn claim(
     conn: &mut Conn,
+    vault: &Vault,
     customer: Id,
     key: &IdempotencyKey,
     body: &[u8],
@@ -58,7 +60,7 @@ pub(super) async fn claim(
         (false, ..) => Err(ApiError::IdempotencyKeyReused),
         (true, Some(status), Some(body)) => Ok(Some(Answer {
             status: u16::try_from(status).unwrap_or(500),
-            body,
+            body: vault.open(Column::IdempotencyResponse, row_id(customer, key), &body)?,
             placed: None,
             replayed: true,
         })),
@@ -69,13 +71,25 @@ pub(super) async fn claim(
 /// Keeps `answer` with `customer`'s key: every repeat gets exactly it.
 pub(super) async fn keep(
     conn: &mut Conn,
+    vault: &Vault,
     customer: Id,
     key: &IdempotencyKey,
     answer: &Answer,
 ) -> Result<()> {
     let status = i32::from(answer.status);
-    idempotency::store_answer(conn, customer, key.as_str(), status, &answer.body).await?;
+    // Sealed: the answer is the placed order, delivery address and phone included.
+    let body = vault.seal(
+        Column::IdempotencyResponse,
+        row_id(customer, key),
+        &answer.body,
+    );
+    idempotency::store_answer(conn, customer, key.as_str(), status, &body).await?;
     Ok(())
+}
+
+/// The row id a kept answer is sealed for: the table's key is (customer, idempotency key).
+fn row_id(customer: Id, key: &IdempotencyKey) -> String {
+    format!("{customer}/{}", key.as_str())
 }
 
 /// Frees `customer`'s key after a request that wrote nothing.

@@ -50,11 +50,20 @@ pub async fn place(
     let customer = actor.user_id().ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now();
 
-    let earlier = idempotency::claim(&mut state.db.conn().await?, customer, key, body, now).await?;
+    let earlier = idempotency::claim(
+        &mut state.db.conn().await?,
+        &state.vault,
+        customer,
+        key,
+        body,
+        now,
+    )
+    .await?;
     if let Some(answer) = earlier {
         return Ok(answer);
     }
     let placement = Placement {
+        vault: &state.vault,
         customer,
         cart: &request.cart_id,
         address: &address,
@@ -119,7 +128,7 @@ pub async fn place(
             fresh(502, &ApiError::PaymentGateway.problem(), None)?
         }
     };
-    idempotency::keep(&mut tx, customer, key, &answer).await?;
+    idempotency::keep(&mut tx, &state.vault, customer, key, &answer).await?;
     tx.commit().await?;
     Ok(answer)
 }
@@ -133,6 +142,7 @@ async fn placed(state: &AppState, placement: &Placement<'_>) -> Result<Order> {
     tx.commit().await?;
     orders::read(
         &mut state.db.conn().await?,
+        &state.vault,
         Scope::Customer(placement.customer),
         id,
     )

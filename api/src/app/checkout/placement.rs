@@ -5,7 +5,9 @@
 //! INITIATED and the cart emptied. A failure leaves the transaction to roll back: nothing is
 //! written.
 
+use crate::app::orders::delivery;
 use crate::clock;
+use crate::crypto::Vault;
 use crate::db::carts::{self, LineRow};
 use crate::db::orders::{self, NewLine, NewOrder};
 use crate::db::{Conn, Id, stock};
@@ -18,6 +20,8 @@ use contracts::{FieldError, Paise};
 
 /// What placing an order needs.
 pub(super) struct Placement<'a> {
+    /// Seals the delivery address.
+    pub vault: &'a Vault,
     pub customer: Id,
     /// As the request names it: only the customer's own cart is found.
     pub cart: &'a str,
@@ -122,16 +126,17 @@ async fn record(
     let totals = gst::totals(taxed.iter().map(|line| &line.tax))
         .map_err(|error| ApiError::Internal(anyhow::anyhow!("totalling: {error}")))?;
     let address = placement.address;
+    let sealed = delivery::seal(placement.vault, id, address);
     let order = NewOrder {
         id,
         customer: placement.customer,
-        recipient: &address.name,
-        phone: &address.phone,
-        line1: &address.line1,
-        line2: address.line2.as_deref(),
-        city: &address.city,
+        recipient: &sealed.name,
+        phone: &sealed.phone,
+        line1: &sealed.line1,
+        line2: sealed.line2.as_deref(),
+        city: &sealed.city,
         state_code: &address.state_code,
-        pincode: &address.pincode,
+        pincode: &sealed.pincode,
         taxable: totals.taxable.0,
         cgst: totals.cgst.0,
         sgst: totals.sgst.0,

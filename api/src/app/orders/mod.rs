@@ -2,9 +2,11 @@
 //! shop (only those lines, and their totals), administrators everything ([`reader_scope`]);
 //! and the payment state machine applied to stored orders (`machine`).
 
+pub mod delivery;
 pub(crate) mod machine;
 
 use crate::app::{Actor, reader_scope};
+use crate::crypto::Vault;
 use crate::db::orders::{self, HistoryRow, LineRow, OrderRow, TaxRow};
 use crate::db::{Conn, Id, Scope};
 use crate::domain::field_error;
@@ -12,7 +14,7 @@ use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use contracts::Paise;
 use contracts::gst::{self, LineTax, Rate, TaxTotals};
-use contracts::orders::{DeliveryAddress, Order, OrderLine, OrderPage, OrderStatus, StatusChange};
+use contracts::orders::{Order, OrderLine, OrderPage, OrderStatus, StatusChange};
 
 /// The statuses in which an order waits for its payment: it shows its deadline, and the
 /// sweeper times it out past it (both can become TIMEOUT).
@@ -23,7 +25,9 @@ pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Order> {
     let mut conn = state.db.conn().await?;
     let scope = reader_scope(actor, &mut conn).await?;
     let id = Id::parse(id).ok_or(ApiError::NotFound)?;
-    read(&mut conn, scope, id).await?.ok_or(ApiError::NotFound)
+    read(&mut conn, &state.vault, scope, id)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// Up to `limit` of the orders `actor` may read, newest first, after the order `after` (the
@@ -60,7 +64,7 @@ pub async fn list(
     let more = rows.len() > limit;
     let mut items = Vec::with_capacity(rows.len().min(limit));
     for row in rows.into_iter().take(limit) {
-        items.push(complete(&mut conn, scope, row).await?);
+        items.push(complete(&mut conn, &state.vault, scope, row).await?);
     }
     let next_cursor = if more {
         items.last().map(|order| order.id.clone())
@@ -71,9 +75,14 @@ pub async fn list(
 }
 
 /// Order `id` as `scope` sees it, if it may.
-pub(crate) async fn read(conn: &mut Conn, scope: Scope, id: Id) -> Result<Option<Order>> {
+pub(crate) async fn read(
+    conn: &mut Conn,
+    vault: &Vault,
+    scope: Scope,
+    id: Id,
+) -> Result<Option<Order>> {
     match orders::get(conn, scope, id).await? {
-        Some(row) => complete(conn, scope, row).await.map(Some),
+        Some(row) => complete(conn, vault, scope, row).await.map(Some),
         None => Ok(None),
     }
 }
@@ -86,7 +95,7 @@ pub(crate) fn parse_status(text: &str) -> Result<OrderStatus> {
 
 /// The order of `row` with its lines and history. A seller sees its own lines only, their
 /// totals rather than the order's, and neither refunds nor the payment page.
-async fn complete(conn: &mut Conn, scope: Scope, row: OrderRow) -> Result<Order> {
+async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -> Result<Order> {
     let shop = match scope {
         Scope::Shop(shop) => Some(shop),
         Scope::Customer(_) | Scope::All => None,
@@ -101,7 +110,7 @@ async fn complete(conn: &mut Conn, scope: Scope, row: OrderRow) -> Result<Order>
         .into_iter()
         .map(step)
         .collect::<Result<Vec<_>>>()?;
-    let mut order = header(row)?;
+    let mut order = header(vault, row)?;
     if shop.is_some() {
         order.totals = gst::totals(lines.iter().map(|line| &line.tax))
             .map_err(|error| ApiError::Internal(anyhow::anyhow!("totalling: {error}")))?;
@@ -114,20 +123,12 @@ async fn complete(conn: &mut Conn, scope: Scope, row: OrderRow) -> Result<Order>
 }
 
 /// The order of `row`, without lines and history yet.
-fn header(row: OrderRow) -> Result<Order> {
+fn header(vault: &Vault, row: OrderRow) -> Result<Order> {
     let status = parse_status(&row.status)?;
     Ok(Order {
         id: row.id.to_string(),
         status,
-        address: DeliveryAddress {
-            name: row.recipient,
-            phone: row.phone,
-            line1: row.address_line1,
-            line2: row.address_line2,
-            city: row.city,
-            state_code: row.state_code,
-            pincode: row.pincode,
-        },
+        address: delivery::open(vault, &row)?,
         lines: Vec::new(),
         totals: TaxTotals {
             taxable: Paise(row.taxable),

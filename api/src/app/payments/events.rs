@@ -96,7 +96,7 @@ async fn apply(actor: &Actor, state: &AppState, event: &GatewayEvent) -> Result<
     if outcome == OrderStatus::OrderConfirmed {
         // In the same transaction: a confirmed order always has its invoices, and a
         // confirmation that rolls back uses no serial.
-        invoices::issue(&mut tx, order.id, clock::india_date(now), now).await?;
+        invoices::issue(&mut tx, &state.vault, order.id, clock::india_date(now), now).await?;
     }
     tx.commit().await?;
     tracing::info!(order_id = %order.id, status = outcome.as_str(), "payment event applied");

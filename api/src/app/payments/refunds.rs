@@ -35,7 +35,7 @@ pub async fn refund(
     let id = Id::parse(order_id).ok_or(ApiError::NotFound)?;
     let (reference, amount) = {
         let mut conn = state.db.conn().await?;
-        let order = orders::read(&mut conn, Scope::All, id)
+        let order = orders::read(&mut conn, &state.vault, Scope::All, id)
             .await?
             .ok_or(ApiError::NotFound)?;
         if order.status != OrderStatus::OrderConfirmed {
@@ -99,7 +99,7 @@ pub async fn refund(
     };
     refunds::insert(&mut tx, &refund).await?;
     tx.commit().await?;
-    orders::read(&mut state.db.conn().await?, Scope::All, id)
+    orders::read(&mut state.db.conn().await?, &state.vault, Scope::All, id)
         .await?
         .ok_or(ApiError::NotFound)
 }
