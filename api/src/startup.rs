@@ -1,6 +1,7 @@
 //! Building the app from configuration and running it: the one way to boot the server, shared
 //! by `main` and the integration tests.
 
+use crate::app::audit::checkpoint::Checkpoints;
 use crate::auth::token::JwtKeys;
 use crate::clock::Clock;
 use crate::config::{Config, PaymentProviderKind};
@@ -40,6 +41,9 @@ pub struct Application {
     local_addr: SocketAddr,
     router: Router,
     db: Db,
+    /// The audit checkpoints, for the one written at shutdown.
+    checkpoints: Checkpoints,
+    clock: Clock,
 }
 
 impl Application {
@@ -56,6 +60,8 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
         // First: a missing or refused key stops startup before anything else is touched.
         let jwt = JwtKeys::from_config(&config).context("loading the access-token key")?;
+        let checkpoints =
+            Checkpoints::from_config(&config).context("loading the audit checkpoint key")?;
         let db = Db::connect_with(
             config.database_url.expose(),
             config.database_max_connections,
@@ -118,13 +124,19 @@ impl Application {
                 .unwrap_or(i64::MAX),
             images: ObjectStore::Local(config.upload_dir.clone()),
             clock: clock.clone(),
+            checkpoints: checkpoints.clone(),
         };
-        crate::sweeper::start(db.clone(), clock, config.payments.sweep_interval);
+        crate::sweeper::start(db.clone(), clock.clone(), config.payments.sweep_interval);
+        if let Some(interval) = config.audit.checkpoint_interval {
+            crate::checkpointer::start(db.clone(), checkpoints.clone(), clock.clone(), interval);
+        }
         Ok(Application {
             listener,
             local_addr,
             router: app(state, &config),
             db,
+            checkpoints,
+            clock,
         })
     }
 
@@ -163,6 +175,8 @@ impl Application {
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(signal)
             .await;
+        // The last rows of this run get a checkpoint too.
+        crate::checkpointer::write(&self.db, &self.checkpoints, &self.clock).await;
         self.db.close().await;
         served
     }
@@ -308,6 +322,7 @@ mod tests {
             payment_timeout_secs: 1_800,
             clock: Clock::system(),
             images: ObjectStore::Local("unused".into()),
+            checkpoints: Checkpoints::new("unused", b"0123456789abcdef0123456789abcdef"),
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
         let config = Config::from_lookup(|_| Ok(None)).unwrap();

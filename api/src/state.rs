@@ -1,5 +1,6 @@
 //! The state shared by every handler.
 
+use crate::app::audit::checkpoint::Checkpoints;
 use crate::auth::token::JwtKeys;
 use crate::clock::Clock;
 use crate::db::Db;
@@ -33,6 +34,9 @@ pub struct AppState {
     pub images: ObjectStore,
     /// Business time: every rule that reads the time reads it here.
     pub clock: Clock,
+    /// The audit log's signed checkpoints (`AUDIT_CHECKPOINT_FILE`, `AUDIT_CHECKPOINT_KEY`),
+    /// which the chain status checks.
+    pub checkpoints: Checkpoints,
 }
 
 impl FromRef<AppState> for JwtKeys {

@@ -6,6 +6,7 @@
 //! `routes/password.rs` and `extractor.rs`.
 
 pub mod cookies;
+pub mod dev_key;
 pub mod password;
 pub mod roles;
 pub mod secret;

@@ -3,7 +3,7 @@
 
 use super::{
     AppEnv, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATABASE_URL, DEFAULT_DIST_DIR,
-    DEFAULT_PUBLIC_URL, MIN_JWT_SECRET_BYTES, Secret, payments, security,
+    DEFAULT_PUBLIC_URL, MIN_JWT_SECRET_BYTES, Secret, audit, payments, security,
 };
 use crate::db::DbKind;
 use std::env::VarError;
@@ -136,6 +136,8 @@ impl Config {
         let rate_limits = security::rate_limits(&var)?;
         let request_timeout = security::request_timeout(&var)?;
         let payments = payments::settings(&var, app_env)?;
+        let data_folder = sqlite_folder(&database_url).unwrap_or_else(|| PathBuf::from("data"));
+        let audit = audit::settings(&var, app_env, &data_folder)?;
 
         Ok(Config {
             app_env,
@@ -153,6 +155,7 @@ impl Config {
             rate_limits,
             request_timeout,
             payments,
+            audit,
         })
     }
 }
@@ -281,6 +284,7 @@ mod tests {
             ("APP_ENV", "production"),
             ("DATABASE_URL", "sqlite:///var/lib/bazaar/bazaar.db"),
             ("JWT_SECRET", "a production secret of at least 32 bytes"),
+            ("AUDIT_CHECKPOINT_KEY", "a checkpoint key of at least 32 bytes"),
         ])
         .unwrap();
 

@@ -8,11 +8,13 @@
 //! one concern are read in its own module: `payments`, `security` (CORS, proxy, rate limits,
 //! timeout), `secret` (values that never print).
 
+mod audit;
 mod env;
 mod payments;
 mod secret;
 mod security;
 
+pub use audit::{AuditSettings, DEFAULT_CHECKPOINT_FILE, DEFAULT_CHECKPOINT_INTERVAL_SECS};
 pub use payments::{
     DEFAULT_PAYMENT_TIMEOUT_SECS, DEFAULT_SWEEP_INTERVAL_SECS, PaymentProviderKind, PaymentSettings,
 };
@@ -98,6 +100,8 @@ pub struct Config {
     pub request_timeout: Option<Duration>,
     /// `PAYMENT_*`: the gateway, its webhook secret, and how long an order waits for payment.
     pub payments: PaymentSettings,
+    /// `AUDIT_CHECKPOINT_*`: the audit log's signed checkpoints outside the database.
+    pub audit: AuditSettings,
 }
 
 /// The deployment tiers of seed 000, section 14.1. Settings that may default in `dev` must be

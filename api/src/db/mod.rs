@@ -21,6 +21,7 @@ pub use id::Id;
 pub use scope::Scope;
 pub use sql::{Arg, Record, Scalar, Sql, sql};
 
+pub mod audit;
 pub mod carts;
 pub mod idempotency;
 pub mod invoices;

@@ -17,6 +17,7 @@ fn config(url: &str, app_env: &str) -> Config {
             "DATABASE_URL" => Some(url.clone()),
             "APP_ENV" => Some(app_env.clone()),
             "JWT_SECRET" => Some("a production secret of at least 32 bytes".into()),
+            "AUDIT_CHECKPOINT_KEY" => Some("a checkpoint key of at least 32 bytes".into()),
             _ => None,
         })
     })

@@ -6,7 +6,9 @@
 //! (`postgres://postgres@127.0.0.1:5433/postgres`): then every test creates its own database
 //! there. `cargo xtask test` runs this suite both ways.
 
-use api::config::{AppEnv, PaymentProviderKind, PaymentSettings, RateLimits, Secret};
+use api::config::{
+    AppEnv, AuditSettings, PaymentProviderKind, PaymentSettings, RateLimits, Secret,
+};
 use api::db::DbKind;
 use api::{Application, Clock, Config, Db};
 use contracts::Problem;
@@ -21,6 +23,12 @@ use tempfile::TempDir;
 /// The `JWT_SECRET` of every test server, so tests can mint tokens the server accepts (or, with
 /// a wrong expiry, refuses).
 pub const TEST_JWT_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";
+
+/// The audit checkpoint key of every test server, so tests can verify (and forge) checkpoints.
+pub const TEST_CHECKPOINT_KEY: &str = "a test audit checkpoint key of 32+ bytes";
+
+/// The checkpoint file's name in the test server's mail folder.
+pub const TEST_CHECKPOINT_FILE: &str = "audit-checkpoints.jsonl";
 
 /// The webhook secret of every test server.
 pub const TEST_WEBHOOK_SECRET: &str = "a test webhook secret of at least 32 bytes";
@@ -161,6 +169,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
             webhook_secret: Some(Secret::new(TEST_WEBHOOK_SECRET.to_owned())),
             timeout: std::time::Duration::from_secs(1_800),
             sweep_interval: std::time::Duration::from_secs(60),
+        },
+        audit: AuditSettings {
+            checkpoint_file: mail.path().join(TEST_CHECKPOINT_FILE),
+            // Tests write their checkpoints when they need one (`TestApp::checkpoint`).
+            checkpoint_interval: None,
+            checkpoint_key: Some(Secret::new(TEST_CHECKPOINT_KEY.to_owned())),
         },
     };
     configure(&mut config);
