@@ -30,7 +30,9 @@ impl ActorType {
     }
 
     pub fn parse(text: &str) -> Option<ActorType> {
-        ActorType::ALL.into_iter().find(|kind| kind.as_str() == text)
+        ActorType::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
     }
 }
 

@@ -3,6 +3,7 @@
 //! makes the owner a seller. A seller manages products only while its shop is approved.
 
 use crate::app::Actor;
+use crate::app::audit::{self, Entry};
 use crate::db::shops::{self, NewShop, ShopRow};
 use crate::db::{Conn, Id};
 use crate::domain::{BoundedText, Fields, Pincode, field_error, state_code};
@@ -35,15 +36,18 @@ pub async fn apply(actor: &Actor, state: &AppState, application: &ShopApplicatio
         return Err(ApiError::Forbidden);
     }
     let valid = validate_application(application)?;
-    let mut conn = state.db.conn().await?;
-    open(&mut conn, user.id, &valid, state.clock.now())
-        .await
-        .and_then(wire)
+    let mut tx = state.db.begin().await?;
+    let shop = open(&mut tx, actor, user.id, &valid, state.clock.now()).await?;
+    tx.commit().await?;
+    wire(shop)
 }
 
-/// Stores `owner`'s application, pending review; `shop_exists` when they have a shop already.
+/// Stores `owner`'s application, pending review, audited as `actor`'s `shops:create` (run it
+/// in a transaction); `shop_exists` when they have a shop already. The row names the shop, not
+/// its GSTIN or address (personal data).
 pub async fn open(
     conn: &mut Conn,
+    actor: &Actor,
     owner: Id,
     valid: &ValidApplication,
     now: i64,
@@ -65,6 +69,13 @@ pub async fn open(
     shops::insert(conn, &shop)
         .await
         .on_constraint(Constraint::Unique("shops"), || ApiError::ShopExists)?;
+    let entry = Entry::success("shops:create", "shops", Some(shop.id), now).with_changes(
+        serde_json::json!({
+            "displayName": {"after": valid.display_name},
+            "status": {"after": ShopStatus::Pending.as_str()},
+        }),
+    );
+    audit::record(conn, actor, &entry).await?;
     shops::of_owner(conn, owner)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a stored shop was not found")))
@@ -84,7 +95,7 @@ pub async fn mine(actor: &Actor, state: &AppState) -> Result<Shop> {
 /// cursor `after`: the review queue with `PENDING`. `actor` is who lists, already admitted by
 /// the route's policy.
 pub async fn list(
-    _actor: &Actor,
+    actor: &Actor,
     state: &AppState,
     status: Option<ShopStatus>,
     limit: u32,
@@ -112,6 +123,12 @@ pub async fn list(
     } else {
         None
     };
+    drop(conn);
+    // Applications hold GSTINs and addresses: an administrator's read is audited.
+    let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let entry = Entry::success("shops:read", "shops", None, state.clock.now())
+        .with_changes(serde_json::json!({"rows": {"after": count}}));
+    audit::admin_read(&state.db, actor, &entry).await?;
     let items = rows.into_iter().map(wire).collect::<Result<_>>()?;
     Ok(ShopPage { items, next_cursor })
 }
@@ -140,6 +157,7 @@ pub async fn decide(
     let note = note.as_ref().map(BoundedText::as_str);
     let shop = settle(
         &mut tx,
+        actor,
         id,
         decision.approve,
         note,
@@ -156,6 +174,7 @@ pub async fn decide(
 /// The owner's access token says CUSTOMER until it is refreshed, which re-reads the role.
 pub async fn settle(
     conn: &mut Conn,
+    actor: &Actor,
     id: Id,
     approve: bool,
     note: Option<&str>,
@@ -177,6 +196,15 @@ pub async fn settle(
     if approve {
         shops::make_seller(conn, row.owner_id).await?;
     }
+    let action = if approve {
+        "shops:approve"
+    } else {
+        "shops:reject"
+    };
+    let entry = Entry::success(action, "shops", Some(id), now).with_changes(serde_json::json!({
+        "status": {"before": ShopStatus::Pending.as_str(), "after": status.as_str()},
+    }));
+    audit::record(conn, actor, &entry).await?;
     Ok(row)
 }
 

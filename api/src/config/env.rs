@@ -284,7 +284,10 @@ mod tests {
             ("APP_ENV", "production"),
             ("DATABASE_URL", "sqlite:///var/lib/bazaar/bazaar.db"),
             ("JWT_SECRET", "a production secret of at least 32 bytes"),
-            ("AUDIT_CHECKPOINT_KEY", "a checkpoint key of at least 32 bytes"),
+            (
+                "AUDIT_CHECKPOINT_KEY",
+                "a checkpoint key of at least 32 bytes",
+            ),
         ])
         .unwrap();
 

@@ -126,7 +126,10 @@ mod tests {
             ("APP_ENV", "production"),
             ("DATABASE_URL", "sqlite://x.db"),
             ("JWT_SECRET", "0123456789abcdef0123456789abcdef"),
-            ("AUDIT_CHECKPOINT_KEY", "a checkpoint key of at least 32 bytes"),
+            (
+                "AUDIT_CHECKPOINT_KEY",
+                "a checkpoint key of at least 32 bytes",
+            ),
         ];
         assert_eq!(config_from(&production).unwrap().payments.provider, None);
         let mut with_mock = production.to_vec();

@@ -60,10 +60,12 @@ pub async fn head(conn: &mut Conn) -> sqlx::Result<Option<Head>> {
 
 /// Appends `row` (its `seq`, `prev_hash` and `hash` already computed under the lock).
 pub async fn insert(conn: &mut Conn, row: &AuditRow) -> sqlx::Result<()> {
-    sql("INSERT INTO audit_log (seq, at, actor_type, actor_id, action, resource_type, \
+    sql(
+        "INSERT INTO audit_log (seq, at, actor_type, actor_id, action, resource_type, \
          resource_id, changes, ip, user_agent, impersonation_flag, impersonated_by, status, \
          error_message, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
     .bind(row.seq)
     .bind(row.at)
     .bind(&row.actor_type)
@@ -88,9 +90,11 @@ pub async fn insert(conn: &mut Conn, row: &AuditRow) -> sqlx::Result<()> {
 /// Up to `limit` rows after sequence number `after`, in chain order (verification reads the
 /// whole log this way, a batch at a time).
 pub async fn chain_after(conn: &mut Conn, after: i64, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
-    sql("SELECT seq, at, actor_type, actor_id, action, resource_type, resource_id, changes, ip, \
+    sql(
+        "SELECT seq, at, actor_type, actor_id, action, resource_type, resource_id, changes, ip, \
          user_agent, impersonation_flag, impersonated_by, status, error_message, prev_hash, hash \
-         FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+         FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
     .bind(after)
     .bind(limit)
     .fetch_all(conn)
@@ -99,9 +103,7 @@ pub async fn chain_after(conn: &mut Conn, after: i64, limit: i64) -> sqlx::Resul
 
 /// How many rows the log holds.
 pub async fn count(conn: &mut Conn) -> sqlx::Result<i64> {
-    sql("SELECT COUNT(*) FROM audit_log")
-        .scalar_one(conn)
-        .await
+    sql("SELECT COUNT(*) FROM audit_log").scalar_one(conn).await
 }
 
 /// What the viewer filters on; every `Some` narrows the rows.

@@ -152,7 +152,10 @@ mod tests {
     #[test]
     fn the_encoding_is_stable() {
         // Pinned: changing the encoding breaks every stored chain, so it needs a new version.
-        assert_eq!(hash(GENESIS, &row(1)), "1b6fd7c90a8f6d9415c6d7b12ff426044d0ca3f170837a1540798172323cdf94");
+        assert_eq!(
+            hash(GENESIS, &row(1)),
+            "1b6fd7c90a8f6d9415c6d7b12ff426044d0ca3f170837a1540798172323cdf94"
+        );
         assert_eq!(&encode(&row(1))[..4], &15u32.to_be_bytes());
         assert_eq!(&encode(&row(1))[4..19], ENCODING_TAG.as_bytes());
     }

@@ -8,8 +8,8 @@
 //! ([`chain::Encoder`]) of the tag `bazaar-audit-checkpoint-v1`, rows, head, at and prevMac.
 
 use crate::app::audit::chain::Encoder;
-use crate::auth::secret::hex;
 use crate::auth::dev_key;
+use crate::auth::secret::hex;
 use crate::config::{AppEnv, Config};
 use crate::db::{Db, audit};
 use anyhow::Context as _;

@@ -8,8 +8,8 @@
 //! someone not signed in, SYSTEM for the server's tasks. Where from: `actor.origin`.
 
 pub mod chain;
-pub mod csv;
 pub mod checkpoint;
+pub mod csv;
 pub mod query;
 pub mod redact;
 pub mod verify;

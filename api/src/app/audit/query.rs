@@ -5,8 +5,8 @@
 
 use crate::app::Actor;
 use crate::app::audit::csv;
-use crate::db::audit::{self, AuditRow, Filter};
 use crate::db::Conn;
+use crate::db::audit::{self, AuditRow, Filter};
 use crate::domain::page_limit;
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
@@ -193,7 +193,10 @@ fn encode_cursor(seq: i64) -> String {
 
 fn decode_cursor(cursor: &str) -> Option<i64> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    text.strip_prefix("audit|")?.parse().ok().filter(|seq| *seq > 0)
+    text.strip_prefix("audit|")?
+        .parse()
+        .ok()
+        .filter(|seq| *seq > 0)
 }
 
 /// The wire form of a stored row.

@@ -44,14 +44,18 @@ fn scalar(value: &Value) -> Result<Value> {
         Value::Number(number) if number.is_i64() => Ok(value.clone()),
         Value::String(text) if is_personal(text) => Ok(Value::String(MASKED.to_owned())),
         Value::String(_) => Ok(value.clone()),
-        _ => Err(shape("a changed value is not a flag, a whole number or text")),
+        _ => Err(shape(
+            "a changed value is not a flag, a whole number or text",
+        )),
     }
 }
 
 /// Whether `text` is, or contains as a whole, an email, a mobile number or a GSTIN.
 pub fn is_personal(text: &str) -> bool {
     text.contains('@') && Email::parse(text).is_ok()
-        || text.split_whitespace().any(|word| Email::parse(word).is_ok())
+        || text
+            .split_whitespace()
+            .any(|word| Email::parse(word).is_ok())
         || IndianMobile::parse(text).is_ok()
         || Gstin::parse(text).is_ok()
 }
@@ -79,7 +83,10 @@ mod tests {
         assert!(!text.contains("example"), "{text}");
         assert!(!text.contains("98765"), "{text}");
         assert!(!text.contains("27AAPFU"), "{text}");
-        assert!(text.contains(r#""price":{"after":200,"before":100}"#), "{text}");
+        assert!(
+            text.contains(r#""price":{"after":200,"before":100}"#),
+            "{text}"
+        );
         assert!(text.contains("Blue kurta"));
     }
 
