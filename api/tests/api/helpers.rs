@@ -484,6 +484,73 @@ impl TestApp {
         .expect("running test SQL")
     }
 
+    /// The test database's `DATABASE_URL`, for running the `api` binary on it.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
+    /// The sequence number of the audit log's last row (0 when empty): a mark to read the rows
+    /// a request wrote with [`TestApp::audit_after`].
+    pub async fn audit_mark(&self) -> i64 {
+        let mut conn = self.db.conn().await.unwrap();
+        api::db::audit::head(&mut conn)
+            .await
+            .unwrap()
+            .map_or(0, |head| head.seq)
+    }
+
+    /// The audit rows written after `mark`, oldest first: "this request wrote this row".
+    pub async fn audit_after(&self, mark: i64) -> Vec<api::db::audit::AuditRow> {
+        let mut conn = self.db.conn().await.unwrap();
+        api::db::audit::chain_after(&mut conn, mark, 100_000)
+            .await
+            .unwrap()
+    }
+
+    /// The audit rows after `mark` with `action`.
+    pub async fn audited(&self, mark: i64, action: &str) -> Vec<api::db::audit::AuditRow> {
+        let mut rows = self.audit_after(mark).await;
+        rows.retain(|row| row.action == action);
+        rows
+    }
+
+    /// The test server's checkpoints (its file and key).
+    pub fn checkpoints(&self) -> api::app::audit::checkpoint::Checkpoints {
+        api::app::audit::checkpoint::Checkpoints::new(
+            self.mail.path().join(TEST_CHECKPOINT_FILE),
+            TEST_CHECKPOINT_KEY.as_bytes(),
+        )
+    }
+
+    /// Writes a checkpoint of the audit log now, as the server's checkpointer does.
+    pub async fn checkpoint(&self) {
+        self.checkpoints()
+            .append(&self.db, self.clock.now())
+            .await
+            .expect("writing a checkpoint");
+    }
+
+    /// Runs `api audit verify` as a process on the test database and checkpoint file: whether
+    /// it exited 0, and what it printed.
+    pub fn audit_verify(&self) -> (bool, String) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_api"))
+            .args(["audit", "verify"])
+            .env("APP_ENV", "dev")
+            .env("DATABASE_URL", self.database_url())
+            .env("AUDIT_CHECKPOINT_FILE", self.checkpoints().path())
+            .env("AUDIT_CHECKPOINT_KEY", TEST_CHECKPOINT_KEY)
+            .env("DEV_KEY_DIR", self.mail.path())
+            .output()
+            .expect("starting the api binary");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.code().is_some_and(|code| code <= 1),
+            "api audit verify crashed: {stderr}"
+        );
+        (output.status.success(), stdout)
+    }
+
     /// Runs a `SELECT count(*) ...` on the test database.
     pub async fn count(&self, sql: &'static str) -> i64 {
         match &self.db {
