@@ -132,6 +132,7 @@ async fn failed_sign_ins_are_failures_with_the_address_and_the_preset_sees_one_d
     );
     // A day and a bit later by the clock, they are out of the preset, still in the log.
     app.clock.advance(25 * 3600);
+    let admin = staff(&app, "later@example.com", Role::Admin).await;
     assert!(
         page(&app, &admin, "preset=failed-logins")
             .await
@@ -191,7 +192,7 @@ async fn no_audit_row_holds_an_email_a_phone_or_a_gstin() {
             GSTIN_MH,
             "12 Mill Road",
             PASSWORD,
-            "wrong password",
+            "a guess of 12",
         ] {
             assert!(
                 !text.contains(secret),
@@ -295,7 +296,7 @@ async fn pages_are_keyset_and_filters_narrow_them() {
     let range = page(
         &app,
         &admin,
-        &format!("from={}&to={}", app.clock.now(), app.clock.now()),
+        &format!("from={}&to={}", app.clock.now() - 60, app.clock.now() + 60),
     )
     .await;
     assert!(range.items.len() >= 5);
