@@ -54,6 +54,10 @@ async fn a_request_is_logged_with_method_path_status_latency_and_id_but_no_secre
         payment_timeout_secs: 1_800,
         clock: api::Clock::system(),
         images: api::object_store::ObjectStore::Local(folder.path().join("uploads")),
+        checkpoints: api::app::audit::checkpoint::Checkpoints::new(
+            folder.path().join("checkpoints.jsonl"),
+            b"0123456789abcdef0123456789abcdef",
+        ),
     };
     let config = Config::from_lookup(|_| Ok(None)).unwrap();
 

@@ -178,7 +178,8 @@ async fn no_audit_row_holds_an_email_a_phone_or_a_gstin() {
     let admin = auditor(&app).await;
     let (seller_token, _) = seller(&app, &admin, "asha.seller@example.com", GSTIN_MH).await;
     add_product(&app, &seller_token, product_body("Kurta", "K-1", 49_900)).await;
-    app.login("asha.seller@example.com", "a guess of 12 characters").await;
+    app.login("asha.seller@example.com", "a guess of 12 characters")
+        .await;
     app.forgot_password("asha.seller@example.com").await;
     send(&app, Method::GET, "/admin/users", Some(&admin), None).await;
     send(&app, Method::GET, "/admin/shops", Some(&admin), None).await;
