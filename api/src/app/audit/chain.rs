@@ -114,21 +114,21 @@ mod tests {
     fn every_field_changes_the_hash() {
         let base = row(1);
         let original = hash(GENESIS, &base);
-        let variants: Vec<Box<dyn Fn(&mut AuditRow)>> = vec![
-            Box::new(|r| r.seq = 2),
-            Box::new(|r| r.at += 1),
-            Box::new(|r| r.actor_type = "ADMIN".into()),
-            Box::new(|r| r.actor_id = None),
-            Box::new(|r| r.action = "products:create".into()),
-            Box::new(|r| r.resource_type = "product".into()),
-            Box::new(|r| r.resource_id = Some(String::new())),
-            Box::new(|r| r.changes = r#"{"price":{"before":100,"after":201}}"#.into()),
-            Box::new(|r| r.ip = None),
-            Box::new(|r| r.user_agent = Some(String::new())),
-            Box::new(|r| r.impersonation_flag = true),
-            Box::new(|r| r.impersonated_by = Some("a".into())),
-            Box::new(|r| r.status = "FAILURE".into()),
-            Box::new(|r| r.error_message = Some("x".into())),
+        let variants: Vec<fn(&mut AuditRow)> = vec![
+            |r| r.seq = 2,
+            |r| r.at += 1,
+            |r| r.actor_type = "ADMIN".into(),
+            |r| r.actor_id = None,
+            |r| r.action = "products:create".into(),
+            |r| r.resource_type = "product".into(),
+            |r| r.resource_id = Some(String::new()),
+            |r| r.changes = r#"{"price":{"before":100,"after":201}}"#.into(),
+            |r| r.ip = None,
+            |r| r.user_agent = Some(String::new()),
+            |r| r.impersonation_flag = true,
+            |r| r.impersonated_by = Some("a".into()),
+            |r| r.status = "FAILURE".into(),
+            |r| r.error_message = Some("x".into()),
         ];
         for (i, change) in variants.iter().enumerate() {
             let mut changed = base.clone();
