@@ -4,7 +4,8 @@
 
 pub mod keys;
 
-use crate::app::{Actor, Task, accounts};
+use crate::app::audit::checkpoint::Checkpoints;
+use crate::app::{Actor, Task, accounts, audit};
 use crate::config::{AppEnv, Config};
 use crate::crypto::Vault;
 use crate::db::Db;
@@ -58,6 +59,24 @@ pub enum Command {
     /// nothing uses it.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// The audit log: `api audit verify` checks its hash chain and its signed checkpoints.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `api audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every row of the audit log (DATABASE_URL) against its hash chain, and every
+    /// checkpoint (AUDIT_CHECKPOINT_FILE, signed with AUDIT_CHECKPOINT_KEY) against the rows.
+    /// Prints `N/N rows valid, M/M checkpoints valid`; on any tampering names the first bad row
+    /// and exits with status 1.
+    Verify {
+        /// The checkpoint file to check (overrides AUDIT_CHECKPOINT_FILE), e.g. a copy kept
+        /// elsewhere.
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
+    },
 }
 
 /// Arguments of `create-admin`.
@@ -149,7 +168,16 @@ pub async fn create_account(
         password,
         display_name: display_name.to_owned(),
     };
-    match accounts::create_account(&Actor::system(Task::Operator), db, vault, account, role).await {
+    match accounts::create_account(
+        &Actor::system(Task::Operator),
+        db,
+        vault,
+        &crate::clock::Clock::system(),
+        account,
+        role,
+    )
+    .await
+    {
         Ok(id) => Ok(id.to_string()),
         Err(ApiError::EmailTaken) => Err(AccountError::EmailTaken),
         Err(ApiError::Validation(errors)) => {
@@ -260,6 +288,38 @@ pub async fn seed_demo(db: &Db, vault: &Vault, out: &mut impl Write) -> anyhow::
         )?;
     }
     crate::demo::seed_shop(db, vault, out).await
+}
+
+/// `audit verify`: prints the report to `out`; whether everything verified.
+pub async fn audit_verify_command(
+    config: &Config,
+    checkpoints: Option<PathBuf>,
+    out: &mut impl Write,
+) -> anyhow::Result<bool> {
+    let mut config = config.clone();
+    if let Some(file) = checkpoints {
+        config.audit.checkpoint_file = file;
+    }
+    let keys = Checkpoints::from_config(&config).context("loading the audit checkpoint key")?;
+    let db = Db::connect_with(config.database_url.expose(), Some(1)).await?;
+    let report = audit::verify::verify(&Actor::system(Task::Operator), &db, &keys).await;
+    db.close().await;
+    let report = report.map_err(|error| anyhow::anyhow!("verifying the audit log: {error}"))?;
+    writeln!(out, "{}", report.summary())?;
+    if report.checkpoints == 0 {
+        writeln!(
+            out,
+            "warning: no checkpoints in {}: a truncated tail would go unnoticed",
+            keys.path().display()
+        )?;
+    }
+    if let Some(seq) = report.first_bad_row {
+        writeln!(out, "first bad row: {seq}")?;
+    }
+    for problem in &report.problems {
+        writeln!(out, "  {problem}")?;
+    }
+    Ok(report.is_valid())
 }
 
 /// The database of `config`, migrated.

@@ -4,7 +4,7 @@
 
 use crate::app::accounts::lookup;
 use crate::app::catalog::{rules, seller};
-use crate::app::shops;
+use crate::app::{Actor, Task, shops};
 use crate::clock::{self, Clock};
 use crate::crypto::Vault;
 use crate::db::{self, Db};
@@ -192,6 +192,8 @@ pub async fn seed_shop(
     // An operator's command, run outside the server: the system's clock.
     let now = Clock::system().now();
     let owner = seller.id;
+    // The operator's command: the audit names the system, not the demo administrator.
+    let operator = Actor::system(Task::Operator);
     let mut tx = db.begin().await?;
     let shop = match db::shops::of_owner(&mut tx, owner).await? {
         Some(shop) => shop,
@@ -209,16 +211,15 @@ pub async fn seed_shop(
                 },
             };
             let valid = shops::validate_application(&application).context("the demo shop")?;
-            let shop = shops::open(&mut tx, vault, owner, &valid, now).await?;
+            let shop = shops::open(&mut tx, &operator, vault, owner, &valid, now).await?;
             let admin = admin.id;
-            shops::settle(&mut tx, shop.id, true, None, Some(admin), now)
+            shops::settle(&mut tx, &operator, shop.id, true, None, Some(admin), now)
                 .await
                 .context("approving the demo shop")?
         }
     };
     tx.commit().await?;
     // Each product on its own: a SKU seeded before fails alone, without the others.
-    let mut conn = db.conn().await?;
     let today = clock::india_date(now);
     let mut created = 0;
     for &(name, sku, hsn, rupees, rate, stock, category, description) in CATALOG {
@@ -234,8 +235,12 @@ pub async fn seed_shop(
             active: true,
         };
         let fields = rules::new_product(product, today).with_context(|| format!("demo {sku}"))?;
-        match seller::create(&mut conn, shop.id, &fields, now).await {
-            Ok(_) => created += 1,
+        let mut tx = db.begin().await?;
+        match seller::create(&mut tx, &operator, shop.id, &fields, now).await {
+            Ok(_) => {
+                tx.commit().await?;
+                created += 1;
+            }
             // The SKU is there already: seeded before.
             Err(ApiError::SkuTaken) => {}
             Err(error) => return Err(error.into()),

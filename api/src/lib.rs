@@ -17,6 +17,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod checkpointer;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -2,7 +2,7 @@
 //! library. Everything testable lives in `lib.rs`.
 
 use anyhow::Context as _;
-use api::cli::{Cli, Command};
+use api::cli::{AuditCommand, Cli, Command};
 use api::{Application, Config, Db};
 use clap::Parser as _;
 use std::io::Write as _;
@@ -61,6 +61,15 @@ async fn main() -> anyhow::Result<()> {
         Command::SeedDemo => {
             let config = Config::from_env()?;
             api::cli::seed_demo_command(&config, &mut std::io::stdout()).await?;
+        }
+        Command::Audit(AuditCommand::Verify { checkpoints }) => {
+            let config = Config::from_env()?;
+            let valid =
+                api::cli::audit_verify_command(&config, checkpoints, &mut std::io::stdout())
+                    .await?;
+            if !valid {
+                std::process::exit(1);
+            }
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! Building the app from configuration and running it: the one way to boot the server, shared
 //! by `main` and the integration tests.
 
+use crate::app::audit::checkpoint::Checkpoints;
 use crate::auth::token::JwtKeys;
 use crate::clock::Clock;
 use crate::config::{Config, PaymentProviderKind};
@@ -41,6 +42,9 @@ pub struct Application {
     local_addr: SocketAddr,
     router: Router,
     db: Db,
+    /// The audit checkpoints, for the one written at shutdown.
+    checkpoints: Checkpoints,
+    clock: Clock,
 }
 
 impl Application {
@@ -60,6 +64,8 @@ impl Application {
         // First: a missing or refused key stops startup before anything else is touched.
         let jwt = JwtKeys::from_config(&config).context("loading the access-token key")?;
         let vault = Vault::from_config(&config).context("loading the field-encryption keys")?;
+        let checkpoints =
+            Checkpoints::from_config(&config).context("loading the audit checkpoint key")?;
         let db = Db::connect_with(
             config.database_url.expose(),
             config.database_max_connections,
@@ -128,13 +134,19 @@ impl Application {
             images: ObjectStore::Local(config.upload_dir.clone()),
             clock: clock.clone(),
             vault,
+            checkpoints: checkpoints.clone(),
         };
-        crate::sweeper::start(db.clone(), clock, config.payments.sweep_interval);
+        crate::sweeper::start(db.clone(), clock.clone(), config.payments.sweep_interval);
+        if let Some(interval) = config.audit.checkpoint_interval {
+            crate::checkpointer::start(db.clone(), checkpoints.clone(), clock.clone(), interval);
+        }
         Ok(Application {
             listener,
             local_addr,
             router: app(state, &config),
             db,
+            checkpoints,
+            clock,
         })
     }
 
@@ -173,6 +185,8 @@ impl Application {
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(signal)
             .await;
+        // The last rows of this run get a checkpoint too.
+        crate::checkpointer::write(&self.db, &self.checkpoints, &self.clock).await;
         self.db.close().await;
         served
     }
@@ -319,6 +333,7 @@ mod tests {
             clock: Clock::system(),
             images: ObjectStore::Local("unused".into()),
             vault: crate::crypto::test_vault(),
+            checkpoints: Checkpoints::new("unused", b"0123456789abcdef0123456789abcdef"),
         };
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
         let config = Config::from_lookup(|_| Ok(None)).unwrap();

@@ -1,5 +1,6 @@
 //! The state shared by every handler.
 
+use crate::app::audit::checkpoint::Checkpoints;
 use crate::auth::token::JwtKeys;
 use crate::clock::Clock;
 use crate::crypto::Vault;
@@ -37,6 +38,9 @@ pub struct AppState {
     /// The PII field keys and blind-index keys (`FIELD_KEYS`, or the development key): use
     /// cases seal personal data before storage and open it after reading.
     pub vault: Vault,
+    /// The audit log's signed checkpoints (`AUDIT_CHECKPOINT_FILE`, `AUDIT_CHECKPOINT_KEY`),
+    /// which the chain status checks.
+    pub checkpoints: Checkpoints,
 }
 
 impl FromRef<AppState> for JwtKeys {

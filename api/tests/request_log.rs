@@ -55,6 +55,10 @@ async fn a_request_is_logged_with_method_path_status_latency_and_id_but_no_secre
         clock: api::Clock::system(),
         images: api::object_store::ObjectStore::Local(folder.path().join("uploads")),
         vault: api::crypto::Vault::new(&[("k1".to_owned(), [1; 32])], "k1", &[2; 32]).unwrap(),
+        checkpoints: api::app::audit::checkpoint::Checkpoints::new(
+            folder.path().join("checkpoints.jsonl"),
+            b"0123456789abcdef0123456789abcdef",
+        ),
     };
     let config = Config::from_lookup(|_| Ok(None)).unwrap();
 

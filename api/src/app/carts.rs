@@ -3,6 +3,7 @@
 //! answer is the whole cart priced from the catalog now, with its GST breakup.
 
 use crate::app::Actor;
+use crate::app::audit::{self, Entry};
 use crate::db::carts::{self, LineRow};
 use crate::db::{Conn, Id};
 use crate::domain::field_error;
@@ -17,11 +18,19 @@ pub const MAX_QUANTITY: u32 = 100;
 
 /// A new, empty guest cart, owned by no one whoever `actor` is (a customer's own cart is
 /// [`mine`]).
-pub async fn create_guest(_actor: &Actor, state: &AppState) -> Result<Cart> {
-    let mut conn = state.db.conn().await?;
+pub async fn create_guest(actor: &Actor, state: &AppState) -> Result<Cart> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
     let id = Id::new();
-    carts::insert(&mut conn, id, None, state.clock.now()).await?;
-    priced(&mut conn, id).await
+    carts::insert(&mut tx, id, None, now).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        &Entry::success("carts:create", "carts", Some(id), now),
+    )
+    .await?;
+    tx.commit().await?;
+    priced(&mut state.db.conn().await?, id).await
 }
 
 /// Cart `cart_id`, if `actor` may use it.
@@ -66,7 +75,7 @@ pub async fn add(
     // The pooled connection goes back before the write takes one: holding one while waiting
     // for another lets a burst of requests take every connection and wait for each other.
     drop(conn);
-    set_line(state, id, product.id, quantity).await?;
+    set_line(actor, state, id, product.id, quantity).await?;
     priced(&mut state.db.conn().await?, id).await
 }
 
@@ -86,7 +95,7 @@ pub async fn set(
     let product = on_sale(&mut conn, product_id).await?;
     let quantity = checked_quantity(request.quantity, request.quantity, product.stock)?;
     drop(conn);
-    set_line(state, id, product.id, quantity).await?;
+    set_line(actor, state, id, product.id, quantity).await?;
     priced(&mut state.db.conn().await?, id).await
 }
 
@@ -99,9 +108,13 @@ pub async fn remove(
 ) -> Result<Cart> {
     let id = open(&mut state.db.conn().await?, actor, cart_id).await?;
     if let Some(product) = Id::parse(product_id) {
+        let now = state.clock.now();
         let mut tx = state.db.begin().await?;
         carts::remove(&mut tx, id, product).await?;
-        carts::touch(&mut tx, id, state.clock.now()).await?;
+        carts::touch(&mut tx, id, now).await?;
+        let entry = Entry::success("carts:remove_item", "carts", Some(id), now)
+            .with_changes(serde_json::json!({"productId": {"before": product.to_string()}}));
+        audit::record(&mut tx, actor, &entry).await?;
         tx.commit().await?;
     }
     priced(&mut state.db.conn().await?, id).await
@@ -109,9 +122,17 @@ pub async fn remove(
 
 /// The signed-in customer's cart, made on first use.
 pub async fn mine(actor: &Actor, state: &AppState) -> Result<Cart> {
+    let owner = actor.user_id().ok_or(ApiError::Unauthenticated)?;
     let mut conn = state.db.conn().await?;
-    let id = own_cart(&mut conn, actor, state.clock.now()).await?;
-    priced(&mut conn, id).await
+    // The common case reads only: no write transaction for a cart that exists.
+    if let Some(id) = carts::of_owner(&mut conn, owner).await? {
+        return priced(&mut conn, id).await;
+    }
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    let id = own_cart(&mut tx, actor, state.clock.now()).await?;
+    tx.commit().await?;
+    priced(&mut state.db.conn().await?, id).await
 }
 
 /// Folds a guest cart into the customer's (at sign-in) and deletes it, in one transaction: a
@@ -128,6 +149,9 @@ pub async fn merge(actor: &Actor, state: &AppState, request: &MergeCart) -> Resu
                 carts::fold_lines(&mut tx, guest, own).await?;
                 carts::delete_guest(&mut tx, guest).await?;
                 carts::touch(&mut tx, own, now).await?;
+                let entry = Entry::success("carts:merge", "carts", Some(own), now)
+                    .with_changes(serde_json::json!({"guestCart": {"before": guest.to_string()}}));
+                audit::record(&mut tx, actor, &entry).await?;
             }
             Some(Some(owner)) if Some(owner) == actor.user_id() => {}
             Some(Some(_)) => return Err(ApiError::NotFound),
@@ -138,10 +162,18 @@ pub async fn merge(actor: &Actor, state: &AppState, request: &MergeCart) -> Resu
     Ok(cart)
 }
 
-/// The cart of the signed-in user, made on first use.
+/// The cart of the signed-in user, made (and audited) on first use: run it in a transaction.
 async fn own_cart(conn: &mut Conn, actor: &Actor, now: i64) -> Result<Id> {
     let owner = actor.user_id().ok_or(ApiError::Unauthenticated)?;
-    carts::insert(conn, Id::new(), Some(owner), now).await?;
+    let id = Id::new();
+    if carts::insert(conn, id, Some(owner), now).await? {
+        audit::record(
+            conn,
+            actor,
+            &Entry::success("carts:create", "carts", Some(id), now),
+        )
+        .await?;
+    }
     carts::of_owner(conn, owner)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a customer's cart vanished")))
@@ -176,12 +208,24 @@ async fn on_sale(conn: &mut Conn, id: &str) -> Result<carts::ProductRow> {
 
 /// Sets a line's quantity and touches the cart, in one transaction of its own: the checks
 /// before it only read, so they run outside it and keep SQLite's one write lock free.
-async fn set_line(state: &AppState, id: Id, product: Id, quantity: u32) -> Result<()> {
+async fn set_line(
+    actor: &Actor,
+    state: &AppState,
+    id: Id,
+    product: Id,
+    quantity: u32,
+) -> Result<()> {
     let now = state.clock.now();
     let quantity = i32::try_from(quantity).unwrap_or(i32::MAX);
     let mut tx = state.db.begin().await?;
     carts::set_quantity(&mut tx, id, product, quantity, now).await?;
     carts::touch(&mut tx, id, now).await?;
+    let entry =
+        Entry::success("carts:set_item", "carts", Some(id), now).with_changes(serde_json::json!({
+            "productId": {"after": product.to_string()},
+            "quantity": {"after": quantity},
+        }));
+    audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
     Ok(())
 }

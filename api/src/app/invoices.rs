@@ -3,6 +3,7 @@
 //! confirmation's transaction; and reading them, within the reader's scope, assembled with
 //! every Rule 46 particular.
 
+use crate::app::audit::{self, Entry};
 use crate::app::orders::line_tax;
 use crate::app::{Actor, reader_scope, shop_records};
 use crate::crypto::{Column, Vault};
@@ -22,7 +23,14 @@ const UNIT: &str = "NOS";
 /// Issues the invoices of just-confirmed order `order`, dated `date`: one per shop among its
 /// lines, each numbered with the next serial of its shop's financial year. Runs on the
 /// caller's transaction, so a confirmation that rolls back uses no serial.
-pub async fn issue(conn: &mut Conn, vault: &Vault, order: Id, date: Date, now: i64) -> Result<()> {
+pub async fn issue(
+    conn: &mut Conn,
+    actor: &Actor,
+    vault: &Vault,
+    order: Id,
+    date: Date,
+    now: i64,
+) -> Result<()> {
     let (fy, _) = financial_year(date);
     let issued_on = date.to_string();
     for shop in invoices::shops_of_order(conn, order).await? {
@@ -57,6 +65,12 @@ pub async fn issue(conn: &mut Conn, vault: &Vault, order: Id, date: Date, now: i
             now,
         };
         invoices::insert(conn, &invoice).await?;
+        let entry = Entry::success("invoices:issue", "invoices", Some(invoice.id), now)
+            .with_changes(serde_json::json!({
+                "number": {"after": number},
+                "orderId": {"after": order.to_string()},
+            }));
+        audit::record(conn, actor, &entry).await?;
     }
     Ok(())
 }
@@ -75,6 +89,10 @@ pub async fn of_order(actor: &Actor, state: &AppState, order_id: &str) -> Result
         let lines = invoices::lines(&mut conn, head.order_id, head.shop_id).await?;
         items.push(assemble(head.open(&state.vault)?, lines)?);
     }
+    drop(conn);
+    // Invoices carry the buyer's address: an administrator's read is audited.
+    let entry = Entry::success("invoices:read", "orders", Some(order), state.clock.now());
+    audit::admin_read(&state.db, actor, &entry).await?;
     Ok(items)
 }
 
@@ -88,6 +106,9 @@ pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Invoice> 
         .await?
         .ok_or(ApiError::NotFound)?;
     let lines = invoices::lines(&mut conn, head.order_id, head.shop_id).await?;
+    drop(conn);
+    let entry = Entry::success("invoices:read", "invoices", Some(id), state.clock.now());
+    audit::admin_read(&state.db, actor, &entry).await?;
     assemble(head.open(&state.vault)?, lines)
 }
 

@@ -14,6 +14,7 @@ mod actor;
 mod scope;
 
 pub mod accounts;
+pub mod audit;
 pub mod carts;
 pub mod catalog;
 pub mod checkout;

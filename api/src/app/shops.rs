@@ -2,6 +2,7 @@
 //! and administrators work through the review queue and decide, once and for all; approval
 //! makes the owner a seller. A seller manages products only while its shop is approved.
 
+use crate::app::audit::{self, Entry};
 use crate::app::{Actor, shop_records};
 use crate::crypto::Vault;
 use crate::db::shops::{self, NewShop, ShopRow};
@@ -37,16 +38,26 @@ pub async fn apply(actor: &Actor, state: &AppState, application: &ShopApplicatio
     }
     let valid = validate_application(application)?;
     let mut tx = state.db.begin().await?;
-    let row = open(&mut tx, &state.vault, user.id, &valid, state.clock.now()).await?;
+    let row = open(
+        &mut tx,
+        actor,
+        &state.vault,
+        user.id,
+        &valid,
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     wire(&state.vault, row)
 }
 
-/// Stores `owner`'s application, pending review, its GSTIN and address sealed (run it in a
-/// transaction: the GSTIN check holds a lock until it ends); `shop_exists` when they have a
-/// shop already, 422 `gstin_taken` when another shop has the GSTIN. The row as stored.
+/// Stores `owner`'s application, pending review, its GSTIN and address sealed, audited as
+/// `actor`'s `shops:create` (run it in a transaction: the GSTIN check holds a lock until it
+/// ends); `shop_exists` when they have a shop already, 422 `gstin_taken` when another shop has
+/// the GSTIN. The row as stored; the audit row names the shop, not its GSTIN or address.
 pub async fn open(
     conn: &mut Conn,
+    actor: &Actor,
     vault: &Vault,
     owner: Id,
     valid: &ValidApplication,
@@ -79,6 +90,13 @@ pub async fn open(
     shops::insert(conn, &shop)
         .await
         .on_constraint(Constraint::Unique("shops"), || ApiError::ShopExists)?;
+    let entry = Entry::success("shops:create", "shops", Some(shop.id), now).with_changes(
+        serde_json::json!({
+            "displayName": {"after": valid.display_name},
+            "status": {"after": ShopStatus::Pending.as_str()},
+        }),
+    );
+    audit::record(conn, actor, &entry).await?;
     shops::of_owner(conn, owner)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a stored shop was not found")))
@@ -98,7 +116,7 @@ pub async fn mine(actor: &Actor, state: &AppState) -> Result<Shop> {
 /// cursor `after`: the review queue with `PENDING`. `actor` is who lists, already admitted by
 /// the route's policy.
 pub async fn list(
-    _actor: &Actor,
+    actor: &Actor,
     state: &AppState,
     status: Option<ShopStatus>,
     limit: u32,
@@ -126,6 +144,12 @@ pub async fn list(
     } else {
         None
     };
+    drop(conn);
+    // Applications hold GSTINs and addresses: an administrator's read is audited.
+    let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let entry = Entry::success("shops:read", "shops", None, state.clock.now())
+        .with_changes(serde_json::json!({"rows": {"after": count}}));
+    audit::admin_read(&state.db, actor, &entry).await?;
     let items = rows
         .into_iter()
         .map(|row| wire(&state.vault, row))
@@ -157,6 +181,7 @@ pub async fn decide(
     let note = note.as_ref().map(BoundedText::as_str);
     let shop = settle(
         &mut tx,
+        actor,
         id,
         decision.approve,
         note,
@@ -173,6 +198,7 @@ pub async fn decide(
 /// The owner's access token says CUSTOMER until it is refreshed, which re-reads the role.
 pub async fn settle(
     conn: &mut Conn,
+    actor: &Actor,
     id: Id,
     approve: bool,
     note: Option<&str>,
@@ -194,6 +220,15 @@ pub async fn settle(
     if approve {
         shops::make_seller(conn, row.owner_id).await?;
     }
+    let action = if approve {
+        "shops:approve"
+    } else {
+        "shops:reject"
+    };
+    let entry = Entry::success(action, "shops", Some(id), now).with_changes(serde_json::json!({
+        "status": {"before": ShopStatus::Pending.as_str(), "after": status.as_str()},
+    }));
+    audit::record(conn, actor, &entry).await?;
     Ok(row)
 }
 

@@ -7,12 +7,11 @@
 //! passes (the application's clock), not against the system time jsonwebtoken would read.
 
 use crate::auth::roles;
-use crate::config::{AppEnv, Config, Secret};
+use crate::config::{AppEnv, Config, dev_key};
 use anyhow::Context as _;
 use contracts::props::{Role, SessionUser};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 use std::sync::Arc;
 
 /// The `iss` of every token this server signs, and the only one it accepts.
@@ -125,13 +124,16 @@ impl JwtKeys {
         let dev_key_path = config.dev_key_dir.join(DEV_KEY_FILE);
         match (&config.jwt_secret, config.app_env) {
             (Some(secret), AppEnv::Production) => {
-                refuse_development_key(secret, &dev_key_path)?;
+                dev_key::refuse_development_key(secret, &dev_key_path, "JWT_SECRET")?;
                 Ok(JwtKeys::new(secret.expose().as_bytes()))
             }
             (Some(secret), _) => Ok(JwtKeys::new(secret.expose().as_bytes())),
             // Config refuses a production without JWT_SECRET; this arm is for dev and staging.
             (None, _) => {
-                let key = load_or_create_dev_key(&dev_key_path)?;
+                let key = dev_key::load_or_create(
+                    &dev_key_path,
+                    "JWT_SECRET is not set; created a development signing key",
+                )?;
                 Ok(JwtKeys::new(key.expose().as_bytes()))
             }
         }
@@ -152,29 +154,6 @@ impl JwtKeys {
         }
         Ok(data.claims)
     }
-}
-
-/// Production must not run on a key that sat in a development folder: stops startup when
-/// `JWT_SECRET` equals the development key file. A plain comparison is fine here: it runs once
-/// at startup, where its timing tells an attacker nothing.
-fn refuse_development_key(secret: &Secret<String>, dev_key_path: &Path) -> anyhow::Result<()> {
-    if let Ok(dev_key) = std::fs::read_to_string(dev_key_path)
-        && dev_key.trim() == secret.expose()
-    {
-        anyhow::bail!(
-            "JWT_SECRET is the development key ({}); production needs its own secret",
-            dev_key_path.display()
-        );
-    }
-    Ok(())
-}
-
-/// The development signing key at `path`, created on first run (`config::dev_key`).
-fn load_or_create_dev_key(path: &Path) -> anyhow::Result<Secret<String>> {
-    crate::config::dev_key::load_or_create(
-        path,
-        "JWT_SECRET is not set; created a development signing key",
-    )
 }
 
 #[cfg(test)]
@@ -316,34 +295,5 @@ mod tests {
 
         assert!(keys().verify(&hs384, NOW).is_err());
         assert!(keys().verify(&rs256, NOW).is_err());
-    }
-
-    #[test]
-    fn the_development_key_is_created_once_private_and_reused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nested").join(DEV_KEY_FILE);
-
-        let first = load_or_create_dev_key(&path).unwrap();
-        let second = load_or_create_dev_key(&path).unwrap();
-
-        assert_eq!(first.expose(), second.expose());
-        assert_eq!(first.expose().len(), 64);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-    }
-
-    #[test]
-    fn production_refuses_the_development_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(DEV_KEY_FILE);
-        let dev_key = load_or_create_dev_key(&path).unwrap();
-
-        assert!(refuse_development_key(&dev_key, &path).is_err());
-        let own = Secret::new("a production secret of at least 32 bytes".to_owned());
-        assert!(refuse_development_key(&own, &path).is_ok());
     }
 }

@@ -1,5 +1,6 @@
 //! Development keys: random keys made on first run in `DEV_KEY_DIR` (the JWT signing key,
-//! `auth::token`; the field-encryption root, `crypto`) so a fresh checkout needs no secrets,
+//! `auth::token`; the field-encryption root, `crypto`; the audit checkpoints' key,
+//! `app::audit::checkpoint`) so a fresh checkout needs no secrets,
 //! and restarts keep what they signed or sealed readable. Each is 32 random bytes, hex, in a
 //! file only its owner can read; never logged, only where it lives.
 
@@ -57,6 +58,23 @@ pub fn load_or_create(path: &Path, created: &'static str) -> anyhow::Result<Secr
     }
 }
 
+/// Production must not run on a key that sat in a development folder: stops startup when
+/// `secret` (the value of `variable`) equals the development key file at `path`. A plain
+/// comparison is fine here: it runs once at startup, where its timing tells an attacker nothing.
+pub fn refuse_development_key(
+    secret: &Secret<String>,
+    path: &Path,
+    variable: &str,
+) -> anyhow::Result<()> {
+    if read_existing(path).is_some_and(|dev_key| dev_key.expose() == secret.expose()) {
+        anyhow::bail!(
+            "{variable} is the development key ({}); production needs its own secret",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +106,16 @@ mod tests {
 
         assert!(load_or_create(&path, "created").is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "abc");
+    }
+
+    #[test]
+    fn production_refuses_a_development_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dev.key");
+        let dev_key = load_or_create(&path, "created").unwrap();
+
+        assert!(refuse_development_key(&dev_key, &path, "KEY").is_err());
+        let own = Secret::new("a production secret of at least 32 bytes".to_owned());
+        assert!(refuse_development_key(&own, &path, "KEY").is_ok());
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{
     AppEnv, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATABASE_URL, DEFAULT_DIST_DIR,
-    DEFAULT_PUBLIC_URL, MIN_JWT_SECRET_BYTES, Secret, field_keys, payments, security,
+    DEFAULT_PUBLIC_URL, MIN_JWT_SECRET_BYTES, Secret, audit, field_keys, payments, security,
 };
 use crate::db::DbKind;
 use std::env::VarError;
@@ -137,6 +137,8 @@ impl Config {
         let request_timeout = security::request_timeout(&var)?;
         let payments = payments::settings(&var, app_env)?;
         let field_keys = field_keys::field_keys(&var, app_env)?;
+        let data_folder = sqlite_folder(&database_url).unwrap_or_else(|| PathBuf::from("data"));
+        let audit = audit::settings(&var, app_env, &data_folder)?;
 
         Ok(Config {
             app_env,
@@ -155,6 +157,7 @@ impl Config {
             request_timeout,
             payments,
             field_keys,
+            audit,
         })
     }
 }
@@ -291,6 +294,10 @@ mod tests {
             (
                 "BLIND_INDEX_KEY",
                 "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=",
+            ),
+            (
+                "AUDIT_CHECKPOINT_KEY",
+                "a checkpoint key of at least 32 bytes",
             ),
         ])
         .unwrap();

@@ -6,9 +6,11 @@
 //!
 //! This module holds the settings and their defaults; `env` reads them, and the settings of
 //! one concern are read in its own module: `payments`, `security` (CORS, proxy, rate limits,
-//! timeout), `secret` (values that never print), `field_keys` (the PII encryption keyring);
+//! timeout), `secret` (values that never print), `field_keys` (the PII encryption keyring),
+//! `audit` (the audit checkpoints);
 //! `dev_key` makes the development keys of the tiers that may run without secrets.
 
+mod audit;
 pub mod dev_key;
 mod env;
 mod field_keys;
@@ -16,6 +18,7 @@ mod payments;
 mod secret;
 mod security;
 
+pub use audit::{AuditSettings, DEFAULT_CHECKPOINT_FILE, DEFAULT_CHECKPOINT_INTERVAL_SECS};
 pub use field_keys::FieldKeys;
 pub use payments::{
     DEFAULT_PAYMENT_TIMEOUT_SECS, DEFAULT_SWEEP_INTERVAL_SECS, PaymentProviderKind, PaymentSettings,
@@ -108,6 +111,8 @@ pub struct Config {
     /// a development key is created on first run in [`Config::dev_key_dir`]
     /// (`dev-field.key`), so those tiers encrypt too.
     pub field_keys: Option<FieldKeys>,
+    /// `AUDIT_CHECKPOINT_*`: the audit log's signed checkpoints outside the database.
+    pub audit: AuditSettings,
 }
 
 /// The deployment tiers of seed 000, section 14.1. Settings that may default in `dev` must be

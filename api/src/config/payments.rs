@@ -135,6 +135,10 @@ mod tests {
                 "BLIND_INDEX_KEY",
                 "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=",
             ),
+            (
+                "AUDIT_CHECKPOINT_KEY",
+                "a checkpoint key of at least 32 bytes",
+            ),
         ];
         assert_eq!(config_from(&production).unwrap().payments.provider, None);
         let mut with_mock = production.to_vec();

@@ -32,7 +32,7 @@ pub struct ProductRow {
 
 /// Inserts a cart owned by `owner` (`None`: a guest's) unless the owner has one already (the
 /// owner's UNIQUE column: two first requests at once end with one cart).
-pub async fn insert(conn: &mut Conn, id: Id, owner: Option<Id>, now: i64) -> sqlx::Result<()> {
+pub async fn insert(conn: &mut Conn, id: Id, owner: Option<Id>, now: i64) -> sqlx::Result<bool> {
     sql(
         "INSERT INTO carts (id, owner_id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
          ON CONFLICT (owner_id) DO NOTHING",
@@ -42,7 +42,7 @@ pub async fn insert(conn: &mut Conn, id: Id, owner: Option<Id>, now: i64) -> sql
     .bind(now)
     .execute(conn)
     .await
-    .map(drop)
+    .map(|rows| rows == 1)
 }
 
 /// The id of `owner`'s cart, if it has one.

@@ -35,6 +35,12 @@ impl Conn {
         }
     }
 
+    /// Whether this connection is a transaction's ([`Db::begin`]): statements that must
+    /// commit together with others (the audit row with its change) check it.
+    pub fn in_transaction(&self) -> bool {
+        matches!(&self.0, Inner::SqliteTx(_) | Inner::PostgresTx(_))
+    }
+
     pub(crate) fn raw(&mut self) -> Raw<'_> {
         match &mut self.0 {
             Inner::Sqlite(c) => Raw::Sqlite(c),

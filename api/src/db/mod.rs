@@ -21,6 +21,7 @@ pub use id::Id;
 pub use scope::Scope;
 pub use sql::{Arg, Record, Scalar, Sql, sql};
 
+pub mod audit;
 pub mod carts;
 pub mod idempotency;
 pub mod invoices;
@@ -130,6 +131,10 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), MigrateError> {
         match self {
             Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            // Up to date: nothing to run. Checked first because the application role of
+            // production (docs/RUNBOOK.md, `bazaar_app`) may not create sqlx's table, which
+            // `run` creates "if not exists" even when nothing is pending.
+            Db::Postgres(pool) if postgres_up_to_date(pool).await => Ok(()),
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
         }
     }
@@ -158,6 +163,27 @@ impl Db {
             Db::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+/// Whether every embedded PostgreSQL migration is applied with its checksum; `false` on any
+/// doubt (no table yet, a failed one, an edited file), and then `run` decides and reports.
+async fn postgres_up_to_date(pool: &PgPool) -> bool {
+    let applied: Vec<(i64, Vec<u8>)> =
+        match sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success")
+            .fetch_all(pool)
+            .await
+        {
+            Ok(rows) => rows,
+            Err(_) => return false,
+        };
+    POSTGRES_MIGRATIONS
+        .iter()
+        .filter(|migration| migration.migration_type.is_up_migration())
+        .all(|migration| {
+            applied.iter().any(|(version, checksum)| {
+                *version == migration.version && checksum.as_slice() == &*migration.checksum
+            })
+        })
 }
 
 async fn connect_sqlite(url: &str, max_connections: Option<u32>) -> anyhow::Result<SqlitePool> {

@@ -5,6 +5,7 @@ use crate::state::AppState;
 use axum::Router;
 use policy::ApiRoutes;
 
+pub mod audit;
 pub mod auth;
 pub mod carts;
 pub mod health;
@@ -54,6 +55,8 @@ pub fn routes() -> ApiRoutes {
         .merge(webhooks::routes())
         // Back office: accounts, for administrators.
         .merge(users::routes())
+        // The audit log, for administrators with `audit:view`.
+        .merge(audit::routes())
 }
 
 /// The router of [`routes`], each route behind its policy check.

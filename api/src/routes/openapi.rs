@@ -8,8 +8,8 @@
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
-    auth, carts, health, images, invoices, mfa, orders, password, products, session, shops, users,
-    webhooks,
+    audit, auth, carts, health, images, invoices, mfa, orders, password, products, session, shops,
+    users, webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -75,6 +75,9 @@ pub fn routes() -> ApiRoutes {
         invoices::show,
         invoices::pdf,
         webhooks::payment,
+        audit::list,
+        audit::export,
+        audit::status,
     ),
     tags(
         (name = "operations", description = "Probes and this description"),
@@ -87,6 +90,7 @@ pub fn routes() -> ApiRoutes {
         (name = "orders", description = "Checkout, order history, refunds"),
         (name = "invoices", description = "GST tax invoices, JSON and PDF"),
         (name = "payments", description = "The payment gateway's webhook"),
+        (name = "audit", description = "The audit log: rows, CSV export, chain status"),
     )
 )]
 struct ApiDoc;

@@ -6,7 +6,9 @@
 //! (`postgres://postgres@127.0.0.1:5433/postgres`): then every test creates its own database
 //! there. `cargo xtask test` runs this suite both ways.
 
-use api::config::{AppEnv, PaymentProviderKind, PaymentSettings, RateLimits, Secret};
+use api::config::{
+    AppEnv, AuditSettings, PaymentProviderKind, PaymentSettings, RateLimits, Secret,
+};
 use api::db::DbKind;
 use api::{Application, Clock, Config, Db};
 use contracts::Problem;
@@ -27,6 +29,12 @@ pub const TEST_JWT_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes";
 pub const TEST_FIELD_KEYS: &str = "t1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=";
 /// The blind-index key beside [`TEST_FIELD_KEYS`].
 pub const TEST_BLIND_INDEX_KEY: &str = "OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk=";
+
+/// The audit checkpoint key of every test server, so tests can verify (and forge) checkpoints.
+pub const TEST_CHECKPOINT_KEY: &str = "a test audit checkpoint key of 32+ bytes";
+
+/// The checkpoint file's name in the test server's mail folder.
+pub const TEST_CHECKPOINT_FILE: &str = "audit-checkpoints.jsonl";
 
 /// The webhook secret of every test server.
 pub const TEST_WEBHOOK_SECRET: &str = "a test webhook secret of at least 32 bytes";
@@ -181,6 +189,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
             sweep_interval: std::time::Duration::from_secs(60),
         },
         field_keys: None,
+        audit: AuditSettings {
+            checkpoint_file: mail.path().join(TEST_CHECKPOINT_FILE),
+            // Tests write their checkpoints when they need one (`TestApp::checkpoint`).
+            checkpoint_interval: None,
+            checkpoint_key: Some(Secret::new(TEST_CHECKPOINT_KEY.to_owned())),
+        },
     };
     configure(&mut config);
     let config_copy = config.clone();
@@ -498,6 +512,73 @@ impl TestApp {
                 .map(|r| r.rows_affected()),
         }
         .expect("running test SQL")
+    }
+
+    /// The test database's `DATABASE_URL`, for running the `api` binary on it.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
+    /// The sequence number of the audit log's last row (0 when empty): a mark to read the rows
+    /// a request wrote with [`TestApp::audit_after`].
+    pub async fn audit_mark(&self) -> i64 {
+        let mut conn = self.db.conn().await.unwrap();
+        api::db::audit::head(&mut conn)
+            .await
+            .unwrap()
+            .map_or(0, |head| head.seq)
+    }
+
+    /// The audit rows written after `mark`, oldest first: "this request wrote this row".
+    pub async fn audit_after(&self, mark: i64) -> Vec<api::db::audit::AuditRow> {
+        let mut conn = self.db.conn().await.unwrap();
+        api::db::audit::chain_after(&mut conn, mark, 100_000)
+            .await
+            .unwrap()
+    }
+
+    /// The audit rows after `mark` with `action`.
+    pub async fn audited(&self, mark: i64, action: &str) -> Vec<api::db::audit::AuditRow> {
+        let mut rows = self.audit_after(mark).await;
+        rows.retain(|row| row.action == action);
+        rows
+    }
+
+    /// The test server's checkpoints (its file and key).
+    pub fn checkpoints(&self) -> api::app::audit::checkpoint::Checkpoints {
+        api::app::audit::checkpoint::Checkpoints::new(
+            self.mail.path().join(TEST_CHECKPOINT_FILE),
+            TEST_CHECKPOINT_KEY.as_bytes(),
+        )
+    }
+
+    /// Writes a checkpoint of the audit log now, as the server's checkpointer does.
+    pub async fn checkpoint(&self) {
+        self.checkpoints()
+            .append(&self.db, self.clock.now())
+            .await
+            .expect("writing a checkpoint");
+    }
+
+    /// Runs `api audit verify` as a process on the test database and checkpoint file: whether
+    /// it exited 0, and what it printed.
+    pub fn audit_verify(&self) -> (bool, String) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_api"))
+            .args(["audit", "verify"])
+            .env("APP_ENV", "dev")
+            .env("DATABASE_URL", self.database_url())
+            .env("AUDIT_CHECKPOINT_FILE", self.checkpoints().path())
+            .env("AUDIT_CHECKPOINT_KEY", TEST_CHECKPOINT_KEY)
+            .env("DEV_KEY_DIR", self.mail.path())
+            .output()
+            .expect("starting the api binary");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.code().is_some_and(|code| code <= 1),
+            "api audit verify crashed: {stderr}"
+        );
+        (output.status.success(), stdout)
     }
 
     /// Runs a `SELECT count(*) ...` on the test database.

@@ -3,6 +3,8 @@
 //! `helpers::spawn_app`. The same tests run on SQLite and, with `TEST_DATABASE_URL`, on
 //! PostgreSQL.
 
+mod audit;
+mod audit_tamper;
 mod auth;
 mod carts;
 mod catalog;

@@ -73,6 +73,18 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/admin/users",
         [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
     ),
+    // The audit log: administrators with a second factor.
+    ("GET", "/audit", [Unauth, Forbid, Forbid, Mfa, Pass, Pass]),
+    (
+        "GET",
+        "/audit/export.csv",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    (
+        "GET",
+        "/audit/status",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
     // Shops. Any signed-in account reaches the application; the handler then lets only
     // customers apply (403 for the others, tested in `shops.rs`).
     ("POST", "/shops", [Unauth, Pass, Pass, Pass, Pass, Pass]),

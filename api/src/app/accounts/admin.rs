@@ -2,6 +2,7 @@
 //! route's policy (`users:manage` or `users:all`, with a second factor).
 
 use crate::app::Actor;
+use crate::app::audit::{self, Entry};
 use crate::crypto::{Column, Vault};
 use crate::db::users_admin::{self, ListedUser};
 use crate::db::{Conn, Id};
@@ -14,7 +15,7 @@ use contracts::users::{UserPage, UserSummary};
 /// `nextCursor`); 422 naming `after` when it is not an account's id. `actor` is who lists,
 /// already admitted by the route's policy; the audit of personal-data reads will name them.
 pub async fn list_users(
-    _actor: &Actor,
+    actor: &Actor,
     state: &AppState,
     limit: u32,
     after: Option<&str>,
@@ -32,6 +33,12 @@ pub async fn list_users(
     } else {
         None
     };
+    drop(conn);
+    // Accounts are personal data: an administrator's read is audited.
+    let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let entry = Entry::success("users:read", "users", None, state.clock.now())
+        .with_changes(serde_json::json!({"rows": {"after": count}}));
+    audit::admin_read(&state.db, actor, &entry).await?;
     Ok(UserPage {
         items: rows
             .into_iter()

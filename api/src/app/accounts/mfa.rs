@@ -8,7 +8,8 @@ use crate::app::Actor;
 use crate::app::accounts::lookup;
 use crate::app::accounts::profile::account_of;
 use crate::app::accounts::sessions::Session;
-use crate::app::accounts::sign_in::{complete, count_failure};
+use crate::app::accounts::sign_in::{complete, failed};
+use crate::app::audit::{self, Entry};
 use crate::auth::session::CHALLENGE_MAX_ATTEMPTS;
 use crate::auth::{secret, totp};
 use crate::crypto::Column;
@@ -28,6 +29,7 @@ const MAX_CODE_BYTES: usize = 64;
 pub async fn enroll(actor: &Actor, state: &AppState) -> Result<MfaEnrollment> {
     let mut conn = state.db.conn().await?;
     let account = changing_account(&mut conn, actor).await?;
+    drop(conn);
     let secret = totp::new_secret();
     let email = lookup::email_of(&state.vault, &account)?;
     let otpauth_uri = totp::otpauth_uri(&secret, &email);
@@ -35,7 +37,12 @@ pub async fn enroll(actor: &Actor, state: &AppState) -> Result<MfaEnrollment> {
     let sealed = state
         .vault
         .seal(Column::TotpPendingSecret, account.id, &secret);
-    mfa::set_pending(&mut conn, account.id, &sealed).await?;
+    let mut tx = state.db.begin().await?;
+    mfa::set_pending(&mut tx, account.id, &sealed).await?;
+    // The secret is never in the row: only that one is pending.
+    let entry = Entry::success("mfa:enroll", "users", Some(account.id), state.clock.now());
+    audit::record(&mut tx, actor, &entry).await?;
+    tx.commit().await?;
     Ok(MfaEnrollment {
         secret,
         otpauth_uri,
@@ -58,6 +65,9 @@ pub async fn activate(actor: &Actor, state: &AppState, code: &str) -> Result<Rec
         .vault
         .open(Column::TotpPendingSecret, account.id, &stored_pending)?;
     let Some(step) = totp::matching_step(&pending, code, now) else {
+        drop(tx);
+        let entry = Entry::failure("mfa:activate", "users", Some(account.id), WRONG_CODE, now);
+        audit::record_alone(&state.db, actor, &entry).await?;
         return Err(ApiError::Validation(vec![field_error(
             "code",
             "invalid_mfa_code",
@@ -76,6 +86,8 @@ pub async fn activate(actor: &Actor, state: &AppState, code: &str) -> Result<Rec
     }
     mfa::mark_enabled(&mut tx, account.id, now).await?;
     mfa::replace_recovery_codes(&mut tx, account.id, &hashes).await?;
+    let entry = Entry::success("mfa:activate", "users", Some(account.id), now);
+    audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
     Ok(RecoveryCodes { codes })
 }
@@ -86,17 +98,27 @@ pub async fn activate(actor: &Actor, state: &AppState, code: &str) -> Result<Rec
 ///
 /// Each challenge allows five attempts; wrong codes also count towards the account's lockout,
 /// so a stolen password does not buy unlimited guesses through fresh challenges.
-pub async fn verify(_actor: &Actor, state: &AppState, answer: &MfaVerify) -> Result<Session> {
+pub async fn verify(actor: &Actor, state: &AppState, answer: &MfaVerify) -> Result<Session> {
     let now = state.clock.now();
     let challenge_hash = secret::hash_token(&answer.challenge_token);
     let mut conn = state.db.conn().await?;
-    let user_id = mfa::attempt_challenge(&mut conn, &challenge_hash, now, CHALLENGE_MAX_ATTEMPTS)
-        .await?
-        .ok_or(ApiError::InvalidMfaChallenge)?;
-    let account = users::find_by_id(&mut conn, user_id)
+    let Some(user_id) =
+        mfa::attempt_challenge(&mut conn, &challenge_hash, now, CHALLENGE_MAX_ATTEMPTS).await?
+    else {
+        drop(conn);
+        let entry = Entry::failure("auth:mfa_verify", "users", None, BAD_CHALLENGE, now);
+        audit::record_alone(&state.db, actor, &entry).await?;
+        return Err(ApiError::InvalidMfaChallenge);
+    };
+    let Some(account) = users::find_by_id(&mut conn, user_id)
         .await?
         .filter(|account| !account.is_locked(now))
-        .ok_or(ApiError::InvalidMfaChallenge)?;
+    else {
+        drop(conn);
+        let entry = Entry::failure("auth:mfa_verify", "users", Some(user_id), LOCKED, now);
+        audit::record_alone(&state.db, actor, &entry).await?;
+        return Err(ApiError::InvalidMfaChallenge);
+    };
     let stored = mfa::totp_state(&mut conn, account.id)
         .await?
         .secret
@@ -104,15 +126,21 @@ pub async fn verify(_actor: &Actor, state: &AppState, answer: &MfaVerify) -> Res
     let secret = state.vault.open(Column::TotpSecret, account.id, &stored)?;
 
     if !second_factor_passes(&mut conn, account.id, &secret, &answer.code, now).await? {
-        count_failure(&mut conn, account.id, now).await?;
+        drop(conn);
+        failed(state, actor, account.id, "auth:mfa_verify", WRONG_CODE, now).await?;
         return Err(ApiError::InvalidMfaCode);
     }
     if !mfa::finish_challenge(&mut conn, &challenge_hash, now).await? {
         return Err(ApiError::InvalidMfaChallenge);
     }
     drop(conn);
-    complete(state, &account, true, now).await
+    complete(state, actor, &account, true, now).await
 }
+
+/// The audited reasons of a failed second factor (never the code tried).
+const WRONG_CODE: &str = "wrong code";
+const BAD_CHALLENGE: &str = "unknown, expired or exhausted challenge";
+const LOCKED: &str = "the account is locked";
 
 /// Whether `code` is a TOTP code of `secret` for a step not used before, or one of the
 /// account's unused recovery codes; either is spent by passing.

@@ -3,6 +3,7 @@
 
 use crate::app::accounts::lookup;
 use crate::app::accounts::registration::new_password;
+use crate::app::audit::{self, Entry};
 use crate::app::{Actor, outbox};
 use crate::auth::session::RESET_LIFETIME_SECS;
 use crate::auth::{password, secret};
@@ -23,7 +24,7 @@ const MAX_TOKEN_BYTES: usize = 128;
 /// caller (`actor`, a guest) cannot tell which. The token and its mail are stored in one
 /// transaction: the mail is never sent for a token that was not stored, nor a token stored
 /// without its mail.
-pub async fn forgot(_actor: &Actor, state: &AppState, email: &str) -> Result<()> {
+pub async fn forgot(actor: &Actor, state: &AppState, email: &str) -> Result<()> {
     // The same work either way up to here: one indexed lookup and one token. The insert for
     // an existing account costs a few milliseconds more, well inside network jitter (and the
     // endpoint is rate-limited).
@@ -43,6 +44,14 @@ pub async fn forgot(_actor: &Actor, state: &AppState, email: &str) -> Result<()>
     let mut tx = state.db.begin().await?;
     password_resets::insert(&mut tx, &secret::hash_token(&token), user.id, expires_at).await?;
     outbox::queue(&mut tx, &state.vault, &to, RESET_SUBJECT, &body).await?;
+    // Who asked is not known (anyone may type an email); the account is the resource.
+    let entry = Entry::success(
+        "auth:password_reset_request",
+        "users",
+        Some(user.id),
+        state.clock.now(),
+    );
+    audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -51,7 +60,7 @@ pub async fn forgot(_actor: &Actor, state: &AppState, email: &str) -> Result<()>
 /// (a guest), names the account. The token is spent with the account's other reset tokens,
 /// any lockout lifted, and every session of the account revoked (access tokens already issued
 /// run out within 15 minutes), in one transaction.
-pub async fn reset(_actor: &Actor, state: &AppState, request: ResetPassword) -> Result<()> {
+pub async fn reset(actor: &Actor, state: &AppState, request: ResetPassword) -> Result<()> {
     let mut fields = Fields::new();
     fields.check("password", new_password(&request.password));
     fields.finish()?;
@@ -74,6 +83,11 @@ pub async fn reset(_actor: &Actor, state: &AppState, request: ResetPassword) -> 
     users::set_password(&mut tx, user_id, &password_hash).await?;
     password_resets::spend_all_of(&mut tx, user_id, now).await?;
     sessions::revoke_all(&mut tx, user_id, now).await?;
+    let role = users::find_by_id(&mut tx, user_id)
+        .await?
+        .map_or(contracts::props::Role::Customer, |user| user.role);
+    let entry = Entry::success("auth:password_reset", "users", Some(user_id), now);
+    audit::record(&mut tx, &audit::as_account(actor, user_id, role), &entry).await?;
     tx.commit().await?;
     Ok(())
 }

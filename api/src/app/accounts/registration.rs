@@ -4,7 +4,9 @@
 use crate::app::Actor;
 use crate::app::accounts::lookup;
 use crate::app::accounts::sessions::{self, Session};
+use crate::app::audit::{self, Entry};
 use crate::auth::password;
+use crate::clock::Clock;
 use crate::crypto::{Column, Index, Vault};
 use crate::db::users::{self, NewUser};
 use crate::db::{Conn, Db, Id};
@@ -56,9 +58,10 @@ pub(super) fn new_password(password: &str) -> Result<(), Invalid> {
 /// A new customer account, signed in at once (one transaction: the account and its first
 /// session), whoever `actor` is (a guest, signing up). Self-service accounts are customers;
 /// other roles are granted by administrators.
-pub async fn register(_actor: &Actor, state: &AppState, account: NewAccount) -> Result<Session> {
+pub async fn register(actor: &Actor, state: &AppState, account: NewAccount) -> Result<Session> {
     let account = validate(account)?;
     let password_hash = password::hash(account.password.clone()).await?;
+    let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let user = insert(
         &mut tx,
@@ -68,7 +71,9 @@ pub async fn register(_actor: &Actor, state: &AppState, account: NewAccount) -> 
         Role::Customer,
     )
     .await?;
-    let session = sessions::start_on(&mut tx, &state.jwt, &user, false, state.clock.now()).await?;
+    let session = sessions::start_on(&mut tx, &state.jwt, &user, false, now).await?;
+    let registrant = audit::as_account(actor, user.id, user.role);
+    audit::record(&mut tx, &registrant, &created(user.id, user.role, now)).await?;
     tx.commit().await?;
     Ok(session)
 }
@@ -77,9 +82,10 @@ pub async fn register(_actor: &Actor, state: &AppState, account: NewAccount) -> 
 /// same checks as sign-up (email, display name, password policy); its id. 409 `email_taken`,
 /// or 422 naming the fields that fail.
 pub async fn create_account(
-    _actor: &Actor,
+    actor: &Actor,
     db: &Db,
     vault: &Vault,
+    clock: &Clock,
     account: NewAccount,
     role: Role,
 ) -> Result<Id> {
@@ -87,8 +93,16 @@ pub async fn create_account(
     let password_hash = password::hash(account.password.clone()).await?;
     let mut tx = db.begin().await?;
     let user = insert(&mut tx, vault, &account, &password_hash, role).await?;
+    audit::record(&mut tx, actor, &created(user.id, role, clock.now())).await?;
     tx.commit().await?;
     Ok(user.id)
+}
+
+/// The audit entry of a new account: its role, never its email.
+fn created(id: Id, role: Role, now: i64) -> Entry<'static> {
+    Entry::success("users:create", "users", Some(id), now).with_changes(serde_json::json!({
+        "role": {"after": crate::auth::roles::as_str(role)},
+    }))
 }
 
 /// Inserts the account, its email sealed and blind-indexed; the row as stored. Runs in the

@@ -8,6 +8,7 @@
 
 use crate::app::Actor;
 use crate::app::accounts::profile::account_of;
+use crate::app::audit::{self, Entry};
 use crate::auth::secret;
 use crate::auth::session::REFRESH_LIFETIME_SECS;
 use crate::auth::token::{Claims, JwtKeys};
@@ -88,10 +89,17 @@ enum Rotation {
 /// Exchanges the refresh token `presented` for a new session; `None` when it does not lead to
 /// one (unknown, expired, revoked, reused, or its account is gone), and the client is signed
 /// out. The token, not `actor` (a guest), names the account.
-pub async fn refresh(_actor: &Actor, state: &AppState, presented: &str) -> Result<Option<Session>> {
+pub async fn refresh(actor: &Actor, state: &AppState, presented: &str) -> Result<Option<Session>> {
     let now = state.clock.now();
     let successor = secret::random_token();
-    let rotation = rotate(state, &secret::hash_token(presented), &successor, now).await?;
+    let rotation = rotate(
+        actor,
+        state,
+        &secret::hash_token(presented),
+        &successor,
+        now,
+    )
+    .await?;
     let (user_id, mfa) = match rotation {
         Rotation::Rotated { user_id, mfa } => (user_id, mfa),
         Rotation::Reused => {
@@ -117,7 +125,13 @@ pub async fn refresh(_actor: &Actor, state: &AppState, presented: &str) -> Resul
 /// The spend is a conditional `UPDATE` and its row count decides: of two requests racing with
 /// one token, exactly one rotates and the other is a reuse, which revokes the family (a
 /// legitimate client must therefore not refresh twice in parallel).
-async fn rotate(state: &AppState, old_hash: &str, successor: &str, now: i64) -> Result<Rotation> {
+async fn rotate(
+    actor: &Actor,
+    state: &AppState,
+    old_hash: &str,
+    successor: &str,
+    now: i64,
+) -> Result<Rotation> {
     let mut tx = state.db.begin().await?;
     let spent = sessions::spend(&mut tx, old_hash, now).await?;
     let Some(token) = sessions::token(&mut tx, old_hash).await? else {
@@ -127,6 +141,9 @@ async fn rotate(state: &AppState, old_hash: &str, successor: &str, now: i64) -> 
         let hash = secret::hash_token(successor);
         let expires_at = now + REFRESH_LIFETIME_SECS;
         sessions::insert_token(&mut tx, &hash, &token.family_id, expires_at).await?;
+        let holder = holder(&mut tx, actor, token.user_id).await?;
+        let entry = Entry::success("auth:refresh", "users", Some(token.user_id), now);
+        audit::record(&mut tx, &holder, &entry).await?;
         tx.commit().await?;
         return Ok(Rotation::Rotated {
             user_id: token.user_id,
@@ -139,26 +156,57 @@ async fn rotate(state: &AppState, old_hash: &str, successor: &str, now: i64) -> 
         return Ok(Rotation::Dead);
     }
     sessions::revoke_family(&mut tx, &token.family_id, now).await?;
+    let entry = Entry::failure(
+        "auth:refresh",
+        "users",
+        Some(token.user_id),
+        "a spent refresh token was presented again; its sessions are revoked",
+        now,
+    );
+    audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
     Ok(Rotation::Reused)
+}
+
+/// Who holds a live credential of account `id`, for the audit row (its role decides USER or
+/// ADMIN).
+async fn holder(conn: &mut Conn, actor: &Actor, id: Id) -> Result<Actor> {
+    let role = users::find_by_id(conn, id)
+        .await?
+        .map_or(Role::Customer, |user| user.role);
+    Ok(audit::as_account(actor, id, role))
 }
 
 /// Signs out the device holding the refresh token `presented` (revokes its family), whoever
 /// `actor` is (a guest: the token is the credential). Unknown tokens are ignored: signing out
 /// is idempotent.
-pub async fn sign_out(_actor: &Actor, state: &AppState, presented: &str) -> Result<()> {
-    let mut conn = state.db.conn().await?;
-    sessions::revoke_family_of(&mut conn, &secret::hash_token(presented), state.clock.now())
-        .await
-        .map_err(ApiError::from)
+pub async fn sign_out(actor: &Actor, state: &AppState, presented: &str) -> Result<()> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let hash = secret::hash_token(presented);
+    let user = sessions::token(&mut tx, &hash)
+        .await?
+        .map(|token| token.user_id);
+    sessions::revoke_family_of(&mut tx, &hash, now).await?;
+    if let Some(user) = user {
+        let holder = holder(&mut tx, actor, user).await?;
+        let entry = Entry::success("auth:logout", "users", Some(user), now);
+        audit::record(&mut tx, &holder, &entry).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Revokes every refresh token of the signed-in user, on every device.
 pub async fn sign_out_everywhere(actor: &Actor, state: &AppState) -> Result<()> {
     let user = actor.user_id().ok_or(ApiError::Unauthenticated)?;
-    let mut conn = state.db.conn().await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
     // Looked up first: a token naming no stored account has nothing to revoke.
-    let account = account_of(&mut conn, user).await?;
-    sessions::revoke_all(&mut conn, account.id, state.clock.now()).await?;
+    let account = account_of(&mut tx, user).await?;
+    sessions::revoke_all(&mut tx, account.id, now).await?;
+    let entry = Entry::success("auth:logout_all", "users", Some(account.id), now);
+    audit::record(&mut tx, actor, &entry).await?;
+    tx.commit().await?;
     Ok(())
 }

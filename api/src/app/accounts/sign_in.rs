@@ -5,10 +5,11 @@
 use crate::app::Actor;
 use crate::app::accounts::lookup;
 use crate::app::accounts::sessions::{self, Session};
+use crate::app::audit::{self, Entry};
 use crate::auth::session::{CHALLENGE_LIFETIME_SECS, LOCKOUT_SECS, MAX_FAILED_LOGINS};
 use crate::auth::{password, secret};
 use crate::db::users::{self, UserRow};
-use crate::db::{Conn, Id, mfa};
+use crate::db::{Id, mfa};
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use contracts::auth::{Credentials, MfaChallenge};
@@ -27,10 +28,13 @@ pub enum SignIn {
 /// A wrong password, an unknown email and a locked account fail alike after the same work
 /// (one argon2 verification each: against the dummy hash when there is no account, against
 /// the real one even when locked). The failures of a series lock the account; a success
-/// starts the count again.
-pub async fn sign_in(_actor: &Actor, state: &AppState, credentials: Credentials) -> Result<SignIn> {
+/// starts the count again. Every failure is audited (`auth:login`, FAILURE, with the client's
+/// address), and so is the lockout it may cause (`auth:lockout`).
+pub async fn sign_in(actor: &Actor, state: &AppState, credentials: Credentials) -> Result<SignIn> {
     // Longer than any accepted password: refused without hashing megabytes.
     if credentials.password.len() > password::MAX_BYTES {
+        let entry = Entry::failure("auth:login", "users", None, TOO_LONG, state.clock.now());
+        audit::record_alone(&state.db, actor, &entry).await?;
         return Err(ApiError::InvalidCredentials);
     }
     let user = lookup::find_by_email(
@@ -43,15 +47,18 @@ pub async fn sign_in(_actor: &Actor, state: &AppState, credentials: Credentials)
     let matches = password::verify(credentials.password, stored).await?;
     let now = state.clock.now();
     let Some(user) = user else {
+        let entry = Entry::failure("auth:login", "users", None, UNKNOWN_ACCOUNT, now);
+        audit::record_alone(&state.db, actor, &entry).await?;
         return Err(ApiError::InvalidCredentials);
     };
     if user.is_locked(now) {
         // Not counted: a lock is not extended by the attempts it refuses.
+        let entry = Entry::failure("auth:login", "users", Some(user.id), LOCKED, now);
+        audit::record_alone(&state.db, actor, &entry).await?;
         return Err(ApiError::InvalidCredentials);
     }
-    let mut conn = state.db.conn().await?;
     if !matches {
-        count_failure(&mut conn, user.id, now).await?;
+        failed(state, actor, user.id, "auth:login", WRONG_PASSWORD, now).await?;
         return Err(ApiError::InvalidCredentials);
     }
     if user.mfa_enabled {
@@ -60,21 +67,60 @@ pub async fn sign_in(_actor: &Actor, state: &AppState, credentials: Credentials)
         let challenge = secret::random_token();
         let expires_at = now + CHALLENGE_LIFETIME_SECS;
         let hash = secret::hash_token(&challenge);
-        mfa::create_challenge(&mut conn, &hash, user.id, expires_at).await?;
+        let mut tx = state.db.begin().await?;
+        mfa::create_challenge(&mut tx, &hash, user.id, expires_at).await?;
+        let entry = Entry::success("auth:challenge", "users", Some(user.id), now);
+        audit::record(
+            &mut tx,
+            &audit::as_account(actor, user.id, user.role),
+            &entry,
+        )
+        .await?;
+        tx.commit().await?;
         return Ok(SignIn::Challenge(MfaChallenge {
             challenge_token: challenge,
             expires_at,
         }));
     }
-    drop(conn);
-    complete(state, &user, false, now)
+    complete(state, actor, &user, false, now)
         .await
         .map(SignIn::Session)
 }
 
-/// Counts a failed sign-in (a wrong password or second factor) towards the lockout.
-pub(super) async fn count_failure(conn: &mut Conn, id: Id, now: i64) -> Result<()> {
-    users::record_failed_login(conn, id, MAX_FAILED_LOGINS, now + LOCKOUT_SECS).await?;
+/// The audited reasons of a failed sign-in (never the email or password tried).
+const UNKNOWN_ACCOUNT: &str = "no account has this email";
+const WRONG_PASSWORD: &str = "wrong password";
+const LOCKED: &str = "the account is locked";
+const TOO_LONG: &str = "the password is longer than any accepted";
+
+/// A failed sign-in step (`action`: a wrong password, a wrong second factor) of account `id`,
+/// in its own transaction: counted towards the lockout and audited as FAILURE with `why`,
+/// and the lockout it causes audited as `auth:lockout`.
+pub(super) async fn failed(
+    state: &AppState,
+    actor: &Actor,
+    id: Id,
+    action: &str,
+    why: &str,
+    now: i64,
+) -> Result<()> {
+    let mut tx = state.db.begin().await?;
+    users::record_failed_login(&mut tx, id, MAX_FAILED_LOGINS, now + LOCKOUT_SECS).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        &Entry::failure(action, "users", Some(id), why, now),
+    )
+    .await?;
+    let locked = users::find_by_id(&mut tx, id)
+        .await?
+        .is_some_and(|account| account.is_locked(now));
+    if locked {
+        let entry = Entry::failure("auth:lockout", "users", Some(id), "too many failures", now)
+            .with_changes(serde_json::json!({"lockedUntil": {"after": now + LOCKOUT_SECS}}));
+        audit::record(&mut tx, actor, &entry).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -82,6 +128,7 @@ pub(super) async fn count_failure(conn: &mut Conn, id: Id, now: i64) -> Result<(
 /// session begins.
 pub(super) async fn complete(
     state: &AppState,
+    actor: &Actor,
     user: &UserRow,
     mfa: bool,
     now: i64,
@@ -90,6 +137,14 @@ pub(super) async fn complete(
     let mut tx = state.db.begin().await?;
     users::clear_failed_logins(&mut tx, user.id).await?;
     let session = sessions::start_on(&mut tx, &state.jwt, user, mfa, now).await?;
+    let entry = Entry::success("auth:login", "users", Some(user.id), now)
+        .with_changes(serde_json::json!({"mfa": {"after": mfa}}));
+    audit::record(
+        &mut tx,
+        &audit::as_account(actor, user.id, user.role),
+        &entry,
+    )
+    .await?;
     tx.commit().await?;
     Ok(session)
 }

@@ -3,6 +3,7 @@
 //! the server makes; anyone loads them by key.
 
 use crate::app::Actor;
+use crate::app::audit::{self, Entry};
 use crate::app::catalog::view::one;
 use crate::app::shops::approved_shop;
 use crate::db::Id;
@@ -70,6 +71,14 @@ pub async fn add<B: AsRef<[u8]>>(
         Some(_) => {}
     }
     products::add_image(&mut tx, id, &key, content_type).await?;
+    let entry = Entry::success(
+        "products:add_image",
+        "products",
+        Some(id),
+        state.clock.now(),
+    )
+    .with_changes(serde_json::json!({"image": {"after": key}}));
+    audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
     one(&mut state.db.conn().await?, Viewer::Shop(shop), id)
         .await?

@@ -3,6 +3,7 @@
 //! the shop (`sku_taken`).
 
 use crate::app::Actor;
+use crate::app::audit::{self, Entry};
 use crate::app::catalog::rules;
 use crate::app::catalog::view::{Listing, PageSize, one, page};
 use crate::app::shops::approved_shop;
@@ -12,6 +13,7 @@ use crate::db::{Conn, Id};
 use crate::error::{ApiError, Constraint, Result, ResultExt as _};
 use crate::state::AppState;
 use contracts::catalog::{NewProduct, Product, ProductChanges, ProductPage};
+use serde_json::{Map, Value, json};
 
 /// A page of the seller's products, newest first.
 pub async fn own_products(
@@ -37,20 +39,100 @@ pub async fn add(actor: &Actor, state: &AppState, new: NewProduct) -> Result<Pro
     // One reading of the clock: the GST date and the timestamps agree.
     let now = state.clock.now();
     let fields = rules::new_product(new, clock::india_date(now))?;
-    let id = create(&mut conn, shop, &fields, now).await?;
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    let id = create(&mut tx, actor, shop, &fields, now).await?;
+    tx.commit().await?;
+    let mut conn = state.db.conn().await?;
     one(&mut conn, Viewer::Shop(shop), id)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a stored product was not found")))
 }
 
 /// Stores a product of `shop` with every one of `fields` (checked by [`rules::new_product`]);
-/// its id. `sku_taken` when the shop uses the SKU already.
-pub async fn create(conn: &mut Conn, shop: Id, fields: &ProductFields, now: i64) -> Result<Id> {
+/// its id, audited as `actor`'s `products:create` (run it in a transaction). `sku_taken` when
+/// the shop uses the SKU already.
+pub async fn create(
+    conn: &mut Conn,
+    actor: &Actor,
+    shop: Id,
+    fields: &ProductFields,
+    now: i64,
+) -> Result<Id> {
     let id = Id::new();
     products::insert(conn, id, shop, fields, now)
         .await
         .on_constraint(Constraint::Unique("products"), || ApiError::SkuTaken)?;
+    let mut changes = delta(None, fields);
+    changes.insert("shopId".into(), json!({"after": shop.to_string()}));
+    let entry = Entry::success("products:create", "products", Some(id), now)
+        .with_changes(Value::Object(changes));
+    audit::record(conn, actor, &entry).await?;
     Ok(id)
+}
+
+/// The audited delta of writing `fields` over `before` (`None`: a new product): each field
+/// that is set and differs, by its wire name, so the price shows as `price`.
+fn delta(before: Option<&Product>, fields: &ProductFields) -> Map<String, Value> {
+    let mut out = Map::new();
+    let mut put = |name: &str, old: Option<Value>, new: Option<Value>| {
+        if let Some(new) = new
+            && old.as_ref() != Some(&new)
+        {
+            let mut change = Map::new();
+            if let Some(old) = old {
+                change.insert("before".into(), old);
+            }
+            change.insert("after".into(), new);
+            out.insert(name.to_owned(), Value::Object(change));
+        }
+    };
+    put(
+        "name",
+        before.map(|p| json!(p.name)),
+        fields.name.as_ref().map(|v| json!(v)),
+    );
+    put(
+        "description",
+        before.map(|p| json!(p.description)),
+        fields.description.as_ref().map(|v| json!(v)),
+    );
+    put(
+        "sku",
+        before.map(|p| json!(p.sku)),
+        fields.sku.as_ref().map(|v| json!(v)),
+    );
+    put(
+        "hsn",
+        before.map(|p| json!(p.hsn)),
+        fields.hsn.as_ref().map(|v| json!(v)),
+    );
+    put(
+        "price",
+        before.map(|p| json!(p.price.0)),
+        fields.price.map(|v| json!(v.0)),
+    );
+    put(
+        "gstRate",
+        before.map(|p| json!(p.gst_rate.0)),
+        fields.gst_rate.map(|v| json!(v)),
+    );
+    put(
+        "stock",
+        before.map(|p| json!(p.stock)),
+        fields.stock.map(|v| json!(v)),
+    );
+    put(
+        "category",
+        before.map(|p| json!(p.category)),
+        fields.category.as_ref().map(|v| json!(v)),
+    );
+    put(
+        "active",
+        before.map(|p| json!(p.active)),
+        fields.active.map(|v| json!(v)),
+    );
+    out
 }
 
 /// Changes some fields of one of the seller's products; another shop's is `not_found`.
@@ -66,12 +148,23 @@ pub async fn change(
     let now = state.clock.now();
     let fields = rules::changes(changes, clock::india_date(now))?;
     let id = Id::parse(product_id).ok_or(ApiError::NotFound)?;
-    let found = products::update(&mut conn, shop, id, &fields, now)
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    // Read in the transaction: the "before" of the audit row is what this update replaced.
+    let before = one(&mut tx, Viewer::Shop(shop), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let found = products::update(&mut tx, shop, id, &fields, now)
         .await
         .on_constraint(Constraint::Unique("products"), || ApiError::SkuTaken)?;
     if !found {
         return Err(ApiError::NotFound);
     }
+    let entry = Entry::success("products:update", "products", Some(id), now)
+        .with_changes(Value::Object(delta(Some(&before), &fields)));
+    audit::record(&mut tx, actor, &entry).await?;
+    tx.commit().await?;
+    let mut conn = state.db.conn().await?;
     one(&mut conn, Viewer::Shop(shop), id)
         .await?
         .ok_or(ApiError::NotFound)

@@ -10,6 +10,7 @@ pub use idempotency::IdempotencyKey;
 pub(crate) use idempotency::forget_stale as forget_stale_keys;
 
 use crate::app::Actor;
+use crate::app::audit::{self, Entry};
 use crate::app::orders::{self, machine};
 use crate::db::{self, Id, Scope};
 use crate::error::{ApiError, Result};
@@ -72,7 +73,7 @@ pub async fn place(
         now,
         pay_by: now + state.payment_timeout_secs,
     };
-    let mut order = match placed(state, &placement).await {
+    let mut order = match placed(actor, state, &placement).await {
         Ok(order) => order,
         Err(error) => {
             // Nothing was written: free the key so a corrected retry may use it.
@@ -97,6 +98,7 @@ pub async fn place(
         Ok(session) => {
             if machine::step(
                 &mut tx,
+                actor,
                 id,
                 OrderStatus::Initiated,
                 OrderStatus::PaymentPending,
@@ -119,6 +121,7 @@ pub async fn place(
             tracing::error!(%error, order_id = %id, "the payment gateway did not open a payment");
             machine::settle(
                 &mut tx,
+                actor,
                 id,
                 OrderStatus::Initiated,
                 OrderStatus::Failed,
@@ -136,9 +139,17 @@ pub async fn place(
 /// Places the order of `placement` in one transaction; the order as its customer reads it.
 /// It is read back after the commit, on a pooled connection: every statement inside the
 /// transaction holds SQLite's one write lock, which the other checkouts queue for.
-async fn placed(state: &AppState, placement: &Placement<'_>) -> Result<Order> {
+async fn placed(actor: &Actor, state: &AppState, placement: &Placement<'_>) -> Result<Order> {
     let mut tx = state.db.begin().await?;
     let id = placement::place(&mut tx, placement).await?;
+    // The delivery address is personal data: the row says only that an order was placed.
+    let entry = Entry::success("orders:create", "orders", Some(id), placement.now).with_changes(
+        serde_json::json!({
+            "status": {"after": OrderStatus::Initiated.as_str()},
+            "cartId": {"before": placement.cart},
+        }),
+    );
+    audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
     orders::read(
         &mut state.db.conn().await?,

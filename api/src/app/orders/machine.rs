@@ -4,14 +4,18 @@
 //! to the order's history, and an order that stops holding stock gives it back, all on the
 //! caller's transaction.
 
+use crate::app::Actor;
+use crate::app::audit::{self, Entry};
 use crate::db::{Conn, Id, orders, stock};
 use crate::error::{ApiError, Result};
 use contracts::orders::OrderStatus;
 
-/// Moves order `order` from `from` to `to` at `now`; whether it moved (`false`: it was no
-/// longer `from`). A move the machine does not allow is a bug, never written.
+/// Moves order `order` from `from` to `to` at `now`, audited as `actor`'s `orders:transition`;
+/// whether it moved (`false`: it was no longer `from`). A move the machine does not allow is a
+/// bug, never written.
 pub(crate) async fn step(
     conn: &mut Conn,
+    actor: &Actor,
     order: Id,
     from: OrderStatus,
     to: OrderStatus,
@@ -31,6 +35,10 @@ pub(crate) async fn step(
     if from.reserves_stock() && !to.reserves_stock() {
         stock::release(conn, order).await?;
     }
+    let entry = Entry::success("orders:transition", "orders", Some(order), now).with_changes(
+        serde_json::json!({"status": {"before": from.as_str(), "after": to.as_str()}}),
+    );
+    audit::record(conn, actor, &entry).await?;
     Ok(true)
 }
 
@@ -40,18 +48,19 @@ pub(crate) async fn step(
 /// when the order was no longer `from`.
 pub(crate) async fn settle(
     conn: &mut Conn,
+    actor: &Actor,
     order: Id,
     from: OrderStatus,
     verdict: OrderStatus,
     now: i64,
 ) -> Result<Option<OrderStatus>> {
-    if !step(conn, order, from, verdict, now).await? {
+    if !step(conn, actor, order, from, verdict, now).await? {
         return Ok(None);
     }
     let outcome = outcome_of(verdict)
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{} leads nowhere", verdict.as_str())))?;
     // The order is `verdict` in this very transaction: this step cannot miss.
-    step(conn, order, verdict, outcome, now).await?;
+    step(conn, actor, order, verdict, outcome, now).await?;
     Ok(Some(outcome))
 }
 

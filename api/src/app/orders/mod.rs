@@ -5,6 +5,7 @@
 pub mod delivery;
 pub(crate) mod machine;
 
+use crate::app::audit::{self, Entry};
 use crate::app::{Actor, reader_scope};
 use crate::crypto::Vault;
 use crate::db::orders::{self, HistoryRow, LineRow, OrderRow, TaxRow};
@@ -25,9 +26,14 @@ pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Order> {
     let mut conn = state.db.conn().await?;
     let scope = reader_scope(actor, &mut conn).await?;
     let id = Id::parse(id).ok_or(ApiError::NotFound)?;
-    read(&mut conn, &state.vault, scope, id)
+    let order = read(&mut conn, &state.vault, scope, id)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NotFound)?;
+    drop(conn);
+    // An order carries its delivery address: an administrator's read is audited.
+    let entry = Entry::success("orders:read", "orders", Some(id), state.clock.now());
+    audit::admin_read(&state.db, actor, &entry).await?;
+    Ok(order)
 }
 
 /// Up to `limit` of the orders `actor` may read, newest first, after the order `after` (the
@@ -71,6 +77,11 @@ pub async fn list(
     } else {
         None
     };
+    drop(conn);
+    let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    let entry = Entry::success("orders:read", "orders", None, state.clock.now())
+        .with_changes(serde_json::json!({"rows": {"after": count}}));
+    audit::admin_read(&state.db, actor, &entry).await?;
     Ok(OrderPage { items, next_cursor })
 }
 

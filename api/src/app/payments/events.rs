@@ -2,6 +2,7 @@
 //! event applied in one transaction, once per gateway transaction id. SUCCESS confirms the
 //! order and issues its invoices; FAILED cancels it and gives its stock back.
 
+use crate::app::audit::{self, Entry};
 use crate::app::orders::{machine, parse_status};
 use crate::app::{Actor, Task, invoices};
 use crate::clock;
@@ -26,7 +27,7 @@ pub enum Receipt {
 /// the state's webhook secret, within five minutes of the clock. `actor` is whoever posts it
 /// (a guest); only a verified signature makes it the gateway, which applies the event.
 pub async fn receive(
-    _actor: &Actor,
+    actor: &Actor,
     state: &AppState,
     timestamp: Option<&str>,
     signature: Option<&str>,
@@ -45,7 +46,34 @@ pub async fn receive(
     })?;
     let event: GatewayEvent = serde_json::from_slice(body)
         .map_err(|error| ApiError::MalformedJson(format!("The event does not fit: {error}.")))?;
-    apply(&Actor::system(Task::PaymentGateway), state, &event).await
+    let gateway = Actor {
+        origin: actor.origin.clone(),
+        ..Actor::system(Task::PaymentGateway)
+    };
+    match apply(&gateway, state, &event).await {
+        Err(error @ (ApiError::Validation(_) | ApiError::IllegalTransition(_))) => {
+            // Refused and rolled back: the attempt is still on record.
+            let reason = match &error {
+                ApiError::Validation(_) => "the amount is not the order's total",
+                _ => "the order is not waiting for a payment",
+            };
+            let entry = Entry::failure("payments:event", "orders", None, reason, state.clock.now())
+                .with_changes(event_changes(&event));
+            audit::record_alone(&state.db, &gateway, &entry).await?;
+            Err(error)
+        }
+        other => other,
+    }
+}
+
+/// What the audit keeps of a gateway event: its ids, outcome and amount.
+fn event_changes(event: &GatewayEvent) -> serde_json::Value {
+    serde_json::json!({
+        "transactionId": {"after": event.transaction_id},
+        "reference": {"after": event.reference},
+        "outcome": {"after": event.outcome.as_str()},
+        "amount": {"after": event.amount.0},
+    })
 }
 
 /// Applies a verified `event` in one transaction. A verdict answers an open payment: only a
@@ -90,13 +118,17 @@ async fn apply(actor: &Actor, state: &AppState, event: &GatewayEvent) -> Result<
     if status != OrderStatus::PaymentPending {
         return Err(refused);
     }
-    let outcome = machine::settle(&mut tx, order.id, status, verdict, now)
+    let entry = Entry::success("payments:event", "orders", Some(order.id), now)
+        .with_changes(event_changes(event));
+    audit::record(&mut tx, actor, &entry).await?;
+    let outcome = machine::settle(&mut tx, actor, order.id, status, verdict, now)
         .await?
         .ok_or(refused)?;
     if outcome == OrderStatus::OrderConfirmed {
         // In the same transaction: a confirmed order always has its invoices, and a
         // confirmation that rolls back uses no serial.
-        invoices::issue(&mut tx, &state.vault, order.id, clock::india_date(now), now).await?;
+        let (vault, date) = (&state.vault, clock::india_date(now));
+        invoices::issue(&mut tx, actor, vault, order.id, date, now).await?;
     }
     tx.commit().await?;
     tracing::info!(order_id = %order.id, status = outcome.as_str(), "payment event applied");

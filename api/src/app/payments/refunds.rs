@@ -3,6 +3,7 @@
 //! most the total, even when two run at once.
 
 use crate::app::Actor;
+use crate::app::audit::{self, Entry};
 use crate::app::orders;
 use crate::db::refunds::{self, NewRefund, RefundableRow};
 use crate::db::{Id, Scope};
@@ -98,6 +99,15 @@ pub async fn refund(
         now: state.clock.now(),
     };
     refunds::insert(&mut tx, &refund).await?;
+    // The reason is free text an administrator typed: left out, it may name the customer.
+    let entry = Entry::success("payments:refund", "orders", Some(id), refund.now).with_changes(
+        serde_json::json!({
+            "refundId": {"after": refund.id.to_string()},
+            "amount": {"after": amount.0},
+            "gatewayRef": {"after": gateway_ref},
+        }),
+    );
+    audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
     orders::read(&mut state.db.conn().await?, &state.vault, Scope::All, id)
         .await?

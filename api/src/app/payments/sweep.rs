@@ -26,7 +26,7 @@ pub async fn sweep(actor: &Actor, db: &Db, clock: &Clock) -> Result<u64> {
         if let Some(order) = orders::status(&mut tx, id).await? {
             let status = parse_status(&order.status)?;
             if UNPAID.contains(&status)
-                && machine::settle(&mut tx, id, status, OrderStatus::Timeout, now)
+                && machine::settle(&mut tx, actor, id, status, OrderStatus::Timeout, now)
                     .await?
                     .is_some()
             {
