@@ -29,6 +29,22 @@ pub struct MountProps {
     pub session: Option<Session>,
     /// Base URL of the API, e.g. `/api/v1`.
     pub api_base: String,
+    /// Set while an administrator acts as the signed-in user (seed 000 section 6): the
+    /// session's token is an impersonation token, answers come masked, and the widget may say
+    /// so. The shell shows the banner itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonation: Option<ImpersonationNotice>,
+}
+
+/// What the shell and widgets know of a support session: who, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ImpersonationNotice {
+    /// The administrator's display name.
+    pub admin_name: String,
+    /// Unix seconds: the session's end.
+    pub expires_at: i64,
 }
 
 /// An authenticated session as the shell knows it.

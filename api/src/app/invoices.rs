@@ -3,6 +3,7 @@
 //! confirmation's transaction; and reading them, within the reader's scope, assembled with
 //! every Rule 46 particular.
 
+use crate::app::impersonation::masking;
 use crate::app::orders::line_tax;
 use crate::app::{Actor, reader_scope};
 use crate::db::invoices::{self, HeadRow, LineRow};
@@ -58,7 +59,7 @@ pub async fn of_order(actor: &Actor, state: &AppState, order_id: &str) -> Result
         let lines = invoices::lines(&mut conn, head.order_id, head.shop_id).await?;
         items.push(assemble(head, lines)?);
     }
-    Ok(items)
+    Ok(masking::for_actor(actor, items, masking::invoices))
 }
 
 /// Invoice `id`, if `actor` may read it: a customer its own orders' invoices, a seller its
@@ -71,7 +72,8 @@ pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Invoice> 
         .await?
         .ok_or(ApiError::NotFound)?;
     let lines = invoices::lines(&mut conn, head.order_id, head.shop_id).await?;
-    assemble(head, lines)
+    // The PDF is drawn from this too, so it is masked alike.
+    assemble(head, lines).map(|invoice| masking::for_actor(actor, invoice, masking::invoice))
 }
 
 /// The tax invoice of `head` and its seller's order `lines`: the supplier as copied at issue,

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod carts;
 pub mod catalog;
 pub mod checkout;
+pub mod impersonation;
 pub mod invoices;
 pub mod orders;
 pub mod payments;

@@ -3,6 +3,7 @@
 //! makes the owner a seller. A seller manages products only while its shop is approved.
 
 use crate::app::Actor;
+use crate::app::impersonation::masking;
 use crate::db::shops::{self, NewShop, ShopRow};
 use crate::db::{Conn, Id};
 use crate::domain::{BoundedText, Fields, Pincode, field_error, state_code};
@@ -34,6 +35,9 @@ pub async fn apply(actor: &Actor, state: &AppState, application: &ShopApplicatio
     if user.role != Role::Customer {
         return Err(ApiError::Forbidden);
     }
+    // An application sets the business address and GSTIN invoices print: the owner's to
+    // give, not support's (seed 000 section 6.2).
+    crate::app::impersonation::forbid(actor, "address")?;
     let valid = validate_application(application)?;
     let mut conn = state.db.conn().await?;
     open(&mut conn, user.id, &valid, state.clock.now())
@@ -78,6 +82,7 @@ pub async fn mine(actor: &Actor, state: &AppState) -> Result<Shop> {
         .await?
         .ok_or(ApiError::NotFound)
         .and_then(wire)
+        .map(|shop| masking::for_actor(actor, shop, masking::shop))
 }
 
 /// A page of shops with `status` (all when `None`), oldest first, after the shop named by the

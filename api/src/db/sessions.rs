@@ -107,3 +107,14 @@ pub async fn revoke_all(conn: &mut Conn, user_id: Id, now: i64) -> sqlx::Result<
         .await
         .map(drop)
 }
+
+/// The account whose sign-in the refresh token hashed `token_hash` belongs to, if stored.
+pub async fn user_of_token(conn: &mut Conn, token_hash: &str) -> sqlx::Result<Option<Id>> {
+    sql(
+        "SELECT f.user_id FROM refresh_tokens t JOIN session_families f ON f.id = t.family_id \
+         WHERE t.token_hash = $1",
+    )
+    .bind(token_hash)
+    .scalar_optional(conn)
+    .await
+}

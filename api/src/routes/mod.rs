@@ -9,6 +9,7 @@ pub mod auth;
 pub mod carts;
 pub mod health;
 pub mod images;
+pub mod impersonation;
 pub mod invoices;
 pub mod mfa;
 pub mod openapi;
@@ -54,6 +55,8 @@ pub fn routes() -> ApiRoutes {
         .merge(webhooks::routes())
         // Back office: accounts, for administrators.
         .merge(users::routes())
+        // Support sessions: administrators act as a user; the user sees each session.
+        .merge(impersonation::routes())
 }
 
 /// The router of [`routes`], each route behind its policy check.

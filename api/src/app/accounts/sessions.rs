@@ -6,8 +6,8 @@
 //! session's access token keeps working until it expires, at most 15 minutes later; what
 //! signing out ends at once is the ability to refresh.
 
-use crate::app::Actor;
 use crate::app::accounts::profile::account_of;
+use crate::app::{Actor, impersonation};
 use crate::auth::secret;
 use crate::auth::session::REFRESH_LIFETIME_SECS;
 use crate::auth::token::{Claims, JwtKeys};
@@ -145,20 +145,34 @@ async fn rotate(state: &AppState, old_hash: &str, successor: &str, now: i64) -> 
 
 /// Signs out the device holding the refresh token `presented` (revokes its family), whoever
 /// `actor` is (a guest: the token is the credential). Unknown tokens are ignored: signing out
-/// is idempotent.
+/// is idempotent. An administrator signing out also ends, at once, every support session they
+/// have open (seed 000 section 6.1: "logout immediately terminates impersonation").
 pub async fn sign_out(_actor: &Actor, state: &AppState, presented: &str) -> Result<()> {
-    let mut conn = state.db.conn().await?;
-    sessions::revoke_family_of(&mut conn, &secret::hash_token(presented), state.clock.now())
-        .await
-        .map_err(ApiError::from)
+    let now = state.clock.now();
+    let hash = secret::hash_token(presented);
+    let mut tx = state.db.begin().await?;
+    sessions::revoke_family_of(&mut tx, &hash, now).await?;
+    if let Some(user) = sessions::user_of_token(&mut tx, &hash).await? {
+        impersonation::session::end_all_of_admin(&mut tx, user, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
-/// Revokes every refresh token of the signed-in user, on every device.
+/// Revokes every refresh token of the signed-in user, on every device, and ends their
+/// support sessions. From an impersonation token it ends only that support session: support
+/// may not sign the customer out of their own devices.
 pub async fn sign_out_everywhere(actor: &Actor, state: &AppState) -> Result<()> {
+    if actor.impersonation().is_some() {
+        return impersonation::end(actor, state).await;
+    }
     let user = actor.user_id().ok_or(ApiError::Unauthenticated)?;
-    let mut conn = state.db.conn().await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
     // Looked up first: a token naming no stored account has nothing to revoke.
-    let account = account_of(&mut conn, user).await?;
-    sessions::revoke_all(&mut conn, account.id, state.clock.now()).await?;
+    let account = account_of(&mut tx, user).await?;
+    sessions::revoke_all(&mut tx, account.id, now).await?;
+    impersonation::session::end_all_of_admin(&mut tx, account.id, now).await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod machine;
 
+use crate::app::impersonation::masking;
 use crate::app::{Actor, reader_scope};
 use crate::db::orders::{self, HistoryRow, LineRow, OrderRow, TaxRow};
 use crate::db::{Conn, Id, Scope};
@@ -23,7 +24,10 @@ pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Order> {
     let mut conn = state.db.conn().await?;
     let scope = reader_scope(actor, &mut conn).await?;
     let id = Id::parse(id).ok_or(ApiError::NotFound)?;
-    read(&mut conn, scope, id).await?.ok_or(ApiError::NotFound)
+    let order = read(&mut conn, scope, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(masking::for_actor(actor, order, masking::order))
 }
 
 /// Up to `limit` of the orders `actor` may read, newest first, after the order `after` (the
@@ -67,7 +71,10 @@ pub async fn list(
     } else {
         None
     };
-    Ok(OrderPage { items, next_cursor })
+    Ok(OrderPage {
+        items: masking::for_actor(actor, items, masking::orders),
+        next_cursor,
+    })
 }
 
 /// Order `id` as `scope` sees it, if it may.
