@@ -59,7 +59,7 @@ pub async fn of_order(actor: &Actor, state: &AppState, order_id: &str) -> Result
         let lines = invoices::lines(&mut conn, head.order_id, head.shop_id).await?;
         items.push(assemble(head, lines)?);
     }
-    Ok(masking::for_actor(actor, items, masking::invoices))
+    Ok(masking::each_for_actor(actor, items, masking::invoice))
 }
 
 /// Invoice `id`, if `actor` may read it: a customer its own orders' invoices, a seller its

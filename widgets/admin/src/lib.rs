@@ -46,8 +46,12 @@ fn ImpersonateForm(props: &FormProps) -> Html {
     let (target, reason, minutes) = (use_node_ref(), use_node_ref(), use_node_ref());
     let problem = use_state(|| None::<String>);
     let onsubmit = {
-        let (target, reason, minutes, problem) =
-            (target.clone(), reason.clone(), minutes.clone(), problem.clone());
+        let (target, reason, minutes, problem) = (
+            target.clone(),
+            reason.clone(),
+            minutes.clone(),
+            problem.clone(),
+        );
         let (api_base, token) = (props.api.clone(), props.token.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();

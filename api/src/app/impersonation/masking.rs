@@ -16,6 +16,14 @@ pub fn for_actor<T>(actor: &Actor, mut value: T, mask_it: fn(&mut T)) -> T {
     value
 }
 
+/// `values` as `actor` may see them: each masked by `mask_it` under impersonation.
+pub fn each_for_actor<T>(actor: &Actor, mut values: Vec<T>, mask_it: fn(&mut T)) -> Vec<T> {
+    if actor.impersonation().is_some() {
+        values.iter_mut().for_each(mask_it);
+    }
+    values
+}
+
 /// An order: its delivery address and its payment link (which carries the gateway's id).
 pub fn order(order: &mut Order) {
     delivery_address(&mut order.address);
@@ -24,20 +32,10 @@ pub fn order(order: &mut Order) {
     }
 }
 
-/// Every order of a page.
-pub fn orders(orders: &mut Vec<Order>) {
-    orders.iter_mut().for_each(order);
-}
-
 /// An invoice (JSON and the PDF drawn from it): both parties' addresses and GSTINs.
 pub fn invoice(invoice: &mut Invoice) {
     party(&mut invoice.supplier);
     party(&mut invoice.recipient);
-}
-
-/// Every invoice of a list.
-pub fn invoices(invoices: &mut Vec<Invoice>) {
-    invoices.iter_mut().for_each(invoice);
 }
 
 /// A shop: its GSTIN and business address.

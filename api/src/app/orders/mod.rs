@@ -72,7 +72,7 @@ pub async fn list(
         None
     };
     Ok(OrderPage {
-        items: masking::for_actor(actor, items, masking::orders),
+        items: masking::each_for_actor(actor, items, masking::order),
         next_cursor,
     })
 }
