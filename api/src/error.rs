@@ -68,6 +68,19 @@ pub enum ApiError {
     #[error("second factor required")]
     MfaRequired,
 
+    /// 403 `impersonation_forbidden`: an administrator acting as a user (an impersonation
+    /// token) tried what support may not do (seed 000 section 6.2): change the second factor,
+    /// an address (placing an order sets the delivery and billing address; applying for a
+    /// shop, the business address and GSTIN), or start another impersonation. `errors` names
+    /// the field at fault.
+    #[error("not allowed while impersonating: {0}")]
+    ImpersonationForbidden(&'static str),
+
+    /// 409 `not_impersonating`: `POST /admin/impersonate/end` with a token that is not an
+    /// impersonation token: there is no support session to end.
+    #[error("not impersonating")]
+    NotImpersonating,
+
     /// 409 `email_taken`: an account already uses this email (compared trimmed and
     /// lowercased).
     #[error("email taken")]
@@ -196,10 +209,12 @@ impl ApiError {
             | ApiError::InvalidMfaCode
             | ApiError::InvalidMfaChallenge
             | ApiError::InvalidSignature => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::MfaRequired | ApiError::CsrfFailed => {
-                StatusCode::FORBIDDEN
-            }
-            ApiError::EmailTaken
+            ApiError::Forbidden
+            | ApiError::MfaRequired
+            | ApiError::CsrfFailed
+            | ApiError::ImpersonationForbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotImpersonating
+            | ApiError::EmailTaken
             | ApiError::MfaNotPending
             | ApiError::ShopExists
             | ApiError::ShopDecided
@@ -241,6 +256,8 @@ impl ApiError {
             ApiError::InvalidResetToken => "invalid_reset_token",
             ApiError::Forbidden => "forbidden",
             ApiError::MfaRequired => "mfa_required",
+            ApiError::ImpersonationForbidden(_) => "impersonation_forbidden",
+            ApiError::NotImpersonating => "not_impersonating",
             ApiError::EmailTaken => "email_taken",
             ApiError::ShopExists => "shop_exists",
             ApiError::ShopDecided => "shop_decided",

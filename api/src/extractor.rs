@@ -5,6 +5,7 @@
 use crate::app::{Actor, Origin};
 use crate::auth::token::{Claims, JwtKeys};
 use crate::clock::Clock;
+use crate::db::Db;
 use crate::error::ApiError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
@@ -84,6 +85,7 @@ impl<S> FromRequestParts<S> for AuthUser
 where
     JwtKeys: FromRef<S>,
     Clock: FromRef<S>,
+    Db: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -93,9 +95,30 @@ where
             return Ok(user.clone());
         }
         let now = Clock::from_ref(state).now();
-        let claims = verified_claims(&parts.headers, &JwtKeys::from_ref(state), now)?;
+        let claims = authenticate(
+            &parts.headers,
+            &JwtKeys::from_ref(state),
+            &Db::from_ref(state),
+            now,
+        )
+        .await?;
         Ok(AuthUser { claims })
     }
+}
+
+/// [`verified_claims`], and for an impersonation token the server-side check that its
+/// support session is still live (not ended, not expired: `app::impersonation::ensure_live`,
+/// one primary-key lookup); 401 `unauthenticated` otherwise. Every request with a token
+/// passes here, through the route policy or the extractors.
+pub async fn authenticate(
+    headers: &HeaderMap,
+    keys: &JwtKeys,
+    db: &Db,
+    now: i64,
+) -> Result<Claims, ApiError> {
+    let claims = verified_claims(headers, keys, now)?;
+    crate::app::impersonation::ensure_live(db, &claims, now).await?;
+    Ok(claims)
 }
 
 /// The claims of the request's `Authorization: Bearer` token, verified by `keys` and unexpired
@@ -120,6 +143,7 @@ impl<S> OptionalFromRequestParts<S> for AuthUser
 where
     JwtKeys: FromRef<S>,
     Clock: FromRef<S>,
+    Db: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -144,6 +168,7 @@ impl<S> FromRequestParts<S> for Actor
 where
     JwtKeys: FromRef<S>,
     Clock: FromRef<S>,
+    Db: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;

@@ -15,6 +15,7 @@ pub mod events;
 pub mod federation;
 pub mod gst;
 pub mod gstin;
+pub mod impersonation;
 pub mod invoices;
 pub mod money;
 pub mod orders;

@@ -29,6 +29,22 @@ pub struct MountProps {
     pub session: Option<Session>,
     /// Base URL of the API, e.g. `/api/v1`.
     pub api_base: String,
+    /// Set while an administrator acts as the signed-in user (seed 000 section 6): the
+    /// session's token is an impersonation token, answers come masked, and the widget may say
+    /// so. The shell shows the banner itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonation: Option<ImpersonationNotice>,
+}
+
+/// What the shell and widgets know of a support session: who, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ImpersonationNotice {
+    /// The administrator's display name.
+    pub admin_name: String,
+    /// Unix seconds: the session's end.
+    pub expires_at: i64,
 }
 
 /// An authenticated session as the shell knows it.
@@ -40,6 +56,11 @@ pub struct Session {
     /// Unix seconds when `access_token` expires.
     pub expires_at: i64,
     pub user: SessionUser,
+    /// Set when `access_token` is an impersonation token: an administrator acts as `user`.
+    /// Such a session has no refresh token: at `expires_at` (or the End button) the shell
+    /// ends it and goes back to the administrator's own session, from the refresh cookie.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonation: Option<ImpersonationNotice>,
 }
 
 /// The session a sign-in answer grants, as the auth widget hands it to the shell.
@@ -49,6 +70,7 @@ impl From<crate::auth::SessionGrant> for Session {
             access_token: grant.access_token,
             expires_at: grant.expires_at,
             user: grant.user,
+            impersonation: None,
         }
     }
 }
@@ -103,5 +125,17 @@ mod tests {
             serde_json::from_str::<Role>(r#""SELLER""#).unwrap(),
             Role::Seller
         );
+    }
+}
+
+/// The session a support session grants, as the admin widget hands it to the shell.
+impl From<crate::impersonation::ImpersonationGrant> for Session {
+    fn from(grant: crate::impersonation::ImpersonationGrant) -> Self {
+        Session {
+            access_token: grant.access_token,
+            expires_at: grant.expires_at,
+            user: grant.user,
+            impersonation: Some(grant.impersonation),
+        }
     }
 }

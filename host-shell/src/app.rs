@@ -145,6 +145,7 @@ pub fn App() -> Html {
                 <a class="shell-brand" href="/" onclick={nav_click("/".into())}>{ "Bazaar" }</a>
                 { nav(&manifest, &location, &session, &federation) }
             </header>
+            { impersonation_banner(&session, &sessions) }
             if let Some(notice) = notice {
                 <p class="shell-notice" role="alert" data-testid="manifest-notice">{ notice }</p>
             }
@@ -154,6 +155,36 @@ pub fn App() -> Html {
                 }) }
             </div>
         </>
+    }
+}
+
+/// The persistent banner of a support session (seed 000 section 6.1, step 4), on every page
+/// while the session's token is an impersonation token, with the button that ends it.
+fn impersonation_banner(session: &SessionState, sessions: &Sessions) -> Html {
+    let Some(notice) = session.session().and_then(|s| s.impersonation.as_ref()) else {
+        return html! {};
+    };
+    let expires = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        notice.expires_at as f64 * 1000.0,
+    ));
+    let text = format!(
+        "IMPERSONATION MODE [Admin: {}] [Expires: {:02}:{:02}]",
+        notice.admin_name,
+        expires.get_hours(),
+        expires.get_minutes()
+    );
+    let end = {
+        let sessions = sessions.clone();
+        Callback::from(move |_: MouseEvent| {
+            let sessions = sessions.clone();
+            spawn_local(async move { sessions.end_impersonation().await });
+        })
+    };
+    html! {
+        <div class="shell-impersonation" role="alert" data-testid="impersonation-banner">
+            <span>{ text }</span>
+            <button type="button" onclick={end} data-testid="end-impersonation">{ "End" }</button>
+        </div>
     }
 }
 
@@ -267,6 +298,7 @@ fn plan(manifest: &ManifestState, location: &Location, session: &SessionState) -
         query: location.query.clone(),
         session: session.session().cloned(),
         api_base: API_BASE.to_owned(),
+        impersonation: session.session().and_then(|s| s.impersonation.clone()),
     };
     let (ManifestState::Ready { manifest: m, .. }, SessionState::Known(_)) = (manifest, session)
     else {

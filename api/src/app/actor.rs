@@ -104,14 +104,24 @@ impl Actor {
     /// The actor of a verified access token, calling from `origin`; `None` when its subject
     /// is not an id this server makes (a token is signed by us, so that is a bug, answered as
     /// unauthenticated).
+    /// An impersonation token (`Claims::impersonated`) becomes the target with the session
+    /// set; whether the session is still live was checked before (`extractor::authenticate`).
     pub fn from_claims(claims: &Claims, origin: Origin) -> Option<Actor> {
+        let impersonation = match claims.impersonated() {
+            Some(session) => Some(Impersonation {
+                session: Id::parse(session.session)?,
+                admin: Id::parse(session.admin)?,
+                expires_at: session.expires,
+            }),
+            None => None,
+        };
         let user = User {
             id: Id::parse(&claims.sub)?,
             role: claims.role,
             permissions: claims.permissions.clone(),
             shop: claims.tenant_id.as_deref().and_then(Id::parse),
             mfa: claims.mfa,
-            impersonation: None,
+            impersonation,
         };
         Some(Actor {
             who: Who::User(user),
@@ -167,6 +177,34 @@ mod tests {
         assert!(actor.impersonation().is_none());
         let stranger = Claims::new("not-an-id", Role::Customer, 0);
         assert!(Actor::from_claims(&stranger, Origin::default()).is_none());
+    }
+
+    #[test]
+    fn an_impersonation_token_becomes_the_target_with_the_session_named() {
+        let (target, admin, session) = (Id::new(), Id::new(), Id::new());
+        let claims = Claims::impersonation(
+            &target.to_string(),
+            Role::Customer,
+            crate::auth::token::ImpersonationClaims {
+                admin: &admin.to_string(),
+                session: &session.to_string(),
+                started: 100,
+                expires: 1_900,
+                reason: "ticket",
+            },
+        );
+
+        let actor = Actor::from_claims(&claims, Origin::default()).unwrap();
+
+        assert_eq!(actor.user_id(), Some(target));
+        assert_eq!(
+            actor.impersonation(),
+            Some(&Impersonation {
+                session,
+                admin,
+                expires_at: 1_900
+            })
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! every Rule 46 particular.
 
 use crate::app::audit::{self, Entry};
+use crate::app::impersonation::masking;
 use crate::app::orders::line_tax;
 use crate::app::{Actor, reader_scope, shop_records};
 use crate::crypto::{Column, Vault};
@@ -93,7 +94,7 @@ pub async fn of_order(actor: &Actor, state: &AppState, order_id: &str) -> Result
     // Invoices carry the buyer's address: an administrator's read is audited.
     let entry = Entry::success("invoices:read", "orders", Some(order), state.clock.now());
     audit::admin_read(&state.db, actor, &entry).await?;
-    Ok(items)
+    Ok(masking::each_for_actor(actor, items, masking::invoice))
 }
 
 /// Invoice `id`, if `actor` may read it: a customer its own orders' invoices, a seller its
@@ -109,7 +110,9 @@ pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Invoice> 
     drop(conn);
     let entry = Entry::success("invoices:read", "invoices", Some(id), state.clock.now());
     audit::admin_read(&state.db, actor, &entry).await?;
+    // The PDF is drawn from this too, so it is masked alike.
     assemble(head.open(&state.vault)?, lines)
+        .map(|invoice| masking::for_actor(actor, invoice, masking::invoice))
 }
 
 /// Opening a head's sealed particulars (the supplier's for the invoice row, the recipient's

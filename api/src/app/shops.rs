@@ -3,6 +3,7 @@
 //! makes the owner a seller. A seller manages products only while its shop is approved.
 
 use crate::app::audit::{self, Entry};
+use crate::app::impersonation::masking;
 use crate::app::{Actor, shop_records};
 use crate::crypto::Vault;
 use crate::db::shops::{self, NewShop, ShopRow};
@@ -36,6 +37,9 @@ pub async fn apply(actor: &Actor, state: &AppState, application: &ShopApplicatio
     if user.role != Role::Customer {
         return Err(ApiError::Forbidden);
     }
+    // An application sets the business address and GSTIN invoices print: the owner's to
+    // give, not support's (seed 000 section 6.2).
+    crate::app::impersonation::forbid(actor, "address")?;
     let valid = validate_application(application)?;
     let mut tx = state.db.begin().await?;
     let row = open(
@@ -110,6 +114,7 @@ pub async fn mine(actor: &Actor, state: &AppState) -> Result<Shop> {
         .await?
         .ok_or(ApiError::NotFound)
         .and_then(|row| wire(&state.vault, row))
+        .map(|shop| masking::for_actor(actor, shop, masking::shop))
 }
 
 /// A page of shops with `status` (all when `None`), oldest first, after the shop named by the

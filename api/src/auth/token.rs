@@ -1,4 +1,7 @@
-//! Access tokens: HS256 JWTs with seed 000's claims (section 5.1), valid for 15 minutes.
+//! Access tokens: HS256 JWTs with seed 000's claims (section 5.1), valid for 15 minutes, and
+//! impersonation tokens (section 6.1): the target's claims plus who impersonates, why and
+//! until when, under their own issuer [`IMPERSONATION_ISSUER`], valid as long as their support
+//! session (at most 240 minutes) and revoked on the server (`db::impersonations::is_live`).
 //!
 //! Verification pins everything an attacker could otherwise choose: the algorithm (HS256
 //! only, so `alg: none` and public-key algorithms, whose "key" an attacker could supply, are
@@ -14,8 +17,11 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// The `iss` of every token this server signs, and the only one it accepts.
+/// The `iss` of every access token this server signs.
 pub const ISSUER: &str = "bazaar.api";
+/// The `iss` of impersonation tokens: the only other issuer accepted, and only on a token
+/// that carries every impersonation claim (and never those claims under [`ISSUER`]).
+pub const IMPERSONATION_ISSUER: &str = "bazaar.api/impersonation";
 /// How long an access token lives (seed 000 section 5.2).
 pub const LIFETIME_SECS: i64 = 15 * 60;
 /// Clock drift tolerated when checking `exp`.
@@ -43,6 +49,31 @@ pub struct Claims {
     pub iat: i64,
     /// Expires at, unix seconds.
     pub exp: i64,
+    /// Impersonation tokens only: the administrator acting as `sub`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonated_by: Option<String>,
+    /// Impersonation tokens only: the support session's id (what the server revokes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonation_session: Option<String>,
+    /// Impersonation tokens only: when the session started, unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonation_started: Option<i64>,
+    /// Impersonation tokens only: when the session ends, unix seconds (also `exp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonation_expires: Option<i64>,
+    /// Impersonation tokens only: the support reason the administrator gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonation_reason: Option<String>,
+}
+
+/// The impersonation claims of a token, all present.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImpersonationClaims<'a> {
+    pub admin: &'a str,
+    pub session: &'a str,
+    pub started: i64,
+    pub expires: i64,
+    pub reason: &'a str,
 }
 
 impl Claims {
@@ -60,6 +91,54 @@ impl Claims {
             mfa: false,
             iat: now,
             exp: now + LIFETIME_SECS,
+            impersonated_by: None,
+            impersonation_session: None,
+            impersonation_started: None,
+            impersonation_expires: None,
+            impersonation_reason: None,
+        }
+    }
+
+    /// The claims of an impersonation token: `target`'s role and permissions (never the
+    /// administrator's), no second factor (the target's session passed none), and
+    /// `session` with its start, end and reason. `tenant_id` is the target's shop, if any.
+    pub fn impersonation(target: &str, role: Role, session: ImpersonationClaims<'_>) -> Claims {
+        let mut claims = Claims::new(target, role, session.started);
+        claims.iss = IMPERSONATION_ISSUER.to_owned();
+        claims.exp = session.expires;
+        claims.impersonated_by = Some(session.admin.to_owned());
+        claims.impersonation_session = Some(session.session.to_owned());
+        claims.impersonation_started = Some(session.started);
+        claims.impersonation_expires = Some(session.expires);
+        claims.impersonation_reason = Some(session.reason.to_owned());
+        claims
+    }
+
+    /// The impersonation claims, when this is an impersonation token.
+    pub fn impersonated(&self) -> Option<ImpersonationClaims<'_>> {
+        Some(ImpersonationClaims {
+            admin: self.impersonated_by.as_deref()?,
+            session: self.impersonation_session.as_deref()?,
+            started: self.impersonation_started?,
+            expires: self.impersonation_expires?,
+            reason: self.impersonation_reason.as_deref()?,
+        })
+    }
+
+    /// Whether the issuer and the impersonation claims agree: an access token has none of
+    /// them, an impersonation token all, with `exp` its session's end and no second factor.
+    fn is_consistent(&self) -> bool {
+        let any = self.impersonated_by.is_some()
+            || self.impersonation_session.is_some()
+            || self.impersonation_started.is_some()
+            || self.impersonation_expires.is_some()
+            || self.impersonation_reason.is_some();
+        match self.iss.as_str() {
+            ISSUER => !any,
+            IMPERSONATION_ISSUER => self
+                .impersonated()
+                .is_some_and(|session| session.expires == self.exp && !self.mfa),
+            _ => false,
         }
     }
 
@@ -107,7 +186,7 @@ impl JwtKeys {
     /// Keys from an HMAC secret.
     pub fn new(secret: &[u8]) -> JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_issuer(&[ISSUER]);
+        validation.set_issuer(&[ISSUER, IMPERSONATION_ISSUER]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         // `exp` is checked in `verify`, against the application's clock.
         validation.validate_exp = false;
@@ -145,10 +224,15 @@ impl JwtKeys {
             .context("signing an access token")
     }
 
-    /// The claims of `token` if this server signed it, with HS256, and it has not expired at
-    /// `now` (unix seconds), give or take the 30 s of leeway.
+    /// The claims of `token` if this server signed it, with HS256, under one of its two
+    /// issuers with the claims that issuer implies, and it has not expired at `now` (unix
+    /// seconds), give or take the 30 s of leeway. Whether an impersonation token's session is
+    /// still live is the caller's question (`extractor::authenticate`).
     pub fn verify(&self, token: &str, now: i64) -> Result<Claims, InvalidToken> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.0.decoding, &self.0.validation)?;
+        if !data.claims.is_consistent() {
+            return Err(jsonwebtoken::errors::ErrorKind::InvalidIssuer.into());
+        }
         if data.claims.exp.saturating_add(LEEWAY_SECS) < now {
             return Err(jsonwebtoken::errors::ErrorKind::ExpiredSignature.into());
         }
@@ -295,5 +379,80 @@ mod tests {
 
         assert!(keys().verify(&hs384, NOW).is_err());
         assert!(keys().verify(&rs256, NOW).is_err());
+    }
+
+    fn support_session() -> ImpersonationClaims<'static> {
+        ImpersonationClaims {
+            admin: "admin-1",
+            session: "session-1",
+            started: NOW,
+            expires: NOW + 1_800,
+            reason: "Support ticket #12345",
+        }
+    }
+
+    #[test]
+    fn an_impersonation_token_carries_the_target_the_admin_and_its_own_issuer() {
+        let claims = Claims::impersonation("user-1", Role::Customer, support_session());
+
+        let verified = keys().verify(&keys().sign(&claims).unwrap(), NOW).unwrap();
+
+        assert_eq!(verified.iss, "bazaar.api/impersonation");
+        assert_eq!(verified.sub, "user-1");
+        assert_eq!(verified.permissions, roles::permissions(Role::Customer));
+        assert!(!verified.mfa);
+        assert_eq!(verified.exp, NOW + 1_800);
+        assert_eq!(verified.impersonated(), Some(support_session()));
+        let token = keys().sign(&claims).unwrap();
+        let payload = token.split('.').nth(1).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+        for claim in [
+            "impersonated_by",
+            "impersonation_started",
+            "impersonation_expires",
+            "impersonation_reason",
+        ] {
+            assert!(json.get(claim).is_some(), "{claim} missing from {json}");
+        }
+        // An access token has none of them.
+        let plain = fresh_token();
+        let plain: serde_json::Value = serde_json::from_slice(
+            &URL_SAFE_NO_PAD
+                .decode(plain.split('.').nth(1).unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(plain.get("impersonated_by").is_none(), "{plain}");
+    }
+
+    #[test]
+    fn issuer_and_impersonation_claims_must_agree() {
+        let mut half = Claims::new("user-1", Role::Customer, NOW);
+        half.impersonated_by = Some("admin-1".into());
+        let mut unmarked = Claims::impersonation("user-1", Role::Customer, support_session());
+        unmarked.iss = ISSUER.into();
+        let mut incomplete = Claims::impersonation("user-1", Role::Customer, support_session());
+        incomplete.impersonation_reason = None;
+        let mut longer = Claims::impersonation("user-1", Role::Customer, support_session());
+        longer.exp += 3_600;
+        let mut with_mfa = Claims::impersonation("user-1", Role::Customer, support_session());
+        with_mfa.mfa = true;
+
+        for claims in [half, unmarked, incomplete, longer, with_mfa] {
+            assert!(
+                keys().verify(&keys().sign(&claims).unwrap(), NOW).is_err(),
+                "{claims:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_impersonation_token_expires_with_its_session() {
+        let claims = Claims::impersonation("user-1", Role::Customer, support_session());
+        let token = keys().sign(&claims).unwrap();
+
+        assert!(keys().verify(&token, NOW + 1_800 + 30).is_ok());
+        assert!(keys().verify(&token, NOW + 1_800 + 31).is_err());
     }
 }

@@ -5,6 +5,7 @@
 mod email;
 mod fields;
 mod hsn;
+pub mod mask;
 mod mobile;
 mod page;
 mod pincode;

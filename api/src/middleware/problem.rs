@@ -75,6 +75,19 @@ impl ApiError {
                 }],
                 ..problem.with_detail("The reset link is invalid, used or expired.")
             },
+            ApiError::ImpersonationForbidden(field) => Problem {
+                errors: vec![FieldError {
+                    field: (*field).into(),
+                    code: "impersonation_forbidden".into(),
+                    message: "support may not change this while acting as the account".into(),
+                }],
+                ..problem.with_detail(
+                    "An administrator acting as this account may not do this; the account's owner can.",
+                )
+            },
+            ApiError::NotImpersonating => {
+                problem.with_detail("This session is not a support session; there is nothing to end.")
+            }
             ApiError::EmailTaken => {
                 problem.with_detail("An account with this email already exists; sign in instead.")
             }

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod carts;
 pub mod health;
 pub mod images;
+pub mod impersonation;
 pub mod invoices;
 pub mod mfa;
 pub mod openapi;
@@ -57,6 +58,8 @@ pub fn routes() -> ApiRoutes {
         .merge(users::routes())
         // The audit log, for administrators with `audit:view`.
         .merge(audit::routes())
+        // Support sessions: administrators act as a user; the user sees each session.
+        .merge(impersonation::routes())
 }
 
 /// The router of [`routes`], each route behind its policy check.

@@ -8,8 +8,8 @@
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
-    audit, auth, carts, health, images, invoices, mfa, orders, password, products, session, shops,
-    users, webhooks,
+    audit, auth, carts, health, images, impersonation, invoices, mfa, orders, password, products,
+    session, shops, users, webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -49,6 +49,9 @@ pub fn routes() -> ApiRoutes {
         password::forgot,
         password::reset,
         users::list_users,
+        impersonation::start_impersonation,
+        impersonation::end_impersonation,
+        impersonation::access_history,
         shops::apply,
         shops::mine,
         shops::list,

@@ -8,7 +8,7 @@
 
 use crate::auth::token::Claims;
 use crate::error::ApiError;
-use crate::extractor::{AuthUser, verified_claims};
+use crate::extractor::{AuthUser, authenticate};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -146,13 +146,14 @@ impl ApiRoutes {
 }
 
 /// The policy check in front of a handler: verifies the access token when the policy needs
-/// one, checks its permissions, and hands the verified user to the handler through the
+/// one (an impersonation token's session must still be live), checks its permissions, and hands the verified user to the handler through the
 /// request's extensions (so [`AuthUser`] does not verify the token a second time).
 async fn authorize(policy: Policy, state: AppState, mut request: Request, next: Next) -> Response {
     if !policy.needs_token() {
         return next.run(request).await;
     }
-    let claims = match verified_claims(request.headers(), &state.jwt, state.clock.now()) {
+    let now = state.clock.now();
+    let claims = match authenticate(request.headers(), &state.jwt, &state.db, now).await {
         Ok(claims) => claims,
         Err(error) => return error.into_response(),
     };

@@ -16,6 +16,7 @@ mod errors;
 mod fixtures;
 mod health;
 mod helpers;
+mod impersonation;
 mod lockout;
 mod mfa;
 mod orders;

@@ -85,6 +85,24 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/audit/status",
         [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
     ),
+    // Support sessions: only administrators with a second factor start one; ending takes the
+    // impersonation token (any other session gets 409 `not_impersonating`, past the policy);
+    // every account reads its own access history.
+    (
+        "POST",
+        "/admin/impersonate",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    (
+        "POST",
+        "/admin/impersonate/end",
+        [Unauth, Pass, Pass, Pass, Pass, Pass],
+    ),
+    (
+        "GET",
+        "/users/me/access-history",
+        [Unauth, Pass, Pass, Pass, Pass, Pass],
+    ),
     // Shops. Any signed-in account reaches the application; the handler then lets only
     // customers apply (403 for the others, tested in `shops.rs`).
     ("POST", "/shops", [Unauth, Pass, Pass, Pass, Pass, Pass]),

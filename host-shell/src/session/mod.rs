@@ -23,6 +23,7 @@ use widget_kit::bus;
 const REFRESH_URL: &str = "/api/v1/auth/refresh";
 const LOGOUT_URL: &str = "/api/v1/auth/logout";
 const LOGOUT_ALL_URL: &str = "/api/v1/auth/logout-all";
+const END_IMPERSONATION_URL: &str = "/api/v1/admin/impersonate/end";
 
 /// How long before `expiresAt` the silent refresh runs.
 const REFRESH_AHEAD_SECS: f64 = 60.0;
@@ -110,8 +111,9 @@ impl Sessions {
                 return;
             };
             match news.as_str() {
-                // Another tab signed in: the cookie now holds that sign-in.
-                js::SIGNED_IN => sessions.refresh(),
+                // Another tab signed in: the cookie now holds that sign-in. A support session
+                // here stays until it ends: it is not the cookie's.
+                js::SIGNED_IN if !sessions.impersonating() => sessions.refresh(),
                 // Another tab signed out: the cookie is gone, forget the token too.
                 js::SIGNED_OUT => sessions.set(None),
                 _ => {}
@@ -173,10 +175,45 @@ impl Sessions {
     }
 
     /// Takes over the session the auth widget got from the API at sign-in, and tells the other
-    /// tabs to pick it up from the cookie.
+    /// tabs to pick it up from the cookie. A support session (from the admin widget) is this
+    /// tab's alone: the cookie still holds the administrator's own sign-in.
     pub fn adopt(&self, session: Session) {
+        let announce = session.impersonation.is_none();
         self.set(Some(session));
-        js::announce(js::SIGNED_IN);
+        if announce {
+            js::announce(js::SIGNED_IN);
+        }
+    }
+
+    /// Whether the session is an administrator's support session as another user.
+    pub fn impersonating(&self) -> bool {
+        self.0
+            .borrow()
+            .state
+            .session()
+            .is_some_and(|s| s.impersonation.is_some())
+    }
+
+    /// Ends the support session on the server (its token stops working there at once), then
+    /// goes back to the administrator's own session from the refresh cookie. Called by the
+    /// banner's End button and when the session runs out (it has no refresh token).
+    pub async fn end_impersonation(&self) {
+        let bearer = {
+            let mut inner = self.0.borrow_mut();
+            inner.timer = None;
+            match inner.state.session() {
+                Some(session) if session.impersonation.is_some() => session.access_token.clone(),
+                _ => return,
+            }
+        };
+        // Ended, expired (401) or unreachable: the token is dropped here all the same, and an
+        // unended session runs out on the server by its expiry.
+        if let Err(e) = self.call(END_IMPERSONATION_URL, &bearer).await {
+            crate::federation::log_error(&format!("could not end the support session: {e}"));
+        }
+        // The administrator's session replaces this one when the cookie answers (or none, if
+        // it has gone meanwhile).
+        self.refresh();
     }
 
     /// Signs out this device (`everywhere`: every device of the account) through the API, then
@@ -194,6 +231,9 @@ impl Sessions {
                 .map(|s| s.access_token.clone())
                 .unwrap_or_default()
         };
+        // A support session signs out through the refresh cookie (the administrator's): the
+        // server then ends every support session of theirs too.
+        let everywhere = everywhere && !self.impersonating();
         let (url, bearer) = if everywhere {
             (LOGOUT_ALL_URL, bearer.as_str())
         } else {
@@ -235,8 +275,27 @@ impl Sessions {
         }
     }
 
-    /// Sets the silent refresh for 60 s before the token expires (none when signed out).
+    /// Sets the silent refresh for 60 s before the token expires (none when signed out); for a
+    /// support session, its end at its expiry instead.
     fn schedule(&self) {
+        let ends = {
+            let inner = self.0.borrow();
+            inner
+                .state
+                .session()
+                .filter(|s| s.impersonation.is_some())
+                .map(|s| inner.seconds_left(s).max(1.0))
+        };
+        if let Some(secs) = ends {
+            let weak = Rc::downgrade(&self.0);
+            let timer = Timeout::new((secs * 1000.0) as u32, move || {
+                if let Some(sessions) = upgrade(&weak) {
+                    spawn_local(async move { sessions.end_impersonation().await });
+                }
+            });
+            self.0.borrow_mut().timer = Some(timer);
+            return;
+        }
         let delay = {
             let inner = self.0.borrow();
             inner

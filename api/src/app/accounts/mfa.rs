@@ -4,12 +4,12 @@
 //! Only [`verify`] starts sessions with `mfa: true`, and only after a right code: that claim is
 //! what gives administrators their permissions (`routes::policy`).
 
-use crate::app::Actor;
 use crate::app::accounts::lookup;
 use crate::app::accounts::profile::account_of;
 use crate::app::accounts::sessions::Session;
 use crate::app::accounts::sign_in::{complete, failed};
 use crate::app::audit::{self, Entry};
+use crate::app::{Actor, impersonation};
 use crate::auth::session::CHALLENGE_MAX_ATTEMPTS;
 use crate::auth::{secret, totp};
 use crate::crypto::Column;
@@ -27,6 +27,8 @@ const MAX_CODE_BYTES: usize = 64;
 /// A new pending TOTP secret with its `otpauth://` URI and QR code. Replacing an active
 /// authenticator needs a session that passed it.
 pub async fn enroll(actor: &Actor, state: &AppState) -> Result<MfaEnrollment> {
+    // Support acting as the account may not change its second factor (seed 000 section 6.2).
+    impersonation::forbid(actor, "secondFactor")?;
     let mut conn = state.db.conn().await?;
     let account = changing_account(&mut conn, actor).await?;
     drop(conn);
@@ -54,6 +56,7 @@ pub async fn enroll(actor: &Actor, state: &AppState) -> Result<MfaEnrollment> {
 /// shown this once (earlier codes stop working). The session in hand keeps `mfa: false`; the
 /// next sign-in asks for a code.
 pub async fn activate(actor: &Actor, state: &AppState, code: &str) -> Result<RecoveryCodes> {
+    impersonation::forbid(actor, "secondFactor")?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let account = changing_account(&mut tx, actor).await?;

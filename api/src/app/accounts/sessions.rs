@@ -6,9 +6,9 @@
 //! session's access token keeps working until it expires, at most 15 minutes later; what
 //! signing out ends at once is the ability to refresh.
 
-use crate::app::Actor;
 use crate::app::accounts::profile::account_of;
 use crate::app::audit::{self, Entry};
+use crate::app::{Actor, impersonation};
 use crate::auth::secret;
 use crate::auth::session::REFRESH_LIFETIME_SECS;
 use crate::auth::token::{Claims, JwtKeys};
@@ -179,7 +179,8 @@ async fn holder(conn: &mut Conn, actor: &Actor, id: Id) -> Result<Actor> {
 
 /// Signs out the device holding the refresh token `presented` (revokes its family), whoever
 /// `actor` is (a guest: the token is the credential). Unknown tokens are ignored: signing out
-/// is idempotent.
+/// is idempotent. An administrator signing out also ends, at once, every support session they
+/// have open (seed 000 section 6.1: "logout immediately terminates impersonation").
 pub async fn sign_out(actor: &Actor, state: &AppState, presented: &str) -> Result<()> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -189,6 +190,7 @@ pub async fn sign_out(actor: &Actor, state: &AppState, presented: &str) -> Resul
         .map(|token| token.user_id);
     sessions::revoke_family_of(&mut tx, &hash, now).await?;
     if let Some(user) = user {
+        impersonation::session::end_all_of_admin(&mut tx, user, now).await?;
         let holder = holder(&mut tx, actor, user).await?;
         let entry = Entry::success("auth:logout", "users", Some(user), now);
         audit::record(&mut tx, &holder, &entry).await?;
@@ -197,8 +199,13 @@ pub async fn sign_out(actor: &Actor, state: &AppState, presented: &str) -> Resul
     Ok(())
 }
 
-/// Revokes every refresh token of the signed-in user, on every device.
+/// Revokes every refresh token of the signed-in user, on every device, and ends their
+/// support sessions. From an impersonation token it ends only that support session: support
+/// may not sign the customer out of their own devices.
 pub async fn sign_out_everywhere(actor: &Actor, state: &AppState) -> Result<()> {
+    if actor.impersonation().is_some() {
+        return impersonation::end(actor, state).await;
+    }
     let user = actor.user_id().ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -207,6 +214,7 @@ pub async fn sign_out_everywhere(actor: &Actor, state: &AppState) -> Result<()> 
     sessions::revoke_all(&mut tx, account.id, now).await?;
     let entry = Entry::success("auth:logout_all", "users", Some(account.id), now);
     audit::record(&mut tx, actor, &entry).await?;
+    impersonation::session::end_all_of_admin(&mut tx, account.id, now).await?;
     tx.commit().await?;
     Ok(())
 }

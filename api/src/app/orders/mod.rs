@@ -6,6 +6,7 @@ pub mod delivery;
 pub(crate) mod machine;
 
 use crate::app::audit::{self, Entry};
+use crate::app::impersonation::masking;
 use crate::app::{Actor, reader_scope};
 use crate::crypto::Vault;
 use crate::db::orders::{self, HistoryRow, LineRow, OrderRow, TaxRow};
@@ -33,7 +34,7 @@ pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Order> {
     // An order carries its delivery address: an administrator's read is audited.
     let entry = Entry::success("orders:read", "orders", Some(id), state.clock.now());
     audit::admin_read(&state.db, actor, &entry).await?;
-    Ok(order)
+    Ok(masking::for_actor(actor, order, masking::order))
 }
 
 /// Up to `limit` of the orders `actor` may read, newest first, after the order `after` (the
@@ -82,7 +83,10 @@ pub async fn list(
     let entry = Entry::success("orders:read", "orders", None, state.clock.now())
         .with_changes(serde_json::json!({"rows": {"after": count}}));
     audit::admin_read(&state.db, actor, &entry).await?;
-    Ok(OrderPage { items, next_cursor })
+    Ok(OrderPage {
+        items: masking::each_for_actor(actor, items, masking::order),
+        next_cursor,
+    })
 }
 
 /// Order `id` as `scope` sees it, if it may.

@@ -1,0 +1,194 @@
+// Support sessions in the browser (seed 000 section 6): an administrator signs in with TOTP,
+// starts a support session as the demo customer with a reason, sees the banner on every page
+// and the customer's data masked, fills the cart as the customer, and ends the session, after
+// which the audit API lists those actions flagged and the customer's access history shows it.
+//
+// One server over a private database (the administrator's authenticator is enrolled here).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEMO, apiCommand, copyDist, launchBrowser, openPage, removeDir, signedInAs, startServer,
+} from './helpers.mjs';
+import { addToCart, openProduct } from './shop-fixtures.mjs';
+
+const ADMIN = { email: 'support@bazaar.test', password: 'support-admin-e2e-pass', name: 'Support Admin' };
+const REASON = 'Support ticket #12345';
+
+const ctx = {};
+before(async () => {
+  ctx.dir = mkdtempSync(join(tmpdir(), 'e2e-impersonation-'));
+  ctx.env = { DATABASE_URL: `sqlite://${join(ctx.dir, 'bazaar.db')}`, MAIL_DIR: join(ctx.dir, 'mail'), DEV_KEY_DIR: ctx.dir };
+  apiCommand(['create-admin', ADMIN.email, ADMIN.name], { ...ctx.env, ADMIN_PASSWORD: ADMIN.password });
+  apiCommand(['seed-demo'], ctx.env);
+  ctx.dist = copyDist();
+  ctx.server = await startServer(ctx.dist, ctx.env);
+  ctx.url = ctx.server.url;
+  ctx.browser = await launchBrowser();
+});
+after(async () => {
+  await ctx.browser?.close();
+  await ctx.server?.stop();
+  removeDir(ctx.dist);
+  removeDir(ctx.dir);
+});
+
+// RFC 6238 with HMAC-SHA1, six digits, 30-second steps (as in auth.test.mjs).
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes = [];
+  let value = 0;
+  let bits = 0;
+  for (const char of text.replace(/[\s=]/g, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(char);
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+function totp(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+const stepNow = () => Math.floor(Date.now() / 30_000);
+
+/** A JSON call to the API from the test itself; the status and the decoded body. */
+async function api(path, { method = 'GET', token, body, headers = {} } = {}) {
+  const response = await fetch(`${ctx.url}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+async function signInByApi({ email, password }) {
+  const login = await api('/auth/login', { method: 'POST', body: { email, password } });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  return login.body.session;
+}
+
+test('an administrator with TOTP acts as the demo customer: banner, masked data, a cart action, and End', async () => {
+  // The administrator's authenticator, enrolled through the API (the enrolment page has its
+  // own test in auth.test.mjs).
+  const first = await signInByApi(ADMIN);
+  const enrollment = await api('/auth/mfa/enroll', { method: 'POST', token: first.accessToken });
+  assert.equal(enrollment.status, 200);
+  const activated = stepNow();
+  const activation = await api('/auth/mfa/activate', {
+    method: 'POST', token: first.accessToken, body: { code: totp(enrollment.body.secret, activated) },
+  });
+  assert.equal(activation.status, 200, JSON.stringify(activation.body));
+
+  // The demo customer has an order with a delivery address, so there is personal data to mask.
+  const customer = await signInByApi(DEMO.customer);
+  const products = await api('/products?limit=1');
+  const product = products.body.items[0];
+  const cart = await api('/cart', { token: customer.accessToken });
+  await api(`/carts/${cart.body.cartId}/items`, {
+    method: 'POST', token: customer.accessToken, body: { productId: product.id, quantity: 1 },
+  });
+  const order = await api('/orders', {
+    method: 'POST',
+    token: customer.accessToken,
+    headers: { 'idempotency-key': `e2e-impersonation-${Date.now()}` },
+    body: {
+      cartId: cart.body.cartId,
+      address: { name: 'Demo Customer', phone: '9876543210', line1: '12 MG Road', city: 'Pune', stateCode: '27', pincode: '411001' },
+    },
+  });
+  assert.equal(order.status, 201, JSON.stringify(order.body));
+
+  const { page, consoleErrors, close } = await openPage(ctx.browser);
+  // Signing in with the password and a TOTP code.
+  await page.goto(`${ctx.url}/admin`);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.locator('[data-slot="main"]').getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByLabel('Authentication code').fill(totp(enrollment.body.secret, Math.max(stepNow(), activated + 1)));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByTestId('impersonate-form').waitFor();
+  assert.equal(await page.getByTestId('impersonation-banner').count(), 0);
+
+  // Starting the support session.
+  await page.getByLabel('User id').fill(customer.user.id);
+  await page.getByLabel('Reason').fill(REASON);
+  await page.getByLabel('Minutes').fill('30');
+  await page.getByRole('button', { name: 'Start support session' }).click();
+  const banner = page.getByTestId('impersonation-banner');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /IMPERSONATION MODE \[Admin: Support Admin\] \[Expires: \d\d:\d\d\]/);
+  await signedInAs(page, DEMO.customer.name);
+
+  // A customer action: the cart.
+  await openProduct(page, product.name.split(' ')[0], product.name);
+  await addToCart(page, 1, 1);
+  assert.ok(await banner.isVisible(), 'the banner stays on the product page');
+  const filled = await api('/cart', { token: customer.accessToken });
+  assert.equal(filled.body.lines.length, 1, 'the line is in the customer\'s own cart');
+
+  // Masked personal data, on another page, banner still there.
+  await page.locator('.shell-nav').getByRole('link', { name: 'Orders' }).click();
+  await page.getByTestId('order-list').waitFor();
+  await page.getByTestId('order-list').getByRole('link').first().click();
+  const shown = page.getByTestId('order');
+  await shown.waitFor();
+  const text = await shown.innerText();
+  assert.match(text, /\+91-9\*\*\*-\*\*\*\*10/);
+  assert.match(text, /\[MASKED\]/);
+  assert.ok(!text.includes('411001') && !text.includes('9876543210'), text);
+  assert.ok(await banner.isVisible(), 'the banner stays on the order page');
+
+  // Ending it: the banner goes, the administrator's own session comes back.
+  await page.getByTestId('end-impersonation').click();
+  await signedInAs(page, ADMIN.name);
+  assert.equal(await page.getByTestId('impersonation-banner').count(), 0);
+  assert.deepEqual(consoleErrors.filter((e) => /Content Security Policy/i.test(e)), []);
+  await close();
+
+  // The customer's access history shows the session, ended.
+  const fresh = await signInByApi(DEMO.customer);
+  const history = await api('/users/me/access-history', { token: fresh.accessToken });
+  assert.equal(history.status, 200);
+  assert.equal(history.body.items.length, 1);
+  const [session] = history.body.items;
+  assert.equal(session.adminName, ADMIN.name);
+  assert.equal(session.reason, REASON);
+  assert.equal(session.active, false);
+  assert.ok(session.endedAt, 'ended by the End button');
+
+  // The audit viewer's API (an administrator's session with a second factor: a recovery code,
+  // so no TOTP step is used twice) lists the support session's actions, flagged with the
+  // administrator who acted.
+  const login = await api('/auth/login', { method: 'POST', body: { email: ADMIN.email, password: ADMIN.password } });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  const verified = await api('/auth/mfa/verify', {
+    method: 'POST',
+    body: { challengeToken: login.body.mfaRequired.challengeToken, code: activation.body.codes[0] },
+  });
+  assert.equal(verified.status, 200, JSON.stringify(verified.body));
+  const audited = await api('/audit?preset=impersonations', { token: verified.body.accessToken });
+  assert.equal(audited.status, 200, JSON.stringify(audited.body));
+  const actions = audited.body.items.map((row) => row.action);
+  assert.ok(actions.includes('carts:set_item'), `the cart action is flagged: ${actions}`);
+  assert.ok(actions.includes('impersonation:end'), `the End is flagged: ${actions}`);
+  for (const row of audited.body.items) {
+    assert.equal(row.impersonationFlag, true);
+    assert.equal(row.actorId, customer.user.id);
+    assert.equal(row.impersonatedBy, first.user.id);
+  }
+});
