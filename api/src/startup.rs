@@ -2,6 +2,7 @@
 //! by `main` and the integration tests.
 
 use crate::app::audit::checkpoint::Checkpoints;
+use crate::app::{Actor, Task};
 use crate::auth::token::JwtKeys;
 use crate::clock::Clock;
 use crate::config::{Config, PaymentProviderKind};
@@ -89,7 +90,12 @@ impl Application {
         }
         // Before any request: a key the stored data needs but the keyring lacks stops startup
         // here, naming it; clear text left from before encryption is sealed now.
-        crate::app::keys::prepare(&db, &vault)
+        let store = crate::app::keys::Store {
+            db: &db,
+            vault: &vault,
+            clock: &clock,
+        };
+        crate::app::keys::prepare(&Actor::system(Task::Startup), store)
             .await
             .context("checking the sealed personal data")?;
         crate::mail::start(&config, &db, &vault, &clock);

@@ -61,6 +61,9 @@ pub enum Task {
     PaymentGateway,
     /// An operator at the command line (`api seed-demo`, `api create-admin`, `api keys`).
     Operator,
+    /// The server's checks before it serves (`app::keys::prepare` sealing clear text left
+    /// from before encryption).
+    Startup,
 }
 
 /// Where a request came from: the client's address (`middleware::origin`) and its

@@ -9,6 +9,9 @@
 //! wrote the row meanwhile, with the active key, keeps its newer value. Clear text (rows from
 //! before encryption) is sealed on the way, and its blind index filled in.
 
+use crate::app::Actor;
+use crate::app::audit::{self, Entry};
+use crate::clock::Clock;
 use crate::crypto::cipher::{self, PREFIX};
 use crate::crypto::{Column, Index, SEALED_TABLES, SealedTable, Vault};
 use crate::db::{Db, sealed};
@@ -78,7 +81,8 @@ pub async fn status(db: &Db) -> anyhow::Result<Vec<ColumnStatus>> {
 /// is still clear text (a database from before encryption), so no clear row outlives a
 /// start. Idempotency answers still in clear are deleted instead: they are a 24-hour replay
 /// cache, not records.
-pub async fn prepare(db: &Db, vault: &Vault) -> anyhow::Result<()> {
+pub async fn prepare(actor: &Actor, store: Store<'_>) -> anyhow::Result<()> {
+    let Store { db, vault, .. } = store;
     let mut clear = 0;
     for column in status(db).await? {
         for (key_id, count) in &column.counts {
@@ -98,7 +102,7 @@ pub async fn prepare(db: &Db, vault: &Vault) -> anyhow::Result<()> {
     check_keys_open(db, vault).await?;
     if clear > 0 {
         sealed::delete_clear_idempotency_answers(&mut db.conn().await?).await?;
-        let report = pass(db, vault, PREFIX, DEFAULT_BATCH).await?;
+        let report = pass(actor, store, PREFIX, DEFAULT_BATCH).await?;
         tracing::warn!(
             sealed = report.were_clear,
             "sealed personal data stored in clear before encryption"
@@ -128,20 +132,34 @@ async fn check_keys_open(db: &Db, vault: &Vault) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where a re-sealing pass runs: who runs it (audited), on which store, with which keys, at
+/// whose time.
+#[derive(Clone, Copy)]
+pub struct Store<'a> {
+    pub db: &'a Db,
+    pub vault: &'a Vault,
+    pub clock: &'a Clock,
+}
+
 /// Re-seals every value not under the active key (clear text included), `batch` values per
-/// transaction.
-pub async fn rotate(db: &Db, vault: &Vault, batch: i64) -> anyhow::Result<RotateReport> {
-    let prefix = format!("{PREFIX}{}:", vault.active_key_id());
-    pass(db, vault, &prefix, batch).await
+/// transaction, each batch audited as `actor`'s `keys:rotate` in that transaction.
+pub async fn rotate(actor: &Actor, store: Store<'_>, batch: i64) -> anyhow::Result<RotateReport> {
+    let prefix = format!("{PREFIX}{}:", store.vault.active_key_id());
+    pass(actor, store, &prefix, batch).await
 }
 
 /// Re-seals under the active key every value that does not start with `prefix`.
-async fn pass(db: &Db, vault: &Vault, prefix: &str, batch: i64) -> anyhow::Result<RotateReport> {
+async fn pass(
+    actor: &Actor,
+    store: Store<'_>,
+    prefix: &str,
+    batch: i64,
+) -> anyhow::Result<RotateReport> {
     let started = Instant::now();
     let mut report = RotateReport::default();
     for table in SEALED_TABLES {
         for &column in table.columns {
-            column_pass(db, vault, table, column, prefix, batch, &mut report)
+            column_pass(actor, store, (table, column), (prefix, batch), &mut report)
                 .await
                 .with_context(|| format!("re-sealing {column}"))?;
         }
@@ -151,12 +169,10 @@ async fn pass(db: &Db, vault: &Vault, prefix: &str, batch: i64) -> anyhow::Resul
 }
 
 async fn column_pass(
-    db: &Db,
-    vault: &Vault,
-    table: &SealedTable,
-    column: Column,
-    prefix: &str,
-    batch: i64,
+    actor: &Actor,
+    Store { db, vault, clock }: Store<'_>,
+    (table, column): (&SealedTable, Column),
+    (prefix, batch): (&str, i64),
     report: &mut RotateReport,
 ) -> anyhow::Result<()> {
     let mut after: Option<String> = None;
@@ -171,6 +187,7 @@ async fn column_pass(
         };
         after = Some(last.row_id.clone());
         let mut tx = db.begin().await?;
+        let mut resealed = 0;
         for stored in &page {
             let (plain, was_clear) = match cipher::parse(&stored.value) {
                 None => (stored.value.clone(), true),
@@ -198,12 +215,22 @@ async fn column_pass(
             )
             .await?
             {
-                report.resealed += 1;
+                resealed += 1;
                 report.were_clear += u64::from(was_clear);
             } else {
                 report.skipped += 1;
             }
         }
+        // Which column moved to which key, and how many values: never a value.
+        let entry = Entry::success("keys:rotate", table.table, None, clock.now()).with_changes(
+            serde_json::json!({
+                "column": {"after": column.to_string()},
+                "keyId": {"after": vault.active_key_id()},
+                "values": {"after": resealed},
+            }),
+        );
+        audit::record(&mut tx, actor, &entry).await?;
         tx.commit().await?;
+        report.resealed += resealed;
     }
 }

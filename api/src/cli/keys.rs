@@ -2,6 +2,8 @@
 //! data (`app::keys`). Both read the keys from the environment, as the server does.
 
 use crate::app::keys::{self, DEFAULT_BATCH};
+use crate::app::{Actor, Task};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::Vault;
 use clap::{Args, Subcommand};
@@ -36,7 +38,17 @@ pub async fn keys_command(
     let vault = Vault::from_config(config)?;
     let db = super::connect_and_migrate(config).await?;
     let result = match command {
-        KeysCommand::Rotate(args) => match keys::rotate(&db, &vault, args.batch).await {
+        KeysCommand::Rotate(args) => match keys::rotate(
+            &Actor::system(Task::Operator),
+            keys::Store {
+                db: &db,
+                vault: &vault,
+                clock: &Clock::system(),
+            },
+            args.batch,
+        )
+        .await
+        {
             Ok(report) => writeln!(
                 out,
                 "re-sealed {} value(s) under key {:?} ({} were clear text, {} changed by \

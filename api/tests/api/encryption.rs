@@ -249,12 +249,33 @@ async fn rotation_under_concurrent_traffic_leaves_every_row_readable_under_the_n
             }
         })
     };
-    let report = api::app::keys::rotate(&new.db, &new.vault, 3)
-        .await
-        .unwrap();
+    let mark = new.audit_mark().await;
+    let report = api::app::keys::rotate(
+        &operator(),
+        api::app::keys::Store {
+            db: &new.db,
+            vault: &new.vault,
+            clock: &new.clock,
+        },
+        3,
+    )
+    .await
+    .unwrap();
     traffic.await.unwrap();
 
     assert!(report.resealed >= 25, "{report:?}");
+    // Each batch is audited in its own transaction, by the operator, with counts only.
+    let batches = new.audited(mark, "keys:rotate").await;
+    let audited: u64 = batches
+        .iter()
+        .map(|row| {
+            assert_eq!(row.actor_id.as_deref(), Some("operator"), "{row:?}");
+            let changes: serde_json::Value = serde_json::from_str(&row.changes).unwrap();
+            assert_eq!(changes["keyId"]["after"], "k2", "{row:?}");
+            changes["values"]["after"].as_u64().unwrap()
+        })
+        .sum();
+    assert_eq!(audited, report.resealed);
     let status = api::app::keys::status(&new.db).await.unwrap();
     for column in &status {
         assert!(
@@ -327,7 +348,17 @@ async fn rotation_throughput() {
         tx.commit().await.unwrap();
     }
 
-    let report = api::app::keys::rotate(&app.db, &new, 500).await.unwrap();
+    let report = api::app::keys::rotate(
+        &operator(),
+        api::app::keys::Store {
+            db: &app.db,
+            vault: &new,
+            clock: &app.clock,
+        },
+        500,
+    )
+    .await
+    .unwrap();
 
     println!(
         "rotated {} values in {:.2} s: {:.0} values/s ({:?})",
@@ -337,4 +368,9 @@ async fn rotation_throughput() {
         crate::helpers::expected_backend()
     );
     assert_eq!(report.resealed, 20_000);
+}
+
+/// The operator at the command line, who runs `api keys rotate`.
+fn operator() -> api::app::Actor {
+    api::app::Actor::system(api::app::Task::Operator)
 }

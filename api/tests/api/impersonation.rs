@@ -939,7 +939,14 @@ async fn every_action_of_support_is_audited_flagged_with_the_administrator() {
     )
     .await;
     assert_eq!(added.status(), StatusCode::CREATED);
-    let ended = send(&app, Method::POST, "/admin/impersonate/end", Some(token), None).await;
+    let ended = send(
+        &app,
+        Method::POST,
+        "/admin/impersonate/end",
+        Some(token),
+        None,
+    )
+    .await;
     assert_eq!(ended.status(), StatusCode::NO_CONTENT);
     // The customer's own action afterwards is not flagged.
     let own = send(&app, Method::GET, "/cart", Some(&customer_token), None).await;
@@ -971,7 +978,11 @@ async fn every_action_of_support_is_audited_flagged_with_the_administrator() {
         .expect("the end is audited");
     for row in during.iter().copied().chain([end]) {
         assert!(row.impersonation_flag, "{row:?}");
-        assert_eq!(row.actor_id.as_deref(), Some(customer_id.as_str()), "{row:?}");
+        assert_eq!(
+            row.actor_id.as_deref(),
+            Some(customer_id.as_str()),
+            "{row:?}"
+        );
         assert_eq!(
             row.impersonated_by.as_deref(),
             Some(support.id.as_str()),

@@ -176,5 +176,6 @@ pub fn task_name(task: Task) -> &'static str {
         Task::Sweeper => "sweeper",
         Task::PaymentGateway => "payment-gateway",
         Task::Operator => "operator",
+        Task::Startup => "startup",
     }
 }

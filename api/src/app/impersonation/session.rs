@@ -40,9 +40,8 @@ pub async fn end(actor: &Actor, state: &AppState) -> Result<()> {
     let mut tx = state.db.begin().await?;
     impersonations::end(&mut tx, session.session, now).await?;
     let target = actor.user_id();
-    let entry = Entry::success("impersonation:end", "users", target, now).with_changes(
-        serde_json::json!({"session": {"after": session.session.to_string()}}),
-    );
+    let entry = Entry::success("impersonation:end", "users", target, now)
+        .with_changes(serde_json::json!({"session": {"after": session.session.to_string()}}));
     audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
     Ok(())

@@ -79,12 +79,13 @@ pub async fn start(
     outbox::queue(&mut tx, &state.vault, &to, START_SUBJECT, &body).await?;
     // The reason is the audit's point (seed 000 section 6.1); it is support's text about a
     // ticket, and the audit masks anything in it that reads as an email, phone or GSTIN.
-    let entry = Entry::success("impersonation:start", "users", Some(target.id), now)
-        .with_changes(serde_json::json!({
+    let entry = Entry::success("impersonation:start", "users", Some(target.id), now).with_changes(
+        serde_json::json!({
             "session": {"after": session.to_string()},
             "reason": {"after": checked.reason.as_str()},
             "durationMinutes": {"after": checked.minutes},
-        }));
+        }),
+    );
     audit::record(&mut tx, actor, &entry).await?;
     let mut claims = Claims::impersonation(
         &target.id.to_string(),
