@@ -189,6 +189,26 @@ pub(super) fn config_from(vars: &[(&'static str, &str)]) -> Result<Config, Confi
     Config::from_lookup(|name| Ok(vars.get(name).cloned()))
 }
 
+/// The secrets production requires besides `JWT_SECRET` (the field keys, the blind-index key,
+/// the audit checkpoint key), valid and none a development key: for tests of other settings
+/// in production.
+#[cfg(test)]
+pub(super) const PRODUCTION_KEYS: [(&str, &str); 4] = [
+    (
+        "FIELD_KEYS",
+        "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+    ),
+    ("FIELD_KEY_ACTIVE", "k1"),
+    (
+        "BLIND_INDEX_KEY",
+        "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=",
+    ),
+    (
+        "AUDIT_CHECKPOINT_KEY",
+        "a checkpoint key of at least 32 bytes",
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,25 +302,13 @@ mod tests {
 
     #[test]
     fn production_accepts_an_explicit_sqlite_url() {
-        let config = config_from(&[
+        let mut vars = vec![
             ("APP_ENV", "production"),
             ("DATABASE_URL", "sqlite:///var/lib/bazaar/bazaar.db"),
             ("JWT_SECRET", "a production secret of at least 32 bytes"),
-            (
-                "FIELD_KEYS",
-                "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
-            ),
-            ("FIELD_KEY_ACTIVE", "k1"),
-            (
-                "BLIND_INDEX_KEY",
-                "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=",
-            ),
-            (
-                "AUDIT_CHECKPOINT_KEY",
-                "a checkpoint key of at least 32 bytes",
-            ),
-        ])
-        .unwrap();
+        ];
+        vars.extend(PRODUCTION_KEYS);
+        let config = config_from(&vars).unwrap();
 
         assert_eq!(config.app_env, AppEnv::Production);
     }

@@ -98,7 +98,7 @@ pub(super) fn settings(var: &impl Lookup, app_env: AppEnv) -> Result<PaymentSett
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::env::config_from;
+    use crate::config::env::{PRODUCTION_KEYS, config_from};
 
     #[test]
     fn payments_default_to_the_mock_gateway_and_thirty_minutes_outside_production() {
@@ -122,26 +122,14 @@ mod tests {
 
     #[test]
     fn production_refuses_the_mock_gateway_and_runs_without_payments() {
-        let production = [
+        let mut production = vec![
             ("APP_ENV", "production"),
             ("DATABASE_URL", "sqlite://x.db"),
             ("JWT_SECRET", "0123456789abcdef0123456789abcdef"),
-            (
-                "FIELD_KEYS",
-                "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
-            ),
-            ("FIELD_KEY_ACTIVE", "k1"),
-            (
-                "BLIND_INDEX_KEY",
-                "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=",
-            ),
-            (
-                "AUDIT_CHECKPOINT_KEY",
-                "a checkpoint key of at least 32 bytes",
-            ),
         ];
+        production.extend(PRODUCTION_KEYS);
         assert_eq!(config_from(&production).unwrap().payments.provider, None);
-        let mut with_mock = production.to_vec();
+        let mut with_mock = production.clone();
         with_mock.push(("PAYMENT_PROVIDER", "mock"));
         let error = config_from(&with_mock).unwrap_err().to_string();
         assert!(

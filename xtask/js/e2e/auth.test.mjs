@@ -6,13 +6,13 @@
 // other test file) and a private mail folder.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEMO, apiCommand, copyDist, launchBrowser, mainHeading, openPage, removeDir, signInByApi, signedInAs, startServer,
 } from './helpers.mjs';
+import { stepNow, totp } from './totp.mjs';
 
 const ADMIN = { email: 'root@bazaar.test', password: 'root-admin-e2e-pass', name: 'Root Admin' };
 const PASSWORD = 'correct horse battery staple';
@@ -65,31 +65,6 @@ function where(page) {
   const url = new URL(page.url());
   return { path: url.pathname, next: url.searchParams.get('next') };
 }
-
-// RFC 6238 with HMAC-SHA1, six digits, 30-second steps: what an authenticator app computes.
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const bytes = [];
-  let value = 0;
-  let bits = 0;
-  for (const char of text.replace(/[\s=]/g, '').toUpperCase()) {
-    value = (value << 5) | alphabet.indexOf(char);
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes);
-}
-function totp(secret, step) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-const stepNow = () => Math.floor(Date.now() / 30_000);
 
 test('the test computes TOTP codes as RFC 6238 says', () => {
   // RFC 6238 appendix B, SHA-1, T = 59 s: 94287082, of which an app shows the last six digits.

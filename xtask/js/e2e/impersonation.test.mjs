@@ -6,7 +6,6 @@
 // One server over a private database (the administrator's authenticator is enrolled here).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   DEMO, apiCommand, copyDist, launchBrowser, openPage, removeDir, signedInAs, startServer,
 } from './helpers.mjs';
 import { addToCart, openProduct } from './shop-fixtures.mjs';
+import { stepNow, totp } from './totp.mjs';
 
 const ADMIN = { email: 'support@bazaar.test', password: 'support-admin-e2e-pass', name: 'Support Admin' };
 const REASON = 'Support ticket #12345';
@@ -35,31 +35,6 @@ after(async () => {
   removeDir(ctx.dist);
   removeDir(ctx.dir);
 });
-
-// RFC 6238 with HMAC-SHA1, six digits, 30-second steps (as in auth.test.mjs).
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const bytes = [];
-  let value = 0;
-  let bits = 0;
-  for (const char of text.replace(/[\s=]/g, '').toUpperCase()) {
-    value = (value << 5) | alphabet.indexOf(char);
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes);
-}
-function totp(secret, step) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-const stepNow = () => Math.floor(Date.now() / 30_000);
 
 /** A JSON call to the API from the test itself; the status and the decoded body. */
 async function api(path, { method = 'GET', token, body, headers = {} } = {}) {
