@@ -1,7 +1,7 @@
 //! The `carts` and `cart_items` tables: guest carts reached by id, one cart per customer, lines
 //! read with the catalog's current price, stock and availability.
 
-use crate::db::{Conn, Id, sql};
+use crate::db::{Conn, Id, Sql, sql};
 
 /// A cart line joined with its product and shop as the catalog has them now: what the cart
 /// shows, and what checkout prices an order line from.
@@ -59,6 +59,20 @@ pub async fn owner(conn: &mut Conn, id: Id) -> sqlx::Result<Option<Option<Id>>> 
         .bind(id)
         .scalar_optional(conn)
         .await
+}
+
+/// [`owner`], holding cart `id` until the transaction ends, so that of two checkouts of one
+/// cart the second waits, then finds it emptied: a cart is bought at most once. PostgreSQL
+/// locks the row (`FOR UPDATE`); SQLite has no row locks and needs none, since its write
+/// transactions (`BEGIN IMMEDIATE`) already run one at a time.
+pub async fn owner_locked(conn: &mut Conn, id: Id) -> sqlx::Result<Option<Option<Id>>> {
+    Sql::per_backend(
+        "SELECT owner_id FROM carts WHERE id = $1",
+        "SELECT owner_id FROM carts WHERE id = $1 FOR UPDATE",
+    )
+    .bind(id)
+    .scalar_optional(conn)
+    .await
 }
 
 /// The lines of cart `id`, oldest first.

@@ -317,6 +317,33 @@ async fn concurrent_retries_with_one_key_make_one_order() {
     assert_eq!(stock(&w.app, &w.shirt).await, 4);
 }
 
+/// Issue 15, point 4: one cart is bought at most once, however many keys its placements carry.
+#[tokio::test]
+async fn fifty_placements_of_one_cart_under_fifty_keys_make_one_order() {
+    let w = world().await;
+    let cart = fill_cart(&w.app, &w.customer, &w.shirt.id, 1).await;
+    let body = order_body(&cart, "27");
+    let keys: Vec<String> = (0..50).map(|n| format!("key-{n}")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+
+    let attempts = futures_join(&w.app, &w.customer, &body, &keys).await;
+
+    let created = attempts
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 1, "{attempts:?}");
+    // The others find the cart already bought (emptied): 422 `empty_cart`, never a 500.
+    assert!(
+        attempts
+            .iter()
+            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::UNPROCESSABLE_ENTITY),
+        "{attempts:?}"
+    );
+    assert_eq!(w.app.count("SELECT count(*) FROM orders").await, 1);
+    assert_eq!(stock(&w.app, &w.shirt).await, 4);
+}
+
 /// Sends one order request per key at the same time; their statuses.
 async fn futures_join(
     app: &TestApp,

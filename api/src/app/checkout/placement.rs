@@ -45,7 +45,9 @@ struct Taxed<'l> {
 /// Places the order of `placement` on `conn` (a transaction the caller commits); its id.
 pub(super) async fn place(conn: &mut Conn, placement: &Placement<'_>) -> Result<Id> {
     let cart = Id::parse(placement.cart).ok_or(ApiError::NotFound)?;
-    if carts::owner(conn, cart).await?.flatten() != Some(placement.customer) {
+    // Locked first: a concurrent checkout of this cart (another idempotency key, another tab)
+    // waits here until this one commits, then finds the cart empty.
+    if carts::owner_locked(conn, cart).await?.flatten() != Some(placement.customer) {
         return Err(ApiError::NotFound);
     }
     let lines = carts::lines(conn, cart).await?;
