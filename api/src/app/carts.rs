@@ -48,9 +48,12 @@ pub async fn add(
     cart_id: &str,
     request: &AddToCart,
 ) -> Result<Cart> {
-    let mut conn = state.db.conn().await?;
-    let id = open(&mut conn, actor, cart_id).await?;
-    let product = on_sale(&mut conn, &request.product_id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    // The cart is locked before its line is read, so of concurrent additions (a double click,
+    // two tabs, a retry) each sees the one before it: every acknowledged unit is counted.
+    let id = open_locked(&mut tx, actor, cart_id).await?;
+    let product = on_sale(&mut tx, &request.product_id).await?;
     if request
         .seller_id
         .as_deref()
@@ -62,7 +65,7 @@ pub async fn add(
             "is not the shop of this product",
         )]));
     }
-    let already = carts::lines(&mut conn, id)
+    let already = carts::lines(&mut tx, id)
         .await?
         .iter()
         .find(|line| line.product_id == product.id)
@@ -72,10 +75,8 @@ pub async fn add(
         request.quantity,
         product.stock,
     )?;
-    // The pooled connection goes back before the write takes one: holding one while waiting
-    // for another lets a burst of requests take every connection and wait for each other.
-    drop(conn);
-    set_line(actor, state, id, product.id, quantity).await?;
+    write_line(&mut tx, actor, (id, product.id, quantity), now).await?;
+    tx.commit().await?;
     priced(&mut state.db.conn().await?, id).await
 }
 
@@ -184,11 +185,22 @@ async fn own_cart(conn: &mut Conn, actor: &Actor, now: i64) -> Result<Id> {
 /// probed.
 async fn open(conn: &mut Conn, actor: &Actor, cart_id: &str) -> Result<Id> {
     let id = Id::parse(cart_id).ok_or(ApiError::NotFound)?;
-    match carts::owner(conn, id).await? {
+    may_use(actor, id, carts::owner(conn, id).await?)
+}
+
+/// Cart `id`, whose owner is `owner` as storage read it, if `actor` may use it.
+fn may_use(actor: &Actor, id: Id, owner: Option<Option<Id>>) -> Result<Id> {
+    match owner {
         Some(None) => Ok(id),
         Some(Some(owner)) if actor.user_id() == Some(owner) => Ok(id),
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// [`open`], holding the cart until the transaction ends (`carts::owner_locked`).
+async fn open_locked(conn: &mut Conn, actor: &Actor, cart_id: &str) -> Result<Id> {
+    let id = Id::parse(cart_id).ok_or(ApiError::NotFound)?;
+    may_use(actor, id, carts::owner_locked(conn, id).await?)
 }
 
 /// The product `id` if it is on sale; a field error naming `productId` otherwise.
@@ -207,7 +219,8 @@ async fn on_sale(conn: &mut Conn, id: &str) -> Result<carts::ProductRow> {
 }
 
 /// Sets a line's quantity and touches the cart, in one transaction of its own: the checks
-/// before it only read, so they run outside it and keep SQLite's one write lock free.
+/// before it only read, so they run outside it and keep SQLite's one write lock free. (A
+/// quantity set outright needs no lock: the last request wins, as the user meant.)
 async fn set_line(
     actor: &Actor,
     state: &AppState,
@@ -216,17 +229,29 @@ async fn set_line(
     quantity: u32,
 ) -> Result<()> {
     let now = state.clock.now();
-    let quantity = i32::try_from(quantity).unwrap_or(i32::MAX);
     let mut tx = state.db.begin().await?;
-    carts::set_quantity(&mut tx, id, product, quantity, now).await?;
-    carts::touch(&mut tx, id, now).await?;
+    write_line(&mut tx, actor, (id, product, quantity), now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes `(cart, product, quantity)` and touches the cart, audited, on the caller's
+/// transaction.
+async fn write_line(
+    conn: &mut Conn,
+    actor: &Actor,
+    (id, product, quantity): (Id, Id, u32),
+    now: i64,
+) -> Result<()> {
+    let quantity = i32::try_from(quantity).unwrap_or(i32::MAX);
+    carts::set_quantity(conn, id, product, quantity, now).await?;
+    carts::touch(conn, id, now).await?;
     let entry =
         Entry::success("carts:set_item", "carts", Some(id), now).with_changes(serde_json::json!({
             "productId": {"after": product.to_string()},
             "quantity": {"after": quantity},
         }));
-    audit::record(&mut tx, actor, &entry).await?;
-    tx.commit().await?;
+    audit::record(conn, actor, &entry).await?;
     Ok(())
 }
 

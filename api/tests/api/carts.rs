@@ -318,3 +318,59 @@ async fn a_guest_cart_merges_into_the_customers_once() {
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.count("SELECT count(*) FROM carts").await, 1);
 }
+
+/// Issue 15, point 6: forty concurrent "add 1 unit" requests to one cart (a double click, two
+/// tabs, retries) are all counted, in a guest's cart and in a customer's.
+#[tokio::test]
+async fn forty_concurrent_additions_of_one_unit_make_forty_units() {
+    let app = spawn_app().await;
+    let admin = staff(&app, "admin@example.com", Role::Admin).await;
+    let (seller, _) = seller(&app, &admin, "asha@example.com", GSTIN_MH).await;
+    let mut body = product_body("Socks", "SK-1", 20_000);
+    body["stock"] = json!(100);
+    let socks = add_product(&app, &seller, body).await;
+    let (customer_token, _) = customer(&app, "meera@example.com").await;
+    let guest_cart = new_cart(&app, None).await;
+    let customer_cart = cart_of(
+        send(&app, Method::GET, "/cart", Some(&customer_token), None).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    for (cart, token) in [
+        (guest_cart.cart_id.clone(), None),
+        (customer_cart.cart_id.clone(), Some(customer_token.clone())),
+    ] {
+        let mut tasks = Vec::new();
+        for _ in 0..40 {
+            let request = app
+                .client
+                .post(app.url(&format!("/api/v1/carts/{cart}/items")))
+                .json(&json!({ "productId": socks.id, "quantity": 1 }));
+            let request = match &token {
+                Some(token) => request.bearer_auth(token),
+                None => request,
+            };
+            tasks.push(tokio::spawn(async move {
+                request.send().await.unwrap().status()
+            }));
+        }
+        for task in tasks {
+            assert_eq!(task.await.unwrap(), StatusCode::CREATED);
+        }
+        let shown = cart_of(
+            send(
+                &app,
+                Method::GET,
+                &format!("/carts/{cart}"),
+                token.as_deref(),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(shown.lines.len(), 1, "{shown:?}");
+        assert_eq!(shown.lines[0].quantity, 40, "{shown:?}");
+    }
+}
