@@ -599,6 +599,31 @@ async fn pay(app: &TestApp, placed: &Order) {
         .unwrap();
 }
 
+/// The customer of `token` orders one unit of `product`, delivered to `address`, under
+/// idempotency key `key`.
+async fn order_one(app: &TestApp, token: &str, product: &str, key: &str, address: Value) -> Order {
+    let cart = send(app, Method::GET, "/cart", Some(token), None).await;
+    let cart: Cart = serde_json::from_value(json_of(cart, StatusCode::OK).await).unwrap();
+    send(
+        app,
+        Method::PUT,
+        &format!("/carts/{}/items/{product}", cart.cart_id),
+        Some(token),
+        Some(json!({ "quantity": 1 })),
+    )
+    .await;
+    let placed = app
+        .client
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .json(&json!({ "cartId": cart.cart_id, "address": address }))
+        .send()
+        .await
+        .unwrap();
+    serde_json::from_value(json_of(placed, StatusCode::CREATED).await).unwrap()
+}
+
 #[tokio::test]
 async fn every_answer_to_support_masks_personal_data() {
     let app = spawn_app().await;
@@ -606,56 +631,14 @@ async fn every_answer_to_support_masks_personal_data() {
     let (seller_token, _) = seller(&app, &support.token, "asha@example.com", GSTIN_MH).await;
     let product = add_product(&app, &seller_token, product_body("Shirt", "SH-1", 100_000)).await;
     let (customer_token, customer_id) = customer(&app, "meera@example.com").await;
-    let cart = send(&app, Method::GET, "/cart", Some(&customer_token), None).await;
-    let cart: Cart = serde_json::from_value(json_of(cart, StatusCode::OK).await).unwrap();
-    send(
-        &app,
-        Method::PUT,
-        &format!("/carts/{}/items/{}", cart.cart_id, product.id),
-        Some(&customer_token),
-        Some(json!({ "quantity": 1 })),
-    )
-    .await;
-    let placed = app
-        .client
-        .post(app.url("/api/v1/orders"))
-        .bearer_auth(&customer_token)
-        .header("idempotency-key", "k1")
-        .json(&json!({
-            "cartId": cart.cart_id,
-            "address": { "name": "Meera Buyer", "phone": "+91 98765 43210", "line1": "4 Lake View",
-                         "line2": "Flat 2", "city": "Pune", "stateCode": "27", "pincode": "411001" }
-        }))
-        .send()
-        .await
-        .unwrap();
-    let placed: Order = serde_json::from_value(json_of(placed, StatusCode::CREATED).await).unwrap();
+    let address = json!({ "name": "Meera Buyer", "phone": "+91 98765 43210", "line1": "4 Lake View",
+                          "line2": "Flat 2", "city": "Pune", "stateCode": "27", "pincode": "411001" });
+    let placed = order_one(&app, &customer_token, &product.id, "k1", address).await;
     pay(&app, &placed).await;
     // A second, unpaid order keeps its payment link.
-    let cart2 = send(&app, Method::GET, "/cart", Some(&customer_token), None).await;
-    let cart2: Cart = serde_json::from_value(json_of(cart2, StatusCode::OK).await).unwrap();
-    send(
-        &app,
-        Method::PUT,
-        &format!("/carts/{}/items/{}", cart2.cart_id, product.id),
-        Some(&customer_token),
-        Some(json!({ "quantity": 1 })),
-    )
-    .await;
-    let unpaid = app
-        .client
-        .post(app.url("/api/v1/orders"))
-        .bearer_auth(&customer_token)
-        .header("idempotency-key", "k2")
-        .json(&json!({
-            "cartId": cart2.cart_id,
-            "address": { "name": "Meera Buyer", "phone": "9876543210", "line1": "4 Lake View",
-                         "city": "Pune", "stateCode": "27", "pincode": "411001" }
-        }))
-        .send()
-        .await
-        .unwrap();
-    let unpaid: Order = serde_json::from_value(json_of(unpaid, StatusCode::CREATED).await).unwrap();
+    let address = json!({ "name": "Meera Buyer", "phone": "9876543210", "line1": "4 Lake View",
+                          "city": "Pune", "stateCode": "27", "pincode": "411001" });
+    let unpaid = order_one(&app, &customer_token, &product.id, "k2", address).await;
     let customer_view: Order = serde_json::from_value(
         json_of(
             send(
