@@ -22,6 +22,9 @@ async fn main() -> anyhow::Result<()> {
 
     match cli.command {
         Command::Serve(args) => {
+            // Only in a build with the `failpoints` feature (the crash tests'): the fault
+            // points `FAILPOINTS` names, held for the server's life. Other builds ignore it.
+            let _faults = fail::has_failpoints().then(fail::FailScenario::setup);
             let config = args.apply_to(Config::from_env()?);
             let application = Application::build(config).await?;
             // The one line on stdout, machine-read by test harnesses that start the server on

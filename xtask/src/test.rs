@@ -13,6 +13,11 @@ use std::process::Command;
 /// Debian's chromium; the browser tests never download a browser.
 const CHROMIUM: &str = "/usr/bin/chromium";
 
+/// The api's features in every build of the test run: `failpoints`, for the crash tests that
+/// kill a server process at a named point. One feature set for every step, so the api is
+/// compiled once (the browser tests' server is that same build; it sets no fault point).
+const API_FEATURES: &str = "api/failpoints";
+
 pub fn run(workspace: &Workspace) -> Result<()> {
     tools::setup(workspace)?;
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.into());
@@ -28,7 +33,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     // The workspace's default members are its native crates; the wasm crates are built by trunk.
     tools::run(
         Command::new(tools::cargo())
-            .arg("test")
+            .args(["test", "--features", API_FEATURES])
             // This pass is the SQLite one, whatever the caller's shell has set.
             .env_remove("TEST_DATABASE_URL")
             .current_dir(&workspace.root),
@@ -40,7 +45,15 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     // fail under a burst of requests.
     tools::run(
         Command::new(tools::cargo())
-            .args(["test", "-p", "api", "--test", "api"])
+            .args([
+                "test",
+                "-p",
+                "api",
+                "--test",
+                "api",
+                "--features",
+                API_FEATURES,
+            ])
             .env_remove("TEST_DATABASE_URL")
             .env("TEST_DATABASE_MAX_CONNECTIONS", "1")
             .current_dir(&workspace.root),
@@ -61,7 +74,15 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     let cluster = postgres::Cluster::start(&postgres_bin)?;
     tools::run(
         Command::new(tools::cargo())
-            .args(["test", "-p", "api", "--test", "api"])
+            .args([
+                "test",
+                "-p",
+                "api",
+                "--test",
+                "api",
+                "--features",
+                API_FEATURES,
+            ])
             .env("TEST_DATABASE_URL", cluster.url())
             .current_dir(&workspace.root),
     )
@@ -80,7 +101,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     size::report(&dist, true)?;
     tools::run(
         Command::new(tools::cargo())
-            .args(["build", "-p", "api"])
+            .args(["build", "-p", "api", "--features", API_FEATURES])
             .current_dir(&workspace.root),
     )?;
     let api = api_binary(workspace)?;

@@ -135,3 +135,24 @@ async fn health_answers_503_database_unavailable_when_the_database_is_gone() {
     assert_eq!(problem.code, "database_unavailable");
     assert_eq!(problem.instance.as_deref(), Some("/api/v1/health"));
 }
+
+#[tokio::test]
+async fn what_the_server_acknowledged_survives_a_sigkill_and_a_restart() {
+    let mut app = crate::process::spawn_process_app("").await;
+    let email = "durable@bazaar.test";
+    let registered = app
+        .register(email, "a long enough password", "Durable")
+        .await;
+    assert_eq!(registered.status(), 201);
+
+    app.kill_process();
+    app.start_process("");
+
+    let signed_in = app.login(email, "a long enough password").await;
+    assert_eq!(
+        signed_in.status(),
+        200,
+        "{}",
+        signed_in.text().await.unwrap()
+    );
+}

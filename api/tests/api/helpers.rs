@@ -73,9 +73,12 @@ pub struct TestApp {
     /// sealed rows or call use cases directly.
     pub vault: api::crypto::Vault,
     /// The server's `DEV_KEY_DIR`, where its development field key lives.
-    _keys: TempDir,
+    pub keys: TempDir,
+    /// The server when it runs as a process of its own ([`crate::process`]), which a test
+    /// can kill and start again; `None` for the in-process server of [`spawn_app`].
+    pub process: Option<std::process::Child>,
     /// Keeps the test's database (its SQLite folder) alive as long as the server.
-    _database: TestDatabase,
+    pub database: TestDatabase,
 }
 
 /// A fresh database for one test, migrated by nobody yet.
@@ -159,7 +162,50 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let mail = tempfile::tempdir().expect("creating a temporary mail directory");
     let keys = tempfile::tempdir().expect("creating a temporary key directory");
     let database = TestDatabase::create().await;
-    let mut config = Config {
+    let mut config = test_config(&dist, &mail, &keys, &database);
+    configure(&mut config);
+    let config_copy = config.clone();
+    let clock = Clock::adjustable();
+    let application = Application::build_with_clock(config, clock.clone())
+        .await
+        .expect("building the application");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let db = application.db().clone();
+    // Runs until the test's runtime is dropped at the end of the test.
+    tokio::spawn(application.run_until(std::future::pending()));
+
+    TestApp {
+        address,
+        dist,
+        client: test_client(),
+        db,
+        clock,
+        mail,
+        database_url: database.url.clone(),
+        vault: api::crypto::Vault::from_config(&config_copy).expect("the server's field keys"),
+        config: config_copy,
+        keys,
+        process: None,
+        database,
+    }
+}
+
+/// The HTTP client of every test: responses exactly as sent, redirects not followed.
+pub fn test_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("building the HTTP client")
+}
+
+/// The configuration of a test server on these folders and database.
+pub fn test_config(
+    dist: &TempDir,
+    mail: &TempDir,
+    keys: &TempDir,
+    database: &TestDatabase,
+) -> Config {
+    Config {
         app_env: AppEnv::Dev,
         addr: "127.0.0.1:0".parse().unwrap(),
         dist_dir: dist.path().to_owned(),
@@ -195,34 +241,6 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
             checkpoint_interval: None,
             checkpoint_key: Some(Secret::new(TEST_CHECKPOINT_KEY.to_owned())),
         },
-    };
-    configure(&mut config);
-    let config_copy = config.clone();
-    let clock = Clock::adjustable();
-    let application = Application::build_with_clock(config, clock.clone())
-        .await
-        .expect("building the application");
-    let address = format!("http://127.0.0.1:{}", application.port());
-    let db = application.db().clone();
-    // Runs until the test's runtime is dropped at the end of the test.
-    tokio::spawn(application.run_until(std::future::pending()));
-
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("building the HTTP client");
-    TestApp {
-        address,
-        dist,
-        client,
-        db,
-        clock,
-        mail,
-        database_url: database.url.clone(),
-        vault: api::crypto::Vault::from_config(&config_copy).expect("the server's field keys"),
-        config: config_copy,
-        _keys: keys,
-        _database: database,
     }
 }
 
@@ -516,7 +534,7 @@ impl TestApp {
 
     /// The test database's `DATABASE_URL`, for running the `api` binary on it.
     pub fn database_url(&self) -> &str {
-        &self._database.url
+        &self.database.url
     }
 
     /// The sequence number of the audit log's last row (0 when empty): a mark to read the rows

@@ -21,6 +21,7 @@ mod lockout;
 mod mfa;
 mod orders;
 mod password_reset;
+mod process;
 mod rate_limits;
 mod rbac;
 mod request_limits;
