@@ -91,12 +91,15 @@ pub async fn set(
     if request.quantity == 0 {
         return remove(actor, state, cart_id, product_id).await;
     }
-    let mut conn = state.db.conn().await?;
-    let id = open(&mut conn, actor, cart_id).await?;
-    let product = on_sale(&mut conn, product_id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    // Locked like an addition, so an addition running at the same time reads the line either
+    // before this quantity or after it, never in between (the set would be lost).
+    let id = open_locked(&mut tx, actor, cart_id).await?;
+    let product = on_sale(&mut tx, product_id).await?;
     let quantity = checked_quantity(request.quantity, request.quantity, product.stock)?;
-    drop(conn);
-    set_line(actor, state, id, product.id, quantity).await?;
+    write_line(&mut tx, actor, (id, product.id, quantity), now).await?;
+    tx.commit().await?;
     priced(&mut state.db.conn().await?, id).await
 }
 
@@ -107,17 +110,18 @@ pub async fn remove(
     cart_id: &str,
     product_id: &str,
 ) -> Result<Cart> {
-    let id = open(&mut state.db.conn().await?, actor, cart_id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    // Locked, or an addition that read the line before this removal would write it back.
+    let id = open_locked(&mut tx, actor, cart_id).await?;
     if let Some(product) = Id::parse(product_id) {
-        let now = state.clock.now();
-        let mut tx = state.db.begin().await?;
         carts::remove(&mut tx, id, product).await?;
         carts::touch(&mut tx, id, now).await?;
         let entry = Entry::success("carts:remove_item", "carts", Some(id), now)
             .with_changes(serde_json::json!({"productId": {"before": product.to_string()}}));
         audit::record(&mut tx, actor, &entry).await?;
-        tx.commit().await?;
     }
+    tx.commit().await?;
     priced(&mut state.db.conn().await?, id).await
 }
 
@@ -143,8 +147,12 @@ pub async fn merge(actor: &Actor, state: &AppState, request: &MergeCart) -> Resu
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let own = own_cart(&mut tx, actor, now).await?;
+    // Both carts locked, the customer's first (every merge takes them in that order, so two
+    // never wait on each other): an addition to either waits, and of two merges of one guest
+    // cart the second finds it gone, so its units are counted once.
+    carts::owner_locked(&mut tx, own).await?;
     if let Some(guest) = Id::parse(&request.guest_cart_id) {
-        match carts::owner(&mut tx, guest).await? {
+        match carts::owner_locked(&mut tx, guest).await? {
             None => {}
             Some(None) => {
                 carts::fold_lines(&mut tx, guest, own).await?;
@@ -216,23 +224,6 @@ async fn on_sale(conn: &mut Conn, id: &str) -> Result<carts::ProductRow> {
             "is not a product on sale",
         )])
     })
-}
-
-/// Sets a line's quantity and touches the cart, in one transaction of its own: the checks
-/// before it only read, so they run outside it and keep SQLite's one write lock free. (A
-/// quantity set outright needs no lock: the last request wins, as the user meant.)
-async fn set_line(
-    actor: &Actor,
-    state: &AppState,
-    id: Id,
-    product: Id,
-    quantity: u32,
-) -> Result<()> {
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    write_line(&mut tx, actor, (id, product, quantity), now).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Writes `(cart, product, quantity)` and touches the cart, audited, on the caller's

@@ -6,6 +6,7 @@
 mod audit;
 mod audit_tamper;
 mod auth;
+mod cart_races;
 mod carts;
 mod catalog;
 mod cli;
