@@ -24,6 +24,21 @@ pub struct DeliveryAddress {
     pub pincode: String,
 }
 
+impl DeliveryAddress {
+    /// The address as a reader who may not see it gets it: the place of supply alone.
+    pub fn withheld(state_code: &str) -> DeliveryAddress {
+        DeliveryAddress {
+            name: String::new(),
+            phone: String::new(),
+            line1: String::new(),
+            line2: None,
+            city: String::new(),
+            state_code: state_code.to_owned(),
+            pincode: String::new(),
+        }
+    }
+}
+
 /// `POST /api/v1/orders` (with an `Idempotency-Key` header): buy what the cart holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -96,6 +111,11 @@ impl OrderStatus {
         OrderStatus::ALL.iter().all(|&next| !self.can_become(next))
     }
 
+    /// Whether the gateway's payment was taken: the order is one to fulfil.
+    pub fn is_paid(self) -> bool {
+        matches!(self, OrderStatus::Success | OrderStatus::OrderConfirmed)
+    }
+
     /// Whether the order holds stock: from placement until it is cancelled.
     pub fn reserves_stock(self) -> bool {
         !matches!(
@@ -163,6 +183,12 @@ pub struct Order {
     pub id: String,
     pub status: OrderStatus,
     pub address: DeliveryAddress,
+    /// `true` when this reader may not see the delivery address yet: a seller sees the
+    /// recipient, phone and address of paid orders only (nothing to ship otherwise), and until
+    /// then `address` holds the place of supply (`stateCode`) and empty fields. Added in
+    /// contract 1.2.0.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub address_withheld: bool,
     pub lines: Vec<OrderLine>,
     pub totals: TaxTotals,
     /// Refunded so far.

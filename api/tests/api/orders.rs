@@ -12,7 +12,7 @@ use contracts::auth::LoginOutcome;
 use contracts::cart::Cart;
 use contracts::catalog::Product;
 use contracts::invoices::InvoiceList;
-use contracts::orders::{Order, OrderPage, OrderStatus};
+use contracts::orders::{DeliveryAddress, Order, OrderPage, OrderStatus};
 use contracts::props::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -695,6 +695,57 @@ async fn each_reader_sees_only_their_orders_and_a_seller_only_its_lines() {
         get_order(&w.app, &w.customer, "not-an-id").await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+/// Issue 15, point 7: a seller sees who to ship to, and where, once the order is paid; of a
+/// checkout still open, declined or timed out only the place of supply (today's code showed
+/// the phone and address of every checkout).
+#[tokio::test]
+async fn a_seller_sees_the_delivery_address_of_paid_orders_only() {
+    let w = world().await;
+    let seller_view =
+        async |id: &str| order_of(get_order(&w.app, &w.seller, id).await, StatusCode::OK).await;
+    let checkout = async |quantity: u32| {
+        let cart = fill_cart(&w.app, &w.customer, &w.shirt.id, quantity).await;
+        let key = format!("k{quantity}");
+        order_of(
+            place(&w.app, &w.customer, Some(&key), &order_body(&cart, "27")).await,
+            StatusCode::CREATED,
+        )
+        .await
+    };
+
+    let open = checkout(1).await;
+    let pending = seller_view(&open.id).await;
+    assert!(pending.address_withheld);
+    assert_eq!(pending.address, DeliveryAddress::withheld("27"));
+    let listed = send(&w.app, Method::GET, "/orders", Some(&w.seller), None).await;
+    let listed: OrderPage = serde_json::from_value(json_of(listed, StatusCode::OK).await).unwrap();
+    assert!(
+        listed.items.iter().all(|order| order.address_withheld),
+        "{listed:?}"
+    );
+
+    let declined = checkout(2).await;
+    answer(&w.app, declined.payment_url.as_deref().unwrap(), "decline").await;
+    let failed = seller_view(&declined.id).await;
+    assert_eq!(failed.status, OrderStatus::PaymentFailed);
+    assert!(failed.address_withheld);
+    assert!(failed.address.phone.is_empty() && failed.address.line1.is_empty());
+
+    answer(&w.app, open.payment_url.as_deref().unwrap(), "approve").await;
+    let paid = seller_view(&open.id).await;
+    assert_eq!(paid.status, OrderStatus::OrderConfirmed);
+    assert!(!paid.address_withheld);
+    assert_eq!(paid.address, open.address, "the whole address, once paid");
+    // The customer always sees their own.
+    let own = order_of(
+        get_order(&w.app, &w.customer, &declined.id).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(!own.address_withheld);
+    assert_eq!(own.address, declined.address);
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use contracts::Paise;
 use contracts::gst::{self, LineTax, Rate, TaxTotals};
-use contracts::orders::{Order, OrderLine, OrderPage, OrderStatus, StatusChange};
+use contracts::orders::{DeliveryAddress, Order, OrderLine, OrderPage, OrderStatus, StatusChange};
 
 /// The statuses in which an order waits for its payment: it shows its deadline, and the
 /// sweeper times it out past it (both can become TIMEOUT).
@@ -125,7 +125,11 @@ async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -
         .into_iter()
         .map(step)
         .collect::<Result<Vec<_>>>()?;
-    let mut order = header(vault, row)?;
+    // A seller ships paid orders only: the recipient's name, phone and address of a checkout
+    // that failed or timed out are none of its business (and stay sealed, unopened).
+    let status = parse_status(&row.status)?;
+    let withheld = shop.is_some() && !status.is_paid();
+    let mut order = header(vault, row, withheld)?;
     if shop.is_some() {
         order.totals = gst::totals(lines.iter().map(|line| &line.tax))
             .map_err(|error| ApiError::Internal(anyhow::anyhow!("totalling: {error}")))?;
@@ -137,13 +141,19 @@ async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -
     Ok(order)
 }
 
-/// The order of `row`, without lines and history yet.
-fn header(vault: &Vault, row: OrderRow) -> Result<Order> {
+/// The order of `row`, without lines and history yet; its delivery address `withheld` or
+/// opened.
+fn header(vault: &Vault, row: OrderRow, withheld: bool) -> Result<Order> {
     let status = parse_status(&row.status)?;
     Ok(Order {
         id: row.id.to_string(),
         status,
-        address: delivery::open(vault, &row)?,
+        address: if withheld {
+            DeliveryAddress::withheld(&row.state_code)
+        } else {
+            delivery::open(vault, &row)?
+        },
+        address_withheld: withheld,
         lines: Vec::new(),
         totals: TaxTotals {
             taxable: Paise(row.taxable),
