@@ -6,7 +6,9 @@
 use crate::fixtures::{
     GSTIN_KA, GSTIN_MH, add_product, customer, json_of, product_body, seller, send, staff,
 };
-use crate::helpers::{TestApp, expected_backend, problem, spawn_app};
+use crate::helpers::{
+    TEST_DATABASE_MAX_CONNECTIONS, TestApp, expected_backend, problem, spawn_app,
+};
 use crate::orders::{answer, fill_cart, order_body, order_of, place};
 use api::ApiError;
 use api::app::{Actor, Task, credit_notes};
@@ -397,7 +399,12 @@ async fn refund_row(w: &World, amount: i64) -> api::db::Id {
 /// the whole ₹2360 as left and credit ₹1000 more than the invoices.
 #[tokio::test]
 async fn credit_notes_issued_at_once_wait_for_each_other_and_never_exceed_the_invoices() {
-    if expected_backend() != DbKind::Postgres {
+    // The test itself holds two transactions and counts beside them: three connections.
+    let pool = std::env::var(TEST_DATABASE_MAX_CONNECTIONS).ok();
+    let small_pool = pool
+        .and_then(|n| n.parse::<u32>().ok())
+        .is_some_and(|n| n < 3);
+    if expected_backend() != DbKind::Postgres || small_pool {
         return;
     }
     let w = world().await;
