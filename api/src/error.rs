@@ -134,6 +134,12 @@ pub enum ApiError {
     #[error("the refund was refused: {0}")]
     RefundRefused(String),
 
+    /// 409 `not_invoiced`: a refund of an order that has no invoice, which no credit note
+    /// could correct (CGST Act section 34); `errors` names the field `orderId`. Nothing was
+    /// refunded.
+    #[error("the order has no invoice")]
+    NotInvoiced,
+
     /// 401 `invalid_signature`: a webhook whose signature or timestamp does not verify.
     #[error("invalid webhook signature")]
     InvalidSignature,
@@ -223,7 +229,8 @@ impl ApiError {
             | ApiError::IdempotencyInProgress
             | ApiError::OrderNotPlaceable(_)
             | ApiError::IllegalTransition(_)
-            | ApiError::RefundRefused(_) => StatusCode::CONFLICT,
+            | ApiError::RefundRefused(_)
+            | ApiError::NotInvoiced => StatusCode::CONFLICT,
             ApiError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
             ApiError::PaymentGateway => StatusCode::BAD_GATEWAY,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -269,6 +276,7 @@ impl ApiError {
             ApiError::OrderNotPlaceable(_) => "order_not_placeable",
             ApiError::IllegalTransition(_) => "illegal_transition",
             ApiError::RefundRefused(_) => "refund_refused",
+            ApiError::NotInvoiced => "not_invoiced",
             ApiError::InvalidSignature => "invalid_signature",
             ApiError::PaymentGateway => "payment_gateway_error",
             ApiError::PaymentsUnavailable => "payments_unavailable",

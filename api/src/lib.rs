@@ -7,7 +7,8 @@
 //! for both backends, row structs) → the database. Beside them: [`domain`] (validated inputs),
 //! [`clock`] (business time), [`error`] (the one error type), [`auth`] (passwords, tokens,
 //! TOTP, roles), [`crypto`] (PII field encryption and blind indexes), [`payments`] (the gateways), [`object_store`] (product images), [`mail`] (the
-//! outbox sender), [`sweeper`] (payment timeouts), [`invoice_pdf`] (invoices as PDF).
+//! outbox sender), [`sweeper`] (payment timeouts), [`pdf`] (invoices and credit
+//! notes as PDF).
 //!
 //! Around them: [`config`] and [`cli`] (settings and flags), [`startup`] (database, router,
 //! middleware, listener, shutdown), [`middleware`] (security headers, CORS, rate limits, body
@@ -27,11 +28,11 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod extractor;
-pub mod invoice_pdf;
 pub mod mail;
 pub mod middleware;
 pub mod object_store;
 pub mod payments;
+pub mod pdf;
 pub mod routes;
 pub mod startup;
 pub mod state;

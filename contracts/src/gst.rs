@@ -1,6 +1,7 @@
 //! GST arithmetic, shared by the API (which prices orders and writes invoices) and the widgets
 //! (which show the same breakup live): the slabs and when each was in force, and the tax of a
-//! line and of a whole order, in integer paise.
+//! line and of a whole order, in integer paise; and, in [`credit`], what a refund credits back
+//! of an invoice's lines.
 //!
 //! # The rules
 //!
@@ -23,6 +24,8 @@ use crate::gstin::StateCode;
 use crate::money::Paise;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+pub mod credit;
 
 /// A tax rate in basis points: `Rate(1800)` is 18%. On the wire: the integer, `1800`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -22,11 +22,18 @@ pub fn financial_year(date: Date) -> (u16, u16) {
 /// starting in `fy_start`: `INV-2627-000001`. 15 characters up to serial 999 999, 16 up to
 /// 9 999 999; `None` beyond, which Rule 46's 16-character limit cannot number.
 pub fn invoice_number(fy_start: u16, serial: u64) -> Option<String> {
+    document_number("INV", fy_start, serial)
+}
+
+/// The number of the `serial`-th document (from 1) of a series named `prefix` (at most three
+/// letters) in the financial year starting in `fy_start`: `<prefix>-2627-000001`; `None` for
+/// serial 0 or past 9 999 999, which would not fit in 16 characters.
+pub(crate) fn document_number(prefix: &str, fy_start: u16, serial: u64) -> Option<String> {
     if serial == 0 || serial > 9_999_999 {
         return None;
     }
     Some(format!(
-        "INV-{:02}{:02}-{serial:06}",
+        "{prefix}-{:02}{:02}-{serial:06}",
         fy_start % 100,
         (fy_start + 1) % 100
     ))

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cart;
 pub mod catalog;
+pub mod credit_notes;
 pub mod events;
 pub mod federation;
 pub mod gst;

@@ -14,7 +14,7 @@ use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use contracts::Paise;
 use contracts::calendar::Date;
-use contracts::gst;
+use contracts::gst::{self, LineTax, TaxTotals};
 use contracts::gstin::StateCode;
 use contracts::invoices::{Invoice, InvoiceLine, Party, financial_year, invoice_number};
 
@@ -88,7 +88,7 @@ pub async fn of_order(actor: &Actor, state: &AppState, order_id: &str) -> Result
     let mut items = Vec::new();
     for head in invoices::heads_of_order(&mut conn, scope, order).await? {
         let lines = invoices::lines(&mut conn, head.order_id, head.shop_id).await?;
-        items.push(assemble(head.open(&state.vault)?, lines)?);
+        items.push(assemble(open_head(head, &state.vault)?, lines)?);
     }
     drop(conn);
     // Invoices carry the buyer's address: an administrator's read is audited.
@@ -111,62 +111,47 @@ pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Invoice> 
     let entry = Entry::success("invoices:read", "invoices", Some(id), state.clock.now());
     audit::admin_read(&state.db, actor, &entry).await?;
     // The PDF is drawn from this too, so it is masked alike.
-    assemble(head.open(&state.vault)?, lines)
+    assemble(open_head(head, &state.vault)?, lines)
         .map(|invoice| masking::for_actor(actor, invoice, masking::invoice))
 }
 
-/// Opening a head's sealed particulars (the supplier's for the invoice row, the recipient's
-/// for the order row they were sealed for).
-trait Open: Sized {
-    fn open(self, vault: &Vault) -> Result<Self>;
+/// `head` with its sealed particulars opened: the supplier's for the invoice row, the
+/// recipient's for the order row they were sealed for.
+pub(crate) fn open_head(head: HeadRow, vault: &Vault) -> Result<HeadRow> {
+    let (invoice, order) = (head.id, head.order_id);
+    Ok(HeadRow {
+        supplier_gstin: vault.open(Column::InvoicesSupplierGstin, invoice, &head.supplier_gstin)?,
+        supplier_address: vault.open(
+            Column::InvoicesSupplierAddress,
+            invoice,
+            &head.supplier_address,
+        )?,
+        recipient: vault.open(Column::OrdersRecipient, order, &head.recipient)?,
+        line1: vault.open(Column::OrdersAddressLine1, order, &head.line1)?,
+        line2: vault.open_opt(Column::OrdersAddressLine2, order, head.line2.as_deref())?,
+        city: vault.open(Column::OrdersCity, order, &head.city)?,
+        pincode: vault.open(Column::OrdersPincode, order, &head.pincode)?,
+        ..head
+    })
 }
 
-impl Open for HeadRow {
-    fn open(self, vault: &Vault) -> Result<HeadRow> {
-        let (invoice, order) = (self.id, self.order_id);
-        Ok(HeadRow {
-            supplier_gstin: vault.open(
-                Column::InvoicesSupplierGstin,
-                invoice,
-                &self.supplier_gstin,
-            )?,
-            supplier_address: vault.open(
-                Column::InvoicesSupplierAddress,
-                invoice,
-                &self.supplier_address,
-            )?,
-            recipient: vault.open(Column::OrdersRecipient, order, &self.recipient)?,
-            line1: vault.open(Column::OrdersAddressLine1, order, &self.line1)?,
-            line2: vault.open_opt(Column::OrdersAddressLine2, order, self.line2.as_deref())?,
-            city: vault.open(Column::OrdersCity, order, &self.city)?,
-            pincode: vault.open(Column::OrdersPincode, order, &self.pincode)?,
-            ..self
-        })
-    }
+/// The parties of an opened invoice head, as its invoice and its credit notes show them.
+pub(crate) struct Parties {
+    /// As copied at issue.
+    pub supplier: Party,
+    /// The order's recipient and delivery address.
+    pub recipient: Party,
+    /// The delivery address's state code and name.
+    pub place_of_supply_code: String,
+    pub place_of_supply_name: String,
 }
 
-/// The tax invoice of `head` and its seller's order `lines`: the supplier as copied at issue,
-/// the recipient and place of supply of the order, the lines with their HSN and taxes as
-/// charged at placement (CGST + SGST within a state, IGST across states), their totals and
-/// the total in words.
-fn assemble(head: HeadRow, lines: Vec<LineRow>) -> Result<Invoice> {
-    let lines: Vec<InvoiceLine> = lines.into_iter().map(invoice_line).collect();
-    let totals = gst::totals(lines.iter().map(|line| &line.tax))
-        .map_err(|error| ApiError::Internal(anyhow::anyhow!("totalling an invoice: {error}")))?;
-    let date = head.issued_on.parse::<Date>().map_err(|_| {
-        ApiError::Internal(anyhow::anyhow!(
-            "invoices.issued_on is not a date: {:?}",
-            head.issued_on
-        ))
-    })?;
+/// The supplier, recipient and place of supply of opened `head`.
+pub(crate) fn parties(head: HeadRow) -> Parties {
     let mut recipient_address = vec![head.line1];
     recipient_address.extend(head.line2);
     recipient_address.push(format!("{} {}", head.city, head.pincode));
-    Ok(Invoice {
-        id: head.id.to_string(),
-        order_id: head.order_id.to_string(),
-        number: head.number,
-        date,
+    Parties {
         supplier: Party {
             name: head.supplier_name,
             address: head.supplier_address.lines().map(str::to_owned).collect(),
@@ -183,6 +168,47 @@ fn assemble(head: HeadRow, lines: Vec<LineRow>) -> Result<Invoice> {
         },
         place_of_supply_name: state_name(&head.place_of_supply),
         place_of_supply_code: head.place_of_supply,
+    }
+}
+
+/// The date stored as `YYYY-MM-DD` in `column`; an internal error if it is not one.
+pub(crate) fn stored_date(text: &str, column: &str) -> Result<Date> {
+    text.parse::<Date>()
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("{column} is not a date: {text:?}")))
+}
+
+/// The sums of a document's taxed lines; an internal error on overflow, which the lines'
+/// own checks at placement rule out.
+pub(crate) fn document_totals<'l>(
+    lines: impl IntoIterator<Item = &'l LineTax>,
+) -> Result<TaxTotals> {
+    gst::totals(lines)
+        .map_err(|error| ApiError::Internal(anyhow::anyhow!("totalling a document: {error}")))
+}
+
+/// The tax invoice of `head` and its seller's order `lines`: the supplier as copied at issue,
+/// the recipient and place of supply of the order, the lines with their HSN and taxes as
+/// charged at placement (CGST + SGST within a state, IGST across states), their totals and
+/// the total in words.
+fn assemble(head: HeadRow, lines: Vec<LineRow>) -> Result<Invoice> {
+    let lines: Vec<InvoiceLine> = lines.into_iter().map(invoice_line).collect();
+    let totals = document_totals(lines.iter().map(|line| &line.tax))?;
+    let date = stored_date(&head.issued_on, "invoices.issued_on")?;
+    let (id, order_id, number) = (
+        head.id.to_string(),
+        head.order_id.to_string(),
+        head.number.clone(),
+    );
+    let parties = parties(head);
+    Ok(Invoice {
+        id,
+        order_id,
+        number,
+        date,
+        supplier: parties.supplier,
+        recipient: parties.recipient,
+        place_of_supply_name: parties.place_of_supply_name,
+        place_of_supply_code: parties.place_of_supply_code,
         lines,
         total_in_words: totals.total.in_words(),
         totals,
@@ -213,7 +239,7 @@ fn invoice_line(row: LineRow) -> InvoiceLine {
 mod tests {
     use super::*;
     use crate::db::orders::TaxRow;
-    use contracts::gst::{LineTax, Rate, Supply};
+    use contracts::gst::{Rate, Supply};
 
     /// An invoice of a seller in state `supplier` for a delivery to state `place`.
     fn head(supplier: &str, place: &str) -> HeadRow {

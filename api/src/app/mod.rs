@@ -18,6 +18,7 @@ pub mod audit;
 pub mod carts;
 pub mod catalog;
 pub mod checkout;
+pub mod credit_notes;
 pub mod impersonation;
 pub mod invoices;
 pub mod keys;

@@ -111,20 +111,31 @@ pub struct LineRow {
     pub tax: TaxRow,
 }
 
-/// An invoice's head as a reader in a scope sees it; `$1` and `$2` are [`Scope::binds`], and
-/// the caller appends the condition that picks the invoices (`AND ... = $3`).
-const HEAD: &str = "SELECT i.id, i.order_id, i.shop_id, i.number, i.issued_on, i.supplier_name, \
-       i.supplier_gstin, i.supplier_address, i.supplier_state, o.recipient, \
+/// The columns of a [`HeadRow`], selected from `invoices i JOIN orders o ON o.id =
+/// i.order_id` (credit notes select them too, for the invoice they credit).
+pub(crate) const HEAD_COLUMNS: &str = "i.id, i.order_id, i.shop_id, i.number, i.issued_on, \
+       i.supplier_name, i.supplier_gstin, i.supplier_address, i.supplier_state, o.recipient, \
        o.address_line1 AS line1, o.address_line2 AS line2, o.city, o.pincode, \
-       o.state_code AS place_of_supply \
-     FROM invoices i JOIN orders o ON o.id = i.order_id \
-     WHERE ($1 = 'all' OR ($1 = 'customer' AND o.customer_id = $2) \
+       o.state_code AS place_of_supply";
+
+/// Whether a reader in a scope sees invoice `i` of order `o`; `$1` and `$2` are
+/// [`Scope::binds`]. What an invoice's reader sees of its credit notes too.
+pub(crate) const IN_SCOPE: &str = "($1 = 'all' OR ($1 = 'customer' AND o.customer_id = $2) \
        OR ($1 = 'shop' AND i.shop_id = $2))";
+
+/// An invoice's head as a reader in a scope sees it; the caller appends the condition that
+/// picks the invoices (`AND ... = $3`).
+fn head_where(condition: &str) -> String {
+    format!(
+        "SELECT {HEAD_COLUMNS} FROM invoices i JOIN orders o ON o.id = i.order_id \
+         WHERE {IN_SCOPE} {condition}"
+    )
+}
 
 /// The head of invoice `id`, if `scope` may see it.
 pub async fn head(conn: &mut Conn, scope: Scope, id: Id) -> sqlx::Result<Option<HeadRow>> {
     let (kind, scope_id) = scope.binds();
-    Sql::built(format!("{HEAD} AND i.id = $3"))
+    Sql::built(head_where("AND i.id = $3"))
         .bind(kind)
         .bind(scope_id)
         .bind(id)
@@ -140,7 +151,7 @@ pub async fn heads_of_order(
     order: Id,
 ) -> sqlx::Result<Vec<HeadRow>> {
     let (kind, scope_id) = scope.binds();
-    Sql::built(format!("{HEAD} AND i.order_id = $3 ORDER BY i.shop_id"))
+    Sql::built(head_where("AND i.order_id = $3 ORDER BY i.shop_id"))
         .bind(kind)
         .bind(scope_id)
         .bind(order)

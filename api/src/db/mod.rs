@@ -23,6 +23,7 @@ pub use sql::{Arg, Record, Scalar, Sql, sql};
 
 pub mod audit;
 pub mod carts;
+pub mod credit_notes;
 pub mod idempotency;
 pub mod impersonations;
 pub mod invoices;

@@ -120,6 +120,14 @@ impl ApiError {
                 problem.with_detail(format!("The order is {from}; this step does not apply."))
             }
             ApiError::RefundRefused(why) => problem.with_detail(format!("No refund: {why}.")),
+            ApiError::NotInvoiced => Problem {
+                errors: vec![FieldError {
+                    field: "orderId".into(),
+                    code: "not_invoiced".into(),
+                    message: "the order has no invoice for a credit note to correct".into(),
+                }],
+                ..problem.with_detail("No refund: the order has no invoice. Nothing was refunded.")
+            },
             ApiError::InvalidSignature => problem.with_detail("The webhook signature does not verify."),
             ApiError::PaymentGateway => problem.with_detail(
                 "The payment gateway failed; the order was cancelled and nothing was charged.",

@@ -5,7 +5,7 @@
 use crate::app::{Actor, invoices};
 use crate::error::Result;
 use crate::extractor::Json;
-use crate::invoice_pdf;
+use crate::pdf;
 use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
 use crate::state::AppState;
@@ -16,8 +16,8 @@ use contracts::Problem;
 use contracts::invoices::{Invoice, InvoiceList};
 
 /// Customers (`invoices:own_view`), sellers (`orders:own_view`: invoices are part of their
-/// orders) and administrators (`orders:view`).
-const READ: &[&str] = &["invoices:own_view", "orders:own_view", "orders:view"];
+/// orders) and administrators (`orders:view`); the readers of credit notes too.
+pub const READ: &[&str] = &["invoices:own_view", "orders:own_view", "orders:view"];
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
@@ -76,15 +76,22 @@ pub async fn pdf(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let invoice = invoices::show(&actor, &state, &id).await?;
-    let bytes = invoice_pdf::render(&invoice);
+    Ok(pdf_download(
+        pdf::invoice::render(&invoice),
+        &invoice.number,
+    ))
+}
+
+/// A PDF document `bytes` as a download named after its `number`.
+pub fn pdf_download(bytes: Vec<u8>, number: &str) -> Response {
     let mut response = ([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response();
-    // The number is letters, digits and '-' only, so it is a safe file name as it is.
+    // Numbers are letters, digits and '-' only, so they are safe file names as they are.
     if let Ok(disposition) =
-        HeaderValue::from_str(&format!("attachment; filename=\"{}.pdf\"", invoice.number))
+        HeaderValue::from_str(&format!("attachment; filename=\"{number}.pdf\""))
     {
         response
             .headers_mut()
             .insert(header::CONTENT_DISPOSITION, disposition);
     }
-    Ok(response)
+    response
 }

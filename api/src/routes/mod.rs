@@ -8,6 +8,7 @@ use policy::ApiRoutes;
 pub mod audit;
 pub mod auth;
 pub mod carts;
+pub mod credit_notes;
 pub mod health;
 pub mod images;
 pub mod impersonation;
@@ -53,6 +54,7 @@ pub fn routes() -> ApiRoutes {
         // Checkout and orders, and the payment gateway's webhook.
         .merge(orders::routes())
         .merge(invoices::routes())
+        .merge(credit_notes::routes())
         .merge(webhooks::routes())
         // Back office: accounts, for administrators.
         .merge(users::routes())

@@ -8,8 +8,8 @@
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
-    audit, auth, carts, health, images, impersonation, invoices, mfa, orders, password, products,
-    session, shops, users, webhooks,
+    audit, auth, carts, credit_notes, health, images, impersonation, invoices, mfa, orders,
+    password, products, session, shops, users, webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -77,6 +77,9 @@ pub fn routes() -> ApiRoutes {
         invoices::of_order,
         invoices::show,
         invoices::pdf,
+        credit_notes::of_order,
+        credit_notes::show,
+        credit_notes::pdf,
         webhooks::payment,
         audit::list,
         audit::export,
@@ -91,7 +94,7 @@ pub fn routes() -> ApiRoutes {
         (name = "seller", description = "A seller's own products"),
         (name = "cart", description = "Guests' and customers' carts, priced with their GST"),
         (name = "orders", description = "Checkout, order history, refunds"),
-        (name = "invoices", description = "GST tax invoices, JSON and PDF"),
+        (name = "invoices", description = "GST tax invoices and credit notes, JSON and PDF"),
         (name = "payments", description = "The payment gateway's webhook"),
         (name = "audit", description = "The audit log: rows, CSV export, chain status"),
     )

@@ -11,6 +11,7 @@ mod carts;
 mod catalog;
 mod cli;
 mod cors;
+mod credit_notes;
 mod database;
 mod encryption;
 mod errors;

@@ -48,7 +48,12 @@ async fn world() -> World {
 }
 
 /// The customer's cart with `quantity` of `product`; its id.
-async fn fill_cart(app: &TestApp, customer: &str, product: &str, quantity: u32) -> String {
+pub(crate) async fn fill_cart(
+    app: &TestApp,
+    customer: &str,
+    product: &str,
+    quantity: u32,
+) -> String {
     let cart = send(app, Method::GET, "/cart", Some(customer), None).await;
     let cart: Cart = serde_json::from_value(json_of(cart, StatusCode::OK).await).unwrap();
     let response = send(
@@ -63,7 +68,7 @@ async fn fill_cart(app: &TestApp, customer: &str, product: &str, quantity: u32) 
     cart.cart_id
 }
 
-fn order_body(cart_id: &str, state_code: &str) -> Value {
+pub(crate) fn order_body(cart_id: &str, state_code: &str) -> Value {
     json!({
         "cartId": cart_id,
         "address": {
@@ -73,7 +78,7 @@ fn order_body(cart_id: &str, state_code: &str) -> Value {
     })
 }
 
-async fn place(
+pub(crate) async fn place(
     app: &TestApp,
     customer: &str,
     key: Option<&str>,
@@ -90,7 +95,7 @@ async fn place(
     request.send().await.unwrap()
 }
 
-async fn order_of(response: reqwest::Response, status: StatusCode) -> Order {
+pub(crate) async fn order_of(response: reqwest::Response, status: StatusCode) -> Order {
     serde_json::from_value(json_of(response, status).await).unwrap()
 }
 
@@ -120,7 +125,7 @@ async fn stock(app: &TestApp, product: &Product) -> i64 {
 
 /// The shopper's answer on the mock gateway's pay page; the gateway's response (a redirect
 /// back to the shop once the shop took the webhook).
-async fn answer(app: &TestApp, pay_url: &str, decision: &str) -> reqwest::Response {
+pub(crate) async fn answer(app: &TestApp, pay_url: &str, decision: &str) -> reqwest::Response {
     let page = app.client.get(app.url(pay_url)).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();

@@ -189,6 +189,22 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/invoices/{id}/pdf",
         [Unauth, Pass, Pass, Mfa, Pass, Pass],
     ),
+    // Credit notes: exactly the invoices' readers.
+    (
+        "GET",
+        "/orders/{id}/credit-notes",
+        [Unauth, Pass, Pass, Mfa, Pass, Pass],
+    ),
+    (
+        "GET",
+        "/credit-notes/{id}",
+        [Unauth, Pass, Pass, Mfa, Pass, Pass],
+    ),
+    (
+        "GET",
+        "/credit-notes/{id}/pdf",
+        [Unauth, Pass, Pass, Mfa, Pass, Pass],
+    ),
 ];
 
 #[test]

@@ -4,6 +4,7 @@
 
 use crate::app::Actor;
 use crate::domain::mask::{self, MASKED};
+use contracts::credit_notes::CreditNote;
 use contracts::invoices::{Invoice, Party};
 use contracts::orders::{DeliveryAddress, Order};
 use contracts::shops::{Address, Shop};
@@ -36,6 +37,12 @@ pub fn order(order: &mut Order) {
 pub fn invoice(invoice: &mut Invoice) {
     party(&mut invoice.supplier);
     party(&mut invoice.recipient);
+}
+
+/// A credit note (JSON and PDF): both parties' addresses and GSTINs, as on its invoice.
+pub fn credit_note(note: &mut CreditNote) {
+    party(&mut note.supplier);
+    party(&mut note.recipient);
 }
 
 /// A shop: its GSTIN and business address.

@@ -4,7 +4,7 @@
 
 use crate::app::Actor;
 use crate::app::audit::{self, Entry};
-use crate::app::orders;
+use crate::app::{credit_notes, orders};
 use crate::db::refunds::{self, NewRefund, RefundableRow};
 use crate::db::{Id, Scope};
 use crate::domain::{BoundedText, field_error};
@@ -52,6 +52,7 @@ pub async fn refund(
         else {
             return Err(ApiError::RefundRefused("the order has no payment".into()));
         };
+        credit_notes::ensure_invoiced(&mut conn, id).await?;
         let left = Paise(left_over);
         let amount = request.amount.unwrap_or(left);
         if amount <= Paise(0) || amount > left {
@@ -99,6 +100,18 @@ pub async fn refund(
         now: state.clock.now(),
     };
     refunds::insert(&mut tx, &refund).await?;
+    let (date, now) = (crate::clock::india_date(refund.now), refund.now);
+    credit_notes::issue_for_refund(
+        &mut tx,
+        actor,
+        &state.vault,
+        id,
+        refund.id,
+        amount,
+        date,
+        now,
+    )
+    .await?;
     // The reason is free text an administrator typed: left out, it may name the customer.
     let entry = Entry::success("payments:refund", "orders", Some(id), refund.now).with_changes(
         serde_json::json!({

@@ -1,0 +1,50 @@
+//! Credit notes as PDF: every CGST Rule 53(1A) particular of a [`CreditNote`] (the nature of
+//! the document, its number and date, the invoice it corrects, the parties as on that invoice,
+//! and per line the taxable value, rate and tax credited), drawn like the invoices.
+
+use crate::pdf::{Layout, MARGIN, amount, finish, truncate};
+use contracts::credit_notes::CreditNote;
+
+/// Where the columns of the lines' table start.
+const COLUMNS: [f32; 8] = [MARGIN, 215.0, 265.0, 340.0, 390.0, 440.0, 490.0, 540.0];
+const HEADINGS: [&str; 8] = [
+    "Description",
+    "HSN",
+    "Taxable",
+    "Rate",
+    "CGST",
+    "SGST",
+    "IGST",
+    "Total",
+];
+
+/// The PDF of `note`.
+pub fn render(note: &CreditNote) -> Vec<u8> {
+    let mut layout = Layout::new();
+    layout.title(&note.nature, "Original for recipient");
+    layout.field(true, "Credit note no.", &note.number);
+    layout.field(false, "Date of issue", &note.date.to_string());
+    layout.field(false, "Against invoice no.", &note.invoice.number);
+    layout.field(false, "Invoice date", &note.invoice.date.to_string());
+    layout.field(false, "Order", &note.order_id);
+    layout.place_of_supply(&note.place_of_supply_name, &note.place_of_supply_code);
+    layout.rule();
+    layout.parties(&note.supplier, &note.recipient);
+
+    let rows = note.lines.iter().map(|line| {
+        [
+            truncate(&line.description, 34),
+            line.hsn.clone(),
+            amount(line.tax.taxable),
+            line.tax.rate.to_string(),
+            amount(line.tax.cgst),
+            amount(line.tax.sgst),
+            amount(line.tax.igst),
+            amount(line.tax.total),
+        ]
+    });
+    layout.table(&COLUMNS, &HEADINGS, rows);
+    layout.totals(&note.totals, &note.total_in_words);
+    layout.footer("Tax credited to the recipient for a refund (CGST Act, section 34). Computer-generated; no signature required.");
+    finish(layout)
+}
