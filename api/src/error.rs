@@ -120,6 +120,12 @@ pub enum ApiError {
     #[error("a request with this idempotency key is in progress")]
     IdempotencyInProgress,
 
+    /// 409 `stale_version`: the stock was set with a product `version` that is no longer the
+    /// product's (a reservation, a release or another write changed the stock since it was
+    /// read); `errors` names `version`. Nothing was changed: read the product again.
+    #[error("the product changed since version {sent}")]
+    StaleVersion { sent: i64, current: i64 },
+
     /// 409 `order_not_placeable`: lines of the cart cannot be bought; `errors` names each
     /// (`lines.<productId>`: `unavailable`, `insufficient_stock`, `gst_rate_retired`).
     #[error("the order cannot be placed")]
@@ -221,6 +227,7 @@ impl ApiError {
             | ApiError::ShopNotApproved
             | ApiError::SkuTaken
             | ApiError::IdempotencyInProgress
+            | ApiError::StaleVersion { .. }
             | ApiError::OrderNotPlaceable(_)
             | ApiError::IllegalTransition(_)
             | ApiError::RefundRefused(_) => StatusCode::CONFLICT,
@@ -266,6 +273,7 @@ impl ApiError {
             ApiError::IdempotencyKeyRequired => "idempotency_key_required",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::IdempotencyInProgress => "idempotency_in_progress",
+            ApiError::StaleVersion { .. } => "stale_version",
             ApiError::OrderNotPlaceable(_) => "order_not_placeable",
             ApiError::IllegalTransition(_) => "illegal_transition",
             ApiError::RefundRefused(_) => "refund_refused",

@@ -112,6 +112,16 @@ impl ApiError {
             ),
             ApiError::IdempotencyInProgress => problem
                 .with_detail("The first request with this Idempotency-Key is still running; retry shortly."),
+            ApiError::StaleVersion { sent, current } => Problem {
+                errors: vec![FieldError {
+                    field: "version".into(),
+                    code: "stale_version".into(),
+                    message: format!(
+                        "the stock changed since version {sent}: it is at version {current}; read the product again"
+                    ),
+                }],
+                ..problem.with_detail("The product's stock changed since you read it; nothing was changed.")
+            },
             ApiError::OrderNotPlaceable(errors) => Problem {
                 errors: errors.clone(),
                 ..problem.with_detail("Some lines cannot be bought; see errors. Nothing was ordered.")

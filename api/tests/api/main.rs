@@ -29,3 +29,4 @@ mod security_headers;
 mod sessions;
 mod shops;
 mod static_files;
+mod stock;

@@ -19,15 +19,15 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 /// A shop in Maharashtra with a ₹1000 shirt at 18% (5 in stock), and a customer.
-struct World {
-    app: TestApp,
-    admin: String,
-    seller: String,
-    shirt: Product,
-    customer: String,
+pub(crate) struct World {
+    pub app: TestApp,
+    pub admin: String,
+    pub seller: String,
+    pub shirt: Product,
+    pub customer: String,
 }
 
-async fn world_with(app: TestApp) -> World {
+pub(crate) async fn world_with(app: TestApp) -> World {
     let admin = staff(&app, "admin@example.com", Role::Admin).await;
     let (seller, _) = seller(&app, &admin, "asha@example.com", GSTIN_MH).await;
     let mut body = product_body("Shirt", "SH-1", 100_000);
@@ -43,12 +43,17 @@ async fn world_with(app: TestApp) -> World {
     }
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     world_with(spawn_app().await).await
 }
 
 /// The customer's cart with `quantity` of `product`; its id.
-async fn fill_cart(app: &TestApp, customer: &str, product: &str, quantity: u32) -> String {
+pub(crate) async fn fill_cart(
+    app: &TestApp,
+    customer: &str,
+    product: &str,
+    quantity: u32,
+) -> String {
     let cart = send(app, Method::GET, "/cart", Some(customer), None).await;
     let cart: Cart = serde_json::from_value(json_of(cart, StatusCode::OK).await).unwrap();
     let response = send(
@@ -63,7 +68,7 @@ async fn fill_cart(app: &TestApp, customer: &str, product: &str, quantity: u32) 
     cart.cart_id
 }
 
-fn order_body(cart_id: &str, state_code: &str) -> Value {
+pub(crate) fn order_body(cart_id: &str, state_code: &str) -> Value {
     json!({
         "cartId": cart_id,
         "address": {
@@ -73,7 +78,7 @@ fn order_body(cart_id: &str, state_code: &str) -> Value {
     })
 }
 
-async fn place(
+pub(crate) async fn place(
     app: &TestApp,
     customer: &str,
     key: Option<&str>,
@@ -90,11 +95,11 @@ async fn place(
     request.send().await.unwrap()
 }
 
-async fn order_of(response: reqwest::Response, status: StatusCode) -> Order {
+pub(crate) async fn order_of(response: reqwest::Response, status: StatusCode) -> Order {
     serde_json::from_value(json_of(response, status).await).unwrap()
 }
 
-async fn get_order(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
+pub(crate) async fn get_order(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
     send(
         app,
         Method::GET,
@@ -105,7 +110,7 @@ async fn get_order(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
     .await
 }
 
-async fn stock(app: &TestApp, product: &Product) -> i64 {
+pub(crate) async fn stock(app: &TestApp, product: &Product) -> i64 {
     let response = send(
         app,
         Method::GET,
@@ -120,7 +125,7 @@ async fn stock(app: &TestApp, product: &Product) -> i64 {
 
 /// The shopper's answer on the mock gateway's pay page; the gateway's response (a redirect
 /// back to the shop once the shop took the webhook).
-async fn answer(app: &TestApp, pay_url: &str, decision: &str) -> reqwest::Response {
+pub(crate) async fn answer(app: &TestApp, pay_url: &str, decision: &str) -> reqwest::Response {
     let page = app.client.get(app.url(pay_url)).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
@@ -134,13 +139,13 @@ async fn answer(app: &TestApp, pay_url: &str, decision: &str) -> reqwest::Respon
         .unwrap()
 }
 
-fn statuses(order: &Order) -> Vec<OrderStatus> {
+pub(crate) fn statuses(order: &Order) -> Vec<OrderStatus> {
     order.history.iter().map(|step| step.status).collect()
 }
 
 /// A fresh access token of customer `email`, signed in again: after the clock moved past an
 /// access token's lifetime.
-async fn sign_in_again(app: &TestApp, email: &str) -> String {
+pub(crate) async fn sign_in_again(app: &TestApp, email: &str) -> String {
     let outcome: LoginOutcome = app.login(email, PASSWORD).await.json().await.unwrap();
     let LoginOutcome::Session(grant) = outcome else {
         panic!("a customer without a second factor signs in directly")
@@ -988,7 +993,7 @@ async fn fifty_concurrent_checkouts_of_ten_units_make_exactly_ten_orders() {
         Method::PATCH,
         &format!("/seller/products/{}", w.shirt.id),
         Some(&w.seller),
-        Some(json!({ "stock": 10 })),
+        Some(json!({ "stock": 10, "version": w.shirt.version })),
     )
     .await;
     let mut buyers = Vec::new();

@@ -11,6 +11,7 @@ pub(crate) use idempotency::forget_stale as forget_stale_keys;
 
 use crate::app::Actor;
 use crate::app::audit::{self, Entry};
+use crate::app::catalog::stock;
 use crate::app::orders::{self, machine};
 use crate::db::{self, Id, Scope};
 use crate::error::{ApiError, Result};
@@ -77,6 +78,7 @@ pub async fn place(
         payment_provider: payments.name(),
         now,
         pay_by: now + state.payment_timeout_secs,
+        by: &stock::by(actor),
     };
     let mut order = match placed(actor, state, &placement).await {
         Ok(order) => order,

@@ -1,9 +1,9 @@
 //! Placing an order from a cart, on one transaction: every line re-priced from the catalog and
 //! checked (still sold; its GST rate a slab in force on the order's Indian date), taxed (CGST +
 //! SGST within the seller's state, IGST across states), its stock reserved by a conditional
-//! decrement (never oversold, whatever runs at the same time); then the order is recorded as
-//! INITIATED and the cart emptied. A failure leaves the transaction to roll back: nothing is
-//! written.
+//! decrement (never oversold, whatever runs at the same time, each reservation in the
+//! products' inventory history); then the order is recorded as INITIATED and the cart emptied.
+//! A failure leaves the transaction to roll back: nothing is written.
 
 use crate::app::orders::delivery;
 use crate::clock;
@@ -15,6 +15,7 @@ use crate::domain::field_error;
 use crate::error::{ApiError, Result};
 use contracts::gst::{self, LineTax, Rate, Supply};
 use contracts::gstin::StateCode;
+use contracts::inventory::InventoryReason;
 use contracts::orders::{DeliveryAddress, OrderStatus};
 use contracts::{FieldError, Paise};
 
@@ -32,6 +33,8 @@ pub(super) struct Placement<'a> {
     pub now: i64,
     /// When the payment is due.
     pub pay_by: i64,
+    /// Who reserves the stock, for the inventory history.
+    pub by: &'a stock::By,
 }
 
 /// A line that can be bought, with its tax.
@@ -179,6 +182,9 @@ async fn record(
         orders::insert_line(conn, id, &row).await?;
     }
     orders::add_history(conn, id, OrderStatus::Initiated.as_str(), placement.now).await?;
+    // One statement for every line's reservation (the order-creation budget).
+    let reserved = InventoryReason::OrderReserved.as_str();
+    stock::record_order(conn, id, placement.by, reserved, -1, placement.now).await?;
     Ok(())
 }
 
