@@ -8,6 +8,7 @@ mod audit_tamper;
 mod auth;
 mod carts;
 mod catalog;
+mod checkout_resume;
 mod cli;
 mod cors;
 mod database;

@@ -2,9 +2,11 @@
 //! checked (still sold; its GST rate a slab in force on the order's Indian date), taxed (CGST +
 //! SGST within the seller's state, IGST across states), its stock reserved by a conditional
 //! decrement (never oversold, whatever runs at the same time, each reservation in the
-//! products' inventory history); then the order is recorded as INITIATED and the cart emptied.
-//! A failure leaves the transaction to roll back: nothing is written.
+//! products' inventory history); then the order is recorded as INITIATED, the cart emptied and
+//! the order's id written on the idempotency key that placed it. A failure leaves the
+//! transaction to roll back: nothing is written.
 
+use crate::app::checkout::idempotency::{self, Held};
 use crate::app::orders::delivery;
 use crate::clock;
 use crate::crypto::Vault;
@@ -33,6 +35,8 @@ pub(super) struct Placement<'a> {
     pub now: i64,
     /// When the payment is due.
     pub pay_by: i64,
+    /// The idempotency key this attempt holds: the order's id is recorded on it.
+    pub held: &'a Held<'a>,
     /// Who reserves the stock, for the inventory history.
     pub by: &'a stock::By,
 }
@@ -118,6 +122,9 @@ pub(super) async fn place(conn: &mut Conn, placement: &Placement<'_>) -> Result<
     let id = Id::new();
     record(conn, id, placement, &taxed).await?;
     carts::clear(conn, cart).await?;
+    // Last, so a retry that took the key over meanwhile (this attempt outlived its lease)
+    // makes this whole placement roll back: the key places one order, whichever attempt.
+    idempotency::record_order(conn, placement.held, id).await?;
     Ok(id)
 }
 
