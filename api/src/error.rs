@@ -116,9 +116,17 @@ pub enum ApiError {
     #[error("the idempotency key was used with another request")]
     IdempotencyKeyReused,
 
-    /// 409 `idempotency_in_progress`: the first request with this key is still being answered.
+    /// 409 `idempotency_in_progress`: an attempt with this key holds its lease (it is still
+    /// being answered). Answered with `Retry-After`: the seconds until the lease ends, when a
+    /// retry takes the key over and resumes the attempt (`app::checkout::idempotency`).
     #[error("a request with this idempotency key is in progress")]
-    IdempotencyInProgress,
+    IdempotencyInProgress { retry_after_secs: u64 },
+
+    /// 409 `stale_version`: the stock was set with a product `version` that is no longer the
+    /// product's (a reservation, a release or another write changed the stock since it was
+    /// read); `errors` names `version`. Nothing was changed: read the product again.
+    #[error("the product changed since version {sent}")]
+    StaleVersion { sent: i64, current: i64 },
 
     /// 409 `order_not_placeable`: lines of the cart cannot be bought; `errors` names each
     /// (`lines.<productId>`: `unavailable`, `insufficient_stock`, `gst_rate_retired`).
@@ -226,7 +234,8 @@ impl ApiError {
             | ApiError::ShopDecided
             | ApiError::ShopNotApproved
             | ApiError::SkuTaken
-            | ApiError::IdempotencyInProgress
+            | ApiError::IdempotencyInProgress { .. }
+            | ApiError::StaleVersion { .. }
             | ApiError::OrderNotPlaceable(_)
             | ApiError::IllegalTransition(_)
             | ApiError::RefundRefused(_)
@@ -272,7 +281,8 @@ impl ApiError {
             ApiError::SkuTaken => "sku_taken",
             ApiError::IdempotencyKeyRequired => "idempotency_key_required",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
-            ApiError::IdempotencyInProgress => "idempotency_in_progress",
+            ApiError::IdempotencyInProgress { .. } => "idempotency_in_progress",
+            ApiError::StaleVersion { .. } => "stale_version",
             ApiError::OrderNotPlaceable(_) => "order_not_placeable",
             ApiError::IllegalTransition(_) => "illegal_transition",
             ApiError::RefundRefused(_) => "refund_refused",

@@ -137,6 +137,7 @@ impl Application {
             webhook_secret,
             payment_timeout_secs: i64::try_from(config.payments.timeout.as_secs())
                 .unwrap_or(i64::MAX),
+            checkout_lease_secs: crate::app::checkout::lease_secs(config.request_timeout),
             images: ObjectStore::Local(config.upload_dir.clone()),
             clock: clock.clone(),
             vault,
@@ -336,6 +337,7 @@ mod tests {
             payments: None,
             webhook_secret: Arc::from(&b"a test webhook secret of 32 bytes"[..]),
             payment_timeout_secs: 1_800,
+            checkout_lease_secs: 60,
             clock: Clock::system(),
             images: ObjectStore::Local("unused".into()),
             vault: crate::crypto::test_vault(),

@@ -31,6 +31,9 @@ pub struct AppState {
     pub webhook_secret: Arc<[u8]>,
     /// How long an order waits for its payment (`PAYMENT_TIMEOUT_SECS`).
     pub payment_timeout_secs: i64,
+    /// How long a claim of an idempotency key is leased, in seconds: twice the request timeout
+    /// (`app::checkout::lease_secs`). A retry after it resumes the attempt that held the key.
+    pub checkout_lease_secs: i64,
     /// Where product images are kept (`UPLOAD_DIR`).
     pub images: ObjectStore,
     /// Business time: every rule that reads the time reads it here.

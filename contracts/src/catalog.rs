@@ -26,6 +26,11 @@ pub struct Product {
     pub gst_rate: Rate,
     /// Units available now.
     pub stock: i64,
+    /// Bumped by every change of the stock (a reservation, a release, a seller's write): a
+    /// seller who sets `stock` absolutely sends the version they read, and a stale one is
+    /// refused.
+    #[serde(default)]
+    pub version: i64,
     pub category: String,
     /// Inactive products are hidden from shoppers and cannot be bought.
     pub active: bool,
@@ -61,6 +66,9 @@ fn active_by_default() -> bool {
 }
 
 /// `PATCH /api/v1/seller/products/{id}`: the members present are changed, the others kept.
+/// `stock` sets the stock absolutely and needs `version`, the product's version as read: a
+/// stock that changed since (an order reserved or released units) refuses the write. To add
+/// or take units whatever happens meanwhile, use `POST .../stock` with a delta.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -79,6 +87,9 @@ pub struct ProductChanges {
     pub gst_rate: Option<Rate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<i64>,
+    /// The product's `version` as read; required with `stock`, checked whenever present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -17,6 +17,7 @@ pub mod federation;
 pub mod gst;
 pub mod gstin;
 pub mod impersonation;
+pub mod inventory;
 pub mod invoices;
 pub mod money;
 pub mod orders;

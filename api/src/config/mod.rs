@@ -102,7 +102,8 @@ pub struct Config {
     /// `RATE_LIMIT_*`: how many requests a client may make per window (see [`RateLimits`]).
     pub rate_limits: RateLimits,
     /// `REQUEST_TIMEOUT_SECS`: how long a request may take until its response starts (default
-    /// 30 s); past it the client gets 503 `timeout`. 0 turns the timeout off.
+    /// 30 s); past it the client gets 503 `timeout`. 0 turns the timeout off. A checkout's
+    /// idempotency key is leased for twice this (`app::checkout::lease_secs`).
     pub request_timeout: Option<Duration>,
     /// `PAYMENT_*`: the gateway, its webhook secret, and how long an order waits for payment.
     pub payments: PaymentSettings,

@@ -15,27 +15,30 @@ pub struct SessionRow {
     pub txn_id: Option<String>,
 }
 
-/// Opens session `reference` for `amount` paise of order `order_id`.
-pub async fn insert(
+/// Opens session `reference` for `amount` paise of order `order_id`, unless the order has one
+/// already; the reference of the order's session (`reference`, or the one opened before). One
+/// statement: two attempts for one order get one session.
+pub async fn open(
     conn: &mut Conn,
     reference: &str,
     order_id: &str,
     amount: i64,
     return_url: &str,
     now: i64,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<String> {
+    // The no-op update makes RETURNING give the existing row's id on a conflict.
     sql(
         "INSERT INTO mock_gateway_sessions (id, order_id, amount, return_url, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+         VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (order_id) DO UPDATE SET order_id = excluded.order_id RETURNING id",
     )
     .bind(reference)
     .bind(order_id)
     .bind(amount)
     .bind(return_url)
     .bind(now)
-    .execute(conn)
+    .scalar_one(conn)
     .await
-    .map(drop)
 }
 
 /// Session `reference`, if there is one.

@@ -12,7 +12,7 @@ pub(super) const PRODUCTS_JOIN: &str = "products p JOIN shops s ON s.id = p.shop
 pub(super) const PRODUCT_COLUMNS: &str = "p.id AS id, p.shop_id AS shop_id, \
     s.display_name AS shop_name, p.name AS name, p.description AS description, p.sku AS sku, \
     p.hsn AS hsn, p.price AS price, p.gst_rate AS gst_rate, p.stock AS stock, \
-    p.category AS category, p.active AS active, p.created_at AS created_at, \
+    p.version AS version, p.category AS category, p.active AS active, p.created_at AS created_at, \
     p.updated_at AS updated_at";
 
 /// What a shopper may see: active products of approved shops.
@@ -33,6 +33,8 @@ pub struct ProductRow {
     /// Basis points.
     pub gst_rate: i32,
     pub stock: i64,
+    /// Bumped by every change of `stock`.
+    pub version: i64,
     pub category: String,
     pub active: bool,
     pub created_at: i64,
@@ -93,13 +95,15 @@ pub async fn insert(
         .map(drop)
 }
 
-/// Writes the present `fields` of product `id` of `shop`; `false` when the shop has no such
-/// product. A SKU clash comes back as the unique violation of `products`.
+/// Writes the present `fields` of product `id` of `shop` if its version is `version` (`None`:
+/// whatever it is); a write of `stock` bumps the version. `false` when the shop has no such
+/// product or its version is another. A SKU clash comes back as the unique violation of
+/// `products`.
 pub async fn update(
     conn: &mut Conn,
-    shop: Id,
-    id: Id,
+    (shop, id): (Id, Id),
     fields: &ProductFields,
+    version: Option<i64>,
     now: i64,
 ) -> sqlx::Result<bool> {
     // COALESCE keeps a column whose change is absent (NULL): one statement for any subset.
@@ -108,15 +112,24 @@ pub async fn update(
            hsn = COALESCE($4, hsn), price = COALESCE($5, price), \
            gst_rate = COALESCE($6, gst_rate), stock = COALESCE($7, stock), \
            category = COALESCE($8, category), active = COALESCE($9, active), \
-           updated_at = $10 \
-         WHERE id = $11 AND shop_id = $12");
+           version = version + CASE WHEN $7 IS NULL THEN 0 ELSE 1 END, updated_at = $10 \
+         WHERE id = $11 AND shop_id = $12 AND ($13 IS NULL OR version = $13)");
     bind_fields(statement, fields)
         .bind(now)
         .bind(id)
         .bind(shop)
+        .bind(version)
         .execute(conn)
         .await
         .map(|changed| changed == 1)
+}
+
+/// The shop of product `id`, if there is such a product.
+pub async fn shop_of(conn: &mut Conn, id: Id) -> sqlx::Result<Option<Id>> {
+    sql("SELECT shop_id FROM products WHERE id = $1")
+        .bind(id)
+        .scalar_optional(conn)
+        .await
 }
 
 /// `statement` with `fields` bound to `$1` to `$9`, in the order of [`ProductFields`].

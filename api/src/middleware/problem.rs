@@ -110,8 +110,19 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => problem.with_detail(
                 "This Idempotency-Key was used in the last 24 hours with another body; use a new key for a new order.",
             ),
-            ApiError::IdempotencyInProgress => problem
-                .with_detail("The first request with this Idempotency-Key is still running; retry shortly."),
+            ApiError::IdempotencyInProgress { retry_after_secs } => problem.with_detail(format!(
+                "A request with this Idempotency-Key is still running; retry in {retry_after_secs} seconds."
+            )),
+            ApiError::StaleVersion { sent, current } => Problem {
+                errors: vec![FieldError {
+                    field: "version".into(),
+                    code: "stale_version".into(),
+                    message: format!(
+                        "the stock changed since version {sent}: it is at version {current}; read the product again"
+                    ),
+                }],
+                ..problem.with_detail("The product's stock changed since you read it; nothing was changed.")
+            },
             ApiError::OrderNotPlaceable(errors) => Problem {
                 errors: errors.clone(),
                 ..problem.with_detail("Some lines cannot be bought; see errors. Nothing was ordered.")
@@ -163,7 +174,9 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if let ApiError::RateLimited { retry_after_secs } = self {
+        if let ApiError::RateLimited { retry_after_secs }
+        | ApiError::IdempotencyInProgress { retry_after_secs } = self
+        {
             // RFC 9110: delay-seconds, so clients (and CORS pages: it is exposed) know when
             // to come back.
             response

@@ -96,11 +96,12 @@ impl PaymentProvider for MockGateway {
     }
 
     async fn initiate(&self, request: PaymentRequest<'_>) -> Result<PaymentSession, GatewayError> {
-        let reference = secret::random_token();
+        // One payment per order, as a real gateway's order (receipt) id gives: asked again for
+        // the same order (a checkout resumed after a crash), it answers the session it opened.
         let mut conn = self.db.conn().await.map_err(unavailable)?;
-        mock_gateway::insert(
+        let reference = mock_gateway::open(
             &mut conn,
-            &reference,
+            &secret::random_token(),
             request.order_id,
             request.amount.0,
             &request.return_path,

@@ -41,7 +41,9 @@ pub trait PaymentProvider: Send + Sync {
     /// The name stored on orders (`orders.payment_provider`).
     fn name(&self) -> &'static str;
 
-    /// Opens a payment for `request`.
+    /// Opens a payment for `request`: one per order, so asked again for the same order (a
+    /// checkout resumed after a crash) it answers the session it opened before, as a real
+    /// gateway's order id per shop order gives.
     fn initiate(
         &self,
         request: PaymentRequest<'_>,

@@ -51,13 +51,16 @@ pub fn routes() -> ApiRoutes {
 /// state is the place of supply, IGST otherwise), the stock reserved and the cart emptied;
 /// then the gateway opens the payment and the answer carries `paymentUrl`. The same
 /// `Idempotency-Key` and body within 24 hours replay the first answer; another body is 422.
+/// While an attempt with the key holds its lease (twice `REQUEST_TIMEOUT_SECS`), a retry is 409
+/// with `Retry-After`; after it, a retry resumes that attempt (never a second order).
 #[utoipa::path(post, path = "/orders", tag = "orders", request_body = PlaceOrder,
     params(("Idempotency-Key" = String, Header, description = "A key of the client's choosing, the same for every retry of this order")),
     responses(
         (status = 201, description = "Placed, payment pending; `paymentUrl` is where the shopper pays", body = Order),
         (status = 400, description = "`idempotency_key_required` or `malformed_json`", body = Problem, content_type = PROBLEM),
         (status = 404, description = "`not_found`: the cart is not the customer's", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "`order_not_placeable` (lines withdrawn, out of stock, GST rate retired) or `idempotency_in_progress`", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "`order_not_placeable` (lines withdrawn, out of stock, GST rate retired) or `idempotency_in_progress` (with `Retry-After`: the seconds until the earlier attempt's lease ends)", body = Problem, content_type = PROBLEM,
+            headers(("Retry-After" = u64, description = "With `idempotency_in_progress`: seconds until a retry takes the key over"))),
         (status = 422, description = "`validation_failed` (address, empty cart) or `idempotency_key_reused`", body = Problem, content_type = PROBLEM),
         (status = 502, description = "`payment_gateway_error`: the order was cancelled", body = Problem, content_type = PROBLEM),
         (status = 503, description = "`payments_unavailable`", body = Problem, content_type = PROBLEM),

@@ -1,8 +1,9 @@
-//! `/api/v1/products` (the public catalog: search, filters, sorting, pages, one product) and
-//! `/api/v1/seller/products` (a seller's own products: list, add, change), over
-//! `app::catalog`.
+//! `/api/v1/products` (the public catalog: search, filters, sorting, pages, one product),
+//! `/api/v1/seller/products` (a seller's own products: list, add, change, stock by a delta,
+//! inventory history) and `/api/v1/admin/products/{id}/inventory` (any product's history, for
+//! administrators), over `app::catalog`.
 
-use crate::app::catalog::{self, Listing, seller};
+use crate::app::catalog::{self, Listing, seller, stock};
 use crate::app::{Actor, Origin};
 use crate::domain::page_limit;
 use crate::error::Result;
@@ -13,6 +14,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use contracts::catalog::{NewProduct, Product, ProductChanges, ProductPage, ProductSort};
+use contracts::inventory::{InventoryPage, StockAdjustment};
 use contracts::{Paise, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -20,6 +22,9 @@ use utoipa::IntoParams;
 /// Sellers manage their own products; stock alone is `inventory:own_manage` (seed 000 §3.1).
 pub(crate) const MANAGE_OWN: &[&str] = &["products:own_manage"];
 const CHANGE_OWN: &[&str] = &["products:own_manage", "inventory:own_manage"];
+/// Administrators read any product's inventory history (`products:view` is not enough: customers
+/// hold it too).
+const ADMIN_INVENTORY: &[&str] = &["products:all", "sellers:manage"];
 const DEFAULT_LIMIT: u32 = 24;
 const MAX_LIMIT: u32 = 100;
 
@@ -44,6 +49,24 @@ pub fn routes() -> ApiRoutes {
             "/seller/products/{id}",
             Policy::AnyOf(CHANGE_OWN),
             change_product,
+        )
+        .route(
+            Method::POST,
+            "/seller/products/{id}/stock",
+            Policy::AnyOf(CHANGE_OWN),
+            adjust_stock,
+        )
+        .route(
+            Method::GET,
+            "/seller/products/{id}/inventory",
+            Policy::AnyOf(CHANGE_OWN),
+            own_inventory,
+        )
+        .route(
+            Method::GET,
+            "/admin/products/{id}/inventory",
+            Policy::AnyOf(ADMIN_INVENTORY),
+            inventory,
         )
 }
 
@@ -165,7 +188,9 @@ pub async fn add_product(
     Ok((StatusCode::CREATED, Json(product)))
 }
 
-/// `PATCH /seller/products/{id}`: changes some fields of one of the seller's products.
+/// `PATCH /seller/products/{id}`: changes some fields of one of the seller's products. `stock`
+/// sets the stock absolutely and needs `version` (the product's, as read); a stale one is 409
+/// and changes nothing.
 #[utoipa::path(patch, path = "/seller/products/{id}", tag = "seller",
     params(("id" = String, Path, description = "The product's id")),
     request_body = ProductChanges,
@@ -174,8 +199,8 @@ pub async fn add_product(
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`forbidden`", body = Problem, content_type = PROBLEM),
         (status = 404, description = "`not_found`: the seller has no such product", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "`sku_taken` or `shop_not_approved`", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`, with `errors` per field", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "`stale_version` (`errors` names `version`: the stock changed since it was read), `sku_taken` or `shop_not_approved`", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`, with `errors` per field (`version` `required` with `stock`)", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn change_product(
     State(state): State<AppState>,
@@ -184,4 +209,92 @@ pub async fn change_product(
     Json(changes): Json<ProductChanges>,
 ) -> Result<Json<Product>> {
     seller::change(&actor, &state, &id, changes).await.map(Json)
+}
+
+/// `POST /seller/products/{id}/stock`: adds `delta` units to the product's stock (negative:
+/// takes them), whatever orders reserve or release meanwhile; recorded in its inventory
+/// history with `reason`.
+#[utoipa::path(post, path = "/seller/products/{id}/stock", tag = "seller",
+    params(("id" = String, Path, description = "The product's id")),
+    request_body = StockAdjustment,
+    responses(
+        (status = 200, description = "Adjusted: the product with its new stock and version", body = Product),
+        (status = 400, description = "`malformed_json` (an unknown `reason` or member)", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "`forbidden`", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "`not_found`: the seller has no such product", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "`shop_not_approved`", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed` naming `delta`: zero, or a stock below zero or above 1,000,000,000", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn adjust_stock(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Json(adjustment): Json<StockAdjustment>,
+) -> Result<Json<Product>> {
+    stock::adjust(&actor, &state, &id, adjustment)
+        .await
+        .map(Json)
+}
+
+/// The query string of the inventory history.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// Page size, 1 to 100 (default 24).
+    limit: Option<u32>,
+    /// The `nextCursor` of the previous page.
+    after: Option<String>,
+}
+
+/// `GET /seller/products/{id}/inventory`: the product's inventory history, newest first.
+#[utoipa::path(get, path = "/seller/products/{id}/inventory", tag = "seller",
+    params(("id" = String, Path, description = "The product's id"), HistoryQuery),
+    responses(
+        (status = 200, description = "One page of the history", body = InventoryPage),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "`forbidden`", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "`not_found`: the seller has no such product", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "`shop_not_approved`", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed` (`limit`, `after`)", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn own_inventory(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Query(query): Query<HistoryQuery>,
+) -> Result<Json<InventoryPage>> {
+    history(&actor, &state, &id, query).await
+}
+
+/// `GET /admin/products/{id}/inventory`: any product's inventory history, newest first.
+#[utoipa::path(get, path = "/admin/products/{id}/inventory", tag = "back office",
+    params(("id" = String, Path, description = "The product's id"), HistoryQuery),
+    responses(
+        (status = 200, description = "One page of the history", body = InventoryPage),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "`forbidden` or `mfa_required`", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "`not_found`: no such product", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed` (`limit`, `after`)", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn inventory(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Query(query): Query<HistoryQuery>,
+) -> Result<Json<InventoryPage>> {
+    history(&actor, &state, &id, query).await
+}
+
+/// One page of product `id`'s history as `actor` may read it.
+async fn history(
+    actor: &Actor,
+    state: &AppState,
+    id: &str,
+    query: HistoryQuery,
+) -> Result<Json<InventoryPage>> {
+    let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT);
+    stock::history(actor, state, id, limit, query.after.as_deref())
+        .await
+        .map(Json)
 }

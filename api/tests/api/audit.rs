@@ -73,7 +73,7 @@ async fn a_price_change_writes_one_row_with_before_and_after_that_the_preset_fin
         Method::PATCH,
         &format!("/seller/products/{}", product.id),
         Some(&seller_token),
-        Some(json!({"stock": 3})),
+        Some(json!({"stock": 3, "version": product.version})),
     )
     .await;
     assert_eq!(

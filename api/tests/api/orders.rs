@@ -19,15 +19,15 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 /// A shop in Maharashtra with a ₹1000 shirt at 18% (5 in stock), and a customer.
-struct World {
-    app: TestApp,
-    admin: String,
-    seller: String,
-    shirt: Product,
-    customer: String,
+pub(crate) struct World {
+    pub app: TestApp,
+    pub admin: String,
+    pub seller: String,
+    pub shirt: Product,
+    pub customer: String,
 }
 
-async fn world_with(app: TestApp) -> World {
+pub(crate) async fn world_with(app: TestApp) -> World {
     let admin = staff(&app, "admin@example.com", Role::Admin).await;
     let (seller, _) = seller(&app, &admin, "asha@example.com", GSTIN_MH).await;
     let mut body = product_body("Shirt", "SH-1", 100_000);
@@ -43,7 +43,7 @@ async fn world_with(app: TestApp) -> World {
     }
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     world_with(spawn_app().await).await
 }
 
@@ -99,7 +99,7 @@ pub(crate) async fn order_of(response: reqwest::Response, status: StatusCode) ->
     serde_json::from_value(json_of(response, status).await).unwrap()
 }
 
-async fn get_order(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
+pub(crate) async fn get_order(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
     send(
         app,
         Method::GET,
@@ -110,7 +110,7 @@ async fn get_order(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
     .await
 }
 
-async fn stock(app: &TestApp, product: &Product) -> i64 {
+pub(crate) async fn stock(app: &TestApp, product: &Product) -> i64 {
     let response = send(
         app,
         Method::GET,
@@ -139,13 +139,13 @@ pub(crate) async fn answer(app: &TestApp, pay_url: &str, decision: &str) -> reqw
         .unwrap()
 }
 
-fn statuses(order: &Order) -> Vec<OrderStatus> {
+pub(crate) fn statuses(order: &Order) -> Vec<OrderStatus> {
     order.history.iter().map(|step| step.status).collect()
 }
 
 /// A fresh access token of customer `email`, signed in again: after the clock moved past an
 /// access token's lifetime.
-async fn sign_in_again(app: &TestApp, email: &str) -> String {
+pub(crate) async fn sign_in_again(app: &TestApp, email: &str) -> String {
     let outcome: LoginOutcome = app.login(email, PASSWORD).await.json().await.unwrap();
     let LoginOutcome::Session(grant) = outcome else {
         panic!("a customer without a second factor signs in directly")
@@ -1044,7 +1044,7 @@ async fn fifty_concurrent_checkouts_of_ten_units_make_exactly_ten_orders() {
         Method::PATCH,
         &format!("/seller/products/{}", w.shirt.id),
         Some(&w.seller),
-        Some(json!({ "stock": 10 })),
+        Some(json!({ "stock": 10, "version": w.shirt.version })),
     )
     .await;
     let mut buyers = Vec::new();

@@ -44,6 +44,12 @@ pub async fn spawn_process_app(failpoints: &str) -> TestApp {
 impl TestApp {
     /// Starts the server process (again) with `failpoints`, and waits until it listens.
     pub fn start_process(&mut self, failpoints: &str) {
+        self.start_process_with(failpoints, &[]);
+    }
+
+    /// [`TestApp::start_process`] with the variables `env` set too (e.g. a short
+    /// `REQUEST_TIMEOUT_SECS`), after the test's own.
+    pub fn start_process_with(&mut self, failpoints: &str, env: &[(&str, &str)]) {
         assert!(self.process.is_none(), "the server process is running");
         let mut command = Command::new(env!("CARGO_BIN_EXE_api"));
         command
@@ -83,6 +89,7 @@ impl TestApp {
         if let Ok(connections) = std::env::var(TEST_DATABASE_MAX_CONNECTIONS) {
             command.env("DATABASE_MAX_CONNECTIONS", connections);
         }
+        command.envs(env.iter().copied());
         let mut child = command.spawn().expect("starting the api binary");
         // `api serve` prints one line on stdout once it listens: `listening on http://IP:PORT`.
         let stdout = child.stdout.take().expect("the server's stdout");

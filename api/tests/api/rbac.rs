@@ -137,6 +137,22 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
     ),
     (
         "POST",
+        "/seller/products/{id}/stock",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "GET",
+        "/seller/products/{id}/inventory",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    // Any product's inventory history: administrators with a second factor.
+    (
+        "GET",
+        "/admin/products/{id}/inventory",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    (
+        "POST",
         "/seller/products/{id}/images",
         [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
     ),

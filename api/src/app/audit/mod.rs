@@ -154,7 +154,7 @@ pub fn as_account(actor: &Actor, id: Id, role: Role) -> Actor {
 }
 
 /// The actor type and id columns of `actor`.
-fn actor_columns(actor: &Actor) -> (ActorType, Option<String>) {
+pub(crate) fn actor_columns(actor: &Actor) -> (ActorType, Option<String>) {
     match &actor.who {
         Who::User(user) => {
             let admin = matches!(user.role, Role::Admin | Role::SuperAdmin);

@@ -1,12 +1,13 @@
 //! The catalog: what a shopper sees (active products of approved shops, searched by words,
 //! filtered, sorted and paged by key), what a seller manages (its own shop's products,
-//! [`seller`]), the rules a product's fields follow ([`rules`]) and product images
-//! ([`images`]).
+//! [`seller`]; their stock and its history, [`stock`]), the rules a product's fields follow
+//! ([`rules`]) and product images ([`images`]).
 
 mod cursor;
 pub mod images;
 pub mod rules;
 pub mod seller;
+pub mod stock;
 mod view;
 
 pub use view::{Listing, PageSize};

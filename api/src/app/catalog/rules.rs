@@ -14,7 +14,8 @@ use std::ops::RangeInclusive;
 /// The highest unit price accepted: ₹1 crore. Far above anything sold here, far below where
 /// order arithmetic could overflow.
 const MAX_PRICE: Paise = Paise(1_000_000_000);
-const MAX_STOCK: i64 = 1_000_000_000;
+/// The most units a product may hold.
+pub const MAX_STOCK: i64 = 1_000_000_000;
 /// Longest names, descriptions and categories, in characters.
 const MAX_NAME_CHARS: usize = 200;
 const MAX_DESCRIPTION_CHARS: usize = 5_000;
@@ -31,6 +32,7 @@ pub fn new_product(new: NewProduct, today: Date) -> Result<ProductFields> {
             price: Some(new.price),
             gst_rate: Some(new.gst_rate),
             stock: Some(new.stock),
+            version: None,
             category: Some(new.category),
             active: Some(new.active),
         },
@@ -153,6 +155,7 @@ mod tests {
             price: Some(Paise(99_900)),
             gst_rate: Some(Rate(500)),
             stock: Some(10),
+            version: None,
             category: Some("apparel".into()),
             active: Some(true),
         }

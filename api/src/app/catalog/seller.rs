@@ -1,18 +1,21 @@
 //! A seller's own products: listed (active or not, newest first), added and changed, always
 //! within the seller's approved shop (`shop_not_approved` otherwise); a SKU is unique within
-//! the shop (`sku_taken`).
+//! the shop (`sku_taken`). The stock is set absolutely only with the version read
+//! (`stale_version` otherwise); by a delta, see [`super::stock`].
 
 use crate::app::Actor;
 use crate::app::audit::{self, Entry};
-use crate::app::catalog::rules;
 use crate::app::catalog::view::{Listing, PageSize, one, page};
+use crate::app::catalog::{rules, stock};
 use crate::app::shops::approved_shop;
 use crate::clock;
 use crate::db::products::{self, ProductFields, Viewer};
 use crate::db::{Conn, Id};
+use crate::domain::field_error;
 use crate::error::{ApiError, Constraint, Result, ResultExt as _};
 use crate::state::AppState;
 use contracts::catalog::{NewProduct, Product, ProductChanges, ProductPage};
+use contracts::inventory::InventoryReason;
 use serde_json::{Map, Value, json};
 
 /// A page of the seller's products, newest first.
@@ -63,6 +66,17 @@ pub async fn create(
     products::insert(conn, id, shop, fields, now)
         .await
         .on_constraint(Constraint::Unique("products"), || ApiError::SkuTaken)?;
+    // The stock it starts with is the history's first entry.
+    let stock = fields.stock.unwrap_or(0);
+    stock::record(
+        conn,
+        actor,
+        id,
+        InventoryReason::Created,
+        (stock, stock),
+        now,
+    )
+    .await?;
     let mut changes = delta(None, fields);
     changes.insert("shopId".into(), json!({"after": shop.to_string()}));
     let entry = Entry::success("products:create", "products", Some(id), now)
@@ -135,7 +149,10 @@ fn delta(before: Option<&Product>, fields: &ProductFields) -> Map<String, Value>
     out
 }
 
-/// Changes some fields of one of the seller's products; another shop's is `not_found`.
+/// Changes some fields of one of the seller's products; another shop's is `not_found`. The
+/// stock is set only with `version`, the product's version as read (422 naming `version`
+/// without it); a version that is no longer the product's is 409 `stale_version` and changes
+/// nothing. A stock set is a recount in the inventory history.
 pub async fn change(
     actor: &Actor,
     state: &AppState,
@@ -146,6 +163,14 @@ pub async fn change(
     let shop = approved_shop(&mut conn, actor).await?;
     // One reading of the clock: the GST date and the timestamps agree.
     let now = state.clock.now();
+    let version = changes.version;
+    if changes.stock.is_some() && version.is_none() {
+        return Err(ApiError::Validation(vec![field_error(
+            "version",
+            "required",
+            "send the product's version with stock (or change it by a delta: POST .../stock)",
+        )]));
+    }
     let fields = rules::changes(changes, clock::india_date(now))?;
     let id = Id::parse(product_id).ok_or(ApiError::NotFound)?;
     drop(conn);
@@ -154,11 +179,23 @@ pub async fn change(
     let before = one(&mut tx, Viewer::Shop(shop), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let found = products::update(&mut tx, shop, id, &fields, now)
+    let found = products::update(&mut tx, (shop, id), &fields, version, now)
         .await
         .on_constraint(Constraint::Unique("products"), || ApiError::SkuTaken)?;
+    if let (false, Some(sent)) = (found, version) {
+        // The product is the shop's (read above): its version moved on.
+        let current = one(&mut tx, Viewer::Shop(shop), id)
+            .await?
+            .map_or(before.version, |now| now.version);
+        return Err(ApiError::StaleVersion { sent, current });
+    }
     if !found {
         return Err(ApiError::NotFound);
+    }
+    if let Some(stock) = fields.stock {
+        // The version matched the one read: `before.stock` is the stock this set replaced.
+        let change = (stock - before.stock, stock);
+        stock::record(&mut tx, actor, id, InventoryReason::Recount, change, now).await?;
     }
     let entry = Entry::success("products:update", "products", Some(id), now)
         .with_changes(Value::Object(delta(Some(&before), &fields)));

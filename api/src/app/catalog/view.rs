@@ -144,6 +144,7 @@ fn wire(row: ProductRow, images: Vec<String>) -> Product {
         // The column's CHECK keeps rates at 0 or above.
         gst_rate: Rate(u32::try_from(row.gst_rate).unwrap_or(0)),
         stock: row.stock,
+        version: row.version,
         category: row.category,
         active: row.active,
         images,

@@ -1,17 +1,44 @@
-//! Idempotency keys, Stripe's rule: the first request with a key runs and its answer is kept
-//! for 24 hours; the same key with the same body gets that answer again, with another body
-//! 422, while the first is still running 409. A request that failed without effect frees its
-//! key, so a corrected retry may use it.
+//! Idempotency keys, Stripe's rule with a lease: the first request with a key runs and its
+//! answer is kept for 24 hours; the same key with the same body gets that answer again, with
+//! another body 422. A claim is a short lease ([`lease_secs`]): while it is live a retry gets
+//! 409 `idempotency_in_progress` with `Retry-After`; once it has passed (the attempt died: a
+//! timeout, a disconnect, a crash, an error) a retry takes the key over and continues from the
+//! order the key placed, if any (`checkout::resume`). A request that failed without effect
+//! frees its key, so a corrected retry may use it.
 
 use crate::app::checkout::Answer;
 use crate::auth::secret::hex;
 use crate::crypto::{Column, Vault};
-use crate::db::{Conn, Id, idempotency};
+use crate::db::idempotency::{self, Claim};
+use crate::db::{Conn, Id};
 use crate::error::{ApiError, Result};
 use sha2::{Digest as _, Sha256};
+use std::time::Duration;
 
 /// How long a key's answer is kept: 24 hours.
 pub const TTL_SECS: i64 = 86_400;
+
+/// A claim's lease is this many times the request timeout (`REQUEST_TIMEOUT_SECS`). A request
+/// is dropped at its timeout, counted from its start, which is before its claim: once one
+/// timeout has passed since the claim, the attempt holding it is gone. The second timeout's
+/// worth is margin for clocks of several instances (PostgreSQL) that disagree by a little.
+pub const LEASE_TIMEOUTS: u32 = 2;
+
+/// The lease when requests have no timeout (`REQUEST_TIMEOUT_SECS=0`): nothing drops a slow
+/// attempt then, so the lease is long, and a takeover of a live attempt is still safe (it
+/// can no longer record an order or an answer on the key).
+pub const UNTIMED_LEASE_SECS: i64 = 300;
+
+/// How long a claim is leased under the request timeout `request_timeout`, in seconds.
+pub fn lease_secs(request_timeout: Option<Duration>) -> i64 {
+    request_timeout
+        .filter(|timeout| !timeout.is_zero())
+        .map_or(UNTIMED_LEASE_SECS, |timeout| {
+            // Whole seconds, rounded up: a lease never ends before its timeouts.
+            let secs = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0);
+            i64::try_from(secs * u64::from(LEASE_TIMEOUTS)).unwrap_or(UNTIMED_LEASE_SECS)
+        })
+}
 
 /// An `Idempotency-Key` header value: 1 to 255 visible ASCII characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,20 +61,52 @@ impl IdempotencyKey {
     }
 }
 
-/// Claims `key` for `customer` and `body` at `now`: `None` when this request goes ahead (then
-/// [`keep`] its answer, or [`release`] the key), the first request's answer when this one
-/// repeats it. A key older than the TTL counts as new.
-pub(super) async fn claim(
+/// A key held by one attempt: only it records an order or an answer on it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Held<'k> {
+    pub customer: Id,
+    pub key: &'k IdempotencyKey,
+    pub holder: Id,
+}
+
+/// What claiming a key found.
+#[derive(Debug)]
+pub(super) enum Claimed<'k> {
+    /// This attempt holds the key; the order an earlier attempt with it placed, if any.
+    Held(Held<'k>, Option<Id>),
+    /// The answer an earlier attempt with the key got: this request repeats it.
+    Answered(Answer),
+}
+
+/// Claims `key` for `customer` and `body` at `now` under a lease of `lease` seconds. A key
+/// older than the TTL counts as new; 409 `idempotency_in_progress` while another attempt's
+/// lease is live, 422 `idempotency_key_reused` for another body.
+pub(super) async fn claim<'k>(
     conn: &mut Conn,
     vault: &Vault,
     customer: Id,
-    key: &IdempotencyKey,
+    key: &'k IdempotencyKey,
     body: &[u8],
-    now: i64,
-) -> Result<Option<Answer>> {
+    (now, lease): (i64, i64),
+) -> Result<Claimed<'k>> {
     let hash = hex(&Sha256::digest(body));
-    if idempotency::claim(conn, customer, key.as_str(), &hash, now, now - TTL_SECS).await? {
-        return Ok(None);
+    let holder = Id::new();
+    let claim = Claim {
+        customer,
+        key: key.as_str(),
+        hash: &hash,
+        holder,
+        now,
+        stale_before: now - TTL_SECS,
+        lease_before: now - lease,
+    };
+    if let Some(order) = idempotency::claim(conn, &claim).await? {
+        let held = Held {
+            customer,
+            key,
+            holder,
+        };
+        return Ok(Claimed::Held(held, order));
     }
     let stored = idempotency::get(conn, customer, key.as_str())
         .await?
@@ -58,33 +117,59 @@ pub(super) async fn claim(
         stored.response,
     ) {
         (false, ..) => Err(ApiError::IdempotencyKeyReused),
-        (true, Some(status), Some(body)) => Ok(Some(Answer {
+        (true, Some(status), Some(body)) => Ok(Claimed::Answered(Answer {
             status: u16::try_from(status).unwrap_or(500),
             body: vault.open(Column::IdempotencyResponse, row_id(customer, key), &body)?,
             placed: None,
             replayed: true,
         })),
-        (true, ..) => Err(ApiError::IdempotencyInProgress),
+        (true, ..) => Err(ApiError::IdempotencyInProgress {
+            // At least a second: a lease taken over just now by another retry has all of it.
+            retry_after_secs: u64::try_from(stored.leased_at + lease - now)
+                .unwrap_or(0)
+                .max(1),
+        }),
     }
 }
 
-/// Keeps `answer` with `customer`'s key: every repeat gets exactly it.
+/// Keeps `answer` with the key `held`: every repeat gets exactly it.
 pub(super) async fn keep(
     conn: &mut Conn,
     vault: &Vault,
-    customer: Id,
-    key: &IdempotencyKey,
+    held: &Held<'_>,
     answer: &Answer,
 ) -> Result<()> {
     let status = i32::from(answer.status);
     // Sealed: the answer is the placed order, delivery address and phone included.
     let body = vault.seal(
         Column::IdempotencyResponse,
-        row_id(customer, key),
+        row_id(held.customer, held.key),
         &answer.body,
     );
-    idempotency::store_answer(conn, customer, key.as_str(), status, &body).await?;
+    idempotency::store_answer(
+        conn,
+        held.customer,
+        held.key.as_str(),
+        held.holder,
+        status,
+        &body,
+    )
+    .await?;
     Ok(())
+}
+
+/// Records `order` on the key `held`, in the transaction placing it; 409
+/// `idempotency_in_progress` when a retry took the key over meanwhile (the caller rolls the
+/// order back: the retry places or resumes it).
+pub(super) async fn record_order(conn: &mut Conn, held: &Held<'_>, order: Id) -> Result<()> {
+    let key = held.key.as_str();
+    if idempotency::record_order(conn, held.customer, key, held.holder, order).await? {
+        Ok(())
+    } else {
+        Err(ApiError::IdempotencyInProgress {
+            retry_after_secs: 1,
+        })
+    }
 }
 
 /// The row id a kept answer is sealed for: the table's key is (customer, idempotency key).
@@ -92,9 +177,9 @@ fn row_id(customer: Id, key: &IdempotencyKey) -> String {
     format!("{customer}/{}", key.as_str())
 }
 
-/// Frees `customer`'s key after a request that wrote nothing.
-pub(super) async fn release(conn: &mut Conn, customer: Id, key: &IdempotencyKey) -> Result<()> {
-    idempotency::release(conn, customer, key.as_str()).await?;
+/// Frees the key `held` after a request that wrote nothing.
+pub(super) async fn release(conn: &mut Conn, held: &Held<'_>) -> Result<()> {
+    idempotency::release(conn, held.customer, held.key.as_str(), held.holder).await?;
     Ok(())
 }
 
@@ -127,5 +212,13 @@ mod tests {
                 Err(ApiError::IdempotencyKeyRequired)
             ));
         }
+    }
+
+    #[test]
+    fn a_lease_outlasts_the_request_timeout() {
+        assert_eq!(lease_secs(Some(Duration::from_secs(30))), 60);
+        assert_eq!(lease_secs(Some(Duration::from_millis(1_500))), 4);
+        assert_eq!(lease_secs(Some(Duration::ZERO)), UNTIMED_LEASE_SECS);
+        assert_eq!(lease_secs(None), UNTIMED_LEASE_SECS);
     }
 }

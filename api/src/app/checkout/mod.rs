@@ -1,22 +1,28 @@
-//! Checkout (`POST /orders`) as one use case: the idempotency key claimed, the order placed in
-//! one transaction (`placement`), the payment opened with the gateway, and the answer kept
-//! with the key so that a retry gets exactly it and never a second order.
+//! Checkout (`POST /orders`) as one use case: the idempotency key claimed (a short lease), the
+//! order placed in one transaction (`placement`) that records its id on the key, the payment
+//! opened with the gateway, and the answer kept with the key so that a retry gets exactly it
+//! and never a second order. A retry after an attempt died (its lease passed) resumes it from
+//! the order the key placed: still INITIATED, its payment is opened (the gateway answers the
+//! session it opened for the order, if any); already further, the answer is the order as it
+//! is; no order yet, it is placed.
 
 mod address;
 mod idempotency;
 mod placement;
 
-pub use idempotency::IdempotencyKey;
 pub(crate) use idempotency::forget_stale as forget_stale_keys;
+pub use idempotency::{IdempotencyKey, LEASE_TIMEOUTS, UNTIMED_LEASE_SECS, lease_secs};
 
 use crate::app::Actor;
 use crate::app::audit::{self, Entry};
+use crate::app::catalog::stock;
 use crate::app::orders::{self, machine};
-use crate::db::{self, Id, Scope};
+use crate::db::{self, Conn, Id, Scope};
 use crate::error::{ApiError, Result};
-use crate::payments::PaymentRequest;
+use crate::payments::{GatewayError, PaymentRequest, PaymentSession};
 use crate::state::AppState;
 use contracts::orders::{Order, OrderStatus, PlaceOrder, StatusChange};
+use idempotency::{Claimed, Held};
 use placement::Placement;
 
 /// What `POST /orders` answers: the answer kept with the idempotency key.
@@ -26,8 +32,8 @@ pub struct Answer {
     pub status: u16,
     /// JSON: the order, or the problem.
     pub body: String,
-    /// The order this very request placed, payment open: its `Location` (`None` for a repeat,
-    /// and for an order cancelled because the gateway opened no payment).
+    /// The order this request placed or resumed: its `Location` (`None` for a repeat, and for
+    /// an order cancelled because the gateway opened no payment).
     pub placed: Option<Id>,
     /// Whether this is the answer to an earlier request with the key.
     pub replayed: bool,
@@ -56,39 +62,50 @@ pub async fn place(
     let customer = actor.user_id().ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now();
 
-    let earlier = idempotency::claim(
-        &mut state.db.conn().await?,
-        &state.vault,
-        customer,
-        key,
-        body,
-        now,
-    )
-    .await?;
-    if let Some(answer) = earlier {
-        return Ok(answer);
-    }
-    let placement = Placement {
-        vault: &state.vault,
-        customer,
-        cart: &request.cart_id,
-        address: &address,
-        place_of_supply,
-        payment_provider: payments.name(),
-        now,
-        pay_by: now + state.payment_timeout_secs,
+    let mut conn = state.db.conn().await?;
+    let lease = (now, state.checkout_lease_secs);
+    let claimed = idempotency::claim(&mut conn, &state.vault, customer, key, body, lease).await?;
+    drop(conn);
+    let (held, earlier) = match claimed {
+        Claimed::Answered(answer) => return Ok(answer),
+        Claimed::Held(held, earlier) => (held, earlier),
     };
-    let mut order = match placed(actor, state, &placement).await {
-        Ok(order) => order,
-        Err(error) => {
-            // Nothing was written: free the key so a corrected retry may use it.
-            idempotency::release(&mut state.db.conn().await?, customer, key).await?;
-            return Err(error);
+    let order = match earlier {
+        // An earlier attempt placed it, then died before answering: continue from its state.
+        Some(id) => read(state, customer, id).await?,
+        None => {
+            let placement = Placement {
+                vault: &state.vault,
+                customer,
+                cart: &request.cart_id,
+                address: &address,
+                place_of_supply,
+                payment_provider: payments.name(),
+                now,
+                pay_by: now + state.payment_timeout_secs,
+                held: &held,
+                by: &stock::by(actor),
+            };
+            match placed(actor, state, &placement).await {
+                Ok(order) => order,
+                Err(error) => {
+                    // Nothing was written: free the key so a corrected retry may use it.
+                    idempotency::release(&mut state.db.conn().await?, &held).await?;
+                    return Err(error);
+                }
+            }
         }
     };
     let id = Id::parse(&order.id)
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("an order id is not an id")))?;
-
+    if order.status != OrderStatus::Initiated {
+        // Its payment was opened, or it was settled (timed out), by another hand: the answer
+        // is the order as it is.
+        let answer = fresh(201, &order, Some(id))?;
+        idempotency::keep(&mut state.db.conn().await?, &state.vault, &held, &answer).await?;
+        return Ok(answer);
+    }
+    fault_before_payment().await;
     let opened = payments
         .initiate(PaymentRequest {
             order_id: &order.id,
@@ -96,49 +113,74 @@ pub async fn place(
             return_path: format!("/checkout/result?order={id}"),
         })
         .await;
-    // One transaction for the payment's outcome and the kept answer (one commit fewer per
-    // order: on SQLite every commit is a sync to disk).
+    finish(actor, state, &held, order, opened, now).await
+}
+
+/// Records what the gateway said about INITIATED `order` and keeps the answer with the key
+/// `held`, in one transaction (one commit fewer per order: on SQLite every commit is a sync to
+/// disk). An order no longer INITIATED (another attempt moved it) is answered as it is.
+async fn finish(
+    actor: &Actor,
+    state: &AppState,
+    held: &Held<'_>,
+    mut order: Order,
+    opened: Result<PaymentSession, GatewayError>,
+    now: i64,
+) -> Result<Answer> {
+    let id = Id::parse(&order.id)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("an order id is not an id")))?;
+    let (from, to) = (OrderStatus::Initiated, OrderStatus::PaymentPending);
     let mut tx = state.db.begin().await?;
     let answer = match opened {
         Ok(session) => {
-            if machine::step(
-                &mut tx,
-                actor,
-                id,
-                OrderStatus::Initiated,
-                OrderStatus::PaymentPending,
-                now,
-            )
-            .await?
-            {
+            if machine::step(&mut tx, actor, id, from, to, now).await? {
                 db::orders::set_payment(&mut tx, id, &session.reference, &session.pay_url).await?;
+                // The order as it is once the payment is open (what a read would give back).
+                order.status = OrderStatus::PaymentPending;
+                order.payment_url = Some(session.pay_url);
+                order.history.push(StatusChange {
+                    status: OrderStatus::PaymentPending,
+                    at: now,
+                });
+                fresh(201, &order, Some(id))?
+            } else {
+                as_it_is(&mut tx, state, held.customer, id).await?
             }
-            // The order as it is once the payment is open (what a read would give back).
-            order.status = OrderStatus::PaymentPending;
-            order.payment_url = Some(session.pay_url);
-            order.history.push(StatusChange {
-                status: OrderStatus::PaymentPending,
-                at: now,
-            });
-            fresh(201, &order, Some(id))?
         }
         Err(error) => {
             tracing::error!(%error, order_id = %id, "the payment gateway did not open a payment");
-            machine::settle(
-                &mut tx,
-                actor,
-                id,
-                OrderStatus::Initiated,
-                OrderStatus::Failed,
-                now,
-            )
-            .await?;
-            fresh(502, &ApiError::PaymentGateway.problem(), None)?
+            let failed = OrderStatus::Failed;
+            if machine::settle(&mut tx, actor, id, from, failed, now)
+                .await?
+                .is_some()
+            {
+                fresh(502, &ApiError::PaymentGateway.problem(), None)?
+            } else {
+                as_it_is(&mut tx, state, held.customer, id).await?
+            }
         }
     };
-    idempotency::keep(&mut tx, &state.vault, customer, key, &answer).await?;
+    idempotency::keep(&mut tx, &state.vault, held, &answer).await?;
     tx.commit().await?;
     Ok(answer)
+}
+
+/// The fault point `checkout-before-payment` (builds with the `failpoints` feature; crash
+/// tests): after the order's placement committed, before its payment opens. `sleep(ms)` holds
+/// the thread (for a SIGKILL); `return(ms)` awaits `ms`, so the request timeout drops the
+/// request's future here. Nothing in other builds.
+async fn fault_before_payment() {
+    if let Some(millis) = stall_millis() {
+        tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+    }
+}
+
+/// The milliseconds `checkout-before-payment=return(ms)` asks to stall.
+fn stall_millis() -> Option<u64> {
+    fail::fail_point!("checkout-before-payment", |millis: Option<String>| {
+        millis.and_then(|millis| millis.parse().ok())
+    });
+    None
 }
 
 /// Places the order of `placement` in one transaction; the order as its customer reads it.
@@ -156,14 +198,23 @@ async fn placed(actor: &Actor, state: &AppState, placement: &Placement<'_>) -> R
     );
     audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
-    orders::read(
-        &mut state.db.conn().await?,
-        &state.vault,
-        Scope::Customer(placement.customer),
-        id,
-    )
-    .await?
-    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a placed order vanished")))
+    read(state, placement.customer, id).await
+}
+
+/// Order `id` of `customer` as they read it, on a pooled connection.
+async fn read(state: &AppState, customer: Id, id: Id) -> Result<Order> {
+    read_on(&mut state.db.conn().await?, state, customer, id).await
+}
+
+/// Order `id` of `customer` as it is on `conn`, answered 201.
+async fn as_it_is(conn: &mut Conn, state: &AppState, customer: Id, id: Id) -> Result<Answer> {
+    fresh(201, &read_on(conn, state, customer, id).await?, Some(id))
+}
+
+async fn read_on(conn: &mut Conn, state: &AppState, customer: Id, id: Id) -> Result<Order> {
+    orders::read(conn, &state.vault, Scope::Customer(customer), id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a placed order vanished")))
 }
 
 /// The answer `status` with `body` as JSON, given by this request.

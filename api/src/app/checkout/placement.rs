@@ -1,10 +1,12 @@
 //! Placing an order from a cart, on one transaction: every line re-priced from the catalog and
 //! checked (still sold; its GST rate a slab in force on the order's Indian date), taxed (CGST +
 //! SGST within the seller's state, IGST across states), its stock reserved by a conditional
-//! decrement (never oversold, whatever runs at the same time); then the order is recorded as
-//! INITIATED and the cart emptied. A failure leaves the transaction to roll back: nothing is
-//! written.
+//! decrement (never oversold, whatever runs at the same time, each reservation in the
+//! products' inventory history); then the order is recorded as INITIATED, the cart emptied and
+//! the order's id written on the idempotency key that placed it. A failure leaves the
+//! transaction to roll back: nothing is written.
 
+use crate::app::checkout::idempotency::{self, Held};
 use crate::app::orders::delivery;
 use crate::clock;
 use crate::crypto::Vault;
@@ -15,6 +17,7 @@ use crate::domain::field_error;
 use crate::error::{ApiError, Result};
 use contracts::gst::{self, LineTax, Rate, Supply};
 use contracts::gstin::StateCode;
+use contracts::inventory::InventoryReason;
 use contracts::orders::{DeliveryAddress, OrderStatus};
 use contracts::{FieldError, Paise};
 
@@ -32,6 +35,10 @@ pub(super) struct Placement<'a> {
     pub now: i64,
     /// When the payment is due.
     pub pay_by: i64,
+    /// The idempotency key this attempt holds: the order's id is recorded on it.
+    pub held: &'a Held<'a>,
+    /// Who reserves the stock, for the inventory history.
+    pub by: &'a stock::By,
 }
 
 /// A line that can be bought, with its tax.
@@ -115,6 +122,9 @@ pub(super) async fn place(conn: &mut Conn, placement: &Placement<'_>) -> Result<
     let id = Id::new();
     record(conn, id, placement, &taxed).await?;
     carts::clear(conn, cart).await?;
+    // Last, so a retry that took the key over meanwhile (this attempt outlived its lease)
+    // makes this whole placement roll back: the key places one order, whichever attempt.
+    idempotency::record_order(conn, placement.held, id).await?;
     Ok(id)
 }
 
@@ -179,6 +189,9 @@ async fn record(
         orders::insert_line(conn, id, &row).await?;
     }
     orders::add_history(conn, id, OrderStatus::Initiated.as_str(), placement.now).await?;
+    // One statement for every line's reservation (the order-creation budget).
+    let reserved = InventoryReason::OrderReserved.as_str();
+    stock::record_order(conn, id, placement.by, reserved, -1, placement.now).await?;
     Ok(())
 }
 

@@ -1,13 +1,14 @@
 //! The payment state machine (seed 000 §8.2, [`OrderStatus::can_become`]) applied to stored
 //! orders. A move happens only if the machine allows it and the order is still in the status
 //! the caller read (a conditional update: of two writers, one moves it); each move is added
-//! to the order's history, and an order that stops holding stock gives it back, all on the
-//! caller's transaction.
+//! to the order's history, and an order that stops holding stock gives it back (recorded in the
+//! products' inventory history), all on the caller's transaction.
 
 use crate::app::Actor;
 use crate::app::audit::{self, Entry};
 use crate::db::{Conn, Id, orders, stock};
 use crate::error::{ApiError, Result};
+use contracts::inventory::InventoryReason;
 use contracts::orders::OrderStatus;
 
 /// Moves order `order` from `from` to `to` at `now`, audited as `actor`'s `orders:transition`;
@@ -34,6 +35,9 @@ pub(crate) async fn step(
     orders::add_history(conn, order, to.as_str(), now).await?;
     if from.reserves_stock() && !to.reserves_stock() {
         stock::release(conn, order).await?;
+        let by = crate::app::catalog::stock::by(actor);
+        let released = InventoryReason::OrderReleased.as_str();
+        stock::record_order(conn, order, &by, released, 1, now).await?;
     }
     let entry = Entry::success("orders:transition", "orders", Some(order), now).with_changes(
         serde_json::json!({"status": {"before": from.as_str(), "after": to.as_str()}}),
