@@ -68,6 +68,12 @@ pub enum ApiError {
     #[error("second factor required")]
     MfaRequired,
 
+    /// 403 `fresh_mfa_required`: an act that moves money (a refund) wants a second factor
+    /// passed in the last five minutes (`routes::policy::FRESH_MFA_SECS`), and this session
+    /// passed it longer ago; the client has the user sign in again with their second factor.
+    #[error("a fresh second factor is required")]
+    FreshMfaRequired,
+
     /// 403 `impersonation_forbidden`: an administrator acting as a user (an impersonation
     /// token) tried what support may not do (seed 000 section 6.2): change the second factor,
     /// an address (placing an order sets the delivery and billing address; applying for a
@@ -211,6 +217,7 @@ impl ApiError {
             | ApiError::InvalidSignature => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden
             | ApiError::MfaRequired
+            | ApiError::FreshMfaRequired
             | ApiError::CsrfFailed
             | ApiError::ImpersonationForbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotImpersonating
@@ -256,6 +263,7 @@ impl ApiError {
             ApiError::InvalidResetToken => "invalid_reset_token",
             ApiError::Forbidden => "forbidden",
             ApiError::MfaRequired => "mfa_required",
+            ApiError::FreshMfaRequired => "fresh_mfa_required",
             ApiError::ImpersonationForbidden(_) => "impersonation_forbidden",
             ApiError::NotImpersonating => "not_impersonating",
             ApiError::EmailTaken => "email_taken",

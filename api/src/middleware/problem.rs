@@ -55,6 +55,9 @@ impl ApiError {
             ApiError::MfaRequired => problem.with_detail(
                 "Administrators need a session verified with a second factor: enrol or verify a TOTP authenticator.",
             ),
+            ApiError::FreshMfaRequired => problem.with_detail(
+                "This act needs a second factor passed in the last few minutes: sign in again with your authenticator.",
+            ),
             ApiError::InvalidMfaCode => {
                 problem.with_detail("The code is not right, or it was already used.")
             }

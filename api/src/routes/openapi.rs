@@ -131,15 +131,20 @@ fn apply_policy(operation: &mut Operation, policy: Policy) {
     let scheme = match policy {
         Policy::Public => return,
         Policy::RefreshCookie => REFRESH_COOKIE,
-        Policy::SignedIn | Policy::AnyOf(_) => BEARER,
+        Policy::SignedIn | Policy::AnyOf(_) | Policy::FreshMfa(_) => BEARER,
     };
     operation.security = Some(vec![SecurityRequirement::new(scheme, Vec::<String>::new())]);
-    if let Policy::AnyOf(permissions) = policy {
-        operation.extensions = Some(
-            ExtensionsBuilder::new()
-                .add("x-permissions", serde_json::json!(permissions))
-                .build(),
-        );
+    if let Some(permissions) = policy.permissions() {
+        let mut extensions =
+            ExtensionsBuilder::new().add("x-permissions", serde_json::json!(permissions));
+        if matches!(policy, Policy::FreshMfa(_)) {
+            // A second factor passed at most this long ago (the token's `mfa_at`).
+            extensions = extensions.add(
+                "x-fresh-mfa-seconds",
+                serde_json::json!(super::policy::FRESH_MFA_SECS),
+            );
+        }
+        operation.extensions = Some(extensions.build());
     }
 }
 

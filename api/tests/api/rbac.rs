@@ -264,6 +264,7 @@ async fn callers(app: &TestApp) -> Vec<Option<String>> {
         let id = account_with_role(app, index, role).await;
         let mut claims = Claims::new(&id, role, app.clock.now());
         claims.mfa = mfa;
+        claims.mfa_at = mfa.then_some(app.clock.now());
         tokens.push(Some(keys.sign(&claims).unwrap()));
     }
     tokens
