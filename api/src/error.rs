@@ -131,14 +131,11 @@ pub enum ApiError {
     #[error("the order cannot be placed")]
     OrderNotPlaceable(Vec<FieldError>),
 
-    /// 409 `illegal_transition`: the order's status does not allow this step (e.g. a payment
-    /// confirmed after the order timed out).
-    #[error("the order cannot move from {0}")]
-    IllegalTransition(&'static str),
-
-    /// 409 `refund_refused`: the order is not confirmed, or nothing that large is left to refund.
-    #[error("the refund was refused: {0}")]
-    RefundRefused(String),
+    /// 409 `refund_refused`: the order is not confirmed or has no payment (`errors` names
+    /// `orderId`), or the gateway refused the refund (`amount`). Nothing was refunded, and
+    /// nothing is reserved.
+    #[error("the refund was refused: {why}")]
+    RefundRefused { field: &'static str, why: String },
 
     /// 401 `invalid_signature`: a webhook whose signature or timestamp does not verify.
     #[error("invalid webhook signature")]
@@ -229,8 +226,7 @@ impl ApiError {
             | ApiError::SkuTaken
             | ApiError::IdempotencyInProgress
             | ApiError::OrderNotPlaceable(_)
-            | ApiError::IllegalTransition(_)
-            | ApiError::RefundRefused(_) => StatusCode::CONFLICT,
+            | ApiError::RefundRefused { .. } => StatusCode::CONFLICT,
             ApiError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
             ApiError::PaymentGateway => StatusCode::BAD_GATEWAY,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -275,8 +271,7 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::IdempotencyInProgress => "idempotency_in_progress",
             ApiError::OrderNotPlaceable(_) => "order_not_placeable",
-            ApiError::IllegalTransition(_) => "illegal_transition",
-            ApiError::RefundRefused(_) => "refund_refused",
+            ApiError::RefundRefused { .. } => "refund_refused",
             ApiError::InvalidSignature => "invalid_signature",
             ApiError::PaymentGateway => "payment_gateway_error",
             ApiError::PaymentsUnavailable => "payments_unavailable",

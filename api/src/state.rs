@@ -31,6 +31,9 @@ pub struct AppState {
     pub webhook_secret: Arc<[u8]>,
     /// How long an order waits for its payment (`PAYMENT_TIMEOUT_SECS`).
     pub payment_timeout_secs: i64,
+    /// How old a pending refund must be before the reconciler finishes it
+    /// (`REFUND_GRACE_SECS`).
+    pub refund_grace_secs: i64,
     /// Where product images are kept (`UPLOAD_DIR`).
     pub images: ObjectStore,
     /// Business time: every rule that reads the time reads it here.

@@ -19,6 +19,7 @@ pub mod impersonation;
 pub mod invoices;
 pub mod money;
 pub mod orders;
+pub mod payments;
 pub mod problem;
 pub mod props;
 pub mod shops;

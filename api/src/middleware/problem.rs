@@ -119,10 +119,14 @@ impl ApiError {
                 errors: errors.clone(),
                 ..problem.with_detail("Some lines cannot be bought; see errors. Nothing was ordered.")
             },
-            ApiError::IllegalTransition(from) => {
-                problem.with_detail(format!("The order is {from}; this step does not apply."))
-            }
-            ApiError::RefundRefused(why) => problem.with_detail(format!("No refund: {why}.")),
+            ApiError::RefundRefused { field, why } => Problem {
+                errors: vec![FieldError {
+                    field: (*field).into(),
+                    code: "refund_refused".into(),
+                    message: why.clone(),
+                }],
+                ..problem.with_detail(format!("No refund: {why}."))
+            },
             ApiError::InvalidSignature => problem.with_detail("The webhook signature does not verify."),
             ApiError::PaymentGateway => problem.with_detail(
                 "The payment gateway failed; the order was cancelled and nothing was charged.",

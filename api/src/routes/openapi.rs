@@ -9,7 +9,7 @@
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
     audit, auth, carts, health, images, impersonation, invoices, mfa, orders, password, products,
-    session, shops, users, webhooks,
+    reconciliation, session, shops, users, webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -49,6 +49,7 @@ pub fn routes() -> ApiRoutes {
         password::forgot,
         password::reset,
         users::list_users,
+        reconciliation::list,
         impersonation::start_impersonation,
         impersonation::end_impersonation,
         impersonation::access_history,
@@ -92,7 +93,7 @@ pub fn routes() -> ApiRoutes {
         (name = "cart", description = "Guests' and customers' carts, priced with their GST"),
         (name = "orders", description = "Checkout, order history, refunds"),
         (name = "invoices", description = "GST tax invoices, JSON and PDF"),
-        (name = "payments", description = "The payment gateway's webhook"),
+        (name = "payments", description = "The payment gateway's webhook: every event recorded"),
         (name = "audit", description = "The audit log: rows, CSV export, chain status"),
     )
 )]

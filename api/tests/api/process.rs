@@ -15,6 +15,12 @@ use std::process::{Child, Command, Stdio};
 /// (`name=action;...`, fail-rs syntax, e.g. `refund-after-gateway=sleep(60000)`; `""` for
 /// none). Its clock is the system's: `app.clock` does not move it.
 pub async fn spawn_process_app(failpoints: &str) -> TestApp {
+    spawn_process_app_with(failpoints, &[]).await
+}
+
+/// [`spawn_process_app`] with the environment variables `vars` set on the process too (e.g.
+/// `("SWEEP_INTERVAL_SECS", "1")`).
+pub async fn spawn_process_app_with(failpoints: &str, vars: &[(&str, &str)]) -> TestApp {
     let dist = tempfile::tempdir().expect("creating a temporary dist directory");
     let mail = tempfile::tempdir().expect("creating a temporary mail directory");
     let keys = tempfile::tempdir().expect("creating a temporary key directory");
@@ -37,13 +43,19 @@ pub async fn spawn_process_app(failpoints: &str) -> TestApp {
         process: None,
         database,
     };
-    app.start_process(failpoints);
+    app.start_process_with(failpoints, vars);
     app
 }
 
 impl TestApp {
     /// Starts the server process (again) with `failpoints`, and waits until it listens.
     pub fn start_process(&mut self, failpoints: &str) {
+        self.start_process_with(failpoints, &[]);
+    }
+
+    /// [`TestApp::start_process`] with the environment variables `vars` set as well (after
+    /// the test's defaults, so they win).
+    pub fn start_process_with(&mut self, failpoints: &str, vars: &[(&str, &str)]) {
         assert!(self.process.is_none(), "the server process is running");
         let mut command = Command::new(env!("CARGO_BIN_EXE_api"));
         command
@@ -83,6 +95,7 @@ impl TestApp {
         if let Ok(connections) = std::env::var(TEST_DATABASE_MAX_CONNECTIONS) {
             command.env("DATABASE_MAX_CONNECTIONS", connections);
         }
+        command.envs(vars.iter().copied());
         let mut child = command.spawn().expect("starting the api binary");
         // `api serve` prints one line on stdout once it listens: `listening on http://IP:PORT`.
         let stdout = child.stdout.take().expect("the server's stdout");

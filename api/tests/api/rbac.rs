@@ -73,6 +73,12 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/admin/users",
         [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
     ),
+    // Captures no order took and refunds not done: administrators with a second factor.
+    (
+        "GET",
+        "/admin/reconciliation",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
     // The audit log: administrators with a second factor.
     ("GET", "/audit", [Unauth, Forbid, Forbid, Mfa, Pass, Pass]),
     (
@@ -158,8 +164,9 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         [Unauth, Pass, Forbid, Forbid, Forbid, Forbid],
     ),
     // Orders: customers buy; customers and sellers read their own, administrators all;
-    // refunds are administrators' (with a second factor). The webhook's credential is its
-    // signature, not a token.
+    // refunds are administrators' (`payments:refund`, with a second factor passed in the last
+    // five minutes: the callers' just was). The webhook's credential is its signature, not a
+    // token.
     (
         "POST",
         "/orders",
