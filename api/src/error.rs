@@ -68,6 +68,12 @@ pub enum ApiError {
     #[error("second factor required")]
     MfaRequired,
 
+    /// 403 `fresh_mfa_required`: an act that moves money (a refund) wants a second factor
+    /// passed in the last five minutes (`routes::policy::FRESH_MFA_SECS`), and this session
+    /// passed it longer ago; the client has the user sign in again with their second factor.
+    #[error("a fresh second factor is required")]
+    FreshMfaRequired,
+
     /// 403 `impersonation_forbidden`: an administrator acting as a user (an impersonation
     /// token) tried what support may not do (seed 000 section 6.2): change the second factor,
     /// an address (placing an order sets the delivery and billing address; applying for a
@@ -133,14 +139,11 @@ pub enum ApiError {
     #[error("the order cannot be placed")]
     OrderNotPlaceable(Vec<FieldError>),
 
-    /// 409 `illegal_transition`: the order's status does not allow this step (e.g. a payment
-    /// confirmed after the order timed out).
-    #[error("the order cannot move from {0}")]
-    IllegalTransition(&'static str),
-
-    /// 409 `refund_refused`: the order is not confirmed, or nothing that large is left to refund.
-    #[error("the refund was refused: {0}")]
-    RefundRefused(String),
+    /// 409 `refund_refused`: the order is not confirmed or has no payment (`errors` names
+    /// `orderId`), or the gateway refused the refund (`amount`). Nothing was refunded, and
+    /// nothing is reserved.
+    #[error("the refund was refused: {why}")]
+    RefundRefused { field: &'static str, why: String },
 
     /// 409 `not_invoiced`: a refund of an order that has no invoice, which no credit note
     /// could correct (CGST Act section 34); `errors` names the field `orderId`. Nothing was
@@ -225,6 +228,7 @@ impl ApiError {
             | ApiError::InvalidSignature => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden
             | ApiError::MfaRequired
+            | ApiError::FreshMfaRequired
             | ApiError::CsrfFailed
             | ApiError::ImpersonationForbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotImpersonating
@@ -237,8 +241,7 @@ impl ApiError {
             | ApiError::IdempotencyInProgress { .. }
             | ApiError::StaleVersion { .. }
             | ApiError::OrderNotPlaceable(_)
-            | ApiError::IllegalTransition(_)
-            | ApiError::RefundRefused(_)
+            | ApiError::RefundRefused { .. }
             | ApiError::NotInvoiced => StatusCode::CONFLICT,
             ApiError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
             ApiError::PaymentGateway => StatusCode::BAD_GATEWAY,
@@ -272,6 +275,7 @@ impl ApiError {
             ApiError::InvalidResetToken => "invalid_reset_token",
             ApiError::Forbidden => "forbidden",
             ApiError::MfaRequired => "mfa_required",
+            ApiError::FreshMfaRequired => "fresh_mfa_required",
             ApiError::ImpersonationForbidden(_) => "impersonation_forbidden",
             ApiError::NotImpersonating => "not_impersonating",
             ApiError::EmailTaken => "email_taken",
@@ -284,8 +288,7 @@ impl ApiError {
             ApiError::IdempotencyInProgress { .. } => "idempotency_in_progress",
             ApiError::StaleVersion { .. } => "stale_version",
             ApiError::OrderNotPlaceable(_) => "order_not_placeable",
-            ApiError::IllegalTransition(_) => "illegal_transition",
-            ApiError::RefundRefused(_) => "refund_refused",
+            ApiError::RefundRefused { .. } => "refund_refused",
             ApiError::NotInvoiced => "not_invoiced",
             ApiError::InvalidSignature => "invalid_signature",
             ApiError::PaymentGateway => "payment_gateway_error",

@@ -138,12 +138,15 @@ impl Application {
             payment_timeout_secs: i64::try_from(config.payments.timeout.as_secs())
                 .unwrap_or(i64::MAX),
             checkout_lease_secs: crate::app::checkout::lease_secs(config.request_timeout),
+            refund_grace_secs: i64::try_from(config.payments.refund_grace.as_secs())
+                .unwrap_or(i64::MAX),
             images: ObjectStore::Local(config.upload_dir.clone()),
             clock: clock.clone(),
             vault,
             checkpoints: checkpoints.clone(),
         };
-        crate::sweeper::start(db.clone(), clock.clone(), config.payments.sweep_interval);
+        // Its first pass runs now: refunds a crash left pending are finished from startup on.
+        crate::sweeper::start(state.clone(), config.payments.sweep_interval);
         if let Some(interval) = config.audit.checkpoint_interval {
             crate::checkpointer::start(db.clone(), checkpoints.clone(), clock.clone(), interval);
         }
@@ -338,6 +341,7 @@ mod tests {
             webhook_secret: Arc::from(&b"a test webhook secret of 32 bytes"[..]),
             payment_timeout_secs: 1_800,
             checkout_lease_secs: 60,
+            refund_grace_secs: 120,
             clock: Clock::system(),
             images: ObjectStore::Local("unused".into()),
             vault: crate::crypto::test_vault(),

@@ -34,6 +34,9 @@ pub struct AppState {
     /// How long a claim of an idempotency key is leased, in seconds: twice the request timeout
     /// (`app::checkout::lease_secs`). A retry after it resumes the attempt that held the key.
     pub checkout_lease_secs: i64,
+    /// How old a pending refund must be before the reconciler finishes it
+    /// (`REFUND_GRACE_SECS`).
+    pub refund_grace_secs: i64,
     /// Where product images are kept (`UPLOAD_DIR`).
     pub images: ObjectStore,
     /// Business time: every rule that reads the time reads it here.

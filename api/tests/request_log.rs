@@ -53,6 +53,7 @@ async fn a_request_is_logged_with_method_path_status_latency_and_id_but_no_secre
         webhook_secret: std::sync::Arc::from(&b"a test webhook secret of 32 bytes"[..]),
         payment_timeout_secs: 1_800,
         checkout_lease_secs: 60,
+        refund_grace_secs: 120,
         clock: api::Clock::system(),
         images: api::object_store::ObjectStore::Local(folder.path().join("uploads")),
         vault: api::crypto::Vault::new(&[("k1".to_owned(), [1; 32])], "k1", &[2; 32]).unwrap(),

@@ -21,6 +21,7 @@ pub mod inventory;
 pub mod invoices;
 pub mod money;
 pub mod orders;
+pub mod payments;
 pub mod problem;
 pub mod props;
 pub mod shops;

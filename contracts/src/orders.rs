@@ -3,6 +3,7 @@
 
 use crate::gst::{LineTax, TaxTotals};
 use crate::money::Paise;
+use crate::payments::{Payment, Refund};
 use serde::{Deserialize, Serialize};
 
 /// Where an order goes. `stateCode` is the place of supply for GST.
@@ -191,9 +192,19 @@ pub struct Order {
     pub address_withheld: bool,
     pub lines: Vec<OrderLine>,
     pub totals: TaxTotals,
-    /// Refunded so far.
+    /// What the gateway captured for this order, in all of its payments: the total once paid,
+    /// more when a capture no order took (late, of another amount, a second one) came in.
+    #[serde(default)]
+    pub captured: Paise,
+    /// What was given back so far (refunds `DONE`), of every payment: at most `captured`.
     pub refunded: Paise,
     pub history: Vec<StatusChange>,
+    /// Every payment the gateway reported, oldest first, with what the shop did with it.
+    #[serde(default)]
+    pub payments: Vec<Payment>,
+    /// Every refund, oldest first, with its state.
+    #[serde(default)]
+    pub refunds: Vec<Refund>,
     /// Where the shopper pays while the order is `PAYMENT_PENDING`: the gateway's page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_url: Option<String>,
@@ -214,8 +225,8 @@ pub struct OrderPage {
     pub next_cursor: Option<String>,
 }
 
-/// `POST /api/v1/orders/{id}/refunds` (administrators): give back `amount`, or everything not
-/// refunded yet when absent.
+/// `POST /api/v1/orders/{id}/refunds` (administrators, with an `Idempotency-Key` header): give
+/// back `amount` of the order's payment, or everything not refunded yet when absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

@@ -64,6 +64,9 @@ pub enum Task {
     /// The server's checks before it serves (`app::keys::prepare` sealing clear text left
     /// from before encryption).
     Startup,
+    /// Finishing refunds a crash or an unreachable gateway left pending
+    /// (`app::payments::reconcile`, in the sweeper's pass).
+    Reconciler,
 }
 
 /// Where a request came from: the client's address (`middleware::origin`) and its

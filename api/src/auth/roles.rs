@@ -1,5 +1,7 @@
-//! The four roles and their permissions, exactly seed 000 section 3.1. Tokens carry the
-//! permissions of their role so checks need no lookup; this table is the one source of them.
+//! The four roles and their permissions: seed 000 section 3.1, plus `payments:refund` for
+//! the two administrator roles (the seed names no refund permission; refunds used to hang on
+//! the read permission `orders:view`). Tokens carry the permissions of their role so checks
+//! need no lookup; this table is the one source of them.
 
 use contracts::props::Role;
 
@@ -14,6 +16,7 @@ pub fn permissions(role: Role) -> &'static [&'static str] {
             "platform:config",
             "audit:view",
             "impersonate:execute",
+            "payments:refund",
         ],
         Role::Admin => &[
             "users:manage",
@@ -22,6 +25,7 @@ pub fn permissions(role: Role) -> &'static [&'static str] {
             "orders:view",
             "audit:view",
             "impersonate:execute",
+            "payments:refund",
         ],
         Role::Seller => &[
             "shop:own_manage",
@@ -69,6 +73,16 @@ mod tests {
             );
         }
         assert_eq!(parse("customer"), None);
+    }
+
+    #[test]
+    fn only_administrators_may_refund() {
+        for role in [Role::SuperAdmin, Role::Admin] {
+            assert!(permissions(role).contains(&"payments:refund"));
+        }
+        for role in [Role::Seller, Role::Customer] {
+            assert!(!permissions(role).contains(&"payments:refund"));
+        }
     }
 
     #[test]

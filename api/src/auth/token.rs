@@ -45,6 +45,11 @@ pub struct Claims {
     /// permissions to count (see `routes::policy`).
     #[serde(default)]
     pub mfa: bool,
+    /// When the session passed its second factor (unix seconds): the sign-in's time, kept by
+    /// every refresh of the session. Acts that move money need it recent
+    /// (`routes::policy::Policy::FreshMfa`). `None` without a second factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_at: Option<i64>,
     /// Issued at, unix seconds.
     pub iat: i64,
     /// Expires at, unix seconds.
@@ -89,6 +94,7 @@ impl Claims {
                 .collect(),
             tenant_id: None,
             mfa: false,
+            mfa_at: None,
             iat: now,
             exp: now + LIFETIME_SECS,
             impersonated_by: None,
@@ -126,8 +132,12 @@ impl Claims {
     }
 
     /// Whether the issuer and the impersonation claims agree: an access token has none of
-    /// them, an impersonation token all, with `exp` its session's end and no second factor.
+    /// them, an impersonation token all, with `exp` its session's end and no second factor;
+    /// and a time of the second factor only with one.
     fn is_consistent(&self) -> bool {
+        if self.mfa_at.is_some() && !self.mfa {
+            return false;
+        }
         let any = self.impersonated_by.is_some()
             || self.impersonation_session.is_some()
             || self.impersonation_started.is_some()
@@ -445,6 +455,16 @@ mod tests {
                 "{claims:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_time_of_the_second_factor_needs_the_second_factor() {
+        let mut claims = Claims::new("user-1", Role::Admin, NOW);
+        claims.mfa_at = Some(NOW);
+        assert!(keys().verify(&keys().sign(&claims).unwrap(), NOW).is_err());
+        claims.mfa = true;
+        let verified = keys().verify(&keys().sign(&claims).unwrap(), NOW).unwrap();
+        assert_eq!(verified.mfa_at, Some(NOW));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The payment settings (`PAYMENT_*`, `SWEEP_INTERVAL_SECS`): which gateway takes payments,
-//! the secret its webhooks are signed with, and how long an order waits for its payment.
+//! The payment settings (`PAYMENT_*`, `SWEEP_INTERVAL_SECS`, `REFUND_GRACE_SECS`): which
+//! gateway takes payments, the secret its webhooks are signed with, how long an order waits
+//! for its payment, and when the reconciler takes over a pending refund.
 
 use super::{AppEnv, ConfigError, Lookup, MIN_JWT_SECRET_BYTES, Secret};
 use std::time::Duration;
@@ -27,8 +28,12 @@ pub struct PaymentSettings {
     /// and its stock released (default 1800, seed 000's 30 minutes).
     pub timeout: Duration,
     /// `SWEEP_INTERVAL_SECS`: how often the sweeper looks for unpaid orders past their deadline
-    /// and expired idempotency keys (default 60).
+    /// and expired idempotency keys, and reconciles pending refunds (default 60).
     pub sweep_interval: Duration,
+    /// `REFUND_GRACE_SECS`: how old a PENDING refund must be before the reconciler finishes
+    /// it (default 120). Longer than a request can take (`REQUEST_TIMEOUT_SECS`), so the
+    /// reconciler never races the request still finishing its own refund.
+    pub refund_grace: Duration,
 }
 
 /// Default of [`PaymentSettings::timeout`], in seconds: seed 000's 30 minutes.
@@ -36,7 +41,10 @@ pub const DEFAULT_PAYMENT_TIMEOUT_SECS: u64 = 1_800;
 /// Default of [`PaymentSettings::sweep_interval`], in seconds.
 pub const DEFAULT_SWEEP_INTERVAL_SECS: u64 = 60;
 
-/// The `PAYMENT_*` and `SWEEP_INTERVAL_SECS` variables.
+/// Default of [`PaymentSettings::refund_grace`], in seconds: four request timeouts.
+pub const DEFAULT_REFUND_GRACE_SECS: u64 = 120;
+
+/// The `PAYMENT_*`, `SWEEP_INTERVAL_SECS` and `REFUND_GRACE_SECS` variables.
 pub(super) fn settings(var: &impl Lookup, app_env: AppEnv) -> Result<PaymentSettings, ConfigError> {
     let provider = match (var("PAYMENT_PROVIDER")?.as_deref(), app_env) {
         (Some("mock"), AppEnv::Production) => {
@@ -92,6 +100,7 @@ pub(super) fn settings(var: &impl Lookup, app_env: AppEnv) -> Result<PaymentSett
         webhook_secret,
         timeout: seconds("PAYMENT_TIMEOUT_SECS", DEFAULT_PAYMENT_TIMEOUT_SECS)?,
         sweep_interval: seconds("SWEEP_INTERVAL_SECS", DEFAULT_SWEEP_INTERVAL_SECS)?,
+        refund_grace: seconds("REFUND_GRACE_SECS", DEFAULT_REFUND_GRACE_SECS)?,
     })
 }
 
@@ -106,13 +115,20 @@ mod tests {
         assert_eq!(config.payments.provider, Some(PaymentProviderKind::Mock));
         assert!(config.payments.webhook_secret.is_none());
         assert_eq!(config.payments.timeout, Duration::from_secs(1_800));
-        let config =
-            config_from(&[("PAYMENT_TIMEOUT_SECS", "5"), ("SWEEP_INTERVAL_SECS", "1")]).unwrap();
+        assert_eq!(config.payments.refund_grace, Duration::from_secs(120));
+        let config = config_from(&[
+            ("PAYMENT_TIMEOUT_SECS", "5"),
+            ("SWEEP_INTERVAL_SECS", "1"),
+            ("REFUND_GRACE_SECS", "2"),
+        ])
+        .unwrap();
         assert_eq!(config.payments.timeout, Duration::from_secs(5));
         assert_eq!(config.payments.sweep_interval, Duration::from_secs(1));
+        assert_eq!(config.payments.refund_grace, Duration::from_secs(2));
         for (name, value) in [
             ("PAYMENT_TIMEOUT_SECS", "0"),
             ("PAYMENT_TIMEOUT_SECS", "soon"),
+            ("REFUND_GRACE_SECS", "-1"),
             ("PAYMENT_PROVIDER", "stripe"),
         ] {
             let error = config_from(&[(name, value)]).unwrap_err().to_string();

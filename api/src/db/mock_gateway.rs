@@ -1,5 +1,6 @@
-//! The `mock_gateway_sessions` table: the mock gateway's own ledger (`payments::mock`), one row
-//! per payment it opened, as a real gateway keeps its side of each payment. Its order ids are
+//! The `mock_gateway_sessions` and `mock_gateway_refunds` tables: the mock gateway's own
+//! ledger (`payments::mock`), one row per payment it opened and per refund it made (keyed by
+//! the idempotency key it was asked with), as a real gateway keeps its side. Its order ids are
 //! plain text: the gateway knows nothing of the shop's tables.
 
 use crate::db::{Conn, sql};
@@ -69,13 +70,52 @@ pub async fn decide(
     .map(drop)
 }
 
-/// Refunds `amount` of paid session `reference` if that much is left; whether it did.
-pub async fn refund(conn: &mut Conn, reference: &str, amount: i64) -> sqlx::Result<bool> {
+/// Refunds `amount` of the paid session whose payment is `txn_id`, if that much is left;
+/// whether it did.
+pub async fn refund(conn: &mut Conn, txn_id: &str, amount: i64) -> sqlx::Result<bool> {
     let done = sql("UPDATE mock_gateway_sessions SET refunded = refunded + $1 \
-         WHERE id = $2 AND outcome = 'SUCCESS' AND refunded + $1 <= amount")
+         WHERE txn_id = $2 AND outcome = 'SUCCESS' AND refunded + $1 <= amount")
     .bind(amount)
-    .bind(reference)
+    .bind(txn_id)
     .execute(conn)
     .await?;
     Ok(done == 1)
+}
+
+/// A refund of the mock gateway's ledger.
+#[derive(Debug, sqlx::FromRow)]
+pub struct RefundRow {
+    pub id: String,
+    pub txn_id: String,
+    pub amount: i64,
+}
+
+/// Claims idempotency key `key` for refund `id` of `amount` of payment `txn_id`; whether it
+/// was free. A concurrent claim of the same key waits for the first and then finds it taken.
+pub async fn claim_refund(
+    conn: &mut Conn,
+    key: &str,
+    refund: &RefundRow,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let claimed = sql(
+        "INSERT INTO mock_gateway_refunds (idempotency_key, id, txn_id, amount, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(refund.id.as_str())
+    .bind(refund.txn_id.as_str())
+    .bind(refund.amount)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(claimed == 1)
+}
+
+/// The refund made under idempotency key `key`, if one was.
+pub async fn refund_by_key(conn: &mut Conn, key: &str) -> sqlx::Result<Option<RefundRow>> {
+    sql("SELECT id, txn_id, amount FROM mock_gateway_refunds WHERE idempotency_key = $1")
+        .bind(key)
+        .fetch_optional(conn)
+        .await
 }

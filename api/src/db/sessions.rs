@@ -13,6 +13,8 @@ pub struct TokenRow {
     pub user_id: Id,
     /// Whether the family's sign-in passed a second factor.
     pub mfa: bool,
+    /// When the family's sign-in happened: when its second factor was passed, if it was.
+    pub family_created_at: i64,
     /// When the family was revoked, if it was.
     pub revoked_at: Option<i64>,
 }
@@ -66,7 +68,8 @@ pub async fn spend(conn: &mut Conn, token_hash: &str, now: i64) -> sqlx::Result<
 /// The token hashed `token_hash` with its family, if stored.
 pub async fn token(conn: &mut Conn, token_hash: &str) -> sqlx::Result<Option<TokenRow>> {
     sql(
-        "SELECT t.family_id, t.used_at, f.user_id, f.mfa, f.revoked_at \
+        "SELECT t.family_id, t.used_at, f.user_id, f.mfa, f.created_at AS family_created_at, \
+           f.revoked_at \
          FROM refresh_tokens t JOIN session_families f ON f.id = t.family_id \
          WHERE t.token_hash = $1",
     )

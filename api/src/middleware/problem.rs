@@ -55,6 +55,9 @@ impl ApiError {
             ApiError::MfaRequired => problem.with_detail(
                 "Administrators need a session verified with a second factor: enrol or verify a TOTP authenticator.",
             ),
+            ApiError::FreshMfaRequired => problem.with_detail(
+                "This act needs a second factor passed in the last few minutes: sign in again with your authenticator.",
+            ),
             ApiError::InvalidMfaCode => {
                 problem.with_detail("The code is not right, or it was already used.")
             }
@@ -127,10 +130,14 @@ impl ApiError {
                 errors: errors.clone(),
                 ..problem.with_detail("Some lines cannot be bought; see errors. Nothing was ordered.")
             },
-            ApiError::IllegalTransition(from) => {
-                problem.with_detail(format!("The order is {from}; this step does not apply."))
-            }
-            ApiError::RefundRefused(why) => problem.with_detail(format!("No refund: {why}.")),
+            ApiError::RefundRefused { field, why } => Problem {
+                errors: vec![FieldError {
+                    field: (*field).into(),
+                    code: "refund_refused".into(),
+                    message: why.clone(),
+                }],
+                ..problem.with_detail(format!("No refund: {why}."))
+            },
             ApiError::NotInvoiced => Problem {
                 errors: vec![FieldError {
                     field: "orderId".into(),

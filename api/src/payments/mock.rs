@@ -2,16 +2,17 @@
 //! page that drives the real flow. The checkout sends the shopper to its pay page
 //! (`/mock-gateway/pay/{reference}`), where they approve or decline; the gateway then calls the
 //! shop's webhook over real HTTP with a signed body, exactly as a third party would, and sends
-//! the shopper back to the shop. It keeps its own ledger (`mock_gateway_sessions`), as a real
-//! gateway keeps its side of each payment.
+//! the shopper back to the shop. It keeps its own ledger (`mock_gateway_sessions`,
+//! `mock_gateway_refunds`), as a real gateway keeps its side of each payment, and honours a
+//! refund's idempotency key as Razorpay's `X-Refund-Idempotency` does.
 
 use crate::auth::secret;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::db::mock_gateway::{self, SessionRow};
 use crate::payments::{
-    GatewayError, GatewayEvent, PaymentOutcome, PaymentProvider, PaymentRequest, PaymentSession,
-    signature,
+    GatewayError, GatewayEvent, GatewayRefund, GatewayRefundRequest, PaymentOutcome,
+    PaymentProvider, PaymentRequest, PaymentSession, signature,
 };
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -115,18 +116,52 @@ impl PaymentProvider for MockGateway {
         })
     }
 
-    async fn refund(&self, reference: &str, amount: Paise) -> Result<String, GatewayError> {
-        // Conditional: only a paid session, and never more than was paid in all.
-        let mut conn = self.db.conn().await.map_err(unavailable)?;
-        let done = mock_gateway::refund(&mut conn, reference, amount.0)
+    async fn refund(
+        &self,
+        request: GatewayRefundRequest<'_>,
+    ) -> Result<GatewayRefund, GatewayError> {
+        // The crash tests' way to make the gateway unreachable (compiled only with the
+        // `failpoints` feature).
+        fail::fail_point!("mock-gateway-refund", |_| Err(GatewayError::Unavailable(
+            anyhow::anyhow!("the mock gateway is unreachable (fault point)")
+        )));
+        // One transaction: the key is claimed only with the money it moves.
+        let mut tx = self.db.begin().await.map_err(unavailable)?;
+        let made = mock_gateway::RefundRow {
+            id: format!("mock-refund-{}", &secret::random_token()[..16]),
+            txn_id: request.payment.to_owned(),
+            amount: request.amount.0,
+        };
+        let key = request.idempotency_key;
+        if mock_gateway::claim_refund(&mut tx, key, &made, self.clock.now())
             .await
-            .map_err(unavailable)?;
-        if !done {
-            return Err(GatewayError::Refused(
-                "no paid payment with that much left to refund".into(),
-            ));
+            .map_err(unavailable)?
+        {
+            // Conditional: only a paid payment, and never more than it captured in all.
+            if !mock_gateway::refund(&mut tx, request.payment, request.amount.0)
+                .await
+                .map_err(unavailable)?
+            {
+                return Err(GatewayError::Refused(
+                    "no paid payment with that much left to refund".into(),
+                ));
+            }
+            tx.commit().await.map_err(unavailable)?;
+            return Ok(GatewayRefund { id: made.id });
         }
-        Ok(format!("mock-refund-{}", &secret::random_token()[..16]))
+        // The key was used before: that refund again, or (Razorpay's BAD_REQUEST) a refusal
+        // when this is another request under the same key.
+        let earlier = mock_gateway::refund_by_key(&mut tx, key)
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| GatewayError::Unavailable(anyhow::anyhow!("a claimed key vanished")))?;
+        if earlier.txn_id == made.txn_id && earlier.amount == made.amount {
+            Ok(GatewayRefund { id: earlier.id })
+        } else {
+            Err(GatewayError::Refused(
+                "another request was made with this idempotency key".into(),
+            ))
+        }
     }
 }
 

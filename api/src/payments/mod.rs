@@ -1,5 +1,5 @@
-//! Payment gateways: what the checkout asks of one ([`PaymentProvider`]: open a payment,
-//! refund), the configured one ([`Payments`]), and the webhook signature every gateway's
+//! Payment gateways: what the shop asks of one ([`PaymentProvider`]: open a payment, refund
+//! once per idempotency key), the configured one ([`Payments`]), and the webhook signature every gateway's
 //! callbacks carry ([`signature`]). The gateway's verdict arrives by webhook
 //! (`routes::webhooks`, applied by `app::payments`), never from the shopper's browser.
 
@@ -8,6 +8,10 @@ pub mod signature;
 
 use contracts::Paise;
 use std::future::Future;
+
+/// The gateway's verdict on a payment (a wire type: the webhook body and the order's read
+/// model spell it alike).
+pub use contracts::payments::PaymentOutcome;
 
 /// What the checkout asks a gateway to collect.
 #[derive(Debug, Clone)]
@@ -25,13 +29,39 @@ pub struct PaymentSession {
     pub pay_url: String,
 }
 
+/// What the shop asks a gateway to give back: Razorpay's `POST /v1/payments/{payment}/refund`
+/// with `{"amount", "receipt"}` and the `X-Refund-Idempotency: {idempotency_key}` header.
+#[derive(Debug, Clone, Copy)]
+pub struct GatewayRefundRequest<'a> {
+    /// The captured payment: the gateway's transaction id of its capture (Razorpay's
+    /// `pay_...`, which is what its webhooks name).
+    pub payment: &'a str,
+    pub amount: Paise,
+    /// The same on every call for one refund, so the gateway refunds once however often it
+    /// is asked (a retry after a timeout or a crash). 10 to 64 characters of `A-Za-z0-9_-`,
+    /// which Razorpay takes.
+    pub idempotency_key: &'a str,
+    /// The shop's id of the refund (Razorpay's `receipt`), for the gateway's records.
+    pub receipt: &'a str,
+}
+
+/// A refund the gateway accepted, with its id (Razorpay's `rfnd_...`). The gateway may still be
+/// paying it out (Razorpay's `pending`, then `processed`): it owes it now, which is what the
+/// shop's ledger records as DONE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayRefund {
+    pub id: String,
+}
+
 /// Why a gateway did not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum GatewayError {
-    /// The gateway said no (e.g. refunding more than was paid).
+    /// The gateway said no (e.g. refunding more than was paid, or an idempotency key reused
+    /// with another request): asking again gets the same answer.
     #[error("the gateway refused: {0}")]
     Refused(String),
-    /// The gateway could not be reached or failed.
+    /// The gateway could not be reached or failed, or is still working on an earlier call
+    /// with the same idempotency key (Razorpay's 409): asking again later may succeed.
     #[error("the gateway failed: {0:#}")]
     Unavailable(anyhow::Error),
 }
@@ -49,12 +79,12 @@ pub trait PaymentProvider: Send + Sync {
         request: PaymentRequest<'_>,
     ) -> impl Future<Output = Result<PaymentSession, GatewayError>> + Send;
 
-    /// Gives back `amount` of the payment `reference`; the gateway's refund id.
+    /// Gives back `request.amount` of `request.payment`, once per idempotency key: the same
+    /// key again returns the same refund and moves no money.
     fn refund(
         &self,
-        reference: &str,
-        amount: Paise,
-    ) -> impl Future<Output = Result<String, GatewayError>> + Send;
+        request: GatewayRefundRequest<'_>,
+    ) -> impl Future<Output = Result<GatewayRefund, GatewayError>> + Send;
 }
 
 /// The configured gateway (`PAYMENT_PROVIDER`). An enum rather than a trait object: the trait's
@@ -80,9 +110,12 @@ impl Payments {
         }
     }
 
-    pub async fn refund(&self, reference: &str, amount: Paise) -> Result<String, GatewayError> {
+    pub async fn refund(
+        &self,
+        request: GatewayRefundRequest<'_>,
+    ) -> Result<GatewayRefund, GatewayError> {
         match self {
-            Payments::Mock(gateway) => gateway.refund(reference, amount).await,
+            Payments::Mock(gateway) => gateway.refund(request).await,
         }
     }
 }
@@ -96,23 +129,7 @@ pub struct GatewayEvent {
     /// The payment's reference ([`PaymentSession::reference`]).
     pub reference: String,
     pub outcome: PaymentOutcome,
-    /// What was collected; must be the order's total.
+    /// What was collected; the order's total when it pays the order (another amount is
+    /// recorded and given back).
     pub amount: Paise,
-}
-
-/// The gateway's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum PaymentOutcome {
-    Success,
-    Failed,
-}
-
-impl PaymentOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PaymentOutcome::Success => "SUCCESS",
-            PaymentOutcome::Failed => "FAILED",
-        }
-    }
 }

@@ -19,6 +19,7 @@ pub mod orders;
 pub mod password;
 pub mod policy;
 pub mod products;
+pub mod reconciliation;
 pub mod session;
 pub mod shops;
 pub mod users;
@@ -56,8 +57,10 @@ pub fn routes() -> ApiRoutes {
         .merge(invoices::routes())
         .merge(credit_notes::routes())
         .merge(webhooks::routes())
-        // Back office: accounts, for administrators.
+        // Back office: accounts, and payments that did not go the usual way, for
+        // administrators.
         .merge(users::routes())
+        .merge(reconciliation::routes())
         // The audit log, for administrators with `audit:view`.
         .merge(audit::routes())
         // Support sessions: administrators act as a user; the user sees each session.

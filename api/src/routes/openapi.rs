@@ -9,7 +9,7 @@
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
     audit, auth, carts, credit_notes, health, images, impersonation, invoices, mfa, orders,
-    password, products, session, shops, users, webhooks,
+    password, products, reconciliation, session, shops, users, webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -49,6 +49,7 @@ pub fn routes() -> ApiRoutes {
         password::forgot,
         password::reset,
         users::list_users,
+        reconciliation::list,
         impersonation::start_impersonation,
         impersonation::end_impersonation,
         impersonation::access_history,
@@ -98,7 +99,7 @@ pub fn routes() -> ApiRoutes {
         (name = "cart", description = "Guests' and customers' carts, priced with their GST"),
         (name = "orders", description = "Checkout, order history, refunds"),
         (name = "invoices", description = "GST tax invoices and credit notes, JSON and PDF"),
-        (name = "payments", description = "The payment gateway's webhook"),
+        (name = "payments", description = "The payment gateway's webhook: every event recorded"),
         (name = "audit", description = "The audit log: rows, CSV export, chain status"),
     )
 )]
@@ -137,15 +138,20 @@ fn apply_policy(operation: &mut Operation, policy: Policy) {
     let scheme = match policy {
         Policy::Public => return,
         Policy::RefreshCookie => REFRESH_COOKIE,
-        Policy::SignedIn | Policy::AnyOf(_) => BEARER,
+        Policy::SignedIn | Policy::AnyOf(_) | Policy::FreshMfa(_) => BEARER,
     };
     operation.security = Some(vec![SecurityRequirement::new(scheme, Vec::<String>::new())]);
-    if let Policy::AnyOf(permissions) = policy {
-        operation.extensions = Some(
-            ExtensionsBuilder::new()
-                .add("x-permissions", serde_json::json!(permissions))
-                .build(),
-        );
+    if let Some(permissions) = policy.permissions() {
+        let mut extensions =
+            ExtensionsBuilder::new().add("x-permissions", serde_json::json!(permissions));
+        if matches!(policy, Policy::FreshMfa(_)) {
+            // A second factor passed at most this long ago (the token's `mfa_at`).
+            extensions = extensions.add(
+                "x-fresh-mfa-seconds",
+                serde_json::json!(super::policy::FRESH_MFA_SECS),
+            );
+        }
+        operation.extensions = Some(extensions.build());
     }
 }
 

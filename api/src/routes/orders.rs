@@ -1,7 +1,7 @@
 //! `/api/v1/orders`: checkout (an order from the customer's cart, idempotent by
 //! `Idempotency-Key`, paid through the configured gateway: `app::checkout`), order history
-//! within the reader's scope (`app::orders`), and refunds by administrators
-//! (`app::payments`).
+//! within the reader's scope (`app::orders`), and refunds by administrators with a fresh
+//! second factor, idempotent by `Idempotency-Key` too (`app::payments`).
 
 use crate::app::checkout::{self, Answer, IdempotencyKey};
 use crate::app::{Actor, orders, payments};
@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use contracts::Problem;
 use contracts::orders::{Order, OrderPage, PlaceOrder, RefundRequest};
+use contracts::payments::RefundState;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -24,8 +25,8 @@ use utoipa::IntoParams;
 const PLACE: &[&str] = &["cart:own_manage"];
 /// Customers and sellers read their own; administrators everything.
 const READ: &[&str] = &["orders:own_view", "orders:view"];
-/// Refunds are an administrator's act.
-const REFUND: &[&str] = &["orders:view"];
+/// Refunds are an administrator's act (`auth::roles`), with a fresh second factor.
+const REFUND: &[&str] = &[payments::REFUND_PERMISSION];
 /// The header carrying the idempotency key (Stripe's spelling).
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// Set on an answer replayed from an idempotency key.
@@ -41,7 +42,7 @@ pub fn routes() -> ApiRoutes {
         .route(
             Method::POST,
             "/orders/{id}/refunds",
-            Policy::AnyOf(REFUND),
+            Policy::FreshMfa(REFUND),
             refund,
         )
 }
@@ -154,25 +155,44 @@ pub async fn show(
 }
 
 /// `POST /orders/{id}/refunds`: gives back `amount` (default: all that is left) of a confirmed
-/// order through its gateway. Partial refunds add up to at most the total.
+/// order's payment through its gateway. The refund is recorded before the gateway is asked,
+/// and one `Idempotency-Key` makes one refund however often it is sent: a repeat gets that
+/// refund as it stands (`Idempotent-Replayed: true`), another body under the key 422. Partial
+/// refunds add up to at most what the payment captured, even when sent at once.
 #[utoipa::path(post, path = "/orders/{id}/refunds", tag = "orders",
-    params(("id" = String, Path, description = "The order's id")),
+    params(
+        ("id" = String, Path, description = "The order's id"),
+        ("Idempotency-Key" = String, Header, description = "A key the admin UI makes per click or form, the same for its retries"),
+    ),
     request_body = RefundRequest,
     responses(
-        (status = 200, description = "Refunded; the order with its `refunded` amount", body = Order),
-        (status = 403, description = "`forbidden` or `mfa_required`", body = Problem, content_type = PROBLEM),
+        (status = 200, description = "Refunded: the order with the refund `DONE` in `refunds` and added to `refunded`", body = Order),
+        (status = 202, description = "Recorded but not refunded yet: the gateway did not answer; the refund is `PENDING` and the reconciler finishes it", body = Order),
+        (status = 400, description = "`idempotency_key_required` or `malformed_json`", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "`forbidden` (not an administrator), `mfa_required`, or `fresh_mfa_required`: the second factor was passed over five minutes ago; sign in again with it", body = Problem, content_type = PROBLEM),
         (status = 404, description = "`not_found`", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "`refund_refused`: not confirmed, or more than is left", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed` (`amount`, `reason`)", body = Problem, content_type = PROBLEM),
-        (status = 502, description = "`payment_gateway_error`", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "`refund_refused`: the order is not confirmed (`orderId`), or the gateway refused (`amount`)", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed` (`amount`: zero, or more than is left; `reason`) or `idempotency_key_reused`", body = Problem, content_type = PROBLEM),
+        (status = 503, description = "`payments_unavailable`", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn refund(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<String>,
+    headers: HeaderMap,
     Json(request): Json<RefundRequest>,
-) -> Result<Json<Order>> {
-    payments::refund(&actor, &state, &id, &request)
-        .await
-        .map(Json)
+) -> Result<Response> {
+    let key = IdempotencyKey::parse(headers.get(IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok()))?;
+    let answer = payments::refund(&actor, &state, &id, &key, &request).await?;
+    // Never a lie: 200 only once the gateway took it (a refused refund is an error).
+    let status = match answer.state {
+        RefundState::Done => StatusCode::OK,
+        RefundState::Pending | RefundState::Failed => StatusCode::ACCEPTED,
+    };
+    let mut response = (status, Json(answer.order)).into_response();
+    if answer.replayed {
+        let headers = response.headers_mut();
+        headers.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }

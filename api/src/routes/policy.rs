@@ -34,17 +34,37 @@ pub enum Policy {
     /// permissions count only in a session that passed a second factor (seed 002: strong
     /// authentication for admin operations); without it the answer is 403 `mfa_required`.
     AnyOf(&'static [&'static str]),
+    /// [`Policy::AnyOf`], and a second factor passed at most [`FRESH_MFA_SECS`] ago (the
+    /// token's `mfa_at`, which refreshing does not renew): for acts that move money, so a
+    /// stolen or forgotten session cannot. Else 403 `fresh_mfa_required`, and the client has
+    /// the user pass the second factor again (sign in with it).
+    FreshMfa(&'static [&'static str]),
 }
+
+/// How recent a [`Policy::FreshMfa`] route wants the second factor: five minutes, long enough
+/// to sign in and act, short enough that an unattended session cannot move money.
+pub const FRESH_MFA_SECS: i64 = 5 * 60;
 
 impl Policy {
     /// Whether a request must carry a valid access token.
     pub fn needs_token(self) -> bool {
-        matches!(self, Policy::SignedIn | Policy::AnyOf(_))
+        matches!(
+            self,
+            Policy::SignedIn | Policy::AnyOf(_) | Policy::FreshMfa(_)
+        )
     }
 
-    /// Checks `claims` (already verified) against this policy.
-    pub fn admits(self, claims: &Claims) -> Result<(), ApiError> {
-        let Policy::AnyOf(needed) = self else {
+    /// The permissions this policy asks for (one of them), if it asks for any.
+    pub fn permissions(self) -> Option<&'static [&'static str]> {
+        match self {
+            Policy::AnyOf(needed) | Policy::FreshMfa(needed) => Some(needed),
+            Policy::Public | Policy::RefreshCookie | Policy::SignedIn => None,
+        }
+    }
+
+    /// Checks `claims` (already verified) against this policy at `now` (unix seconds).
+    pub fn admits(self, claims: &Claims, now: i64) -> Result<(), ApiError> {
+        let Some(needed) = self.permissions() else {
             return Ok(());
         };
         if !needed
@@ -56,6 +76,12 @@ impl Policy {
         // Administrators' sessions need a second factor for their permissions to count.
         if matches!(claims.role, Role::Admin | Role::SuperAdmin) && !claims.mfa {
             return Err(ApiError::MfaRequired);
+        }
+        let fresh = claims
+            .mfa_at
+            .is_some_and(|at| now.saturating_sub(at) <= FRESH_MFA_SECS);
+        if matches!(self, Policy::FreshMfa(_)) && !fresh {
+            return Err(ApiError::FreshMfaRequired);
         }
         Ok(())
     }
@@ -157,7 +183,7 @@ async fn authorize(policy: Policy, state: AppState, mut request: Request, next: 
         Ok(claims) => claims,
         Err(error) => return error.into_response(),
     };
-    if let Err(error) = policy.admits(&claims) {
+    if let Err(error) = policy.admits(&claims, now) {
         return error.into_response();
     }
     request.extensions_mut().insert(AuthUser { claims });

@@ -1,7 +1,8 @@
 //! `POST /api/v1/webhooks/payment`: the gateway's verdict on a payment. The body is checked
 //! byte for byte against its HMAC-SHA256 signature (`payments::signature`) before it is parsed;
-//! the event is applied once per gateway transaction id, and only as the payment state machine
-//! allows (`app::payments`).
+//! the event is recorded once per gateway transaction id and applied only as the payment state
+//! machine allows; anything else is recorded and answered 200 all the same, a capture no order
+//! took refunded automatically (`app::payments`).
 
 use crate::app::payments::{self, Receipt};
 use crate::app::{Actor, Origin};
@@ -15,6 +16,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method};
 use contracts::Problem;
+use contracts::payments::PaymentDisposition;
 use serde::Serialize;
 
 pub fn routes() -> ApiRoutes {
@@ -26,22 +28,25 @@ pub fn routes() -> ApiRoutes {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookReceipt {
-    /// `applied`, or `duplicate` for a transaction seen before.
+    /// `applied`; `recorded` for an event kept without moving the order (a capture among them
+    /// is refunded); or `duplicate` for a transaction seen before.
     pub result: &'static str,
-    /// The order's status after an applied event.
+    /// The order's status after an applied or recorded event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_status: Option<contracts::orders::OrderStatus>,
+    /// What the shop did with a recorded event: `LATE`, `MISMATCHED` or `DUPLICATE` (a
+    /// capture, refunded) or `IGNORED` (a failure for an order no longer waiting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<PaymentDisposition>,
 }
 
 /// `POST /webhooks/payment` with `x-webhook-timestamp` and `x-webhook-signature`.
 #[utoipa::path(post, path = "/webhooks/payment", tag = "payments",
     responses(
-        (status = 200, description = "Applied, or a duplicate of an applied event", body = WebhookReceipt),
+        (status = 200, description = "Applied, recorded (a late or mismatched capture, refunded; a late failure), or a duplicate of an event seen before", body = WebhookReceipt),
         (status = 400, description = "`malformed_json`", body = Problem, content_type = PROBLEM),
         (status = 401, description = "`invalid_signature`: missing, stale (over 5 minutes) or wrong", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "`not_found`: no order has this payment reference", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "`illegal_transition`: the order's status does not allow it", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`: the amount is not the order's total", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "`not_found`: no order has this payment reference (audited; nothing to record it against)", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn payment(
     State(state): State<AppState>,
@@ -64,10 +69,17 @@ pub async fn payment(
         Receipt::Applied(status) => WebhookReceipt {
             result: "applied",
             order_status: Some(status),
+            disposition: None,
+        },
+        Receipt::Recorded(status, disposition) => WebhookReceipt {
+            result: "recorded",
+            order_status: Some(status),
+            disposition: Some(disposition),
         },
         Receipt::Duplicate => WebhookReceipt {
             result: "duplicate",
             order_status: None,
+            disposition: None,
         },
     }))
 }

@@ -51,13 +51,15 @@ pub async fn customer(app: &TestApp, email: &str) -> (String, String) {
     (grant.access_token, grant.user.id)
 }
 
-/// An access token of a new account with `role` whose session passed a second factor (as
-/// after TOTP), signed with the test key: administrators' routes need one.
+/// An access token of a new account with `role` whose session passed a second factor just now
+/// (as after TOTP), signed with the test key: administrators' routes need one, refunds a
+/// recent one.
 pub async fn staff(app: &TestApp, email: &str, role: Role) -> String {
     let (_, id) = customer(app, email).await;
     set_role(app, &id, role).await;
     let mut claims = Claims::new(&id, role, app.clock.now());
     claims.mfa = true;
+    claims.mfa_at = Some(app.clock.now());
     JwtKeys::new(TEST_JWT_SECRET.as_bytes())
         .sign(&claims)
         .unwrap()

@@ -233,6 +233,7 @@ pub fn test_config(
             webhook_secret: Some(Secret::new(TEST_WEBHOOK_SECRET.to_owned())),
             timeout: std::time::Duration::from_secs(1_800),
             sweep_interval: std::time::Duration::from_secs(60),
+            refund_grace: std::time::Duration::from_secs(120),
         },
         field_keys: None,
         audit: AuditSettings {

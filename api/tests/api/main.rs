@@ -27,6 +27,10 @@ mod password_reset;
 mod process;
 mod rate_limits;
 mod rbac;
+mod reconciliation;
+#[cfg(feature = "failpoints")]
+mod refund_crash;
+mod refunds;
 mod request_limits;
 mod security_headers;
 mod sessions;

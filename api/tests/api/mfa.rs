@@ -202,9 +202,24 @@ async fn a_right_code_turns_the_challenge_into_a_session_that_passed_a_second_fa
         .unwrap();
     assert!(claims.mfa);
     assert!(!enrolled.grant.user.mfa_verified);
-    // A refresh keeps the session's second factor.
+    let passed_at = app.clock.now();
+    assert_eq!(payload(&grant.access_token)["mfa_at"], passed_at);
+    // A refresh keeps the session's second factor, and when it was passed (a refund needs it
+    // recent): refreshing does not make it fresh.
+    app.clock.advance(120);
     let (refreshed, _) = session_of(app.refresh(&cookies).await).await;
     assert!(refreshed.user.mfa_verified);
+    assert_eq!(payload(&refreshed.access_token)["mfa_at"], passed_at);
+}
+
+/// The claims of an access token as its JSON payload says them.
+fn payload(token: &str) -> serde_json::Value {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1).expect("a JWT payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON claims")
 }
 
 #[tokio::test]

@@ -15,6 +15,12 @@ use std::process::{Child, Command, Stdio};
 /// (`name=action;...`, fail-rs syntax, e.g. `refund-after-gateway=sleep(60000)`; `""` for
 /// none). Its clock is the system's: `app.clock` does not move it.
 pub async fn spawn_process_app(failpoints: &str) -> TestApp {
+    spawn_process_app_with(failpoints, &[]).await
+}
+
+/// [`spawn_process_app`] with the environment variables `vars` set on the process too (e.g.
+/// `("SWEEP_INTERVAL_SECS", "1")`).
+pub async fn spawn_process_app_with(failpoints: &str, vars: &[(&str, &str)]) -> TestApp {
     let dist = tempfile::tempdir().expect("creating a temporary dist directory");
     let mail = tempfile::tempdir().expect("creating a temporary mail directory");
     let keys = tempfile::tempdir().expect("creating a temporary key directory");
@@ -37,7 +43,7 @@ pub async fn spawn_process_app(failpoints: &str) -> TestApp {
         process: None,
         database,
     };
-    app.start_process(failpoints);
+    app.start_process_with(failpoints, vars);
     app
 }
 

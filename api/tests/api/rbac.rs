@@ -73,6 +73,12 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/admin/users",
         [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
     ),
+    // Captures no order took and refunds not done: administrators with a second factor.
+    (
+        "GET",
+        "/admin/reconciliation",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
     // The audit log: administrators with a second factor.
     ("GET", "/audit", [Unauth, Forbid, Forbid, Mfa, Pass, Pass]),
     (
@@ -174,8 +180,9 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         [Unauth, Pass, Forbid, Forbid, Forbid, Forbid],
     ),
     // Orders: customers buy; customers and sellers read their own, administrators all;
-    // refunds are administrators' (with a second factor). The webhook's credential is its
-    // signature, not a token.
+    // refunds are administrators' (`payments:refund`, with a second factor passed in the last
+    // five minutes: the callers' just was). The webhook's credential is its signature, not a
+    // token.
     (
         "POST",
         "/orders",
@@ -296,6 +303,7 @@ async fn callers(app: &TestApp) -> Vec<Option<String>> {
         let id = account_with_role(app, index, role).await;
         let mut claims = Claims::new(&id, role, app.clock.now());
         claims.mfa = mfa;
+        claims.mfa_at = mfa.then_some(app.clock.now());
         tokens.push(Some(keys.sign(&claims).unwrap()));
     }
     tokens

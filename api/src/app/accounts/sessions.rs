@@ -28,7 +28,7 @@ pub struct Session {
 
 /// Starts a session for `user` after a sign-in, on `conn` (the caller commits): a new family
 /// (with `mfa` recorded on it), its first refresh token, and an access token whose `mfa`
-/// claim says whether a second factor was passed.
+/// claim says whether a second factor was passed (`mfa_at`: now).
 pub(super) async fn start_on(
     conn: &mut Conn,
     keys: &JwtKeys,
@@ -46,22 +46,24 @@ pub(super) async fn start_on(
         now + REFRESH_LIFETIME_SECS,
     )
     .await?;
-    issue(conn, keys, user, mfa, refresh, now).await
+    issue(conn, keys, user, mfa.then_some(now), refresh, now).await
 }
 
-/// The grant for `user` issued at `now`, with the refresh token `refresh` (already stored). A
-/// seller's token carries its shop as `tenant_id` (DESIGN.md), looked up now, so a shop
-/// approved since the last token shows in the next one.
+/// The grant for `user` issued at `now`, with the refresh token `refresh` (already stored),
+/// for a session that passed its second factor at `mfa_at`, if it did. A seller's token
+/// carries its shop as `tenant_id` (DESIGN.md), looked up now, so a shop approved since the
+/// last token shows in the next one.
 async fn issue(
     conn: &mut Conn,
     keys: &JwtKeys,
     user: &UserRow,
-    mfa: bool,
+    mfa_at: Option<i64>,
     refresh: String,
     now: i64,
 ) -> Result<Session> {
     let mut claims = Claims::new(&user.id.to_string(), user.role, now);
-    claims.mfa = mfa;
+    claims.mfa = mfa_at.is_some();
+    claims.mfa_at = mfa_at;
     if user.role == Role::Seller {
         claims.tenant_id = shops::id_of_owner(conn, user.id).await?.map(String::from);
     }
@@ -78,8 +80,9 @@ async fn issue(
 
 /// What presenting a refresh token led to.
 enum Rotation {
-    /// The token was live: it is now spent and its successor stored (same family).
-    Rotated { user_id: Id, mfa: bool },
+    /// The token was live: it is now spent and its successor stored (same family), whose
+    /// sign-in passed a second factor at `mfa_at`, if it did.
+    Rotated { user_id: Id, mfa_at: Option<i64> },
     /// Unknown, past its expiry, or its family was revoked (sign-out, password reset, theft).
     Dead,
     /// The token was already spent: someone holds a copy. Its whole family is now revoked.
@@ -100,8 +103,8 @@ pub async fn refresh(actor: &Actor, state: &AppState, presented: &str) -> Result
         now,
     )
     .await?;
-    let (user_id, mfa) = match rotation {
-        Rotation::Rotated { user_id, mfa } => (user_id, mfa),
+    let (user_id, mfa_at) = match rotation {
+        Rotation::Rotated { user_id, mfa_at } => (user_id, mfa_at),
         Rotation::Reused => {
             // Someone else holds a copy of this device's token. No token in the log, only
             // that it happened.
@@ -115,7 +118,9 @@ pub async fn refresh(actor: &Actor, state: &AppState, presented: &str) -> Result
     let Some(user) = users::find_by_id(&mut conn, user_id).await? else {
         return Ok(None);
     };
-    issue(&mut conn, &state.jwt, &user, mfa, successor, now)
+    // The second factor's time is the sign-in's, not this refresh's: refreshing never makes
+    // a session's second factor fresh again.
+    issue(&mut conn, &state.jwt, &user, mfa_at, successor, now)
         .await
         .map(Some)
 }
@@ -147,7 +152,7 @@ async fn rotate(
         tx.commit().await?;
         return Ok(Rotation::Rotated {
             user_id: token.user_id,
-            mfa: token.mfa,
+            mfa_at: token.mfa.then_some(token.family_created_at),
         });
     }
     // Not spent now: it was spent before (reuse), or it is expired. `spent` with a revoked

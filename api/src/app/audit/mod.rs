@@ -177,5 +177,6 @@ pub fn task_name(task: Task) -> &'static str {
         Task::PaymentGateway => "payment-gateway",
         Task::Operator => "operator",
         Task::Startup => "startup",
+        Task::Reconciler => "reconciler",
     }
 }

@@ -74,7 +74,10 @@ pub async fn issue_for_refund(
     let credited: Vec<LineTax> = rows.iter().map(credited_so_far).collect();
     let credits = credit(&lines, &credited, amount).map_err(|error| match error {
         // The refund use case keeps refunds within the order's total, which is its lines'.
-        CreditError::ExceedsInvoice { .. } => ApiError::RefundRefused(error.to_string()),
+        CreditError::ExceedsInvoice { .. } => ApiError::RefundRefused {
+            field: "amount",
+            why: error.to_string(),
+        },
         error => ApiError::Internal(anyhow::anyhow!("crediting order {order}: {error}")),
     })?;
 

@@ -25,11 +25,18 @@ pub fn each_for_actor<T>(actor: &Actor, mut values: Vec<T>, mask_it: fn(&mut T))
     values
 }
 
-/// An order: its delivery address and its payment link (which carries the gateway's id).
+/// An order: its delivery address, its payment link and its payments' and refunds'
+/// transaction ids (the gateway's ids).
 pub fn order(order: &mut Order) {
     delivery_address(&mut order.address);
     if let Some(url) = order.payment_url.as_mut() {
         *url = mask::payment_id(url);
+    }
+    for payment in &mut order.payments {
+        payment.transaction_id = mask::payment_id(&payment.transaction_id);
+    }
+    for refund in &mut order.refunds {
+        refund.transaction_id = mask::payment_id(&refund.transaction_id);
     }
 }
 

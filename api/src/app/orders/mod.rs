@@ -4,6 +4,7 @@
 
 pub mod delivery;
 pub(crate) mod machine;
+pub(crate) mod money;
 
 use crate::app::audit::{self, Entry};
 use crate::app::impersonation::masking;
@@ -108,8 +109,8 @@ pub(crate) fn parse_status(text: &str) -> Result<OrderStatus> {
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown order status {text}")))
 }
 
-/// The order of `row` with its lines and history. A seller sees its own lines only, their
-/// totals rather than the order's, and neither refunds nor the payment page.
+/// The order of `row` with its lines, history and money. A seller sees its own lines only,
+/// their totals rather than the order's, and neither payments, refunds nor the payment page.
 async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -> Result<Order> {
     let shop = match scope {
         Scope::Shop(shop) => Some(shop),
@@ -125,15 +126,17 @@ async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -
         .into_iter()
         .map(step)
         .collect::<Result<Vec<_>>>()?;
+    let id = row.id;
     // A seller ships paid orders only: the recipient's name, phone and address of a checkout
     // that failed or timed out are none of its business (and stay sealed, unopened).
     let status = parse_status(&row.status)?;
     let withheld = shop.is_some() && !status.is_paid();
     let mut order = header(vault, row, withheld)?;
-    if shop.is_some() {
+    if shop.is_none() {
+        money::fill(conn, &mut order, id).await?;
+    } else {
         order.totals = gst::totals(lines.iter().map(|line| &line.tax))
             .map_err(|error| ApiError::Internal(anyhow::anyhow!("totalling: {error}")))?;
-        order.refunded = Paise(0);
         order.payment_url = None;
     }
     order.lines = lines;
@@ -163,8 +166,12 @@ fn header(vault: &Vault, row: OrderRow, withheld: bool) -> Result<Order> {
             tax: Paise(row.cgst + row.sgst + row.igst),
             total: Paise(row.total),
         },
-        refunded: Paise(row.refunded),
+        // Filled with the payments and refunds (`money`) for readers who see them.
+        captured: Paise(0),
+        refunded: Paise(0),
         history: Vec::new(),
+        payments: Vec::new(),
+        refunds: Vec::new(),
         // The pay page only while the payment is open.
         payment_url: row
             .payment_url

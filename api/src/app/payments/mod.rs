@@ -1,11 +1,19 @@
-//! Payments after checkout: the gateway's verdicts applied to orders ([`receive`]), unpaid
-//! orders timed out by the sweeper ([`sweep`]), and refunds by administrators ([`refund`]).
-//! Every status change goes through the state machine (`app::orders::machine`).
+//! Payments after checkout: every gateway event recorded and, when the order waits for it,
+//! applied ([`receive`]); unpaid orders timed out by the sweeper ([`sweep`]); refunds, by
+//! administrators ([`refund`]) or automatic for captures no order took, recorded before they
+//! are made (`ledger`) and finished after a crash by the reconciler ([`reconcile`]); and the
+//! administrators' list of what did not go the usual way ([`reconciliation`]). Every status
+//! change goes through the state machine (`app::orders::machine`).
 
 mod events;
+mod ledger;
+mod reconcile;
+mod reconciliation;
 mod refunds;
 mod sweep;
 
 pub use events::{Receipt, receive};
-pub use refunds::refund;
+pub use reconcile::{Reconciled, reconcile};
+pub use reconciliation::reconciliation;
+pub use refunds::{REFUND_PERMISSION, RefundAnswer, refund};
 pub use sweep::sweep;
