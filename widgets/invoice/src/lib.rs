@@ -1,7 +1,6 @@
 //! The invoice widget: one GST tax invoice (`/invoices/:id`) and its PDF.
 
 mod document;
-mod download;
 
 use contracts::invoices::Invoice;
 use shop_kit::http::{ApiError, Call, query_value};
@@ -72,7 +71,7 @@ pub fn App(props: &WidgetProps) -> Html {
             let (saving, save_problem) = (saving.clone(), save_problem.clone());
             let (url, token, file_name) = (url.clone(), token.clone(), file_name.clone());
             spawn_local(async move {
-                if let Err(problem) = download::save_pdf(url, &token, &file_name).await {
+                if let Err(problem) = shop_kit::download::save_pdf(url, &token, &file_name).await {
                     save_problem.set(Some(problem));
                 }
                 saving.set(false);

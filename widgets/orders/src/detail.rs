@@ -1,7 +1,8 @@
 //! `/orders/:id`: one order with its lines and their CGST, SGST or IGST, the totals, where it
-//! goes, how its status moved, and its tax invoices.
+//! goes, how its status moved, its payments and refunds, its tax invoices and credit notes.
 
 use crate::history::short_id;
+use crate::money;
 use contracts::Paise;
 use contracts::orders::{Order, OrderLine, OrderStatus};
 use serde::Deserialize;
@@ -10,29 +11,30 @@ use shop_kit::parts;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-/// What the order page reads of each invoice: enough for a link. Decoding every Rule 46
-/// particular (parties, lines, the date) is the invoice widget's job, not this one's.
+/// What the order page reads of each invoice and credit note: enough for a line that names it.
+/// Decoding every Rule 46 or Rule 53 particular (parties, lines, the date) is the invoice
+/// widget's job, not this one's.
 #[derive(Clone, PartialEq, Deserialize)]
-struct InvoiceRef {
-    id: String,
-    number: String,
-    supplier: Supplier,
-    totals: Total,
+pub(crate) struct DocumentRef {
+    pub id: String,
+    pub number: String,
+    pub supplier: Supplier,
+    pub totals: Total,
 }
 
 #[derive(Clone, PartialEq, Deserialize)]
-struct Supplier {
-    name: String,
+pub(crate) struct Supplier {
+    pub name: String,
 }
 
 #[derive(Clone, PartialEq, Deserialize)]
-struct Total {
-    total: Paise,
+pub(crate) struct Total {
+    pub total: Paise,
 }
 
 #[derive(Clone, PartialEq, Deserialize)]
-struct InvoiceList {
-    items: Vec<InvoiceRef>,
+pub(crate) struct DocumentList {
+    pub items: Vec<DocumentRef>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -45,7 +47,7 @@ pub struct DetailProps {
 #[function_component]
 pub fn Detail(props: &DetailProps) -> Html {
     let order = use_state(|| None::<Result<Order, ApiError>>);
-    let invoices = use_state(|| None::<Result<InvoiceList, ApiError>>);
+    let invoices = use_state(|| None::<Result<DocumentList, ApiError>>);
     {
         let (order, invoices) = (order.clone(), invoices.clone());
         let (api, token) = (props.api.clone(), props.token.clone());
@@ -110,6 +112,7 @@ pub fn Detail(props: &DetailProps) -> Html {
             if order.refunded.0 > 0 {
                 <p data-testid="refunded">{ format!("Refunded {}", order.refunded.to_inr()) }</p>
             }
+            { money::payments(order) }
             <h2>{ "Delivery" }</h2>
             <address>
                 { address.name.clone() }<br />
@@ -125,6 +128,9 @@ pub fn Detail(props: &DetailProps) -> Html {
                 }) }
             </ol>
             { invoice_links(&invoices) }
+            if money::has_credit_notes(order) {
+                <money::CreditNotes api={props.api.clone()} token={props.token.clone()} order_id={order.id.clone()} />
+            }
             <p>{ parts::link("/orders".into(), html! { "All orders" }) }</p>
         </article>
     };
@@ -144,7 +150,7 @@ fn line(line: &OrderLine) -> Html {
     }
 }
 
-fn invoice_links(invoices: &Option<Result<InvoiceList, ApiError>>) -> Html {
+fn invoice_links(invoices: &Option<Result<DocumentList, ApiError>>) -> Html {
     let Some(answer) = invoices else {
         return Html::default();
     };

@@ -1,8 +1,9 @@
 //! The orders widget: the customer's order history (`/orders`) and one order (`/orders/:id`)
-//! with its GST, status history and invoices.
+//! with its GST, status history, payments and refunds, invoices and credit notes.
 
 mod detail;
 mod history;
+mod money;
 
 use detail::Detail;
 use history::History;

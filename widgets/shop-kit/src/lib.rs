@@ -1,11 +1,12 @@
 //! What the shopping widgets share: API calls with any method and header ([`http`]), the
-//! shopper's current cart ([`cart`]), the parts every page shows ([`parts`]) and a cart's
-//! GST breakup and totals ([`summary`]).
+//! shopper's current cart ([`cart`]), the parts every page shows ([`parts`]), a cart's GST
+//! breakup and totals ([`summary`]), and saving a PDF the API serves ([`download`]).
 //!
 //! A library, not a widget: it has no `[package.metadata.widget]`, so xtask never builds or
 //! deploys it; each widget links the little it uses.
 
 pub mod cart;
+pub mod download;
 pub mod http;
 pub mod parts;
 pub mod summary;

@@ -1,7 +1,8 @@
-//! Saving the invoice's PDF. The PDF needs the bearer token, which a plain link cannot send, so
-//! it is fetched here and handed to the browser as a `blob:` URL through a clicked `<a download>`.
+//! Saving a PDF (an invoice, a credit note). The PDF needs the bearer token, which a plain link
+//! cannot send, so it is fetched here and handed to the browser as a `blob:` URL through a
+//! clicked `<a download>`.
 
-use shop_kit::http::{ApiError, Call};
+use crate::http::{ApiError, Call};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Fetches `url` with `token` and saves it as `file_name`.

@@ -1,0 +1,136 @@
+//! An order's money as the gateway moved it: each payment and what the shop did with it (a
+//! payment that came too late, of another amount or twice is given back automatically), each
+//! refund and where it stands, and the credit notes that reverse the invoices' GST.
+
+use crate::detail::DocumentList;
+use contracts::orders::Order;
+use contracts::payments::{Payment, PaymentDisposition, PaymentOutcome, Refund, RefundState};
+use shop_kit::http::{ApiError, Call, query_value};
+use shop_kit::parts;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// The order's payments and refunds, oldest first; nothing before the gateway reported one.
+pub fn payments(order: &Order) -> Html {
+    if order.payments.is_empty() && order.refunds.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <>
+            <h2>{ "Payments and refunds" }</h2>
+            <ul data-testid="order-money">
+                { for order.payments.iter().map(payment) }
+                { for order.refunds.iter().map(refund) }
+            </ul>
+        </>
+    }
+}
+
+fn payment(payment: &Payment) -> Html {
+    let what = match (payment.outcome, payment.disposition) {
+        (PaymentOutcome::Failed, _) => "Payment declined",
+        (PaymentOutcome::Success, PaymentDisposition::Applied) => "Paid",
+        (PaymentOutcome::Success, PaymentDisposition::Late) => {
+            "Paid after the order was cancelled; given back automatically"
+        }
+        (PaymentOutcome::Success, PaymentDisposition::Mismatched) => {
+            "Paid an amount that is not the order's total; given back automatically"
+        }
+        (PaymentOutcome::Success, PaymentDisposition::Duplicate) => {
+            "Paid a second time; given back automatically"
+        }
+        (PaymentOutcome::Success, PaymentDisposition::Ignored) => "Payment not applied",
+    };
+    html! {
+        <li data-testid="payment" data-disposition={payment.disposition.as_str()}>
+            { format!("{} — {what}: {}", parts::date_time(payment.received_at), payment.amount.to_inr()) }
+        </li>
+    }
+}
+
+fn refund(refund: &Refund) -> Html {
+    let state = match refund.state {
+        RefundState::Pending => "being refunded",
+        RefundState::Done => "refunded",
+        RefundState::Failed => "refund refused by the payment gateway",
+    };
+    html! {
+        <li data-testid="refund" data-state={refund.state.as_str()}>
+            { format!("{} — {} {state}", parts::date_time(refund.created_at), refund.amount.to_inr()) }
+        </li>
+    }
+}
+
+/// Whether the order can have credit notes: an administrator's refund of it is done (the
+/// shop's own refunds of stray payments reverse no invoice).
+pub fn has_credit_notes(order: &Order) -> bool {
+    order
+        .refunds
+        .iter()
+        .any(|refund| refund.state == RefundState::Done && !refund.automatic)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CreditNotesProps {
+    pub api: AttrValue,
+    pub token: AttrValue,
+    pub order_id: String,
+}
+
+/// The order's credit notes, each with its PDF.
+#[function_component]
+pub fn CreditNotes(props: &CreditNotesProps) -> Html {
+    let notes = use_state(|| None::<Result<DocumentList, ApiError>>);
+    let saving = use_state(|| None::<Result<(), ApiError>>);
+    {
+        let notes = notes.clone();
+        let (api, token) = (props.api.clone(), props.token.clone());
+        use_effect_with(props.order_id.clone(), move |id| {
+            let url = format!("{api}/orders/{}/credit-notes", query_value(id));
+            spawn_local(async move {
+                notes.set(Some(Call::get(url, Some(&token)).json().await));
+            });
+        });
+    }
+    let Some(answer) = &*notes else {
+        return parts::loading();
+    };
+    let download = |id: &str, number: &str| {
+        let url = format!("{}/credit-notes/{}/pdf", props.api, query_value(id));
+        let (token, file_name, saving) =
+            (props.token.clone(), format!("{number}.pdf"), saving.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (url, token, file_name, saving) = (
+                url.clone(),
+                token.clone(),
+                file_name.clone(),
+                saving.clone(),
+            );
+            spawn_local(async move {
+                saving.set(Some(
+                    shop_kit::download::save_pdf(url, &token, &file_name).await,
+                ));
+            });
+        })
+    };
+    html! {
+        <>
+            <h2>{ "Credit notes" }</h2>
+            { match answer {
+                Err(problem) => parts::problem(problem),
+                Ok(list) if list.items.is_empty() => parts::empty("No credit note has been issued yet."),
+                Ok(list) => html! {
+                    <ul>
+                        { for list.items.iter().map(|note| html! {
+                            <li data-testid="credit-note">
+                                { format!("{} · {} · {} ", note.number, note.supplier.name, note.totals.total.to_inr()) }
+                                <button onclick={download(&note.id, &note.number)} data-testid="credit-note-pdf">{ "Download PDF" }</button>
+                            </li>
+                        }) }
+                    </ul>
+                },
+            } }
+            if let Some(Err(problem)) = &*saving { { parts::problem(problem) } }
+        </>
+    }
+}

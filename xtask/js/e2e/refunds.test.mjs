@@ -1,0 +1,143 @@
+// A refund as the customer sees it: an administrator (password and TOTP, through the API)
+// refunds part of the demo customer's paid order; the customer's order page then lists the
+// payment and the refund, and the seller's credit note, whose PDF downloads.
+//
+// One server over a private database (the administrator's authenticator is enrolled here).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEMO, apiCommand, copyDist, launchBrowser, openPage, removeDir, signInByApi, signedInAs, startServer,
+} from './helpers.mjs';
+import { stepNow, totp } from './totp.mjs';
+
+const ADMIN = { email: 'refunds@bazaar.test', password: 'refunds-admin-e2e-pass', name: 'Refunds Admin' };
+
+const ctx = {};
+before(async () => {
+  ctx.dir = mkdtempSync(join(tmpdir(), 'e2e-refunds-'));
+  ctx.env = { DATABASE_URL: `sqlite://${join(ctx.dir, 'bazaar.db')}`, MAIL_DIR: join(ctx.dir, 'mail'), DEV_KEY_DIR: ctx.dir };
+  apiCommand(['create-admin', ADMIN.email, ADMIN.name], { ...ctx.env, ADMIN_PASSWORD: ADMIN.password });
+  apiCommand(['seed-demo'], ctx.env);
+  ctx.dist = copyDist();
+  ctx.server = await startServer(ctx.dist, ctx.env);
+  ctx.url = ctx.server.url;
+  ctx.browser = await launchBrowser();
+});
+after(async () => {
+  await ctx.browser?.close();
+  await ctx.server?.stop();
+  removeDir(ctx.dist);
+  removeDir(ctx.dir);
+});
+
+/** A call to the API from the test itself; the status and the decoded body. */
+async function api(path, { method = 'GET', token, body, headers = {} } = {}) {
+  const response = await fetch(`${ctx.url}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+async function login(account) {
+  const answer = await api('/auth/login', { method: 'POST', body: { email: account.email, password: account.password } });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body;
+}
+
+/** The administrator's access token with a second factor just passed (refunds want it fresh). */
+async function adminWithFreshSecondFactor() {
+  const first = (await login(ADMIN)).session;
+  const enrollment = await api('/auth/mfa/enroll', { method: 'POST', token: first.accessToken });
+  assert.equal(enrollment.status, 200);
+  const activated = stepNow();
+  const activation = await api('/auth/mfa/activate', {
+    method: 'POST', token: first.accessToken, body: { code: totp(enrollment.body.secret, activated) },
+  });
+  assert.equal(activation.status, 200, JSON.stringify(activation.body));
+  const challenge = (await login(ADMIN)).mfaRequired;
+  // A code counts once: the next step's, which the server takes within its window.
+  const verified = await api('/auth/mfa/verify', {
+    method: 'POST',
+    body: { challengeToken: challenge.challengeToken, code: totp(enrollment.body.secret, Math.max(stepNow(), activated + 1)) },
+  });
+  assert.equal(verified.status, 200, JSON.stringify(verified.body));
+  return verified.body.accessToken;
+}
+
+/** The demo customer's order of one unit of the first product, paid on the mock gateway. */
+async function paidOrder() {
+  const customer = (await login(DEMO.customer)).session;
+  const products = await api('/products?limit=1');
+  const product = products.body.items[0];
+  const cart = await api('/cart', { token: customer.accessToken });
+  await api(`/carts/${cart.body.cartId}/items`, {
+    method: 'POST', token: customer.accessToken, body: { productId: product.id, quantity: 1 },
+  });
+  const order = await api('/orders', {
+    method: 'POST',
+    token: customer.accessToken,
+    headers: { 'idempotency-key': `e2e-refunds-${Date.now()}` },
+    body: {
+      cartId: cart.body.cartId,
+      address: { name: 'Demo Customer', phone: '9876543210', line1: '12 MG Road', city: 'Pune', stateCode: '27', pincode: '411001' },
+    },
+  });
+  assert.equal(order.status, 201, JSON.stringify(order.body));
+  // The shopper's Approve on the gateway's page; the gateway calls the shop's webhook before
+  // it sends the shopper back.
+  const approved = await fetch(`${ctx.url}${order.body.paymentUrl}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'decision=approve',
+    redirect: 'manual',
+  });
+  assert.equal(approved.status, 303);
+  const paid = await api(`/orders/${order.body.id}`, { token: customer.accessToken });
+  assert.equal(paid.body.status, 'ORDER_CONFIRMED');
+  return paid.body;
+}
+
+test('a customer sees an administrator\'s partial refund, and downloads its credit note', async () => {
+  const admin = await adminWithFreshSecondFactor();
+  const order = await paidOrder();
+  const half = Math.floor(order.totals.total / 2);
+  const refunded = await api(`/orders/${order.id}/refunds`, {
+    method: 'POST',
+    token: admin,
+    headers: { 'idempotency-key': `e2e-refund-${order.id}` },
+    body: { amount: half, reason: 'one item arrived damaged' },
+  });
+  assert.equal(refunded.status, 200, JSON.stringify(refunded.body));
+
+  const { page, consoleErrors, close } = await openPage(ctx.browser);
+  await signInByApi(page, ctx.url, DEMO.customer);
+  await page.goto(`${ctx.url}/orders/${order.id}`);
+  await signedInAs(page, DEMO.customer.name);
+  const money = page.getByTestId('order-money');
+  await money.waitFor();
+  assert.equal(await money.getByTestId('payment').getAttribute('data-disposition'), 'APPLIED');
+  assert.equal(await money.getByTestId('refund').getAttribute('data-state'), 'DONE');
+  assert.match(await page.getByTestId('refunded').innerText(), /^Refunded ₹/);
+
+  const note = page.getByTestId('credit-note');
+  await note.waitFor();
+  const number = (await note.innerText()).split(' · ')[0];
+  assert.match(number, /^CN-\d{4}-\d{6}$/);
+  const [download] = await Promise.all([page.waitForEvent('download'), note.getByTestId('credit-note-pdf').click()]);
+  assert.equal(download.suggestedFilename(), `${number}.pdf`);
+  const pdf = readFileSync(await download.path()).toString('latin1');
+  assert.ok(pdf.startsWith('%PDF-'), 'a PDF file');
+  assert.ok(pdf.includes(number), 'the PDF carries the credit note\'s number');
+  assert.deepEqual(consoleErrors, []);
+  await close();
+});
