@@ -118,21 +118,6 @@ pub async fn store_answer(
     .map(drop)
 }
 
-/// Deletes `customer`'s key `key` if `holder` holds it and it has neither an order nor an
-/// answer.
-pub async fn release(conn: &mut Conn, customer: Id, key: &str, holder: Id) -> sqlx::Result<()> {
-    sql(
-        "DELETE FROM idempotency_keys WHERE customer_id = $1 AND idem_key = $2 \
-         AND holder = $3 AND order_id IS NULL AND status_code IS NULL",
-    )
-    .bind(customer)
-    .bind(key)
-    .bind(holder)
-    .execute(conn)
-    .await
-    .map(drop)
-}
-
 /// Deletes every key made at `made_before` or earlier.
 pub async fn prune(conn: &mut Conn, made_before: i64) -> sqlx::Result<()> {
     sql("DELETE FROM idempotency_keys WHERE created_at <= $1")

@@ -177,12 +177,6 @@ fn row_id(customer: Id, key: &IdempotencyKey) -> String {
     format!("{customer}/{}", key.as_str())
 }
 
-/// Frees the key `held` after a request that wrote nothing.
-pub(super) async fn release(conn: &mut Conn, held: &Held<'_>) -> Result<()> {
-    idempotency::release(conn, held.customer, held.key.as_str(), held.holder).await?;
-    Ok(())
-}
-
 /// Forgets every key older than the TTL at `now` (the sweeper's pass).
 pub(crate) async fn forget_stale(conn: &mut Conn, now: i64) -> Result<()> {
     idempotency::prune(conn, now - TTL_SECS).await?;

@@ -17,7 +17,7 @@ use crate::app::Actor;
 use crate::app::audit::{self, Entry};
 use crate::app::catalog::stock;
 use crate::app::orders::{self, machine};
-use crate::db::{self, Conn, Id, Scope};
+use crate::db::{self, Conn, Id, Scope, Tx};
 use crate::error::{ApiError, Result};
 use crate::payments::{GatewayError, PaymentRequest, PaymentSession};
 use crate::state::AppState;
@@ -62,17 +62,24 @@ pub async fn place(
     let customer = actor.user_id().ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now();
 
-    let mut conn = state.db.conn().await?;
     let lease = (now, state.checkout_lease_secs);
-    let claimed = idempotency::claim(&mut conn, &state.vault, customer, key, body, lease).await?;
-    drop(conn);
+    // The claim and the placement share one transaction: one commit fewer per order (on
+    // SQLite a commit is a disk sync, and write transactions queue one at a time), and a
+    // placement refused for bad input rolls its claim back with it, so a corrected retry may
+    // use the key (nothing to release).
+    let mut tx = state.db.begin().await?;
+    let claimed = idempotency::claim(&mut tx, &state.vault, customer, key, body, lease).await?;
     let (held, earlier) = match claimed {
+        // Dropping `tx` rolls back a claim that wrote nothing.
         Claimed::Answered(answer) => return Ok(answer),
         Claimed::Held(held, earlier) => (held, earlier),
     };
     let order = match earlier {
         // An earlier attempt placed it, then died before answering: continue from its state.
-        Some(id) => read(state, customer, id).await?,
+        Some(id) => {
+            tx.commit().await?;
+            read(state, customer, id).await?
+        }
         None => {
             let placement = Placement {
                 vault: &state.vault,
@@ -86,14 +93,7 @@ pub async fn place(
                 held: &held,
                 by: &stock::by(actor),
             };
-            match placed(actor, state, &placement).await {
-                Ok(order) => order,
-                Err(error) => {
-                    // Nothing was written: free the key so a corrected retry may use it.
-                    idempotency::release(&mut state.db.conn().await?, &held).await?;
-                    return Err(error);
-                }
-            }
+            placed(actor, state, tx, &placement).await?
         }
     };
     let id = Id::parse(&order.id)
@@ -186,8 +186,12 @@ fn stall_millis() -> Option<u64> {
 /// Places the order of `placement` in one transaction; the order as its customer reads it.
 /// It is read back after the commit, on a pooled connection: every statement inside the
 /// transaction holds SQLite's one write lock, which the other checkouts queue for.
-async fn placed(actor: &Actor, state: &AppState, placement: &Placement<'_>) -> Result<Order> {
-    let mut tx = state.db.begin().await?;
+async fn placed(
+    actor: &Actor,
+    state: &AppState,
+    mut tx: Tx,
+    placement: &Placement<'_>,
+) -> Result<Order> {
     let id = placement::place(&mut tx, placement).await?;
     // The delivery address is personal data: the row says only that an order was placed.
     let entry = Entry::success("orders:create", "orders", Some(id), placement.now).with_changes(
