@@ -6,7 +6,6 @@ use crate::db::{Db, DbKind};
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
 use std::ops::{Deref, DerefMut};
-use tokio::sync::OwnedMutexGuard;
 
 /// A connection to the configured database: from the pool ([`Db::conn`]), or the connection
 /// of a transaction ([`Db::begin`]).
@@ -55,14 +54,12 @@ impl Conn {
 /// An open transaction: every statement run on it commits together at [`Tx::commit`], or not
 /// at all (dropping it rolls back).
 #[derive(Debug)]
-pub struct Tx(Conn, Option<OwnedMutexGuard<()>>);
+pub struct Tx(Conn);
 
 impl Tx {
     /// Commits every statement of the transaction.
     pub async fn commit(self) -> sqlx::Result<()> {
-        // The SQLite write turn ends after the commit (when `_turn` drops), not before.
-        let Tx(conn, _turn) = self;
-        match conn.0 {
+        match self.0.0 {
             Inner::SqliteTx(tx) => tx.commit().await,
             Inner::PostgresTx(tx) => tx.commit().await,
             // `Db::begin` makes only transactions.
@@ -90,7 +87,7 @@ impl Db {
     /// writes). Returned to the pool when dropped.
     pub async fn conn(&self) -> sqlx::Result<Conn> {
         Ok(Conn(match self {
-            Db::Sqlite(pool, _) => Inner::Sqlite(pool.acquire().await?),
+            Db::Sqlite(pool) => Inner::Sqlite(pool.acquire().await?),
             Db::Postgres(pool) => Inner::Postgres(pool.acquire().await?),
         }))
     }
@@ -99,17 +96,10 @@ impl Db {
     /// lock up front (waiting up to the busy timeout): a deferred transaction that reads and
     /// then writes can fail with `SQLITE_BUSY` when another writer committed in between, and
     /// the transactions here write.
-    ///
-    /// On SQLite the transaction first waits for this process's write turn ([`WriteGate`]),
-    /// held until it commits or rolls back.
     pub async fn begin(&self) -> sqlx::Result<Tx> {
-        Ok(match self {
-            Db::Sqlite(pool, gate) => {
-                let turn = gate.enter().await?;
-                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                Tx(Conn(Inner::SqliteTx(tx)), Some(turn))
-            }
-            Db::Postgres(pool) => Tx(Conn(Inner::PostgresTx(pool.begin().await?)), None),
-        })
+        Ok(Tx(Conn(match self {
+            Db::Sqlite(pool) => Inner::SqliteTx(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Inner::PostgresTx(pool.begin().await?),
+        })))
     }
 }

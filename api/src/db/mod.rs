@@ -71,30 +71,10 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// A connection pool to the configured database.
 #[derive(Debug, Clone)]
 pub enum Db {
-    /// An SQLite file: the embedded default, no server needed; with the gate its write
-    /// transactions queue at ([`WriteGate`]).
-    Sqlite(SqlitePool, WriteGate),
+    /// An SQLite file: the embedded default, no server needed.
+    Sqlite(SqlitePool),
     /// A PostgreSQL server: the path past one machine.
     Postgres(PgPool),
-}
-
-/// Where this process's SQLite write transactions queue, one at a time, before `BEGIN
-/// IMMEDIATE` (`Db::begin`). SQLite lets one writer in and has the others retry in sleeps
-/// (its busy handler backs off 1, 2, 5 ... up to 100 ms), so under a burst of checkouts the
-/// write lock sat free while every waiter slept; a FIFO queue in the process hands it over
-/// the moment it is released. Shared by the clones of one `Db`. Writers in other processes
-/// (`api keys rotate`) still meet the busy timeout, as before.
-#[derive(Debug, Clone, Default)]
-pub struct WriteGate(std::sync::Arc<tokio::sync::Mutex<()>>);
-
-impl WriteGate {
-    /// Waits for this process's turn to write, at most `SQLITE_BUSY_TIMEOUT` (what SQLite's
-    /// own wait allowed); the turn lasts as long as the guard.
-    pub(crate) async fn enter(&self) -> sqlx::Result<tokio::sync::OwnedMutexGuard<()>> {
-        tokio::time::timeout(SQLITE_BUSY_TIMEOUT, self.0.clone().lock_owned())
-            .await
-            .map_err(|_| sqlx::Error::PoolTimedOut)
-    }
 }
 
 /// Which backend a [`Db`] talks to. Serialised as `sqlite` / `postgres` (the health report).
@@ -138,9 +118,7 @@ impl Db {
     /// `None`).
     pub async fn connect_with(url: &str, max_connections: Option<u32>) -> anyhow::Result<Db> {
         match DbKind::from_url(url) {
-            Some(DbKind::Sqlite) => connect_sqlite(url, max_connections)
-                .await
-                .map(|pool| Db::Sqlite(pool, WriteGate::default())),
+            Some(DbKind::Sqlite) => connect_sqlite(url, max_connections).await.map(Db::Sqlite),
             Some(DbKind::Postgres) => connect_postgres(url, max_connections)
                 .await
                 .map(Db::Postgres),
@@ -154,7 +132,7 @@ impl Db {
     /// skipped (and checked against their recorded checksum, so an edited migration fails).
     pub async fn migrate(&self) -> Result<(), MigrateError> {
         match self {
-            Db::Sqlite(pool, _) => SQLITE_MIGRATIONS.run(pool).await,
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
             // Up to date: nothing to run. Checked first because the application role of
             // production (docs/RUNBOOK.md, `bazaar_app`) may not create sqlx's table, which
             // `run` creates "if not exists" even when nothing is pending.
@@ -166,14 +144,14 @@ impl Db {
     /// A round trip to the database: `Ok` when it answers a query.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         match self {
-            Db::Sqlite(pool, _) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+            Db::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
             Db::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
         }
     }
 
     pub fn kind(&self) -> DbKind {
         match self {
-            Db::Sqlite(..) => DbKind::Sqlite,
+            Db::Sqlite(_) => DbKind::Sqlite,
             Db::Postgres(_) => DbKind::Postgres,
         }
     }
@@ -183,7 +161,7 @@ impl Db {
     /// Every clone of this `Db` shares the pool, so all of them are closed.
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(pool, _) => pool.close().await,
+            Db::Sqlite(pool) => pool.close().await,
             Db::Postgres(pool) => pool.close().await,
         }
     }

@@ -99,11 +99,9 @@ impl PaymentProvider for MockGateway {
     async fn initiate(&self, request: PaymentRequest<'_>) -> Result<PaymentSession, GatewayError> {
         // One payment per order, as a real gateway's order (receipt) id gives: asked again for
         // the same order (a checkout resumed after a crash), it answers the session it opened.
-        // A transaction of one statement, so it queues with the shop's other writes (the
-        // gateway's ledger shares the database; a real gateway's is its own).
-        let mut tx = self.db.begin().await.map_err(unavailable)?;
+        let mut conn = self.db.conn().await.map_err(unavailable)?;
         let reference = mock_gateway::open(
-            &mut tx,
+            &mut conn,
             &secret::random_token(),
             request.order_id,
             request.amount.0,
@@ -112,7 +110,6 @@ impl PaymentProvider for MockGateway {
         )
         .await
         .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)?;
         Ok(PaymentSession {
             pay_url: format!("{PAY_PATH}/{reference}"),
             reference,

@@ -10,7 +10,7 @@ use std::process::Command;
 /// `SELECT count(*) ...` on either backend.
 async fn count(db: &Db, sql: &'static str) -> i64 {
     match db {
-        Db::Sqlite(pool, _) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
         Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
     }
     .unwrap_or_else(|e| panic!("{sql}: {e}"))
@@ -96,7 +96,7 @@ async fn the_migrate_command_can_run_twice() {
 #[tokio::test]
 async fn sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout() {
     let app = spawn_app().await;
-    let Db::Sqlite(pool, _) = &app.db else {
+    let Db::Sqlite(pool) = &app.db else {
         eprintln!("skipped: SQLite settings do not apply to PostgreSQL");
         return;
     };

@@ -521,7 +521,7 @@ impl TestApp {
     /// e.g. to move an expiry into the past; the number of rows changed.
     pub async fn execute(&self, sql: &'static str) -> u64 {
         match &self.db {
-            Db::Sqlite(pool, _) => sqlx::query(sql)
+            Db::Sqlite(pool) => sqlx::query(sql)
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected()),
@@ -603,7 +603,7 @@ impl TestApp {
     /// Runs a `SELECT count(*) ...` on the test database.
     pub async fn count(&self, sql: &'static str) -> i64 {
         match &self.db {
-            Db::Sqlite(pool, _) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
             Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
         }
         .expect("counting")
