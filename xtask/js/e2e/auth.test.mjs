@@ -4,37 +4,17 @@
 //
 // One server over a private database (so enrolling the administrator's authenticator touches no
 // other test file) and a private mail folder.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DEMO, apiCommand, copyDist, launchBrowser, mainHeading, openPage, removeDir, signInByApi, signedInAs, startServer,
-} from './helpers.mjs';
+import { DEMO, mainHeading, openPage, serveShop, signedInAs, signInByApi } from './helpers.mjs';
 import { stepNow, totp } from './totp.mjs';
 
 const ADMIN = { email: 'root@bazaar.test', password: 'root-admin-e2e-pass', name: 'Root Admin' };
 const PASSWORD = 'correct horse battery staple';
 
-const ctx = {};
-before(async () => {
-  ctx.dir = mkdtempSync(join(tmpdir(), 'e2e-auth-'));
-  ctx.mail = join(ctx.dir, 'mail');
-  ctx.env = { DATABASE_URL: `sqlite://${join(ctx.dir, 'bazaar.db')}`, MAIL_DIR: ctx.mail, DEV_KEY_DIR: ctx.dir };
-  apiCommand(['create-admin', ADMIN.email, ADMIN.name], { ...ctx.env, ADMIN_PASSWORD: ADMIN.password });
-  apiCommand(['seed-demo'], ctx.env);
-  ctx.dist = copyDist();
-  ctx.server = await startServer(ctx.dist, ctx.env);
-  ctx.url = ctx.server.url;
-  ctx.browser = await launchBrowser();
-});
-after(async () => {
-  await ctx.browser?.close();
-  await ctx.server?.stop();
-  removeDir(ctx.dist);
-  removeDir(ctx.dir);
-});
+const ctx = serveShop('auth', { admin: ADMIN });
 
 let accounts = 0;
 const newEmail = (tag) => `${tag}-${Date.now()}-${++accounts}@bazaar.test`;

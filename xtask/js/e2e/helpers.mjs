@@ -208,3 +208,47 @@ export function serveBuild() {
   });
   return ctx;
 }
+
+/**
+ * For a test file whose tests share one server over a private database (under a fresh folder
+ * named `e2e-<prefix>-...`), seeded with the demo shop, and one browser; with `admin`
+ * (`{ email, password, name }`) created by `api create-admin` first when given. Registers the
+ * hooks and returns the context they fill (`dir`, `env`, `mail`, `dist`, `server`, `url`,
+ * `browser`).
+ */
+export function serveShop(prefix, { admin } = {}) {
+  const ctx = {};
+  before(async () => {
+    ctx.dir = mkdtempSync(join(tmpdir(), `e2e-${prefix}-`));
+    ctx.mail = join(ctx.dir, 'mail');
+    ctx.env = { DATABASE_URL: `sqlite://${join(ctx.dir, 'bazaar.db')}`, MAIL_DIR: ctx.mail, DEV_KEY_DIR: ctx.dir };
+    if (admin) apiCommand(['create-admin', admin.email, admin.name], { ...ctx.env, ADMIN_PASSWORD: admin.password });
+    apiCommand(['seed-demo'], ctx.env);
+    ctx.dist = copyDist();
+    ctx.server = await startServer(ctx.dist, ctx.env);
+    ctx.url = ctx.server.url;
+    ctx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+    removeDir(ctx.dist);
+    removeDir(ctx.dir);
+  });
+  return ctx;
+}
+
+/** A JSON call to the API of `ctx.url` from the test itself; the status and the decoded body. */
+export async function apiCall(ctx, path, { method = 'GET', token, body, headers = {} } = {}) {
+  const response = await fetch(`${ctx.url}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}

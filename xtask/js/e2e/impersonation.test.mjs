@@ -4,52 +4,18 @@
 // which the audit API lists those actions flagged and the customer's access history shows it.
 //
 // One server over a private database (the administrator's authenticator is enrolled here).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  DEMO, apiCommand, copyDist, launchBrowser, openPage, removeDir, signedInAs, startServer,
-} from './helpers.mjs';
+import { DEMO, apiCall, openPage, serveShop, signedInAs } from './helpers.mjs';
 import { addToCart, openProduct } from './shop-fixtures.mjs';
 import { stepNow, totp } from './totp.mjs';
 
 const ADMIN = { email: 'support@bazaar.test', password: 'support-admin-e2e-pass', name: 'Support Admin' };
 const REASON = 'Support ticket #12345';
 
-const ctx = {};
-before(async () => {
-  ctx.dir = mkdtempSync(join(tmpdir(), 'e2e-impersonation-'));
-  ctx.env = { DATABASE_URL: `sqlite://${join(ctx.dir, 'bazaar.db')}`, MAIL_DIR: join(ctx.dir, 'mail'), DEV_KEY_DIR: ctx.dir };
-  apiCommand(['create-admin', ADMIN.email, ADMIN.name], { ...ctx.env, ADMIN_PASSWORD: ADMIN.password });
-  apiCommand(['seed-demo'], ctx.env);
-  ctx.dist = copyDist();
-  ctx.server = await startServer(ctx.dist, ctx.env);
-  ctx.url = ctx.server.url;
-  ctx.browser = await launchBrowser();
-});
-after(async () => {
-  await ctx.browser?.close();
-  await ctx.server?.stop();
-  removeDir(ctx.dist);
-  removeDir(ctx.dir);
-});
+const ctx = serveShop('impersonation', { admin: ADMIN });
 
-/** A JSON call to the API from the test itself; the status and the decoded body. */
-async function api(path, { method = 'GET', token, body, headers = {} } = {}) {
-  const response = await fetch(`${ctx.url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const api = (path, options) => apiCall(ctx, path, options);
 
 async function signInByApi({ email, password }) {
   const login = await api('/auth/login', { method: 'POST', body: { email, password } });

@@ -3,50 +3,17 @@
 // payment and the refund, and the seller's credit note, whose PDF downloads.
 //
 // One server over a private database (the administrator's authenticator is enrolled here).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  DEMO, apiCommand, copyDist, launchBrowser, openPage, removeDir, signInByApi, signedInAs, startServer,
-} from './helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { DEMO, apiCall, openPage, serveShop, signedInAs, signInByApi } from './helpers.mjs';
 import { stepNow, totp } from './totp.mjs';
 
 const ADMIN = { email: 'refunds@bazaar.test', password: 'refunds-admin-e2e-pass', name: 'Refunds Admin' };
 
-const ctx = {};
-before(async () => {
-  ctx.dir = mkdtempSync(join(tmpdir(), 'e2e-refunds-'));
-  ctx.env = { DATABASE_URL: `sqlite://${join(ctx.dir, 'bazaar.db')}`, MAIL_DIR: join(ctx.dir, 'mail'), DEV_KEY_DIR: ctx.dir };
-  apiCommand(['create-admin', ADMIN.email, ADMIN.name], { ...ctx.env, ADMIN_PASSWORD: ADMIN.password });
-  apiCommand(['seed-demo'], ctx.env);
-  ctx.dist = copyDist();
-  ctx.server = await startServer(ctx.dist, ctx.env);
-  ctx.url = ctx.server.url;
-  ctx.browser = await launchBrowser();
-});
-after(async () => {
-  await ctx.browser?.close();
-  await ctx.server?.stop();
-  removeDir(ctx.dist);
-  removeDir(ctx.dir);
-});
+const ctx = serveShop('refunds', { admin: ADMIN });
 
-/** A call to the API from the test itself; the status and the decoded body. */
-async function api(path, { method = 'GET', token, body, headers = {} } = {}) {
-  const response = await fetch(`${ctx.url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const api = (path, options) => apiCall(ctx, path, options);
 
 async function login(account) {
   const answer = await api('/auth/login', { method: 'POST', body: { email: account.email, password: account.password } });

@@ -5,32 +5,15 @@
 //
 // One server over a private database with the demo data, so the stock this file spends touches
 // no other test file.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { DEMO, openPage, serveShop, signedInAs, signInByApi } from './helpers.mjs';
 import {
-  DEMO, apiCommand, copyDist, launchBrowser, openPage, removeDir, signInByApi, signedInAs, startServer,
-} from './helpers.mjs';
-import { addToCart, address, fillAddress, openProduct, payAndAnswer, productFromApi } from './shop-fixtures.mjs';
+  addToCart, address, fillAddress, openProduct, payAndAnswer, productFromApi,
+} from './shop-fixtures.mjs';
 
-const ctx = {};
-before(async () => {
-  ctx.dir = mkdtempSync(join(tmpdir(), 'e2e-shop-'));
-  ctx.env = { DATABASE_URL: `sqlite://${join(ctx.dir, 'bazaar.db')}`, DEV_KEY_DIR: ctx.dir, MAIL_DIR: join(ctx.dir, 'mail') };
-  apiCommand(['seed-demo'], ctx.env);
-  ctx.dist = copyDist();
-  ctx.server = await startServer(ctx.dist, ctx.env);
-  ctx.url = ctx.server.url;
-  ctx.browser = await launchBrowser();
-});
-after(async () => {
-  await ctx.browser?.close();
-  await ctx.server?.stop();
-  removeDir(ctx.dist);
-  removeDir(ctx.dir);
-});
+const ctx = serveShop('shop');
 
 const rupees = (text) => Number(text.replace(/[₹,]/g, ''));
 

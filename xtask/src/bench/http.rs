@@ -174,3 +174,23 @@ fn totp_code(secret: &str, step: Option<u64>) -> Result<(String, u64)> {
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok((totp.generate(step * 30).to_string(), step))
 }
+
+/// Registers customer `email`; their access token and their (empty) cart's id.
+pub fn register_buyer(addr: &str, email: &str) -> Result<(String, String)> {
+    let account = format!(
+        r#"{{"email":"{email}","password":"bench password of some length","displayName":"Buyer"}}"#
+    );
+    let (status, body) = post_json(addr, "/api/v1/auth/register", &account)?;
+    if status != 201 {
+        bail!("registering {email} answered {status}: {body}");
+    }
+    let grant: serde_json::Value = serde_json::from_str(&body)?;
+    let token = grant["accessToken"]
+        .as_str()
+        .context("no token")?
+        .to_owned();
+    let (_, cart) = request(addr, "GET", "/api/v1/cart", Some(&token), &[], "")?;
+    let cart: serde_json::Value = serde_json::from_str(&cart)?;
+    let cart_id = cart["cartId"].as_str().context("no cart id")?.to_owned();
+    Ok((token, cart_id))
+}

@@ -1,7 +1,7 @@
 //! The order-creation scenario: many customers refilling their carts and placing orders at
 //! once, then the product's stock checked against the orders placed.
 
-use super::http::{request, sign_in};
+use super::http::{register_buyer, request, sign_in};
 use super::{BENCH_STOCK, BUYERS, DURATION_SECS};
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
@@ -40,29 +40,7 @@ pub fn order_load(addr: &str) -> Result<(OrderLoad, String)> {
 
     let mut buyers = Vec::with_capacity(BUYERS);
     for n in 0..BUYERS {
-        let email = format!("buyer{n}@bench.test");
-        let (status, body) = request(
-            addr,
-            "POST",
-            "/api/v1/auth/register",
-            None,
-            &[],
-            &format!(
-                r#"{{"email":"{email}","password":"bench password of some length","displayName":"Buyer"}}"#
-            ),
-        )?;
-        if status != 201 {
-            bail!("registering a buyer answered {status}: {body}");
-        }
-        let grant: serde_json::Value = serde_json::from_str(&body)?;
-        let token = grant["accessToken"]
-            .as_str()
-            .context("no token")?
-            .to_owned();
-        let (_, cart) = request(addr, "GET", "/api/v1/cart", Some(&token), &[], "")?;
-        let cart: serde_json::Value = serde_json::from_str(&cart)?;
-        let cart_id = cart["cartId"].as_str().context("no cart id")?.to_owned();
-        buyers.push((token, cart_id));
+        buyers.push(register_buyer(addr, &format!("buyer{n}@bench.test"))?);
     }
 
     let deadline = Instant::now() + Duration::from_secs(u64::from(DURATION_SECS));

@@ -2,7 +2,7 @@
 //! full from several threads at once, each refund recorded before the gateway is called and
 //! completed after; then every order is read back to check it was refunded exactly its total.
 
-use super::http::{request, request_typed, sign_in_admin};
+use super::http::{register_buyer, request, request_typed, sign_in_admin};
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use std::time::Instant;
@@ -84,28 +84,7 @@ pub fn refund_load(addr: &str, product_id: &str) -> Result<RefundLoad> {
 
 /// [`ORDERS`] confirmed orders of one unit of `product_id`: their ids and totals.
 fn confirmed_orders(addr: &str, product_id: &str) -> Result<Vec<(String, i64)>> {
-    let email = "refund-buyer@bench.test";
-    let (status, body) = request(
-        addr,
-        "POST",
-        "/api/v1/auth/register",
-        None,
-        &[],
-        &format!(
-            r#"{{"email":"{email}","password":"bench password of some length","displayName":"Buyer"}}"#
-        ),
-    )?;
-    if status != 201 {
-        bail!("registering the refund buyer answered {status}: {body}");
-    }
-    let grant: serde_json::Value = serde_json::from_str(&body)?;
-    let token = grant["accessToken"]
-        .as_str()
-        .context("no token")?
-        .to_owned();
-    let (_, cart) = request(addr, "GET", "/api/v1/cart", Some(&token), &[], "")?;
-    let cart: serde_json::Value = serde_json::from_str(&cart)?;
-    let cart_id = cart["cartId"].as_str().context("no cart id")?.to_owned();
+    let (token, cart_id) = register_buyer(addr, "refund-buyer@bench.test")?;
     let order_body = format!(
         r#"{{"cartId":"{cart_id}","address":{{"name":"Bench Buyer","phone":"9876543210","line1":"1 Bench Road","city":"Pune","stateCode":"27","pincode":"411001"}}}}"#
     );
