@@ -35,6 +35,17 @@ async fn guest_cart(app: &TestApp) -> String {
     response.json::<Cart>().await.unwrap().cart_id
 }
 
+/// A new guest cart holding 3 of `product`.
+async fn guest_cart_of_three(app: &TestApp, product: &Product) -> String {
+    let guest = guest_cart(app).await;
+    let three = setting(app, &guest, None, &product.id, 3)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(three.status(), StatusCode::OK);
+    guest
+}
+
 /// The quantity of the cart's one line (0 when it has none).
 async fn quantity(app: &TestApp, cart: &str, token: Option<&str>) -> u32 {
     let shown = read_cart(app, &format!("/carts/{cart}"), token).await;
@@ -178,12 +189,7 @@ async fn additions_and_settings_at_once_apply_one_at_a_time() {
 #[tokio::test]
 async fn a_merge_and_additions_at_once_lose_no_unit() {
     let (app, socks, token, own) = socks_and_customer().await;
-    let guest = guest_cart(&app).await;
-    let three = setting(&app, &guest, None, &socks.id, 3)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(three.status(), StatusCode::OK);
+    let guest = guest_cart_of_three(&app, &socks).await;
 
     let mut requests: Vec<_> = (0..20)
         .map(|_| addition(&app, &own, Some(&token), &socks.id))
@@ -210,12 +216,7 @@ async fn a_merge_and_additions_at_once_lose_no_unit() {
 #[tokio::test]
 async fn ten_merges_of_one_guest_cart_at_once_count_its_units_once() {
     let (app, socks, token, own) = socks_and_customer().await;
-    let guest = guest_cart(&app).await;
-    let three = setting(&app, &guest, None, &socks.id, 3)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(three.status(), StatusCode::OK);
+    let guest = guest_cart_of_three(&app, &socks).await;
 
     let merges = (0..10)
         .map(|_| {

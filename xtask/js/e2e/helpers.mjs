@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { stepNow, totp } from './totp.mjs';
 
 const env = (name) => {
   const value = process.env[name];
@@ -251,4 +252,42 @@ export async function apiCall(ctx, path, { method = 'GET', token, body, headers 
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
+ * Enrols and activates an authenticator for the signed-in account of `token`, through the API
+ * of `ctx.url` (the enrolment page has its own test in auth.test.mjs): its base32 `secret` and
+ * the time step whose code `activated` it (a code counts once: sign in with a later step's).
+ */
+export async function enrolAuthenticator(ctx, token) {
+  const enrollment = await apiCall(ctx, '/auth/mfa/enroll', { method: 'POST', token });
+  if (enrollment.status !== 200) throw new Error(`enrolling answered HTTP ${enrollment.status}`);
+  const { secret } = enrollment.body;
+  const activated = stepNow();
+  const activation = await apiCall(ctx, '/auth/mfa/activate', { method: 'POST', token, body: { code: totp(secret, activated) } });
+  if (activation.status !== 200) throw new Error(`activating answered ${JSON.stringify(activation.body)}`);
+  return { secret, activated };
+}
+
+/**
+ * Places, through the API of `ctx.url`, an order of one unit of the catalog's first product as
+ * the customer of `token`, delivered in Pune, under a fresh `Idempotency-Key` starting with
+ * `keyPrefix`; the order as placed (payment pending).
+ */
+export async function orderByApi(ctx, token, keyPrefix) {
+  const products = await apiCall(ctx, '/products?limit=1');
+  const product = products.body.items[0];
+  const cart = await apiCall(ctx, '/cart', { token });
+  await apiCall(ctx, `/carts/${cart.body.cartId}/items`, { method: 'POST', token, body: { productId: product.id, quantity: 1 } });
+  const order = await apiCall(ctx, '/orders', {
+    method: 'POST',
+    token,
+    headers: { 'idempotency-key': `${keyPrefix}-${Date.now()}` },
+    body: {
+      cartId: cart.body.cartId,
+      address: { name: 'Demo Customer', phone: '9876543210', line1: '12 MG Road', city: 'Pune', stateCode: '27', pincode: '411001' },
+    },
+  });
+  if (order.status !== 201) throw new Error(`an order answered ${JSON.stringify(order.body)}`);
+  return { order: order.body, product };
 }

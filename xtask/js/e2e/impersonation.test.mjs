@@ -6,7 +6,9 @@
 // One server over a private database (the administrator's authenticator is enrolled here).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, apiCall, openPage, serveShop, signedInAs } from './helpers.mjs';
+import {
+  DEMO, apiCall, enrolAuthenticator, openPage, orderByApi, serveShop, signedInAs,
+} from './helpers.mjs';
 import { addToCart, openProduct } from './shop-fixtures.mjs';
 import { stepNow, totp } from './totp.mjs';
 
@@ -24,35 +26,13 @@ async function signInByApi({ email, password }) {
 }
 
 test('an administrator with TOTP acts as the demo customer: banner, masked data, a cart action, and End', async () => {
-  // The administrator's authenticator, enrolled through the API (the enrolment page has its
-  // own test in auth.test.mjs).
+  // The administrator's authenticator, enrolled through the API.
   const first = await signInByApi(ADMIN);
-  const enrollment = await api('/auth/mfa/enroll', { method: 'POST', token: first.accessToken });
-  assert.equal(enrollment.status, 200);
-  const activated = stepNow();
-  const activation = await api('/auth/mfa/activate', {
-    method: 'POST', token: first.accessToken, body: { code: totp(enrollment.body.secret, activated) },
-  });
-  assert.equal(activation.status, 200, JSON.stringify(activation.body));
+  const { secret, activated } = await enrolAuthenticator(ctx, first.accessToken);
 
   // The demo customer has an order with a delivery address, so there is personal data to mask.
   const customer = await signInByApi(DEMO.customer);
-  const products = await api('/products?limit=1');
-  const product = products.body.items[0];
-  const cart = await api('/cart', { token: customer.accessToken });
-  await api(`/carts/${cart.body.cartId}/items`, {
-    method: 'POST', token: customer.accessToken, body: { productId: product.id, quantity: 1 },
-  });
-  const order = await api('/orders', {
-    method: 'POST',
-    token: customer.accessToken,
-    headers: { 'idempotency-key': `e2e-impersonation-${Date.now()}` },
-    body: {
-      cartId: cart.body.cartId,
-      address: { name: 'Demo Customer', phone: '9876543210', line1: '12 MG Road', city: 'Pune', stateCode: '27', pincode: '411001' },
-    },
-  });
-  assert.equal(order.status, 201, JSON.stringify(order.body));
+  const { product } = await orderByApi(ctx, customer.accessToken, 'e2e-impersonation');
 
   const { page, consoleErrors, close } = await openPage(ctx.browser);
   // Signing in with the password and a TOTP code.
@@ -60,7 +40,7 @@ test('an administrator with TOTP acts as the demo customer: banner, masked data,
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.locator('[data-slot="main"]').getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByLabel('Authentication code').fill(totp(enrollment.body.secret, Math.max(stepNow(), activated + 1)));
+  await page.getByLabel('Authentication code').fill(totp(secret, Math.max(stepNow(), activated + 1)));
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.getByTestId('impersonate-form').waitFor();
   assert.equal(await page.getByTestId('impersonation-banner').count(), 0);

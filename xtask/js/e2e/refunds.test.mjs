@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DEMO, apiCall, openPage, serveShop, signedInAs, signInByApi } from './helpers.mjs';
+import {
+  DEMO, apiCall, enrolAuthenticator, openPage, orderByApi, serveShop, signedInAs, signInByApi,
+} from './helpers.mjs';
 import { stepNow, totp } from './totp.mjs';
 
 const ADMIN = { email: 'refunds@bazaar.test', password: 'refunds-admin-e2e-pass', name: 'Refunds Admin' };
@@ -24,18 +26,12 @@ async function login(account) {
 /** The administrator's access token with a second factor just passed (refunds want it fresh). */
 async function adminWithFreshSecondFactor() {
   const first = (await login(ADMIN)).session;
-  const enrollment = await api('/auth/mfa/enroll', { method: 'POST', token: first.accessToken });
-  assert.equal(enrollment.status, 200);
-  const activated = stepNow();
-  const activation = await api('/auth/mfa/activate', {
-    method: 'POST', token: first.accessToken, body: { code: totp(enrollment.body.secret, activated) },
-  });
-  assert.equal(activation.status, 200, JSON.stringify(activation.body));
+  const { secret, activated } = await enrolAuthenticator(ctx, first.accessToken);
   const challenge = (await login(ADMIN)).mfaRequired;
   // A code counts once: the next step's, which the server takes within its window.
   const verified = await api('/auth/mfa/verify', {
     method: 'POST',
-    body: { challengeToken: challenge.challengeToken, code: totp(enrollment.body.secret, Math.max(stepNow(), activated + 1)) },
+    body: { challengeToken: challenge.challengeToken, code: totp(secret, Math.max(stepNow(), activated + 1)) },
   });
   assert.equal(verified.status, 200, JSON.stringify(verified.body));
   return verified.body.accessToken;
@@ -44,32 +40,17 @@ async function adminWithFreshSecondFactor() {
 /** The demo customer's order of one unit of the first product, paid on the mock gateway. */
 async function paidOrder() {
   const customer = (await login(DEMO.customer)).session;
-  const products = await api('/products?limit=1');
-  const product = products.body.items[0];
-  const cart = await api('/cart', { token: customer.accessToken });
-  await api(`/carts/${cart.body.cartId}/items`, {
-    method: 'POST', token: customer.accessToken, body: { productId: product.id, quantity: 1 },
-  });
-  const order = await api('/orders', {
-    method: 'POST',
-    token: customer.accessToken,
-    headers: { 'idempotency-key': `e2e-refunds-${Date.now()}` },
-    body: {
-      cartId: cart.body.cartId,
-      address: { name: 'Demo Customer', phone: '9876543210', line1: '12 MG Road', city: 'Pune', stateCode: '27', pincode: '411001' },
-    },
-  });
-  assert.equal(order.status, 201, JSON.stringify(order.body));
+  const { order } = await orderByApi(ctx, customer.accessToken, 'e2e-refunds');
   // The shopper's Approve on the gateway's page; the gateway calls the shop's webhook before
   // it sends the shopper back.
-  const approved = await fetch(`${ctx.url}${order.body.paymentUrl}`, {
+  const approved = await fetch(`${ctx.url}${order.paymentUrl}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: 'decision=approve',
     redirect: 'manual',
   });
   assert.equal(approved.status, 303);
-  const paid = await api(`/orders/${order.body.id}`, { token: customer.accessToken });
+  const paid = await api(`/orders/${order.id}`, { token: customer.accessToken });
   assert.equal(paid.body.status, 'ORDER_CONFIRMED');
   return paid.body;
 }
