@@ -256,8 +256,9 @@ export async function apiCall(ctx, path, { method = 'GET', token, body, headers 
 
 /**
  * Enrols and activates an authenticator for the signed-in account of `token`, through the API
- * of `ctx.url` (the enrolment page has its own test in auth.test.mjs): its base32 `secret` and
- * the time step whose code `activated` it (a code counts once: sign in with a later step's).
+ * of `ctx.url` (the enrolment page has its own test in auth.test.mjs): its base32 `secret`, the
+ * time step whose code `activated` it (a code counts once: sign in with a later step's) and the
+ * `recoveryCodes` the activation handed out.
  */
 export async function enrolAuthenticator(ctx, token) {
   const enrollment = await apiCall(ctx, '/auth/mfa/enroll', { method: 'POST', token });
@@ -266,7 +267,7 @@ export async function enrolAuthenticator(ctx, token) {
   const activated = stepNow();
   const activation = await apiCall(ctx, '/auth/mfa/activate', { method: 'POST', token, body: { code: totp(secret, activated) } });
   if (activation.status !== 200) throw new Error(`activating answered ${JSON.stringify(activation.body)}`);
-  return { secret, activated };
+  return { secret, activated, recoveryCodes: activation.body.codes };
 }
 
 /**
