@@ -1,0 +1,10 @@
+//! The seller's page at its route; filled in by the back-office issue (10).
+
+use crate::PageProps;
+use shop_kit::parts;
+use yew::prelude::*;
+
+#[function_component]
+pub fn Products(_props: &PageProps) -> Html {
+    parts::page("Your products", parts::empty("Coming in this issue."))
+}
