@@ -58,6 +58,12 @@ impl Paise {
         format!("{sign}₹{}.{paise:02}", group_indian(&rupees))
     }
 
+    /// `₹1,23,456`: whole rupees (paise dropped), for a chart's axis, where ticks are round.
+    pub fn to_inr_whole(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        format!("{sign}₹{}", group_count(self.0.unsigned_abs() / 100))
+    }
+
     /// The amount in words, as Indian invoices print it (CGST Rule 46 asks for the total in
     /// words): Indian scale words (thousand, lakh, crore), e.g. `Rupees One Lakh Twenty-Three
     /// Thousand Four Hundred Fifty-Six and Seventy-Eight Paise Only`. Negative amounts start
@@ -140,6 +146,11 @@ fn indian_words(n: u64) -> String {
     parts.join(" ")
 }
 
+/// A count with Indian digit grouping: `1234567` → `12,34,567`.
+pub fn group_count(count: u64) -> String {
+    group_indian(&count.to_string())
+}
+
 /// Inserts separators the Indian way: `1234567` → `12,34,567`.
 fn group_indian(digits: &str) -> String {
     if digits.len() <= 3 {
@@ -190,6 +201,17 @@ mod tests {
         assert_eq!(Paise(-1_250).to_inr(), "-₹12.50");
         assert_eq!(Paise(i64::MAX).to_inr(), "₹92,23,37,20,36,85,47,758.07");
         assert_eq!(Paise(i64::MIN).to_inr(), "-₹92,23,37,20,36,85,47,758.08");
+    }
+
+    #[test]
+    fn whole_rupees_and_counts_group_the_indian_way() {
+        assert_eq!(Paise(12_345_678).to_inr_whole(), "₹1,23,456");
+        assert_eq!(Paise(99).to_inr_whole(), "₹0");
+        assert_eq!(Paise(-500_000).to_inr_whole(), "-₹5,000");
+        assert_eq!(group_count(0), "0");
+        assert_eq!(group_count(999), "999");
+        assert_eq!(group_count(1_000), "1,000");
+        assert_eq!(group_count(1_234_567), "12,34,567");
     }
 
     #[test]

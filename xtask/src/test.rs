@@ -63,10 +63,20 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     eprintln!("xtask: unit tests of the widgets (native)");
     // Widget crates are not default members (trunk builds them for wasm), but their pure logic
     // (the auth widget's `next` handling and QR drawing, the catalog's filters in the URL, the
-    // checkout's idempotency key per attempt) is tested natively.
+    // checkout's idempotency key per attempt, the kit's chart scales) is tested natively.
     tools::run(
         Command::new(tools::cargo())
-            .args(["test", "-p", "auth", "-p", "product", "-p", "checkout"])
+            .args([
+                "test",
+                "-p",
+                "widget-kit",
+                "-p",
+                "auth",
+                "-p",
+                "product",
+                "-p",
+                "checkout",
+            ])
             .current_dir(&workspace.root),
     )?;
 

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod bus;
+pub mod chart;
 pub mod components;
 mod crash;
 mod mount;

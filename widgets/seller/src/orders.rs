@@ -6,5 +6,8 @@ use yew::prelude::*;
 
 #[function_component]
 pub fn Orders(_props: &PageProps) -> Html {
-    parts::page("Orders for your shop", parts::empty("Coming in this issue."))
+    parts::page(
+        "Orders for your shop",
+        parts::empty("Coming in this issue."),
+    )
 }
