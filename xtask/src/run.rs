@@ -23,11 +23,11 @@ pub fn run(workspace: &Workspace, dist: &Path) -> Result<()> {
     )
 }
 
-/// `cargo run --release -p api -- ` from the workspace root, for a subcommand to be appended.
+/// `cargo run --profile server -p api -- ` (built for speed) from the workspace root, for a subcommand to be appended.
 fn api(workspace: &Workspace) -> Command {
     let mut command = Command::new(tools::cargo());
     command
-        .args(["run", "--release", "-p", "api", "--"])
+        .args(["run", "--profile", "server", "-p", "api", "--"])
         .current_dir(&workspace.root);
     command
 }

@@ -1,5 +1,5 @@
 //! `cargo xtask bench`: the load figures the issues budget, measured on this machine with wrk
-//! against release builds on 127.0.0.1, and written to `target/bench-report.json`.
+//! against the `server` profile's builds (speed-optimised) on 127.0.0.1, and written to `target/bench-report.json`.
 //!
 //! Scenarios: an authenticated GET (`/api/v1/auth/me`: token check, policy, one indexed query)
 //! and a bare axum endpoint (`api/examples/bare.rs`) in the same run, so their ratio says what
@@ -56,12 +56,13 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     if Command::new("wrk").arg("--version").output().is_err() {
         bail!("wrk is missing: install Debian's wrk (apt-get install wrk)");
     }
-    eprintln!("xtask: building the API and the bare endpoint (release)");
+    eprintln!("xtask: building the API and the bare endpoint (profile `server`)");
     tools::run(
         Command::new(tools::cargo())
             .args([
                 "build",
-                "--release",
+                "--profile",
+                "server",
                 "-p",
                 "api",
                 "--bin",
@@ -71,13 +72,13 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             ])
             .current_dir(&workspace.root),
     )?;
-    let release = workspace.target_dir.join("release");
+    let server = workspace.target_dir.join("server");
     let data = tempfile_dir(&workspace.target_dir.join("bench-data"))?;
     let database_url = format!("sqlite://{}", data.join("bench.db").display());
     // The demo accounts and the demo shop's catalog: something to search, a seller to list
     // the product the buyers order.
     tools::run(
-        Command::new(release.join("api"))
+        Command::new(server.join("api"))
             .arg("seed-demo")
             .env("DATABASE_URL", &database_url)
             .env("DEV_KEY_DIR", &data)
@@ -85,7 +86,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     )?;
 
     let api = Server::start(
-        Command::new(release.join("api"))
+        Command::new(server.join("api"))
             .args(["serve", "--addr", "127.0.0.1:0"])
             .env("DATABASE_URL", &database_url)
             .env("JWT_SECRET", "bench-secret-of-at-least-thirty-two-bytes!")
@@ -97,7 +98,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             .env("RATE_LIMIT_LOGIN_ACCOUNT", "0")
             .env("RUST_LOG", "warn"),
     )?;
-    let bare = Server::start(&mut Command::new(release.join("examples").join("bare")))?;
+    let bare = Server::start(&mut Command::new(server.join("examples").join("bare")))?;
 
     let email = "bench@example.com";
     let password = "bench password of some length";
