@@ -94,6 +94,9 @@ pub struct AuditEntry {
     /// The account's id; a SYSTEM actor's task (`sweeper`, `payment-gateway`, `operator`);
     /// absent for someone not signed in (a failed sign-in).
     pub actor_id: Option<String>,
+    /// The acting account's display name, as it is now (not part of the hashed row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
     /// `resource:verb`, e.g. `products:update`, `auth:login`.
     pub action: String,
     pub resource_type: String,
@@ -106,6 +109,9 @@ pub struct AuditEntry {
     pub impersonation_flag: bool,
     /// The administrator, when `impersonation_flag`.
     pub impersonated_by: Option<String>,
+    /// The impersonating administrator's display name, as it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonator_name: Option<String>,
     pub status: AuditStatus,
     pub error_message: Option<String>,
     /// SHA-256 of the previous row's hash and this row's canonical encoding, hex.

@@ -2,7 +2,7 @@
 //! reading the chain in order for verification, and the viewer's filtered, keyset-paged reads.
 //! The rules (who, what, the hash) are in `app::audit`.
 
-use crate::db::{Arg, Conn, Sql, sql};
+use crate::db::{Arg, Conn, Id, Sql, sql};
 
 /// One stored row, every column.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -23,6 +23,15 @@ pub struct AuditRow {
     pub error_message: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// An account a row names (as its actor or as the impersonating administrator), by its
+/// display name: read at display time, so a renamed account shows its name of today (the row,
+/// and so its hash, holds only the id).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AccountName {
+    pub id: Id,
+    pub display_name: String,
 }
 
 /// The last row's sequence number and hash.
@@ -190,4 +199,21 @@ fn price_condition(kind: crate::db::DbKind) -> &'static str {
         crate::db::DbKind::Sqlite => "json_extract(changes, '$.price') IS NOT NULL",
         crate::db::DbKind::Postgres => "(changes::jsonb) ? 'price'",
     }
+}
+
+/// The display names of the accounts among `ids` (ids of deleted accounts are simply absent).
+pub async fn account_names(conn: &mut Conn, ids: &[Id]) -> sqlx::Result<Vec<AccountName>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    // Only `$n` placeholders are spliced in: every id is bound.
+    let mut statement = Sql::built(format!(
+        "SELECT id, display_name FROM users WHERE id IN ({})",
+        placeholders.join(", ")
+    ));
+    for id in ids {
+        statement = statement.bind(Arg::Id(Some(*id)));
+    }
+    statement.fetch_all(conn).await
 }

@@ -87,6 +87,8 @@ async fn a_session_grants_the_targets_token_under_its_own_issuer_and_mails_the_c
     let (_, customer_id) = customer(&app, "meera@example.com").await;
     let mails_before = outbox(&app).await;
 
+    // The test clock runs with the real one: the session starts during the call.
+    let before = app.clock.now();
     let response = start(&app, &support.token, start_body(&customer_id)).await;
     assert_eq!(response.headers()["cache-control"], "no-store");
     let grant: ImpersonationGrant =
@@ -96,7 +98,7 @@ async fn a_session_grants_the_targets_token_under_its_own_issuer_and_mails_the_c
     assert_eq!(grant.user.id, customer_id);
     assert_eq!(grant.user.role, Role::Customer);
     assert!(!grant.user.mfa_verified);
-    assert_eq!(grant.expires_at, now + 30 * 60);
+    assert!((before + 30 * 60..=now + 30 * 60).contains(&grant.expires_at));
     assert_eq!(grant.impersonation.admin_name, "Priya Support");
     assert_eq!(grant.impersonation.expires_at, grant.expires_at);
     assert_eq!(grant.reason, REASON);
@@ -982,4 +984,55 @@ async fn every_action_of_support_is_audited_flagged_with_the_administrator() {
             .all(|row| !row.impersonation_flag),
         "{rows:?}"
     );
+}
+
+#[tokio::test]
+async fn the_viewer_names_who_acted_and_the_administrator_behind_a_support_session() {
+    let app = spawn_app().await;
+    let support = admin(&app, "priya@bazaar.test", Role::Admin).await;
+    let (_, customer_id) = customer(&app, "meera@example.com").await;
+    let grant = grant_of(&app, &support.token, &customer_id).await;
+    let cart = send(&app, Method::GET, "/cart", Some(&grant.access_token), None).await;
+    assert_eq!(cart.status(), StatusCode::OK);
+    let ended = send(
+        &app,
+        Method::POST,
+        "/admin/impersonate/end",
+        Some(&grant.access_token),
+        None,
+    )
+    .await;
+    assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+
+    let page = send(
+        &app,
+        Method::GET,
+        "/audit?preset=impersonations",
+        Some(&support.token),
+        None,
+    )
+    .await;
+    let page: contracts::audit::AuditPage =
+        serde_json::from_value(json_of(page, StatusCode::OK).await).unwrap();
+    let end = page
+        .items
+        .iter()
+        .find(|row| row.action == "impersonation:end")
+        .expect("the end is flagged");
+    assert_eq!(end.actor_name.as_deref(), Some("Test Customer"));
+    assert_eq!(end.impersonator_name.as_deref(), Some("Priya Support"));
+
+    let all = send(
+        &app,
+        Method::GET,
+        "/audit?action=impersonation:start",
+        Some(&support.token),
+        None,
+    )
+    .await;
+    let all: contracts::audit::AuditPage =
+        serde_json::from_value(json_of(all, StatusCode::OK).await).unwrap();
+    let start = &all.items[0];
+    assert_eq!(start.actor_name.as_deref(), Some("Priya Support"));
+    assert_eq!(start.impersonator_name, None);
 }

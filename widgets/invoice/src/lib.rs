@@ -71,7 +71,7 @@ pub fn App(props: &WidgetProps) -> Html {
             let (saving, save_problem) = (saving.clone(), save_problem.clone());
             let (url, token, file_name) = (url.clone(), token.clone(), file_name.clone());
             spawn_local(async move {
-                if let Err(problem) = shop_kit::download::save_pdf(url, &token, &file_name).await {
+                if let Err(problem) = shop_kit::download::save(url, &token, &file_name).await {
                     save_problem.set(Some(problem));
                 }
                 saving.set(false);

@@ -108,7 +108,7 @@ pub fn CreditNotes(props: &CreditNotesProps) -> Html {
             );
             spawn_local(async move {
                 saving.set(Some(
-                    shop_kit::download::save_pdf(url, &token, &file_name).await,
+                    shop_kit::download::save(url, &token, &file_name).await,
                 ));
             });
         })

@@ -1,16 +1,16 @@
-//! Saving a PDF (an invoice, a credit note). The PDF needs the bearer token, which a plain link
-//! cannot send, so it is fetched here and handed to the browser as a `blob:` URL through a
+//! Saving a file the API serves (an invoice's or credit note's PDF, an audit CSV export). The
+//! file needs the bearer token, which a plain link cannot send, so it is fetched here and handed to the browser as a `blob:` URL through a
 //! clicked `<a download>`.
 
 use crate::http::{ApiError, Call};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Fetches `url` with `token` and saves it as `file_name`.
-pub async fn save_pdf(url: String, token: &str, file_name: &str) -> Result<(), ApiError> {
+pub async fn save(url: String, token: &str, file_name: &str) -> Result<(), ApiError> {
     let blob = Call::get(url, Some(token)).blob().await?;
     offer(&blob, file_name).map_err(|e| {
         std::rc::Rc::new(
-            contracts::Problem::new(0, "download_failed", "The PDF could not be saved")
+            contracts::Problem::new(0, "download_failed", "The file could not be saved")
                 .with_detail(e.as_string().unwrap_or_default()),
         )
     })

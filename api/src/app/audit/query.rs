@@ -6,7 +6,8 @@
 use crate::app::Actor;
 use crate::app::audit::csv;
 use crate::db::Conn;
-use crate::db::audit::{self, AuditRow, Filter};
+use crate::db::Id;
+use crate::db::audit::{self, AccountName, AuditRow, Filter};
 use crate::domain::page_limit;
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
@@ -67,7 +68,23 @@ pub async fn search(_actor: &Actor, state: &AppState, query: &AuditQuery) -> Res
     } else {
         None
     };
-    let items = rows.into_iter().map(entry).collect::<Result<_>>()?;
+    let names = names(&mut conn, &rows).await?;
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let mut entry = entry(row)?;
+            let name = |id: &Option<String>| {
+                let id = Id::parse(id.as_deref()?)?;
+                names
+                    .iter()
+                    .find(|n| n.id == id)
+                    .map(|n| n.display_name.clone())
+            };
+            entry.actor_name = name(&entry.actor_id);
+            entry.impersonator_name = name(&entry.impersonated_by);
+            Ok(entry)
+        })
+        .collect::<Result<_>>()?;
     Ok(AuditPage { items, next_cursor })
 }
 
@@ -94,6 +111,18 @@ pub async fn export_csv(actor: &Actor, state: &AppState, query: &AuditQuery) -> 
     );
     super::record_alone(&state.db, actor, &entry).await?;
     Ok(out)
+}
+
+/// The display names of the accounts a page of rows names, looked up once for the page.
+async fn names(conn: &mut Conn, rows: &[AuditRow]) -> Result<Vec<AccountName>> {
+    let mut ids: Vec<Id> = rows
+        .iter()
+        .flat_map(|row| [&row.actor_id, &row.impersonated_by])
+        .filter_map(|id| Id::parse(id.as_deref()?))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(audit::account_names(conn, &ids).await?)
 }
 
 async fn page(conn: &mut Conn, filter: &Filter, limit: i64) -> Result<Vec<AuditRow>> {
@@ -199,7 +228,7 @@ fn decode_cursor(cursor: &str) -> Option<i64> {
         .filter(|seq| *seq > 0)
 }
 
-/// The wire form of a stored row.
+/// The wire form of a stored row (without the names, which [`search`] adds).
 pub fn entry(row: AuditRow) -> Result<AuditEntry> {
     let broken = |what: &str| ApiError::Internal(anyhow::anyhow!("audit row {}: {what}", row.seq));
     Ok(AuditEntry {
@@ -207,6 +236,7 @@ pub fn entry(row: AuditRow) -> Result<AuditEntry> {
         at: row.at,
         actor_type: ActorType::parse(&row.actor_type).ok_or_else(|| broken("actor type"))?,
         actor_id: row.actor_id.clone(),
+        actor_name: None,
         action: row.action.clone(),
         resource_type: row.resource_type.clone(),
         resource_id: row.resource_id.clone(),
@@ -215,6 +245,7 @@ pub fn entry(row: AuditRow) -> Result<AuditEntry> {
         user_agent: row.user_agent.clone(),
         impersonation_flag: row.impersonation_flag,
         impersonated_by: row.impersonated_by.clone(),
+        impersonator_name: None,
         status: AuditStatus::parse(&row.status).ok_or_else(|| broken("status"))?,
         error_message: row.error_message.clone(),
         hash: row.hash,
