@@ -72,7 +72,11 @@ pub fn form(apply: Callback<String>) -> Html {
             { for CHOICES.iter().map(|&(name, label, options)| html! {
                 <label>{ label }
                     <select name={name} data-testid={format!("filter-{name}")}>
-                        { for options.iter().map(|&(value, text)| html! { <option value={value}>{ text }</option> }) }
+                        // The first ("any") selected explicitly: left to itself, Yew's
+                        // rendering leaves the last option selected.
+                        { for options.iter().enumerate().map(|(i, &(value, text))| html! {
+                            <option value={value} selected={i == 0}>{ text }</option>
+                        }) }
                     </select>
                 </label>
             }) }
