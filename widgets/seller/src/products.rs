@@ -5,17 +5,100 @@
 //! from the API's problem+json and are shown next to their fields.
 
 use crate::PageProps;
-use contracts::catalog::{NewProduct, Product, ProductChanges, ProductPage};
 use contracts::gst::Rate;
-use contracts::inventory::{AdjustmentReason, InventoryPage, StockAdjustment};
-use contracts::product_manager::{GstRates, ImageOrder, image_key, is_low_stock};
+use contracts::product_manager::{image_key, is_low_stock};
 use contracts::{FieldError, Paise, Problem};
-use shop_kit::http::{ApiError, Call, encode, query_value};
+use serde::Deserialize;
+use shop_kit::http::{ApiError, Call, query_value};
 use shop_kit::parts;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::platform::spawn_local;
 use yew::prelude::*;
+
+/// What the page reads of a product (`contracts::catalog::Product`): decoding only these
+/// members keeps the widget's wasm small.
+#[derive(Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Product {
+    id: String,
+    name: String,
+    description: String,
+    sku: String,
+    hsn: String,
+    price: Paise,
+    gst_rate: Rate,
+    stock: i64,
+    category: String,
+    active: bool,
+    #[serde(default)]
+    images: Vec<String>,
+}
+
+/// A page of products or of the inventory history (`ProductPage`, `InventoryPage`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Page<T> {
+    items: Vec<T>,
+    #[serde(default)]
+    next_cursor: Option<String>,
+}
+
+/// What the page reads of an inventory history entry (`contracts::inventory::InventoryEntry`).
+#[derive(Deserialize)]
+struct Entry {
+    reason: String,
+    delta: i64,
+    level: i64,
+    at: i64,
+}
+
+/// What the page reads of `GET /gst/rates` (`contracts::product_manager::GstRates`).
+#[derive(Deserialize)]
+struct Rates {
+    slabs: Vec<Slab>,
+}
+
+#[derive(Deserialize)]
+struct Slab {
+    rate: Rate,
+}
+
+/// `text` as a JSON string. The bodies are written by hand: serde's serializer would add
+/// kilobytes to the wasm for four small objects.
+fn json_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The form's body (`NewProduct` with the opening `stock`, `ProductChanges` without).
+fn form_body(form: &Form, price: Paise, rate: Rate, stock: Option<i64>) -> String {
+    let mut body = format!(
+        "{{\"name\":{},\"description\":{},\"sku\":{},\"hsn\":{},\"category\":{},\"price\":{},\"gstRate\":{}",
+        json_text(&form.name),
+        json_text(&form.description),
+        json_text(&form.sku),
+        json_text(&form.hsn),
+        json_text(&form.category),
+        price.0,
+        rate.0
+    );
+    if let Some(stock) = stock {
+        body.push_str(&format!(",\"stock\":{stock}"));
+    }
+    body.push('}');
+    body
+}
 
 /// The list's filters, as typed.
 #[derive(Clone, Default, PartialEq)]
@@ -62,7 +145,7 @@ struct State {
     loading: bool,
     list_problem: Option<ApiError>,
     product: Option<Product>,
-    history: Option<InventoryPage>,
+    history: Option<Page<Entry>>,
     form: Form,
     /// The form is open (a new product on the list page; always on a product's page).
     editing: bool,
@@ -83,14 +166,12 @@ const REASONS: [(&str, &str); 5] = [
     ("correction", "Correction"),
 ];
 
-fn reason(value: &str) -> AdjustmentReason {
-    match value {
-        "damaged" => AdjustmentReason::Damaged,
-        "lost" => AdjustmentReason::Lost,
-        "returned" => AdjustmentReason::Returned,
-        "correction" => AdjustmentReason::Correction,
-        _ => AdjustmentReason::Restock,
-    }
+/// The wire spelling of a chosen reason (one of [`REASONS`]; `restock` by default).
+fn reason(value: &str) -> &'static str {
+    REASONS
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map_or("restock", |(v, _)| v)
 }
 
 /// A problem made here for a field the browser could not read (a price that is not rupees).
@@ -156,7 +237,7 @@ pub fn Products(props: &PageProps) -> Html {
             let (state, token, redraw) = (state.clone(), token.clone(), redraw.clone());
             let url = format!("{base}?{}", query.join("&"));
             spawn_local(async move {
-                let answer = Call::get(url, Some(&token)).json::<ProductPage>().await;
+                let answer = Call::get(url, Some(&token)).json::<Page<Product>>().await;
                 update(&state, |s| {
                     s.loading = false;
                     match answer {
@@ -184,7 +265,7 @@ pub fn Products(props: &PageProps) -> Html {
                     .json::<Product>()
                     .await;
                 let history = Call::get(format!("{base}/{id}/inventory"), Some(&token))
-                    .json::<InventoryPage>()
+                    .json::<Page<Entry>>()
                     .await
                     .ok();
                 update(&state, |s| match product {
@@ -206,7 +287,7 @@ pub fn Products(props: &PageProps) -> Html {
         use_effect_with((), move |_| {
             spawn_local(async move {
                 if let Ok(answer) = Call::get(format!("{api}/gst/rates"), None)
-                    .json::<GstRates>()
+                    .json::<Rates>()
                     .await
                 {
                     rates.set(answer.slabs.into_iter().map(|slab| slab.rate).collect());
@@ -325,21 +406,11 @@ pub fn Products(props: &PageProps) -> Html {
                         redraw();
                         return;
                     };
-                    let body = NewProduct {
-                        name: form.name,
-                        description: form.description,
-                        sku: form.sku,
-                        hsn: form.hsn,
-                        price,
-                        gst_rate: rate,
-                        stock,
-                        category: form.category,
-                        active: true,
-                    };
+                    let body = form_body(&form, price, rate, Some(stock));
                     let (state, base, redraw, token) =
                         (state.clone(), base.clone(), redraw.clone(), token.clone());
                     spawn_local(async move {
-                        let call = Call::with_body("POST", base, encode(&body), Some(&token));
+                        let call = Call::with_body("POST", base, Some(body), Some(&token));
                         match call.json::<Product>().await {
                             Ok(created) => {
                                 parts::navigate(format!("/seller/products/{}", created.id))
@@ -352,20 +423,11 @@ pub fn Products(props: &PageProps) -> Html {
                     });
                 }
                 Some(p) => {
-                    let body = ProductChanges {
-                        name: Some(form.name),
-                        description: Some(form.description),
-                        sku: Some(form.sku),
-                        hsn: Some(form.hsn),
-                        price: Some(price),
-                        gst_rate: Some(rate),
-                        category: Some(form.category),
-                        ..ProductChanges::default()
-                    };
+                    let body = form_body(&form, price, rate, None);
                     act(
                         "PATCH",
                         format!("{base}/{}", p.id),
-                        encode(&body),
+                        Some(body),
                         None,
                         |s, p| s.form_problem = Some(p),
                     );
@@ -379,11 +441,8 @@ pub fn Products(props: &PageProps) -> Html {
         let toggle = {
             let (act, path, active) = (act.clone(), path.clone(), p.active);
             Callback::from(move |_: MouseEvent| {
-                let body = ProductChanges {
-                    active: Some(!active),
-                    ..ProductChanges::default()
-                };
-                act("PATCH", path.clone(), encode(&body), None, |s, p| {
+                let body = format!("{{\"active\":{}}}", !active);
+                act("PATCH", path.clone(), Some(body), None, |s, p| {
                     s.form_problem = Some(p)
                 });
             })
@@ -407,14 +466,10 @@ pub fn Products(props: &PageProps) -> Html {
                     redraw();
                     return;
                 };
-                let body = StockAdjustment { delta, reason: why };
-                act(
-                    "POST",
-                    format!("{path}/stock"),
-                    encode(&body),
-                    None,
-                    |s, p| s.stock_problem = Some(p),
-                );
+                let body = format!("{{\"delta\":{delta},\"reason\":\"{why}\"}}");
+                act("POST", format!("{path}/stock"), Some(body), None, |s, p| {
+                    s.stock_problem = Some(p)
+                });
             })
         };
         let on_delta = {
@@ -479,14 +534,11 @@ pub fn Products(props: &PageProps) -> Html {
                 Callback::from(move |_: MouseEvent| {
                     let mut keys = keys.clone();
                     keys.swap(i, to);
-                    let body = ImageOrder { keys };
-                    act(
-                        "PUT",
-                        format!("{path}/images"),
-                        encode(&body),
-                        None,
-                        |s, p| s.image_problem = Some(p),
-                    );
+                    let keys: Vec<String> = keys.iter().map(|k| json_text(k)).collect();
+                    let body = Some(format!("{{\"keys\":[{}]}}", keys.join(",")));
+                    act("PUT", format!("{path}/images"), body, None, |s, p| {
+                        s.image_problem = Some(p)
+                    });
                 })
             };
             let remove = {
@@ -737,7 +789,7 @@ fn form_view(
 }
 
 /// The inventory history, newest first.
-fn history_view(history: Option<&InventoryPage>) -> Html {
+fn history_view(history: Option<&Page<Entry>>) -> Html {
     let Some(history) = history else {
         return parts::loading();
     };
@@ -752,7 +804,7 @@ fn history_view(history: Option<&InventoryPage>) -> Html {
                 { for history.items.iter().map(|e| html! {
                     <tr>
                         <td>{ parts::date_time(e.at) }</td>
-                        <td>{ e.reason.as_str().replace('_', " ") }</td>
+                        <td>{ e.reason.replace('_', " ") }</td>
                         <td class="num">{ format!("{:+}", e.delta) }</td>
                         <td class="num">{ e.level }</td>
                     </tr>
@@ -768,4 +820,23 @@ fn value_of(target: Option<web_sys::EventTarget>) -> String {
         .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
         .and_then(|v| v.as_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_written_bodies_are_json() {
+        assert_eq!(json_text("a \"b\" \\ \n"), r#""a \"b\" \\ \u000a""#);
+        let form = Form {
+            name: "Dupatta".into(),
+            hsn: "6214".into(),
+            ..Form::default()
+        };
+        assert_eq!(
+            form_body(&form, Paise(123_450), Rate(500), Some(3)),
+            r#"{"name":"Dupatta","description":"","sku":"","hsn":"6214","category":"","price":123450,"gstRate":500,"stock":3}"#
+        );
+    }
 }
