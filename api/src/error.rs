@@ -174,6 +174,16 @@ pub enum ApiError {
     #[error("unsupported media type")]
     UnsupportedMediaType,
 
+    /// 415 `unsupported_media_type` with `errors` naming `image` (`image_type_unsupported`): a
+    /// product image that is not PNG, JPEG or WebP.
+    #[error("image type unsupported")]
+    ImageTypeUnsupported,
+
+    /// 413 `payload_too_large` with `errors` naming `image` (`image_too_large`): a product
+    /// image over 2 MiB.
+    #[error("image too large")]
+    ImageTooLarge,
+
     /// 422 `validation_failed`: well-formed input that breaks a rule; `errors` names each field.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -245,8 +255,10 @@ impl ApiError {
             | ApiError::NotInvoiced => StatusCode::CONFLICT,
             ApiError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
             ApiError::PaymentGateway => StatusCode::BAD_GATEWAY,
-            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge | ApiError::ImageTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType | ApiError::ImageTypeUnsupported => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             ApiError::Validation(_)
             | ApiError::InvalidResetToken
             | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
@@ -293,8 +305,10 @@ impl ApiError {
             ApiError::InvalidSignature => "invalid_signature",
             ApiError::PaymentGateway => "payment_gateway_error",
             ApiError::PaymentsUnavailable => "payments_unavailable",
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::PayloadTooLarge | ApiError::ImageTooLarge => "payload_too_large",
+            ApiError::UnsupportedMediaType | ApiError::ImageTypeUnsupported => {
+                "unsupported_media_type"
+            }
             ApiError::Validation(_) => "validation_failed",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::FrontendNotBuilt => "frontend_not_built",

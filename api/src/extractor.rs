@@ -52,6 +52,97 @@ impl<T: Serialize> IntoResponse for Json<T> {
     }
 }
 
+/// A JSON body of a form (a product's create and edit): as [`Json`], except that a member of
+/// the wrong JSON type (`"price": 12.5`, `"stock": "ten"`) is 422 `validation_failed` naming
+/// that member, as a rule broken by its value would be, so a form marks the field. A body that
+/// is not JSON, or misses or adds members, stays 400 `malformed_json`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for JsonForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(str::trim)
+            .is_some_and(|media| {
+                media.eq_ignore_ascii_case("application/json") || media.ends_with("+json")
+            });
+        if !json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::MalformedJson(rejection.body_text())
+                }
+            })?;
+        decode_form(&bytes).map(JsonForm)
+    }
+}
+
+/// `bytes` decoded as `T`; see [`JsonForm`] for which failures name a field.
+pub fn decode_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let error = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => {
+            return deserializer
+                .end()
+                .map(|()| value)
+                .map_err(|_| ApiError::MalformedJson("The body is not valid JSON.".to_owned()));
+        }
+        Err(error) => error,
+    };
+    let field = error.path().to_string();
+    let inner = error.into_inner();
+    let text = inner.to_string();
+    if inner.is_syntax() || inner.is_eof() {
+        return Err(ApiError::MalformedJson(
+            "The body is not valid JSON.".to_owned(),
+        ));
+    }
+    // serde's message names the member but may quote the value sent: only what it expected is
+    // passed on (`invalid type: floating point `12.5`, expected i64 at line 1 column 12`).
+    let expected = text
+        .strip_prefix("invalid type: ")
+        .or_else(|| text.strip_prefix("invalid value: "))
+        .and_then(|rest| rest.split_once(", expected "))
+        .map(|(_, expected)| expected.split(" at line ").next().unwrap_or(expected));
+    match expected {
+        Some(expected) if field != "." && !field.is_empty() => {
+            Err(ApiError::Validation(vec![crate::domain::field_error(
+                &field,
+                "invalid_type",
+                &format!("must be {}", readable(expected)),
+            )]))
+        }
+        _ => Err(ApiError::MalformedJson(format!(
+            "The body does not fit: {}.",
+            text.split(" at line ").next().unwrap_or(&text)
+        ))),
+    }
+}
+
+/// serde's name of an expected type, as a person reads it.
+fn readable(expected: &str) -> &str {
+    match expected {
+        "i64" | "i32" | "u32" | "u64" | "i16" | "u16" => "a whole number",
+        "a boolean" => "true or false",
+        other => other,
+    }
+}
+
 /// axum's `Query`, whose rejection is a 400 `invalid_query` problem naming what did not
 /// parse (serde names the parameter, e.g. `limit: invalid digit found in string`).
 #[derive(Debug, Clone, Copy, Default)]

@@ -22,9 +22,11 @@ use tower_http::services::{ServeDir, ServeFile};
 /// The Content-Security-Policy of the shell page. No `'unsafe-inline'` anywhere: the page boots
 /// from an external module, widget modules are imported from `blob:` URLs of their verified
 /// bytes (docs/MFE.md, section 4), wasm is compiled from bytes (`'wasm-unsafe-eval'`), and
-/// widget styles are constructed stylesheets, which `style-src` does not govern.
+/// widget styles are constructed stylesheets, which `style-src` does not govern. `img-src`
+/// allows `blob:` for the preview of an image a seller picked before uploading it (an object
+/// URL of the chosen file).
 pub const SHELL_CSP: &str = "default-src 'self'; script-src 'self' blob: 'wasm-unsafe-eval'; \
-style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
 base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// For files whose URL changes whenever their content does: cache for a year, never revalidate.

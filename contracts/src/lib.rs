@@ -23,6 +23,7 @@ pub mod money;
 pub mod orders;
 pub mod payments;
 pub mod problem;
+pub mod product_manager;
 pub mod props;
 pub mod shops;
 pub mod users;

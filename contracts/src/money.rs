@@ -23,6 +23,42 @@ impl Paise {
         rupees.checked_mul(100).map(Paise)
     }
 
+    /// Rupees as a person types them (`1,234.50`, `₹ 99`, `-5`, `0.5`) in paise: digits with
+    /// optional commas anywhere in the rupees, at most two decimals, an optional `₹` and a
+    /// leading `-` (kept, so the API can refuse a negative price with its own field error).
+    /// `None` for anything else (`12.345`, `1e3`, `abc`, an empty box) or an amount beyond
+    /// `i64` paise.
+    pub fn parse_rupees(text: &str) -> Option<Paise> {
+        let text = text.trim();
+        let (negative, text) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest.trim_start()),
+            None => (false, text),
+        };
+        let text = text.strip_prefix('₹').unwrap_or(text).trim_start();
+        let (rupees, paise) = text.split_once('.').unwrap_or((text, ""));
+        let rupees: String = rupees.chars().filter(|&c| c != ',').collect();
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if (rupees.is_empty() && paise.is_empty())
+            || !digits(&rupees)
+            || !digits(paise)
+            || paise.len() > 2
+        {
+            return None;
+        }
+        let whole: i64 = if rupees.is_empty() {
+            0
+        } else {
+            rupees.parse().ok()?
+        };
+        let fraction: i64 = match paise.len() {
+            0 => 0,
+            1 => paise.parse::<i64>().ok()? * 10,
+            _ => paise.parse().ok()?,
+        };
+        let amount = whole.checked_mul(100)?.checked_add(fraction)?;
+        Some(Paise(if negative { -amount } else { amount }))
+    }
+
     pub const fn as_i64(self) -> i64 {
         self.0
     }
@@ -276,6 +312,47 @@ mod tests {
             Paise::checked_sum([Paise(i64::MAX), Paise(1), Paise(-5)]),
             None
         );
+    }
+
+    #[test]
+    fn rupees_parse_as_people_type_them() {
+        let parse = Paise::parse_rupees;
+        assert_eq!(parse("1,234.50"), Some(Paise(123_450)));
+        assert_eq!(parse("1,23,456.78"), Some(Paise(12_345_678)));
+        assert_eq!(parse(" 999 "), Some(Paise(99_900)));
+        assert_eq!(parse("₹ 12.5"), Some(Paise(1_250)));
+        assert_eq!(parse("0.05"), Some(Paise(5)));
+        assert_eq!(parse(".5"), Some(Paise(50)));
+        assert_eq!(parse("7."), Some(Paise(700)));
+        assert_eq!(parse("-5"), Some(Paise(-500)));
+        assert_eq!(parse("0"), Some(Paise(0)));
+    }
+
+    #[test]
+    fn rupees_that_are_not_an_amount_are_refused() {
+        for text in [
+            "",
+            " ",
+            ".",
+            "-",
+            "12.345",
+            "1e3",
+            "abc",
+            "12.3.4",
+            "1 000",
+            "+5",
+            "₹",
+            "--5",
+            "99999999999999999999",
+            "12,a",
+        ] {
+            assert_eq!(Paise::parse_rupees(text), None, "{text:?}");
+        }
+        assert_eq!(
+            Paise::parse_rupees("92233720368547758.07"),
+            Some(Paise(i64::MAX))
+        );
+        assert_eq!(Paise::parse_rupees("92233720368547758.08"), None);
     }
 
     #[test]

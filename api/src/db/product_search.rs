@@ -82,6 +82,10 @@ pub struct Search<'a> {
     pub max_price: Option<Paise>,
     pub shop: Option<Id>,
     pub in_stock: bool,
+    /// Only active (`Some(true)`) or inactive products; a shopper's view is active only anyway.
+    pub active: Option<bool>,
+    /// Only products with at most this many units.
+    pub max_stock: Option<i64>,
     /// Relevance only with words.
     pub sort: ProductSort,
     pub after: Option<After>,
@@ -127,6 +131,12 @@ pub async fn search(conn: &mut Conn, search: &Search<'_>) -> sqlx::Result<Vec<Ra
     }
     if search.in_stock {
         filters.push("p.stock > 0".to_owned());
+    }
+    if let Some(active) = search.active {
+        filters.push(format!("p.active = {}", binds.push(active)));
+    }
+    if let Some(max) = search.max_stock {
+        filters.push(format!("p.stock <= {}", binds.push(max)));
     }
 
     // The inner query computes each row's sort key; the outer one pages on (key, id).

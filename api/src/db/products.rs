@@ -216,3 +216,48 @@ pub async fn image_type(conn: &mut Conn, key: &str) -> sqlx::Result<Option<Strin
         .scalar_optional(conn)
         .await
 }
+
+/// An attached image as stored: its key and media type.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredImage {
+    pub object_key: String,
+    pub content_type: String,
+}
+
+/// The images of product `id` of `shop`, in order; `None` when the shop has no such product.
+pub async fn images_in_order(
+    conn: &mut Conn,
+    shop: Id,
+    id: Id,
+) -> sqlx::Result<Option<Vec<StoredImage>>> {
+    if shop_of(conn, id).await? != Some(shop) {
+        return Ok(None);
+    }
+    sql(
+        "SELECT object_key, content_type FROM product_images WHERE product_id = $1 \
+         ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+    .map(Some)
+}
+
+/// Detaches every image of product `id` (before they are attached again in a new order).
+pub async fn detach_images(conn: &mut Conn, id: Id) -> sqlx::Result<()> {
+    sql("DELETE FROM product_images WHERE product_id = $1")
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Detaches image `key` of product `id`; `false` when the product has no such image.
+pub async fn detach_image(conn: &mut Conn, id: Id, key: &str) -> sqlx::Result<bool> {
+    sql("DELETE FROM product_images WHERE product_id = $1 AND object_key = $2")
+        .bind(id)
+        .bind(key)
+        .execute(conn)
+        .await
+        .map(|removed| removed == 1)
+}

@@ -101,6 +101,22 @@ impl ApiError {
                 "The body is longer than the {} KiB the API takes.",
                 crate::config::MAX_BODY_BYTES / 1024
             )),
+            ApiError::ImageTypeUnsupported => Problem {
+                errors: vec![FieldError {
+                    field: "image".into(),
+                    code: "image_type_unsupported".into(),
+                    message: "must be a PNG, JPEG or WebP image".into(),
+                }],
+                ..problem.with_detail("Send a PNG, JPEG or WebP image with its Content-Type.")
+            },
+            ApiError::ImageTooLarge => Problem {
+                errors: vec![FieldError {
+                    field: "image".into(),
+                    code: "image_too_large".into(),
+                    message: "must be at most 2 MiB".into(),
+                }],
+                ..problem.with_detail("The image is larger than the 2 MiB the API takes.")
+            },
             ApiError::RateLimited { retry_after_secs } => problem.with_detail(format!(
                 "Too many requests; try again in {retry_after_secs} seconds."
             )),

@@ -1,10 +1,11 @@
-//! `/api/v1/seller/products/{id}/images` (a seller uploads a product image) and
+//! `/api/v1/seller/products/{id}/images` (a seller uploads a product image, reorders them,
+//! removes one) and
 //! `/api/v1/images/{key}` (anyone loads one), over `app::catalog::images`.
 
 use crate::app::catalog::images::{self, MAX_IMAGE_BYTES};
 use crate::app::{Actor, Origin};
 use crate::error::{ApiError, Result};
-use crate::extractor::Json;
+use crate::extractor::{Json, JsonForm};
 use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
 use crate::routes::products::MANAGE_OWN;
@@ -15,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use contracts::Problem;
 use contracts::catalog::Product;
+use contracts::product_manager::ImageOrder;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
@@ -23,6 +25,18 @@ pub fn routes() -> ApiRoutes {
             "/seller/products/{id}/images",
             Policy::AnyOf(MANAGE_OWN),
             add_image,
+        )
+        .route(
+            Method::PUT,
+            "/seller/products/{id}/images",
+            Policy::AnyOf(MANAGE_OWN),
+            reorder_images,
+        )
+        .route(
+            Method::DELETE,
+            "/seller/products/{id}/images/{key}",
+            Policy::AnyOf(MANAGE_OWN),
+            remove_image,
         )
         .route(Method::GET, "/images/{key}", Policy::Public, image)
 }
@@ -35,8 +49,8 @@ pub fn routes() -> ApiRoutes {
     responses(
         (status = 201, description = "Added; the product with its image URLs", body = Product),
         (status = 404, description = "`not_found`: the seller has no such product", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "`payload_too_large`: over 2 MiB", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "`unsupported_media_type`: not PNG, JPEG or WebP", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "`payload_too_large`: over 2 MiB (`errors` names `image`: `image_too_large`)", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "`unsupported_media_type`: not PNG, JPEG or WebP (`errors` names `image`: `image_type_unsupported`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "`validation_failed`: the bytes are not the image type said, or the product has 8 images", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn add_image(
@@ -53,10 +67,51 @@ pub async fn add_image(
     let bytes = async {
         axum::body::to_bytes(body, MAX_IMAGE_BYTES)
             .await
-            .map_err(|_| ApiError::PayloadTooLarge)
+            .map_err(|_| ApiError::ImageTooLarge)
     };
     let product = images::add(&actor, &state, &id, content_type, bytes).await?;
     Ok((StatusCode::CREATED, Json(product)))
+}
+
+/// `PUT /seller/products/{id}/images`: the product's images in a new order (`keys`: every
+/// image key of the product, each once).
+#[utoipa::path(put, path = "/seller/products/{id}/images", tag = "seller",
+    params(("id" = String, Path, description = "The product's id")),
+    request_body = ImageOrder,
+    responses(
+        (status = 200, description = "Reordered; the product with its image URLs", body = Product),
+        (status = 400, description = "`malformed_json`", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "`not_found`: the seller has no such product", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "`shop_not_approved`", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed` naming `keys`: not exactly the product's image keys", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn reorder_images(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    JsonForm(order): JsonForm<ImageOrder>,
+) -> Result<Json<Product>> {
+    images::reorder(&actor, &state, &id, &order.keys)
+        .await
+        .map(Json)
+}
+
+/// `DELETE /seller/products/{id}/images/{key}`: removes one image of the product; it is no
+/// longer served.
+#[utoipa::path(delete, path = "/seller/products/{id}/images/{key}", tag = "seller",
+    params(("id" = String, Path, description = "The product's id"),
+        ("key" = String, Path, description = "The image's key, the last segment of its URL")),
+    responses(
+        (status = 200, description = "Removed; the product with its other images", body = Product),
+        (status = 404, description = "`not_found`: the seller has no such product or image", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "`shop_not_approved`", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn remove_image(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, key)): Path<(String, String)>,
+) -> Result<Json<Product>> {
+    images::remove(&actor, &state, &id, &key).await.map(Json)
 }
 
 /// `GET /images/{key}`: a product image. Keys are never reused, so it is cached for good.

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod carts;
 pub mod credit_notes;
+pub mod gst;
 pub mod health;
 pub mod images;
 pub mod impersonation;
@@ -50,6 +51,7 @@ pub fn routes() -> ApiRoutes {
         // The catalog: public browsing, and each seller's own products.
         .merge(products::routes())
         .merge(images::routes())
+        .merge(gst::routes())
         // Carts: guests' by id, customers' own.
         .merge(carts::routes())
         // Checkout and orders, and the payment gateway's webhook.

@@ -8,7 +8,7 @@
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
-    audit, auth, carts, credit_notes, health, images, impersonation, invoices, mfa, orders,
+    audit, auth, carts, credit_notes, gst, health, images, impersonation, invoices, mfa, orders,
     password, products, reconciliation, session, shops, users, webhooks,
 };
 use axum::http::{Method, header};
@@ -60,13 +60,17 @@ pub fn routes() -> ApiRoutes {
         products::search,
         products::product,
         products::own_products,
+        products::own_product,
         products::add_product,
         products::change_product,
         products::adjust_stock,
         products::own_inventory,
         products::inventory,
         images::add_image,
+        images::reorder_images,
+        images::remove_image,
         images::image,
+        gst::rates,
         carts::create,
         carts::show,
         carts::add,

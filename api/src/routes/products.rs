@@ -1,13 +1,14 @@
 //! `/api/v1/products` (the public catalog: search, filters, sorting, pages, one product),
-//! `/api/v1/seller/products` (a seller's own products: list, add, change, stock by a delta,
-//! inventory history) and `/api/v1/admin/products/{id}/inventory` (any product's history, for
+//! `/api/v1/seller/products` (a seller's own products: list with filters, one, add, change,
+//! stock by a delta, inventory history) and `/api/v1/admin/products/{id}/inventory` (any product's history, for
 //! administrators), over `app::catalog`.
 
+use crate::app::catalog::seller::OwnListing;
 use crate::app::catalog::{self, Listing, seller, stock};
 use crate::app::{Actor, Origin};
 use crate::domain::page_limit;
 use crate::error::Result;
-use crate::extractor::{Json, Query};
+use crate::extractor::{Json, JsonForm, Query};
 use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
 use crate::state::AppState;
@@ -15,6 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use contracts::catalog::{NewProduct, Product, ProductChanges, ProductPage, ProductSort};
 use contracts::inventory::{InventoryPage, StockAdjustment};
+use contracts::product_manager::{StatusFilter, StockFilter};
 use contracts::{Paise, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -43,6 +45,12 @@ pub fn routes() -> ApiRoutes {
             "/seller/products",
             Policy::AnyOf(MANAGE_OWN),
             add_product,
+        )
+        .route(
+            Method::GET,
+            "/seller/products/{id}",
+            Policy::AnyOf(CHANGE_OWN),
+            own_product,
         )
         .route(
             Method::PATCH,
@@ -116,6 +124,7 @@ pub async fn search(
         in_stock: query.in_stock,
         sort: query.sort.unwrap_or_default(),
         after: query.after.as_deref(),
+        ..Listing::default()
     };
     let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT);
     // An anonymous route: whoever calls is a guest until the use case identifies them.
@@ -141,23 +150,35 @@ pub async fn product(
         .map(Json)
 }
 
-/// The query string of `GET /seller/products`.
+/// The query string of `GET /seller/products`; any other parameter is 400 `invalid_query`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct OwnQuery {
+    /// Words to find in names and descriptions (each as a word prefix); best match first.
+    q: Option<String>,
+    /// Only this category.
+    category: Option<String>,
+    /// `active` or `inactive`.
+    status: Option<StatusFilter>,
+    /// `low` (at most 5 units, none included) or `out` (none).
+    stock: Option<StockFilter>,
     /// Page size, 1 to 100 (default 24).
     limit: Option<u32>,
-    /// The `nextCursor` of the previous page.
+    /// The `nextCursor` of the previous page (same filters).
     after: Option<String>,
 }
 
-/// `GET /seller/products`: the seller's products, active or not, newest first.
+/// `GET /seller/products`: the seller's products, active or not, newest first (best match
+/// first with `q`), filtered.
 #[utoipa::path(get, path = "/seller/products", tag = "seller", params(OwnQuery),
     responses(
         (status = 200, description = "One page of the seller's products", body = ProductPage),
+        (status = 400, description = "`invalid_query`: an unknown parameter or a bad value (the detail names it)", body = Problem, content_type = PROBLEM),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`forbidden`", body = Problem, content_type = PROBLEM),
         (status = 409, description = "`shop_not_approved`", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed` (`limit`, `after`)", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn own_products(
     State(state): State<AppState>,
@@ -165,9 +186,34 @@ pub async fn own_products(
     Query(query): Query<OwnQuery>,
 ) -> Result<Json<ProductPage>> {
     let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT);
-    seller::own_products(&actor, &state, limit, query.after.as_deref())
+    let listing = OwnListing {
+        text: query.q.as_deref(),
+        category: query.category.as_deref(),
+        status: query.status,
+        stock: query.stock,
+        after: query.after.as_deref(),
+    };
+    seller::own_products(&actor, &state, listing, limit)
         .await
         .map(Json)
+}
+
+/// `GET /seller/products/{id}`: one of the seller's products, active or not.
+#[utoipa::path(get, path = "/seller/products/{id}", tag = "seller",
+    params(("id" = String, Path, description = "The product's id")),
+    responses(
+        (status = 200, description = "The product", body = Product),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "`forbidden`", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "`not_found`: the seller has no such product (another shop's included)", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "`shop_not_approved`", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn own_product(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Product>> {
+    seller::own_product(&actor, &state, &id).await.map(Json)
 }
 
 /// `POST /seller/products`: a new product in the seller's shop.
@@ -177,12 +223,12 @@ pub async fn own_products(
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`forbidden`", body = Problem, content_type = PROBLEM),
         (status = 409, description = "`sku_taken` (the shop uses this SKU) or `shop_not_approved`", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`, with `errors` per field", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`, with `errors` per field (a member of the wrong JSON type: `invalid_type`)", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn add_product(
     State(state): State<AppState>,
     actor: Actor,
-    Json(new): Json<NewProduct>,
+    JsonForm(new): JsonForm<NewProduct>,
 ) -> Result<(StatusCode, Json<Product>)> {
     let product = seller::add(&actor, &state, new).await?;
     Ok((StatusCode::CREATED, Json(product)))
@@ -206,7 +252,7 @@ pub async fn change_product(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<String>,
-    Json(changes): Json<ProductChanges>,
+    JsonForm(changes): JsonForm<ProductChanges>,
 ) -> Result<Json<Product>> {
     seller::change(&actor, &state, &id, changes).await.map(Json)
 }
@@ -230,7 +276,7 @@ pub async fn adjust_stock(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<String>,
-    Json(adjustment): Json<StockAdjustment>,
+    JsonForm(adjustment): JsonForm<StockAdjustment>,
 ) -> Result<Json<Product>> {
     stock::adjust(&actor, &state, &id, adjustment)
         .await

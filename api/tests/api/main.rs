@@ -33,6 +33,7 @@ mod refund_crash;
 mod refunds;
 mod request_limits;
 mod security_headers;
+mod seller_products;
 mod sessions;
 mod shops;
 mod static_files;

@@ -137,6 +137,11 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
     ),
     (
+        "GET",
+        "/seller/products/{id}",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
         "PATCH",
         "/seller/products/{id}",
         [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
@@ -162,7 +167,18 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/seller/products/{id}/images",
         [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
     ),
+    (
+        "PUT",
+        "/seller/products/{id}/images",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "DELETE",
+        "/seller/products/{id}/images/{key}",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
     ("GET", "/images/{key}", [Pass; 6]),
+    ("GET", "/gst/rates", [Pass; 6]),
     // Carts: guests' carts are open to all (by id); the own cart is a customer's.
     ("POST", "/carts", [Pass; 6]),
     ("GET", "/carts/{cart_id}", [Pass; 6]),

@@ -1,5 +1,6 @@
-//! Calls to the API on `web-sys`'s `fetch`: any method, a JSON body, the bearer token and an
-//! `Idempotency-Key`, with problem+json answers decoded into [`contracts::Problem`].
+//! Calls to the API on `web-sys`'s `fetch`: any method, a JSON body (or a raw one, such as a
+//! picked file: [`Call::upload`]), the bearer token and an `Idempotency-Key`, with
+//! problem+json answers decoded into [`contracts::Problem`].
 //!
 //! One non-generic request path for every endpoint (callers encode and decode around it), so a
 //! widget compiles it once; `fetch` through web-sys rather than gloo-net, whose request builder
@@ -50,22 +51,20 @@ impl<'a> Call<'a> {
 
     /// The answer's text on 2xx, else its problem.
     pub async fn text(self) -> Result<String, ApiError> {
-        let response = self.send().await?;
-        let text = match response.text() {
-            Ok(promise) => JsFuture::from(promise)
-                .await
-                .map_err(network)?
-                .as_string()
-                .unwrap_or_default(),
-            Err(e) => return Err(network(e)),
-        };
-        if response.ok() {
-            return Ok(text);
-        }
-        let status = response.status();
-        Err(Rc::new(serde_json::from_str(&text).unwrap_or_else(|_| {
-            Problem::new(status, "unexpected_answer", format!("HTTP {status}"))
-        })))
+        let response = self.send(None).await?;
+        answer_text(response).await
+    }
+
+    /// Sends `body` as it is (a `File` or `Blob` the person picked) with `content_type`
+    /// instead of a JSON body; the answer decoded as `T`.
+    pub async fn upload<T: DeserializeOwned>(
+        self,
+        body: &JsValue,
+        content_type: &str,
+    ) -> Result<T, ApiError> {
+        let response = self.send(Some((body, content_type))).await?;
+        let text = answer_text(response).await?;
+        serde_json::from_str(&text).map_err(|e| unexpected(&e.to_string()))
     }
 
     /// The answer decoded as `T`.
@@ -76,7 +75,7 @@ impl<'a> Call<'a> {
 
     /// The answer's bytes as a blob (a PDF), on 2xx.
     pub async fn blob(self) -> Result<web_sys::Blob, ApiError> {
-        let response = self.send().await?;
+        let response = self.send(None).await?;
         if !response.ok() {
             let status = response.status();
             return Err(Rc::new(Problem::new(
@@ -90,11 +89,14 @@ impl<'a> Call<'a> {
         blob.dyn_into().map_err(network)
     }
 
-    async fn send(self) -> Result<Response, ApiError> {
+    async fn send(self, raw: Option<(&JsValue, &str)>) -> Result<Response, ApiError> {
         let headers = Headers::new().map_err(network)?;
         let init = RequestInit::new();
         init.set_method(self.method);
-        if let Some(body) = &self.body {
+        if let Some((body, content_type)) = raw {
+            headers.set("content-type", content_type).map_err(network)?;
+            init.set_body(body);
+        } else if let Some(body) = &self.body {
             headers
                 .set("content-type", "application/json")
                 .map_err(network)?;
@@ -116,6 +118,25 @@ impl<'a> Call<'a> {
             .map_err(network)?;
         answer.dyn_into().map_err(network)
     }
+}
+
+/// The text of `response` on 2xx, else its problem.
+async fn answer_text(response: Response) -> Result<String, ApiError> {
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map_err(network)?
+            .as_string()
+            .unwrap_or_default(),
+        Err(e) => return Err(network(e)),
+    };
+    if response.ok() {
+        return Ok(text);
+    }
+    let status = response.status();
+    Err(Rc::new(serde_json::from_str(&text).unwrap_or_else(|_| {
+        Problem::new(status, "unexpected_answer", format!("HTTP {status}"))
+    })))
 }
 
 /// `body` as JSON. Contract request bodies are plain structs, which always encode.

@@ -1,6 +1,7 @@
 //! Product images: a seller appends PNG, JPEG or WebP images to its products (the bytes must be
 //! the type they claim, at most [`MAX_IMAGES`] a product), kept in the object store under keys
-//! the server makes; anyone loads them by key.
+//! the server makes; anyone loads them by key. The seller reorders them (sending every key
+//! once, in the new order) and removes one; a removed image is no longer served.
 
 use crate::app::Actor;
 use crate::app::audit::{self, Entry};
@@ -39,7 +40,7 @@ pub async fn add<B: AsRef<[u8]>>(
 ) -> Result<Product> {
     // No connection is held while the body arrives (up to 2 MiB, at the client's pace).
     let shop = approved_shop(&mut state.db.conn().await?, actor).await?;
-    let (extension, magic) = kind(content_type).ok_or(ApiError::UnsupportedMediaType)?;
+    let (extension, magic) = kind(content_type).ok_or(ApiError::ImageTypeUnsupported)?;
     let bytes = body.await?;
     let bytes = bytes.as_ref();
     if !magic(bytes) {
@@ -78,6 +79,89 @@ pub async fn add<B: AsRef<[u8]>>(
         state.clock.now(),
     )
     .with_changes(serde_json::json!({"image": {"after": key}}));
+    audit::record(&mut tx, actor, &entry).await?;
+    tx.commit().await?;
+    one(&mut state.db.conn().await?, Viewer::Shop(shop), id)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Puts the images of product `product_id` of the seller's shop in the order of `keys`, which
+/// must be exactly the product's image keys, each once (422 naming `keys` otherwise); audited
+/// as `products:reorder_images` with the order before and after.
+pub async fn reorder(
+    actor: &Actor,
+    state: &AppState,
+    product_id: &str,
+    keys: &[String],
+) -> Result<Product> {
+    let shop = approved_shop(&mut state.db.conn().await?, actor).await?;
+    let id = Id::parse(product_id).ok_or(ApiError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    let images = products::images_in_order(&mut tx, shop, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let before: Vec<&str> = images.iter().map(|i| i.object_key.as_str()).collect();
+    let mut sent: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut have = before.clone();
+    sent.sort_unstable();
+    have.sort_unstable();
+    if sent != have {
+        return Err(ApiError::Validation(vec![field_error(
+            "keys",
+            "not_the_images",
+            "must be the product's image keys, each once, in the new order",
+        )]));
+    }
+    products::detach_images(&mut tx, id).await?;
+    for key in keys {
+        // The order of `images` is the one read: each key is there, with its type.
+        if let Some(image) = images.iter().find(|i| &i.object_key == key) {
+            products::add_image(&mut tx, id, key, &image.content_type).await?;
+        }
+    }
+    let entry = Entry::success(
+        "products:reorder_images",
+        "products",
+        Some(id),
+        state.clock.now(),
+    )
+    // Audited values are scalars: each order as its keys joined by spaces.
+    .with_changes(serde_json::json!({"images": {
+        "before": before.join(" "),
+        "after": keys.join(" "),
+    }}));
+    audit::record(&mut tx, actor, &entry).await?;
+    tx.commit().await?;
+    one(&mut state.db.conn().await?, Viewer::Shop(shop), id)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Removes image `key` of product `product_id` of the seller's shop (`not_found` when the
+/// product or the image is not theirs); audited as `products:remove_image`. The bytes stay in
+/// the object store, unreferenced, and are no longer served.
+pub async fn remove(
+    actor: &Actor,
+    state: &AppState,
+    product_id: &str,
+    key: &str,
+) -> Result<Product> {
+    let shop = approved_shop(&mut state.db.conn().await?, actor).await?;
+    let id = Id::parse(product_id).ok_or(ApiError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    if products::shop_of(&mut tx, id).await? != Some(shop)
+        || !products::detach_image(&mut tx, id, key).await?
+    {
+        return Err(ApiError::NotFound);
+    }
+    let entry = Entry::success(
+        "products:remove_image",
+        "products",
+        Some(id),
+        state.clock.now(),
+    )
+    .with_changes(serde_json::json!({"image": {"before": key}}));
     audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
     one(&mut state.db.conn().await?, Viewer::Shop(shop), id)

@@ -20,6 +20,8 @@ use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use contracts::Paise;
 use contracts::catalog::{Product, ProductPage};
+use contracts::gst;
+use contracts::product_manager::{GstRates, GstSlab};
 use view::{one, page};
 
 /// A page of active products of approved shops: `listing` (`GET /products`), `limit` of them.
@@ -66,4 +68,24 @@ pub async fn product(_actor: &Actor, state: &AppState, product_id: &str) -> Resu
     one(&mut conn, Viewer::Shopper, id)
         .await?
         .ok_or(ApiError::NotFound)
+}
+
+/// The GST slabs in force on India's date by the state's clock, lowest first: the rates a
+/// product may carry today. Anyone may read them.
+pub fn gst_rates(_actor: &Actor, state: &AppState) -> GstRates {
+    let today = state.clock.india_today();
+    let mut slabs: Vec<GstSlab> = gst::SLABS
+        .iter()
+        .filter(|slab| slab.in_force_on(today))
+        .map(|slab| GstSlab {
+            id: slab.id.to_owned(),
+            rate: slab.rate,
+            from: slab.from.to_string(),
+        })
+        .collect();
+    slabs.sort_by_key(|slab| slab.rate);
+    GstRates {
+        on: today.to_string(),
+        slabs,
+    }
 }

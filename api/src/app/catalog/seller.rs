@@ -1,4 +1,5 @@
-//! A seller's own products: listed (active or not, newest first), added and changed, always
+//! A seller's own products: listed (active or not, newest first, filtered), read one by one,
+//! added and changed, always
 //! within the seller's approved shop (`shop_not_approved` otherwise); a SKU is unique within
 //! the shop (`sku_taken`). The stock is set absolutely only with the version read
 //! (`stale_version` otherwise); by a delta, see [`super::stock`].
@@ -14,25 +15,62 @@ use crate::db::{Conn, Id};
 use crate::domain::field_error;
 use crate::error::{ApiError, Constraint, Result, ResultExt as _};
 use crate::state::AppState;
-use contracts::catalog::{NewProduct, Product, ProductChanges, ProductPage};
+use contracts::catalog::{NewProduct, Product, ProductChanges, ProductPage, ProductSort};
 use contracts::inventory::InventoryReason;
+use contracts::product_manager::{LOW_STOCK_UNITS, StatusFilter, StockFilter};
 use serde_json::{Map, Value, json};
 
-/// A page of the seller's products, newest first.
+/// What a seller's product list asks for (`GET /seller/products`): words, a category, active
+/// or not, low or no stock, and where the page starts.
+#[derive(Debug, Default)]
+pub struct OwnListing<'a> {
+    pub text: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub status: Option<StatusFilter>,
+    pub stock: Option<StockFilter>,
+    /// The `nextCursor` of the previous page (same filters).
+    pub after: Option<&'a str>,
+}
+
+/// A page of the seller's products matching `listing`: newest first, or best match first
+/// with words.
 pub async fn own_products(
     actor: &Actor,
     state: &AppState,
+    listing: OwnListing<'_>,
     limit: PageSize,
-    after: Option<&str>,
 ) -> Result<ProductPage> {
     let mut conn = state.db.conn().await?;
     let shop = approved_shop(&mut conn, actor).await?;
     let limit = limit.map_err(|error| ApiError::Validation(vec![error]))?;
+    let text = listing.text.map(str::trim).filter(|q| !q.is_empty());
     let listing = Listing {
-        after,
+        text,
+        category: listing.category.map(str::trim).filter(|c| !c.is_empty()),
+        active: listing.status.map(|status| status == StatusFilter::Active),
+        max_stock: listing.stock.map(|stock| match stock {
+            StockFilter::Low => LOW_STOCK_UNITS,
+            StockFilter::Out => 0,
+        }),
+        sort: if text.is_some() {
+            ProductSort::Relevance
+        } else {
+            ProductSort::Newest
+        },
+        after: listing.after,
         ..Listing::default()
     };
     page(&mut conn, Viewer::Shop(shop), &listing, limit).await
+}
+
+/// One of the seller's products, active or not; another shop's (or none) is `not_found`.
+pub async fn own_product(actor: &Actor, state: &AppState, product_id: &str) -> Result<Product> {
+    let mut conn = state.db.conn().await?;
+    let shop = approved_shop(&mut conn, actor).await?;
+    let id = Id::parse(product_id).ok_or(ApiError::NotFound)?;
+    one(&mut conn, Viewer::Shop(shop), id)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// A new product in the seller's shop.

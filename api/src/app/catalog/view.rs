@@ -30,6 +30,10 @@ pub struct Listing<'a> {
     /// Only this shop's products.
     pub shop: Option<&'a str>,
     pub in_stock: bool,
+    /// Only active (`Some(true)`) or inactive products (a seller's list).
+    pub active: Option<bool>,
+    /// Only products with at most this many units (a seller's list).
+    pub max_stock: Option<i64>,
     pub sort: ProductSort,
     /// The `nextCursor` of the previous page.
     pub after: Option<&'a str>,
@@ -82,6 +86,8 @@ pub async fn page(
         max_price: listing.max_price,
         shop,
         in_stock: listing.in_stock,
+        active: listing.active,
+        max_stock: listing.max_stock,
         sort,
         after,
         count: i64::from(limit) + 1,
