@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod carts;
 pub mod credit_notes;
+pub mod fulfilment;
 pub mod health;
 pub mod images;
 pub mod impersonation;
@@ -57,6 +58,8 @@ pub fn routes() -> ApiRoutes {
         .merge(invoices::routes())
         .merge(credit_notes::routes())
         .merge(webhooks::routes())
+        // Fulfilment: sellers pack, ship and deliver their part; customers cancel.
+        .merge(fulfilment::routes())
         // Back office: accounts, and payments that did not go the usual way, for
         // administrators.
         .merge(users::routes())
