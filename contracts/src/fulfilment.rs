@@ -160,9 +160,16 @@ mod tests {
             (PaymentPending, Packed),
             (Packed, Cancelled),
         ] {
-            assert_eq!(step(from, to, false), Err(StepRefusal::OutOfOrder), "{from:?} → {to:?}");
+            assert_eq!(
+                step(from, to, false),
+                Err(StepRefusal::OutOfOrder),
+                "{from:?} → {to:?}"
+            );
         }
-        assert_eq!(step(OrderConfirmed, Packed, true), Err(StepRefusal::Cancelled));
+        assert_eq!(
+            step(OrderConfirmed, Packed, true),
+            Err(StepRefusal::Cancelled)
+        );
     }
 
     #[test]

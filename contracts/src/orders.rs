@@ -327,7 +327,10 @@ mod tests {
             .into_iter()
             .filter(|s| s.is_final())
             .collect();
-        assert_eq!(finals, [PaymentFailed, PaymentTimeout, Delivered, Cancelled]);
+        assert_eq!(
+            finals,
+            [PaymentFailed, PaymentTimeout, Delivered, Cancelled]
+        );
         assert!(PaymentPending.reserves_stock() && OrderConfirmed.reserves_stock());
         assert!(Shipped.reserves_stock() && Delivered.reserves_stock());
         assert!(!PaymentFailed.reserves_stock() && !PaymentTimeout.reserves_stock());

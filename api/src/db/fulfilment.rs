@@ -18,8 +18,10 @@ pub struct PartRow {
 
 /// The parts of order `order` that were packed (or further), by shop.
 pub async fn parts(conn: &mut Conn, order: Id) -> sqlx::Result<Vec<PartRow>> {
-    sql("SELECT shop_id, status, carrier, tracking_number, packed_at, shipped_at, delivered_at \
-         FROM order_parts WHERE order_id = $1 ORDER BY shop_id")
+    sql(
+        "SELECT shop_id, status, carrier, tracking_number, packed_at, shipped_at, delivered_at \
+         FROM order_parts WHERE order_id = $1 ORDER BY shop_id",
+    )
     .bind(order)
     .fetch_all(conn)
     .await
@@ -134,8 +136,10 @@ pub struct CancellationRow {
 
 /// The cancellation of order `order`, if it was cancelled.
 pub async fn cancellation(conn: &mut Conn, order: Id) -> sqlx::Result<Option<CancellationRow>> {
-    sql("SELECT reason, request_key, request_hash, cancelled_at FROM order_cancellations \
-         WHERE order_id = $1")
+    sql(
+        "SELECT reason, request_key, request_hash, cancelled_at FROM order_cancellations \
+         WHERE order_id = $1",
+    )
     .bind(order)
     .fetch_optional(conn)
     .await
@@ -157,8 +161,10 @@ pub async fn insert_cancellation(
     conn: &mut Conn,
     cancellation: &NewCancellation<'_>,
 ) -> sqlx::Result<()> {
-    sql("INSERT INTO order_cancellations (order_id, reason, cancelled_by, request_key, \
-           request_hash, refund_id, cancelled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    sql(
+        "INSERT INTO order_cancellations (order_id, reason, cancelled_by, request_key, \
+           request_hash, refund_id, cancelled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
     .bind(cancellation.order)
     .bind(cancellation.reason)
     .bind(cancellation.by)

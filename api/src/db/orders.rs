@@ -328,9 +328,11 @@ pub struct HistoryRow {
 
 /// The history of order `id`, oldest step first.
 pub async fn history(conn: &mut Conn, id: Id) -> sqlx::Result<Vec<HistoryRow>> {
-    sql("SELECT status, at, shop_id, carrier, tracking_number FROM order_history \
-         WHERE order_id = $1 ORDER BY seq")
-        .bind(id)
-        .fetch_all(conn)
-        .await
+    sql(
+        "SELECT status, at, shop_id, carrier, tracking_number FROM order_history \
+         WHERE order_id = $1 ORDER BY seq",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
 }

@@ -25,10 +25,30 @@ const CANCEL: &[&str] = &["cart:own_manage"];
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
-        .route(Method::POST, "/seller/orders/{id}/pack", Policy::AnyOf(FULFIL), pack)
-        .route(Method::POST, "/seller/orders/{id}/ship", Policy::AnyOf(FULFIL), ship)
-        .route(Method::POST, "/seller/orders/{id}/deliver", Policy::AnyOf(FULFIL), deliver)
-        .route(Method::POST, "/orders/{id}/cancel", Policy::AnyOf(CANCEL), cancel)
+        .route(
+            Method::POST,
+            "/seller/orders/{id}/pack",
+            Policy::AnyOf(FULFIL),
+            pack,
+        )
+        .route(
+            Method::POST,
+            "/seller/orders/{id}/ship",
+            Policy::AnyOf(FULFIL),
+            ship,
+        )
+        .route(
+            Method::POST,
+            "/seller/orders/{id}/deliver",
+            Policy::AnyOf(FULFIL),
+            deliver,
+        )
+        .route(
+            Method::POST,
+            "/orders/{id}/cancel",
+            Policy::AnyOf(CANCEL),
+            cancel,
+        )
 }
 
 /// `POST /seller/orders/{id}/pack`: the seller's part of a paid order is packed.

@@ -6,10 +6,10 @@
 //! One key cancels once: a repeat is answered with the order as it stands.
 
 use crate::app::audit::{self, Entry};
+use crate::app::checkout::IdempotencyKey;
 use crate::app::impersonation::masking;
 use crate::app::payments::ledger::{self, Opened, Opening};
 use crate::app::{Actor, catalog, credit_notes, orders, reader_scope};
-use crate::app::checkout::IdempotencyKey;
 use crate::auth::secret::hex;
 use crate::db::fulfilment::{self as store, NewCancellation, Step};
 use crate::db::{Id, Scope, payment_events, stock};
@@ -70,7 +70,10 @@ pub async fn cancel(
         .ok_or(ApiError::NotFound)?;
     if let Some(earlier) = store::cancellation(&mut tx, id).await? {
         drop(tx);
-        return match (earlier.request_key == key.as_str(), earlier.request_hash == hash) {
+        return match (
+            earlier.request_key == key.as_str(),
+            earlier.request_hash == hash,
+        ) {
             (true, true) => answer(actor, state, scope, id, None, true).await,
             (true, false) => Err(ApiError::IdempotencyKeyReused),
             (false, _) => Err(ApiError::IllegalTransition {
@@ -95,7 +98,10 @@ pub async fn cancel(
             why: "a part of the order has shipped; it can be returned once delivered".into(),
         });
     }
-    let before = row.fulfilment.as_deref().unwrap_or(OrderStatus::OrderConfirmed.as_str());
+    let before = row
+        .fulfilment
+        .as_deref()
+        .unwrap_or(OrderStatus::OrderConfirmed.as_str());
     let before = before.to_owned();
     // Before anything is written or asked of the gateway: a refund reverses invoices.
     credit_notes::ensure_invoiced(&mut tx, id).await?;
@@ -150,13 +156,12 @@ pub async fn cancel(
     };
     store::insert_cancellation(&mut tx, &cancellation).await?;
     // Never the reason: free text the customer typed.
-    let entry = Entry::success("orders:cancel", "orders", Some(id), now).with_changes(
-        serde_json::json!({
+    let entry =
+        Entry::success("orders:cancel", "orders", Some(id), now).with_changes(serde_json::json!({
             "status": {"before": before, "after": cancelled},
             "refundId": {"after": refund.as_ref().map(|refund| refund.id.to_string())},
             "refundAmount": {"after": refund.as_ref().map(|refund| refund.amount)},
-        }),
-    );
+        }));
     audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
     let standing = match &refund {
@@ -181,7 +186,12 @@ async fn answer(
     // A replay reports the refund as it stands now.
     let refund = match (refund, replayed) {
         (Some(state), _) => Some(state),
-        (None, true) => order.refunds.iter().rev().find(|r| !r.automatic).map(|r| r.state),
+        (None, true) => order
+            .refunds
+            .iter()
+            .rev()
+            .find(|r| !r.automatic)
+            .map(|r| r.state),
         (None, false) => None,
     };
     Ok(CancelAnswer {

@@ -134,7 +134,11 @@ pub async fn advance(
         .await?
         .ok_or(ApiError::NotFound)?;
     if orders::parse_status(&row.status)? != OrderStatus::OrderConfirmed {
-        let field = if shipment.is_some() { "trackingNumber" } else { "orderId" };
+        let field = if shipment.is_some() {
+            "trackingNumber"
+        } else {
+            "orderId"
+        };
         return Err(ApiError::OrderUnpaid { field });
     }
     let part = match &row.part_status {
@@ -150,7 +154,11 @@ pub async fn advance(
             store::ship(&mut tx, id, shop, carrier, tracking, now).await?
         }
         (OrderStatus::Delivered, _) => store::deliver(&mut tx, id, shop, now).await?,
-        _ => return Err(ApiError::Internal(anyhow::anyhow!("no such fulfilment step"))),
+        _ => {
+            return Err(ApiError::Internal(anyhow::anyhow!(
+                "no such fulfilment step"
+            )));
+        }
     };
     if !moved {
         return Err(refused(StepRefusal::OutOfOrder, part, to));
@@ -169,19 +177,23 @@ pub async fn advance(
     store::add_step(&mut tx, id, &step).await?;
     let standing = standing(&mut tx, id).await?;
     store::set_standing(&mut tx, id, standing.map(OrderStatus::as_str)).await?;
-    let entry = Entry::success("orders:fulfil", "orders", Some(id), now).with_changes(
-        serde_json::json!({
+    let entry =
+        Entry::success("orders:fulfil", "orders", Some(id), now).with_changes(serde_json::json!({
             "shopId": {"after": shop.to_string()},
             "status": {"before": part.as_str(), "after": to.as_str()},
             "carrier": {"after": carrier},
             "trackingNumber": {"after": tracking},
-        }),
-    );
+        }));
     audit::record(&mut tx, actor, &entry).await?;
     tx.commit().await?;
-    let order = orders::read(&mut state.db.conn().await?, &state.vault, Scope::Shop(shop), id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let order = orders::read(
+        &mut state.db.conn().await?,
+        &state.vault,
+        Scope::Shop(shop),
+        id,
+    )
+    .await?
+    .ok_or(ApiError::NotFound)?;
     Ok(masking::for_actor(actor, order, masking::order))
 }
 
@@ -190,7 +202,11 @@ fn checked_shipment(shipment: &ShipOrder) -> Result<(String, String)> {
     let mut fields = Fields::new();
     let carrier = shipment.carrier.trim();
     if !carrier_ok(carrier) {
-        fields.push("carrier", "invalid", "name the carrier in 2 to 60 characters");
+        fields.push(
+            "carrier",
+            "invalid",
+            "name the carrier in 2 to 60 characters",
+        );
     }
     let tracking = shipment.tracking_number.trim();
     if !tracking_number_ok(tracking) {
