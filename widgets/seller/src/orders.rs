@@ -119,7 +119,11 @@ pub fn Orders(props: &PageProps) -> Html {
             });
         });
     }
-    let title = if props.id.is_some() { "Order" } else { "Orders for your shop" };
+    let title = if props.id.is_some() {
+        "Order"
+    } else {
+        "Orders for your shop"
+    };
     let orders = match &state.orders {
         None => return parts::page(title, parts::loading()),
         Some(Err(problem)) => return parts::page(title, parts::problem(problem)),
@@ -137,7 +141,10 @@ pub fn Orders(props: &PageProps) -> Html {
             spawn_local(async move {
                 state.dispatch(Action::Busy(id.clone()));
                 let body = body.or_else(|| Some("{}".into()));
-                match Call::with_body("POST", url, body, Some(&token)).json::<Order>().await {
+                match Call::with_body("POST", url, body, Some(&token))
+                    .json::<Order>()
+                    .await
+                {
                     Ok(order) => state.dispatch(Action::Moved(Box::new(order))),
                     Err(problem) => state.dispatch(Action::Failed(id, problem)),
                 }
@@ -147,7 +154,10 @@ pub fn Orders(props: &PageProps) -> Html {
     let more = state.next.clone().map(|after| {
         let (state, api, token) = (state.clone(), props.api.clone(), props.token.clone());
         let onclick = Callback::from(move |_: MouseEvent| {
-            let url = format!("{api}/orders?limit=50&status={PAID}&after={}", query_value(&after));
+            let url = format!(
+                "{api}/orders?limit=50&status={PAID}&after={}",
+                query_value(&after)
+            );
             let (state, token) = (state.clone(), token.clone());
             spawn_local(async move {
                 let page = Call::get(url, Some(&token)).json::<OrderPage>().await;
@@ -193,7 +203,9 @@ fn card(
     let controls = match order.status {
         OrderStatus::OrderConfirmed => button("Pack", "pack"),
         OrderStatus::Packed => match &state.form {
-            Some((of, carrier, tracking)) if *of == id => ship_form(state, step, &id, carrier, tracking, busy, problem),
+            Some((of, carrier, tracking)) if *of == id => {
+                ship_form(state, step, &id, carrier, tracking, busy, problem)
+            }
             _ => html! { <button onclick={open} data-testid="ship">{ "Ship" }</button> },
         },
         OrderStatus::Shipped => button("Mark delivered", "deliver"),
