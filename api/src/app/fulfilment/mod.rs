@@ -1,7 +1,7 @@
 //! Order fulfilment (issue 10): a seller packs, ships (carrier and tracking number) and
 //! delivers its own shop's part of a paid order ([`advance`]); the customer cancels the whole
-//! order before any part has shipped (`cancel`); and how an order reads past payment
-//! ([`view`]: its parts, its cancellation, the status derived from them).
+//! order before any part has shipped (`cancel`). How an order reads past payment (its parts,
+//! its cancellation, the status derived from them) is `app::orders::parts`.
 //!
 //! The payment machine's `orders.status` ends at ORDER_CONFIRMED; fulfilment is stored beside
 //! it (`db::fulfilment`), with the order's derived standing in `orders.fulfilment` written in
@@ -15,101 +15,15 @@ pub use cancel::{CancelAnswer, cancel};
 use crate::app::audit::{self, Entry};
 use crate::app::impersonation::masking;
 use crate::app::{Actor, orders, reader_scope};
-use crate::db::fulfilment::{self as store, PartRow, Step};
+use crate::db::fulfilment::{self as store, Step};
 use crate::db::{Conn, Id, Scope, credit_notes};
 use crate::domain::Fields;
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
-use contracts::fulfilment::{
-    self, Cancellation, OrderPart, ShipOrder, StepRefusal, carrier_ok, tracking_number_ok,
-};
+use contracts::fulfilment::{self, ShipOrder, StepRefusal, carrier_ok, tracking_number_ok};
 use contracts::orders::{Order, OrderStatus};
 
-/// The status `CANCELLED` stands for in `orders.fulfilment`.
-const CANCELLED: &str = "CANCELLED";
-
-/// What an order reads as past payment.
-pub(crate) struct View {
-    /// The order's status as this reader sees it.
-    pub status: OrderStatus,
-    pub parts: Vec<OrderPart>,
-    pub cancellation: Option<Cancellation>,
-    pub cancellable: bool,
-}
-
-/// How order `order` (stored status `stored`, standing `standing`, with lines of the shops
-/// `shops`) reads to a reader who sees shop `shop`'s part only, or every part.
-pub(crate) async fn view(
-    conn: &mut Conn,
-    order: Id,
-    stored: OrderStatus,
-    standing: Option<&str>,
-    shops: &[Id],
-    shop: Option<Id>,
-) -> Result<View> {
-    if stored != OrderStatus::OrderConfirmed {
-        return Ok(View {
-            status: stored,
-            parts: Vec::new(),
-            cancellation: None,
-            cancellable: false,
-        });
-    }
-    let rows = store::parts(conn, order).await?;
-    let mut parts = Vec::new();
-    for &id in shops {
-        if shop.is_none_or(|own| own == id) {
-            let row = rows.iter().find(|row| row.shop_id == id);
-            parts.push(part(id, row)?);
-        }
-    }
-    let cancellation = match standing {
-        Some(CANCELLED) => store::cancellation(conn, order)
-            .await?
-            .map(|row| Cancellation {
-                reason: row.reason,
-                at: row.cancelled_at,
-            }),
-        _ => None,
-    };
-    let statuses = parts.iter().map(|part| part.status);
-    let (status, cancellable) = if cancellation.is_some() {
-        (OrderStatus::Cancelled, false)
-    } else {
-        let cancellable = shop.is_none() && fulfilment::cancellable(statuses.clone());
-        (fulfilment::order_status(statuses), cancellable)
-    };
-    Ok(View {
-        status,
-        parts,
-        cancellation,
-        cancellable,
-    })
-}
-
-/// Shop `shop`'s part as read from `row` (none: not packed yet).
-fn part(shop: Id, row: Option<&PartRow>) -> Result<OrderPart> {
-    let Some(row) = row else {
-        return Ok(OrderPart {
-            shop_id: shop.to_string(),
-            status: OrderStatus::OrderConfirmed,
-            carrier: None,
-            tracking_number: None,
-            packed_at: None,
-            shipped_at: None,
-            delivered_at: None,
-        });
-    };
-    Ok(OrderPart {
-        shop_id: shop.to_string(),
-        status: orders::parse_status(&row.status)?,
-        carrier: row.carrier.clone(),
-        tracking_number: row.tracking_number.clone(),
-        packed_at: Some(row.packed_at),
-        shipped_at: row.shipped_at,
-        delivered_at: row.delivered_at,
-    })
-}
+use crate::app::orders::parts::CANCELLED;
 
 /// Moves the seller's own part of order `order_id` to `to` (`PACKED`, `SHIPPED` with
 /// `shipment`, `DELIVERED`), one step at a time; the order as the seller then sees it.

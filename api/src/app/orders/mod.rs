@@ -5,10 +5,11 @@
 pub mod delivery;
 pub(crate) mod machine;
 pub(crate) mod money;
+pub(crate) mod parts;
 
 use crate::app::audit::{self, Entry};
 use crate::app::impersonation::masking;
-use crate::app::{Actor, fulfilment, reader_scope};
+use crate::app::{Actor, reader_scope};
 use crate::crypto::Vault;
 use crate::db::orders::{self, HistoryRow, LineRow, OrderRow, TaxRow};
 use crate::db::{Conn, Id, Scope};
@@ -138,7 +139,7 @@ async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -
     // that failed or timed out are none of its business (and stay sealed, unopened).
     let status = parse_status(&row.status)?;
     let withheld = shop.is_some() && !status.is_paid();
-    let view = fulfilment::view(conn, id, status, row.fulfilment.as_deref(), &shops, shop).await?;
+    let view = parts::view(conn, id, status, row.fulfilment.as_deref(), &shops, shop).await?;
     let mut order = header(vault, row, withheld)?;
     order.status = view.status;
     order.parts = view.parts;
