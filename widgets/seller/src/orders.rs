@@ -3,8 +3,10 @@
 //! next: Pack, Ship (carrier and tracking number, with the API's field errors), Deliver. A
 //! customer's cancellation shows with its reason. The API scopes everything to the shop.
 
-use contracts::fulfilment::ShipOrder;
-use contracts::orders::{Order, OrderPage, OrderStatus};
+use contracts::Paise;
+use contracts::fulfilment::{Cancellation, ShipOrder};
+use contracts::orders::OrderStatus;
+use serde::Deserialize;
 use shop_kit::http::{ApiError, Call, encode, query_value};
 use shop_kit::parts;
 use std::rc::Rc;
@@ -16,6 +18,61 @@ use crate::PageProps;
 
 /// The statuses of paid orders, as a seller sees its part.
 const PAID: &str = "ORDER_CONFIRMED,PACKED,SHIPPED,DELIVERED,CANCELLED";
+
+/// What the page reads of an order: the members it shows. Decoding all of
+/// `contracts::orders::Order` (payments, refunds, every tax) would cost the wasm kilobytes.
+#[derive(Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Order {
+    id: String,
+    status: OrderStatus,
+    address: Address,
+    #[serde(default)]
+    address_withheld: bool,
+    lines: Vec<Line>,
+    totals: Amount,
+    #[serde(default)]
+    parts: Vec<Part>,
+    #[serde(default)]
+    cancellation: Option<Cancellation>,
+    created_at: i64,
+}
+
+#[derive(Clone, PartialEq, Deserialize)]
+struct Address {
+    name: String,
+    line1: String,
+    city: String,
+    pincode: String,
+}
+
+#[derive(Clone, PartialEq, Deserialize)]
+struct Line {
+    name: String,
+    quantity: u32,
+    tax: Amount,
+}
+
+/// A total (of a line's tax breakup, or of the order).
+#[derive(Clone, PartialEq, Deserialize)]
+struct Amount {
+    total: Paise,
+}
+
+/// The shop's part's shipment.
+#[derive(Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Part {
+    carrier: Option<String>,
+    tracking_number: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrderPage {
+    items: Vec<Order>,
+    next_cursor: Option<String>,
+}
 
 /// The page's state: the orders shown (a page of them, or the one of the route), the order a
 /// step is running for, the open shipment form, and the last step's problem.
