@@ -151,6 +151,23 @@ pub enum ApiError {
     #[error("the order has no invoice")]
     NotInvoiced,
 
+    /// 409 `illegal_transition`: a fulfilment step the order's part (or the order) cannot
+    /// take now: packing twice, shipping before packing, delivering before shipping, any step
+    /// of a cancelled order, cancelling once a part has shipped. `errors` names the field
+    /// (`status`) with why (`code`: `out_of_order`, `cancelled`, `shipped`). Nothing changed.
+    #[error("illegal fulfilment step: {why}")]
+    IllegalTransition {
+        field: &'static str,
+        reason: &'static str,
+        why: String,
+    },
+
+    /// 422 `order_unpaid`: a fulfilment step (or a cancellation) of an order that is not paid;
+    /// `errors` names the field the form shows it at (`trackingNumber` when shipping, else
+    /// `orderId`). Nothing changed.
+    #[error("the order is not paid")]
+    OrderUnpaid { field: &'static str },
+
     /// 401 `invalid_signature`: a webhook whose signature or timestamp does not verify.
     #[error("invalid webhook signature")]
     InvalidSignature,
@@ -252,6 +269,7 @@ impl ApiError {
             | ApiError::StaleVersion { .. }
             | ApiError::OrderNotPlaceable(_)
             | ApiError::RefundRefused { .. }
+            | ApiError::IllegalTransition { .. }
             | ApiError::NotInvoiced => StatusCode::CONFLICT,
             ApiError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
             ApiError::PaymentGateway => StatusCode::BAD_GATEWAY,
@@ -261,7 +279,8 @@ impl ApiError {
             }
             ApiError::Validation(_)
             | ApiError::InvalidResetToken
-            | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            | ApiError::IdempotencyKeyReused
+            | ApiError::OrderUnpaid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::FrontendNotBuilt
             | ApiError::DatabaseUnavailable(_)
@@ -302,6 +321,8 @@ impl ApiError {
             ApiError::OrderNotPlaceable(_) => "order_not_placeable",
             ApiError::RefundRefused { .. } => "refund_refused",
             ApiError::NotInvoiced => "not_invoiced",
+            ApiError::IllegalTransition { .. } => "illegal_transition",
+            ApiError::OrderUnpaid { .. } => "order_unpaid",
             ApiError::InvalidSignature => "invalid_signature",
             ApiError::PaymentGateway => "payment_gateway_error",
             ApiError::PaymentsUnavailable => "payments_unavailable",

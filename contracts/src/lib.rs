@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod credit_notes;
 pub mod events;
 pub mod federation;
+pub mod fulfilment;
 pub mod gst;
 pub mod gstin;
 pub mod impersonation;

@@ -1,6 +1,7 @@
 //! Orders (`/api/v1/orders`): placing one from a cart, its lines with the GST snapshotted at
 //! placement, and the payment state machine of seed 000 §8.2 that every status change obeys.
 
+use crate::fulfilment::{Cancellation, OrderPart};
 use crate::gst::{LineTax, TaxTotals};
 use crate::money::Paise;
 use crate::payments::{Payment, Refund};
@@ -49,13 +50,19 @@ pub struct PlaceOrder {
     pub address: DeliveryAddress,
 }
 
-/// Where an order stands: seed 000 §8.2's payment state machine.
+/// Where an order stands: seed 000 §8.2's payment state machine, then fulfilment
+/// (`contracts::fulfilment`).
 ///
 /// ```text
-/// INITIATED → PAYMENT_PENDING ─┬→ SUCCESS → ORDER_CONFIRMED
+/// INITIATED → PAYMENT_PENDING ─┬→ SUCCESS → ORDER_CONFIRMED → PACKED → SHIPPED → DELIVERED
+///                              │                   └────────────┴→ CANCELLED (by the customer)
 ///                              ├→ FAILED  → PAYMENT_FAILED   (cancelled, stock released)
 ///                              └→ TIMEOUT → PAYMENT_TIMEOUT  (cancelled, stock released)
 /// ```
+///
+/// Past `ORDER_CONFIRMED` each shop's part moves on its own and the order's status is derived
+/// from its parts (`fulfilment::order_status`); the arrows here are those of one part, and
+/// `CANCELLED` those of the whole order. `PACKED` to `CANCELLED` were added in contract 1.3.
 ///
 /// `SUCCESS`, `FAILED` and `TIMEOUT` are what the gateway (or the clock) said; the order moves
 /// on to its outcome in the same transaction, and both steps are in its history.
@@ -75,10 +82,14 @@ pub enum OrderStatus {
     PaymentFailed,
     Timeout,
     PaymentTimeout,
+    Packed,
+    Shipped,
+    Delivered,
+    Cancelled,
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 8] = [
+    pub const ALL: [OrderStatus; 12] = [
         OrderStatus::Initiated,
         OrderStatus::PaymentPending,
         OrderStatus::Success,
@@ -87,6 +98,10 @@ impl OrderStatus {
         OrderStatus::PaymentFailed,
         OrderStatus::Timeout,
         OrderStatus::PaymentTimeout,
+        OrderStatus::Packed,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Cancelled,
     ];
 
     /// Whether the machine allows `self → next`. Everything else is refused, including
@@ -104,6 +119,11 @@ impl OrderStatus {
                 | (Success, OrderConfirmed)
                 | (Failed, PaymentFailed)
                 | (Timeout, PaymentTimeout)
+                | (OrderConfirmed, Packed)
+                | (OrderConfirmed, Cancelled)
+                | (Packed, Shipped)
+                | (Packed, Cancelled)
+                | (Shipped, Delivered)
         )
     }
 
@@ -112,9 +132,17 @@ impl OrderStatus {
         OrderStatus::ALL.iter().all(|&next| !self.can_become(next))
     }
 
-    /// Whether the gateway's payment was taken: the order is one to fulfil.
+    /// Whether the gateway's payment was taken and kept: the order is one to fulfil (or
+    /// fulfilled).
     pub fn is_paid(self) -> bool {
-        matches!(self, OrderStatus::Success | OrderStatus::OrderConfirmed)
+        matches!(
+            self,
+            OrderStatus::Success
+                | OrderStatus::OrderConfirmed
+                | OrderStatus::Packed
+                | OrderStatus::Shipped
+                | OrderStatus::Delivered
+        )
     }
 
     /// Whether the order holds stock: from placement until it is cancelled.
@@ -125,6 +153,7 @@ impl OrderStatus {
                 | OrderStatus::PaymentFailed
                 | OrderStatus::Timeout
                 | OrderStatus::PaymentTimeout
+                | OrderStatus::Cancelled
         )
     }
 
@@ -139,6 +168,10 @@ impl OrderStatus {
             OrderStatus::PaymentFailed => "PAYMENT_FAILED",
             OrderStatus::Timeout => "TIMEOUT",
             OrderStatus::PaymentTimeout => "PAYMENT_TIMEOUT",
+            OrderStatus::Packed => "PACKED",
+            OrderStatus::Shipped => "SHIPPED",
+            OrderStatus::Delivered => "DELIVERED",
+            OrderStatus::Cancelled => "CANCELLED",
         }
     }
 
@@ -174,6 +207,14 @@ pub struct StatusChange {
     pub status: OrderStatus,
     /// Unix seconds.
     pub at: i64,
+    /// A fulfilment step's shop part (`PACKED`, `SHIPPED`, `DELIVERED`). Added in 1.3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shop_id: Option<String>,
+    /// A `SHIPPED` step's shipment. Added in 1.3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_number: Option<String>,
 }
 
 /// An order, as its customer (all lines) or a seller (its own lines only) sees it.
@@ -199,6 +240,16 @@ pub struct Order {
     /// What was given back so far (refunds `DONE`), of every payment: at most `captured`.
     pub refunded: Paise,
     pub history: Vec<StatusChange>,
+    /// Each shop's part once the order is paid (a seller: its own only), with its shipment;
+    /// `status` is derived from them (`fulfilment::order_status`). Added in 1.3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<OrderPart>,
+    /// Set when the customer cancelled the order. Added in 1.3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation: Option<Cancellation>,
+    /// Whether its customer may cancel it now (paid, no part shipped). Added in 1.3.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cancellable: bool,
     /// Every payment the gateway reported, oldest first, with what the shop did with it.
     #[serde(default)]
     pub payments: Vec<Payment>,
@@ -242,7 +293,7 @@ mod tests {
     use OrderStatus::*;
 
     #[test]
-    fn the_machine_allows_exactly_seed_000s_arrows_and_the_two_that_free_stuck_orders() {
+    fn the_machine_allows_exactly_seed_000s_arrows_the_two_that_free_stuck_orders_and_fulfilment() {
         let allowed = [
             (Initiated, PaymentPending),
             (Initiated, Failed),
@@ -253,6 +304,11 @@ mod tests {
             (Success, OrderConfirmed),
             (Failed, PaymentFailed),
             (Timeout, PaymentTimeout),
+            (OrderConfirmed, Packed),
+            (OrderConfirmed, Cancelled),
+            (Packed, Shipped),
+            (Packed, Cancelled),
+            (Shipped, Delivered),
         ];
         for from in OrderStatus::ALL {
             for to in OrderStatus::ALL {
@@ -266,14 +322,19 @@ mod tests {
     }
 
     #[test]
-    fn outcomes_are_final_and_only_cancellations_release_stock() {
+    fn outcomes_and_deliveries_are_final_and_only_cancellations_release_stock() {
         let finals: Vec<_> = OrderStatus::ALL
             .into_iter()
             .filter(|s| s.is_final())
             .collect();
-        assert_eq!(finals, [OrderConfirmed, PaymentFailed, PaymentTimeout]);
+        assert_eq!(
+            finals,
+            [PaymentFailed, PaymentTimeout, Delivered, Cancelled]
+        );
         assert!(PaymentPending.reserves_stock() && OrderConfirmed.reserves_stock());
+        assert!(Shipped.reserves_stock() && Delivered.reserves_stock());
         assert!(!PaymentFailed.reserves_stock() && !PaymentTimeout.reserves_stock());
+        assert!(!Cancelled.reserves_stock() && !Cancelled.is_paid());
     }
 
     #[test]

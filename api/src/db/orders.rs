@@ -205,14 +205,21 @@ pub struct OrderRow {
     pub payment_url: Option<String>,
     pub created_at: i64,
     pub pay_by: i64,
+    /// The order's standing past payment (`PACKED` ... `CANCELLED`), derived from its parts.
+    pub fulfilment: Option<String>,
+    /// A shop reader's own part's status (`order_parts.status`), if packed.
+    pub part_status: Option<String>,
 }
 
 /// The columns of [`OrderRow`] under the scope filter, `$1` and `$2` being [`Scope::binds`]:
 /// a customer's own orders, orders with a line of the shop, or all. The statements below add
-/// their conditions after it.
+/// their conditions after it. `part_status` is the shop's own part (NULL for other scopes,
+/// whose `$2` is the nil id).
 const SCOPED_ORDERS: &str = "SELECT o.id, o.status, o.recipient, o.phone, o.address_line1, \
        o.address_line2, o.city, o.state_code, o.pincode, o.taxable, o.cgst, o.sgst, o.igst, \
-       o.total, o.refunded, o.payment_url, o.created_at, o.pay_by \
+       o.total, o.refunded, o.payment_url, o.created_at, o.pay_by, o.fulfilment, \
+       (SELECT p.status FROM order_parts p WHERE p.order_id = o.id AND p.shop_id = $2) \
+         AS part_status \
      FROM orders o WHERE \
        ($1 = 'all' OR ($1 = 'customer' AND o.customer_id = $2) OR ($1 = 'shop' AND \
          EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.shop_id = $2)))";
@@ -228,26 +235,45 @@ pub async fn get(conn: &mut Conn, scope: Scope, id: Id) -> sqlx::Result<Option<O
         .await
 }
 
+/// The status a reader of `scope` sees, in SQL (as `app::orders` derives it): the payment
+/// machine's until confirmed, then the order's standing, or for a shop its own part's.
+const SEEN_STATUS: &str = "(CASE WHEN o.status <> 'ORDER_CONFIRMED' THEN o.status \
+       WHEN o.fulfilment = 'CANCELLED' THEN o.fulfilment \
+       WHEN $1 = 'shop' THEN COALESCE((SELECT p.status FROM order_parts p \
+         WHERE p.order_id = o.id AND p.shop_id = $2), o.status) \
+       ELSE COALESCE(o.fulfilment, o.status) END)";
+
 /// Up to `limit` orders of `scope`, newest first, after the order `after` (its creation time
-/// and id) when given.
+/// and id) when given, only those whose status (as the reader sees it) is one of `statuses`
+/// when any are given.
 pub async fn page(
     conn: &mut Conn,
     scope: Scope,
     after: Option<(i64, Id)>,
+    statuses: &[&'static str],
     limit: i64,
 ) -> sqlx::Result<Vec<OrderRow>> {
     let (kind, scope_id) = scope.binds();
-    Sql::built(format!(
-        "{SCOPED_ORDERS} AND ($3 IS NULL OR (o.created_at, o.id) < ($3, $4)) \
+    // Placeholders only: the statuses are bound.
+    let filter = if statuses.is_empty() {
+        String::new()
+    } else {
+        let marks: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 6)).collect();
+        format!(" AND {SEEN_STATUS} IN ({})", marks.join(", "))
+    };
+    let mut statement = Sql::built(format!(
+        "{SCOPED_ORDERS} AND ($3 IS NULL OR (o.created_at, o.id) < ($3, $4)){filter} \
          ORDER BY o.created_at DESC, o.id DESC LIMIT $5"
     ))
     .bind(kind)
     .bind(scope_id)
     .bind(after.map(|(at, _)| at))
     .bind(after.map(|(_, id)| id))
-    .bind(limit)
-    .fetch_all(conn)
-    .await
+    .bind(limit);
+    for status in statuses {
+        statement = statement.bind(*status);
+    }
+    statement.fetch_all(conn).await
 }
 
 /// A line of an order as stored.
@@ -290,17 +316,23 @@ pub async fn lines(conn: &mut Conn, id: Id, shop: Option<Id>) -> sqlx::Result<Ve
     .await
 }
 
-/// One step of an order's history.
+/// One step of an order's history, with a fulfilment step's shop part and shipment.
 #[derive(Debug, sqlx::FromRow)]
 pub struct HistoryRow {
     pub status: String,
     pub at: i64,
+    pub shop_id: Option<Id>,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
 }
 
 /// The history of order `id`, oldest step first.
 pub async fn history(conn: &mut Conn, id: Id) -> sqlx::Result<Vec<HistoryRow>> {
-    sql("SELECT status, at FROM order_history WHERE order_id = $1 ORDER BY seq")
-        .bind(id)
-        .fetch_all(conn)
-        .await
+    sql(
+        "SELECT status, at, shop_id, carrier, tracking_number FROM order_history \
+         WHERE order_id = $1 ORDER BY seq",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
 }

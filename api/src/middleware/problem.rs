@@ -162,6 +162,22 @@ impl ApiError {
                 }],
                 ..problem.with_detail("No refund: the order has no invoice. Nothing was refunded.")
             },
+            ApiError::IllegalTransition { field, reason, why } => Problem {
+                errors: vec![FieldError {
+                    field: (*field).into(),
+                    code: (*reason).into(),
+                    message: why.clone(),
+                }],
+                ..problem.with_detail(format!("Not now: {why}. Nothing changed."))
+            },
+            ApiError::OrderUnpaid { field } => Problem {
+                errors: vec![FieldError {
+                    field: (*field).into(),
+                    code: "order_unpaid".into(),
+                    message: "the order is not paid, so nothing ships".into(),
+                }],
+                ..problem.with_detail("The order is not paid. Nothing changed.")
+            },
             ApiError::InvalidSignature => problem.with_detail("The webhook signature does not verify."),
             ApiError::PaymentGateway => problem.with_detail(
                 "The payment gateway failed; the order was cancelled and nothing was charged.",

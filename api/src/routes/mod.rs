@@ -10,6 +10,7 @@ pub mod auth;
 pub mod carts;
 pub mod credit_notes;
 pub mod gst;
+pub mod fulfilment;
 pub mod health;
 pub mod images;
 pub mod impersonation;
@@ -59,6 +60,8 @@ pub fn routes() -> ApiRoutes {
         .merge(invoices::routes())
         .merge(credit_notes::routes())
         .merge(webhooks::routes())
+        // Fulfilment: sellers pack, ship and deliver their part; customers cancel.
+        .merge(fulfilment::routes())
         // Back office: accounts, and payments that did not go the usual way, for
         // administrators.
         .merge(users::routes())

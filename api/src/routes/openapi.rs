@@ -8,8 +8,8 @@
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
-    audit, auth, carts, credit_notes, gst, health, images, impersonation, invoices, mfa, orders,
-    password, products, reconciliation, session, shops, users, webhooks,
+    audit, auth, carts, credit_notes, fulfilment, gst, health, images, impersonation, invoices,
+    mfa, orders, password, products, reconciliation, session, shops, users, webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -82,6 +82,10 @@ pub fn routes() -> ApiRoutes {
         orders::list,
         orders::show,
         orders::refund,
+        fulfilment::pack,
+        fulfilment::ship,
+        fulfilment::deliver,
+        fulfilment::cancel,
         invoices::of_order,
         invoices::show,
         invoices::pdf,
@@ -99,7 +103,7 @@ pub fn routes() -> ApiRoutes {
         (name = "back office", description = "Administrators' operations"),
         (name = "shops", description = "Applying to sell, and the shop profile"),
         (name = "catalog", description = "Products on sale: search, filters, one product"),
-        (name = "seller", description = "A seller's own products"),
+        (name = "seller", description = "A seller's own products, and fulfilling its orders"),
         (name = "cart", description = "Guests' and customers' carts, priced with their GST"),
         (name = "orders", description = "Checkout, order history, refunds"),
         (name = "invoices", description = "GST tax invoices and credit notes, JSON and PDF"),

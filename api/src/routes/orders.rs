@@ -5,7 +5,7 @@
 
 use crate::app::checkout::{self, Answer, IdempotencyKey};
 use crate::app::{Actor, orders, payments};
-use crate::domain::page_limit;
+use crate::domain::{field_error, page_limit};
 use crate::error::{ApiError, Result};
 use crate::extractor::{Json, Query};
 use crate::routes::PROBLEM;
@@ -16,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use contracts::Problem;
-use contracts::orders::{Order, OrderPage, PlaceOrder, RefundRequest};
+use contracts::orders::{Order, OrderPage, OrderStatus, PlaceOrder, RefundRequest};
 use contracts::payments::RefundState;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -116,6 +116,10 @@ pub struct ListOrders {
     limit: Option<u32>,
     /// The `nextCursor` of the previous page.
     after: Option<String>,
+    /// Only orders in these statuses (as the caller sees them; a seller: its own part's),
+    /// comma-separated, e.g. `ORDER_CONFIRMED,PACKED,SHIPPED,DELIVERED,CANCELLED` for a
+    /// seller's paid orders.
+    status: Option<String>,
 }
 
 /// `GET /orders`: the caller's orders, newest first (a seller's: orders with its lines, and
@@ -124,7 +128,7 @@ pub struct ListOrders {
     responses(
         (status = 200, description = "One page of orders", body = OrderPage),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed` (`limit`, `after`)", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed` (`limit`, `after`, `status`)", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -133,9 +137,31 @@ pub async fn list(
 ) -> Result<Json<OrderPage>> {
     let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)
         .map_err(|error| ApiError::Validation(vec![error]))?;
-    orders::list(&actor, &state, limit, query.after.as_deref())
+    let statuses = statuses(query.status.as_deref())?;
+    orders::list(&actor, &state, limit, query.after.as_deref(), &statuses)
         .await
         .map(Json)
+}
+
+/// The statuses of a `status` filter: each known, at most every status once.
+fn statuses(filter: Option<&str>) -> Result<Vec<OrderStatus>> {
+    let Some(filter) = filter else {
+        return Ok(Vec::new());
+    };
+    let mut statuses = Vec::new();
+    for text in filter.split(',') {
+        let status = OrderStatus::parse(text.trim()).ok_or_else(|| {
+            ApiError::Validation(vec![field_error(
+                "status",
+                "unknown_status",
+                "is a comma-separated list of order statuses",
+            )])
+        })?;
+        if !statuses.contains(&status) {
+            statuses.push(status);
+        }
+    }
+    Ok(statuses)
 }
 
 /// `GET /orders/{id}`: one order with its lines, GST and history, within the caller's scope.

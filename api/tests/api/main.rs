@@ -17,6 +17,7 @@ mod database;
 mod encryption;
 mod errors;
 mod fixtures;
+mod fulfilment;
 mod health;
 mod helpers;
 mod impersonation;

@@ -212,6 +212,27 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
     ),
     ("POST", "/webhooks/payment", [Unsigned; 6]),
+    // Fulfilment: a customer cancels its own order; sellers move their own part.
+    (
+        "POST",
+        "/orders/{id}/cancel",
+        [Unauth, Pass, Forbid, Forbid, Forbid, Forbid],
+    ),
+    (
+        "POST",
+        "/seller/orders/{id}/pack",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "POST",
+        "/seller/orders/{id}/ship",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "POST",
+        "/seller/orders/{id}/deliver",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
     // Invoices: each reader within its scope (an unknown id is "not found", a Pass here).
     (
         "GET",

@@ -4,9 +4,11 @@
 use crate::history::short_id;
 use crate::money;
 use contracts::Paise;
-use contracts::orders::{Order, OrderLine, OrderStatus};
+use contracts::fulfilment::CancelOrder;
+use contracts::orders::{Order, OrderLine, OrderStatus, StatusChange};
+use contracts::payments::RefundState;
 use serde::Deserialize;
-use shop_kit::http::{ApiError, Call, query_value};
+use shop_kit::http::{ApiError, Call, encode, query_value};
 use shop_kit::parts;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -47,6 +49,7 @@ pub struct DetailProps {
 #[function_component]
 pub fn Detail(props: &DetailProps) -> Html {
     let order = use_state(|| None::<Result<Order, ApiError>>);
+    let cancelling = use_state(|| None::<Cancelling>);
     let invoices = use_state(|| None::<Result<DocumentList, ApiError>>);
     {
         let (order, invoices) = (order.clone(), invoices.clone());
@@ -57,7 +60,8 @@ pub fn Detail(props: &DetailProps) -> Html {
             let url = format!("{api}/orders/{}", query_value(id));
             spawn_local(async move {
                 let answer = Call::get(url.clone(), Some(&token)).json::<Order>().await;
-                let confirmed = matches!(&answer, Ok(o) if o.status == OrderStatus::OrderConfirmed);
+                // Invoiced at confirmation: every status past it has them.
+                let confirmed = matches!(&answer, Ok(o) if o.status.is_paid() || o.status == OrderStatus::Cancelled);
                 order.set(Some(answer));
                 if confirmed {
                     let list = Call::get(format!("{url}/invoices"), Some(&token))
@@ -70,6 +74,7 @@ pub fn Detail(props: &DetailProps) -> Html {
     }
     // Until the order is known, the page is named by the id in the address.
     let title = format!("Order {}", props.id);
+    let order_state = order.clone();
     let order = match &*order {
         None => return parts::page(&title, parts::loading()),
         Some(Err(problem)) => {
@@ -86,6 +91,7 @@ pub fn Detail(props: &DetailProps) -> Html {
         Some(Ok(order)) => order,
     };
     let address = &order.address;
+    let order_handle = order_state.clone();
     let body = html! {
         <article data-testid="order" data-order-id={order.id.clone()}>
             <p>{ "Status: " }{ parts::status(order.status) }
@@ -122,11 +128,10 @@ pub fn Detail(props: &DetailProps) -> Html {
                 { format!("Phone {}", address.phone) }
             </address>
             <h2>{ "History" }</h2>
-            <ol data-testid="order-history">
-                { for order.history.iter().map(|change| html! {
-                    <li>{ parts::date_time(change.at) }{ " — " }{ parts::status_label(change.status) }</li>
-                }) }
-            </ol>
+            { timeline(order) }
+            if order.cancellable {
+                { cancel_form(props, &order.id, &cancelling, &order_handle) }
+            }
             { invoice_links(&invoices) }
             if money::has_credit_notes(order) {
                 <money::CreditNotes api={props.api.clone()} token={props.token.clone()} order_id={order.id.clone()} />
@@ -135,6 +140,134 @@ pub fn Detail(props: &DetailProps) -> Html {
         </article>
     };
     parts::page(&format!("Order {}", short_id(&order.id)), body)
+}
+
+/// The order's timeline: each step of its history (a shipment with its carrier and tracking
+/// number, a cancellation with its reason), then each refund given back.
+fn timeline(order: &Order) -> Html {
+    let step = |change: &StatusChange| {
+        let mut text = format!(
+            "{} — {}",
+            parts::date_time(change.at),
+            parts::status_label(change.status)
+        );
+        if let (Some(carrier), Some(tracking)) = (&change.carrier, &change.tracking_number) {
+            text.push_str(&format!(" with {carrier}, tracking number {tracking}"));
+        }
+        if let (OrderStatus::Cancelled, Some(cancellation)) = (change.status, &order.cancellation) {
+            text.push_str(&format!(": {}", cancellation.reason));
+        }
+        html! { <li data-testid="timeline-step" data-status={change.status.as_str()}>{ text }</li> }
+    };
+    html! {
+        <ol data-testid="order-history">
+            { for order.history.iter().map(step) }
+            { for order.refunds.iter().filter(|r| r.state == RefundState::Done).map(|refund| html! {
+                <li data-testid="timeline-step" data-status="REFUNDED">
+                    { format!("{} — Refunded {}", parts::date_time(refund.settled_at.unwrap_or(refund.created_at)), refund.amount.to_inr()) }
+                </li>
+            }) }
+        </ol>
+    }
+}
+
+/// A cancellation being asked for: its key (one per opened form, so a retry cancels once),
+/// the reason typed, the API's problem, and whether it is on its way.
+#[derive(Clone, PartialEq)]
+struct Cancelling {
+    key: String,
+    reason: String,
+    problem: Option<ApiError>,
+    busy: bool,
+}
+
+/// The Cancel button, then the form that confirms it with a reason.
+fn cancel_form(
+    props: &DetailProps,
+    id: &str,
+    cancelling: &UseStateHandle<Option<Cancelling>>,
+    order: &UseStateHandle<Option<Result<Order, ApiError>>>,
+) -> Html {
+    let Some(form) = (**cancelling).clone() else {
+        let (cancelling, key) = (
+            cancelling.clone(),
+            format!("cancel-{id}-{}", js_sys::Date::now()),
+        );
+        let onclick = Callback::from(move |_: MouseEvent| {
+            cancelling.set(Some(Cancelling {
+                key: key.clone(),
+                reason: String::new(),
+                problem: None,
+                busy: false,
+            }));
+        });
+        return html! { <p><button {onclick} data-testid="cancel-order">{ "Cancel order" }</button></p> };
+    };
+    let oninput = {
+        let (cancelling, form) = (cancelling.clone(), form.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            cancelling.set(Some(Cancelling {
+                reason: input.value(),
+                ..form.clone()
+            }));
+        })
+    };
+    let onsubmit = {
+        let (cancelling, order, form) = (cancelling.clone(), order.clone(), form.clone());
+        let url = format!("{}/orders/{}/cancel", props.api, query_value(id));
+        let token = props.token.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            cancelling.set(Some(Cancelling {
+                busy: true,
+                problem: None,
+                ..form.clone()
+            }));
+            let (cancelling, order, form, url, token) = (
+                cancelling.clone(),
+                order.clone(),
+                form.clone(),
+                url.clone(),
+                token.clone(),
+            );
+            spawn_local(async move {
+                let body = encode(&CancelOrder {
+                    reason: form.reason.clone(),
+                });
+                let mut call = Call::with_body("POST", url, body, Some(&token));
+                call.idempotency_key = Some(&form.key);
+                match call.json::<Order>().await {
+                    Ok(cancelled) => {
+                        cancelling.set(None);
+                        order.set(Some(Ok(cancelled)));
+                    }
+                    Err(problem) => cancelling.set(Some(Cancelling {
+                        busy: false,
+                        problem: Some(problem),
+                        ..form
+                    })),
+                }
+            });
+        })
+    };
+    let keep = {
+        let cancelling = cancelling.clone();
+        Callback::from(move |_: MouseEvent| cancelling.set(None))
+    };
+    let problem = form.problem.as_deref();
+    html! {
+        <form {onsubmit} data-testid="cancel-form">
+            <label for="cancel-reason">{ "Why are you cancelling? Everything you paid is refunded." }</label>
+            <input id="cancel-reason" value={form.reason.clone()} {oninput} required=true data-testid="cancel-reason" />
+            { parts::field_error(problem, "reason") }
+            if let Some(problem) = problem.filter(|p| p.errors.iter().all(|e| e.field != "reason")) {
+                { parts::problem(problem) }
+            }
+            <button type="submit" disabled={form.busy} data-testid="confirm-cancel">{ "Confirm cancellation" }</button>
+            <button type="button" onclick={keep}>{ "Keep the order" }</button>
+        </form>
+    }
 }
 
 fn line(line: &OrderLine) -> Html {

@@ -77,6 +77,10 @@ pub fn status_label(status: OrderStatus) -> &'static str {
         OrderStatus::PaymentFailed => "Payment failed, order cancelled",
         OrderStatus::Timeout => "Payment timed out",
         OrderStatus::PaymentTimeout => "Payment timed out, order cancelled",
+        OrderStatus::Packed => "Packed",
+        OrderStatus::Shipped => "Shipped",
+        OrderStatus::Delivered => "Delivered",
+        OrderStatus::Cancelled => "Cancelled",
     }
 }
 

@@ -141,6 +141,9 @@ async fn finish(
                 order.history.push(StatusChange {
                     status: OrderStatus::PaymentPending,
                     at: now,
+                    shop_id: None,
+                    carrier: None,
+                    tracking_number: None,
                 });
                 fresh(201, &order, Some(id))?
             } else {

@@ -5,6 +5,7 @@
 pub mod delivery;
 pub(crate) mod machine;
 pub(crate) mod money;
+pub(crate) mod parts;
 
 use crate::app::audit::{self, Entry};
 use crate::app::impersonation::masking;
@@ -45,6 +46,7 @@ pub async fn list(
     state: &AppState,
     limit: u32,
     after: Option<&str>,
+    statuses: &[OrderStatus],
 ) -> Result<OrderPage> {
     let mut conn = state.db.conn().await?;
     let scope = reader_scope(actor, &mut conn).await?;
@@ -68,7 +70,8 @@ pub async fn list(
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     // One more than the page: whether there is a next one.
     let asked = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
-    let rows = orders::page(&mut conn, scope, cursor, asked).await?;
+    let statuses: Vec<&'static str> = statuses.iter().map(|status| status.as_str()).collect();
+    let rows = orders::page(&mut conn, scope, cursor, &statuses, asked).await?;
     let more = rows.len() > limit;
     let mut items = Vec::with_capacity(rows.len().min(limit));
     for row in rows.into_iter().take(limit) {
@@ -109,21 +112,26 @@ pub(crate) fn parse_status(text: &str) -> Result<OrderStatus> {
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown order status {text}")))
 }
 
-/// The order of `row` with its lines, history and money. A seller sees its own lines only,
-/// their totals rather than the order's, and neither payments, refunds nor the payment page.
+/// The order of `row` with its lines, history, money and fulfilment. A seller sees its own
+/// lines only, their totals rather than the order's, its own part (and steps) only, and
+/// neither payments, refunds nor the payment page.
 async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -> Result<Order> {
     let shop = match scope {
         Scope::Shop(shop) => Some(shop),
         Scope::Customer(_) | Scope::All => None,
     };
-    let lines: Vec<OrderLine> = orders::lines(conn, row.id, shop)
-        .await?
-        .into_iter()
-        .map(line)
-        .collect();
+    let line_rows = orders::lines(conn, row.id, shop).await?;
+    let mut shops: Vec<Id> = Vec::new();
+    for line in &line_rows {
+        if !shops.contains(&line.shop_id) {
+            shops.push(line.shop_id);
+        }
+    }
+    let lines: Vec<OrderLine> = line_rows.into_iter().map(line).collect();
     let history = orders::history(conn, row.id)
         .await?
         .into_iter()
+        .filter(|row| shop.is_none() || row.shop_id.is_none() || row.shop_id == shop)
         .map(step)
         .collect::<Result<Vec<_>>>()?;
     let id = row.id;
@@ -131,7 +139,12 @@ async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -
     // that failed or timed out are none of its business (and stay sealed, unopened).
     let status = parse_status(&row.status)?;
     let withheld = shop.is_some() && !status.is_paid();
+    let view = parts::view(conn, id, status, row.fulfilment.as_deref(), &shops, shop).await?;
     let mut order = header(vault, row, withheld)?;
+    order.status = view.status;
+    order.parts = view.parts;
+    order.cancellation = view.cancellation;
+    order.cancellable = view.cancellable;
     if shop.is_none() {
         money::fill(conn, &mut order, id).await?;
     } else {
@@ -170,6 +183,10 @@ fn header(vault: &Vault, row: OrderRow, withheld: bool) -> Result<Order> {
         captured: Paise(0),
         refunded: Paise(0),
         history: Vec::new(),
+        // Filled by `complete` (`app::fulfilment::view`).
+        parts: Vec::new(),
+        cancellation: None,
+        cancellable: false,
         payments: Vec::new(),
         refunds: Vec::new(),
         // The pay page only while the payment is open.
@@ -210,5 +227,8 @@ fn step(row: HistoryRow) -> Result<StatusChange> {
     Ok(StatusChange {
         status: parse_status(&row.status)?,
         at: row.at,
+        shop_id: row.shop_id.map(|id| id.to_string()),
+        carrier: row.carrier,
+        tracking_number: row.tracking_number,
     })
 }

@@ -18,7 +18,7 @@ use contracts::payments::RefundState;
 use sha2::{Digest as _, Sha256};
 
 /// A refund to open.
-pub(super) struct Opening<'a> {
+pub(crate) struct Opening<'a> {
     pub order: Id,
     /// The capture it gives back (its gateway transaction id).
     pub capture: &'a str,
@@ -30,7 +30,7 @@ pub(super) struct Opening<'a> {
 }
 
 /// What opening a refund came to.
-pub(super) enum Opened {
+pub(crate) enum Opened {
     /// Written PENDING and its amount reserved: commit, then [`finish`] it.
     Written(RefundRow),
     /// Another refund of the order holds this `Idempotency-Key` (on PostgreSQL the statement
@@ -54,7 +54,7 @@ fn gateway_key(opening: &Opening<'_>, id: Id) -> String {
 /// a second click under the same key waits for the first and then finds it), then the
 /// reservation on the capture (conditional: concurrent refunds never exceed it), then the
 /// audit row.
-pub(super) async fn open(
+pub(crate) async fn open(
     conn: &mut Conn,
     actor: &Actor,
     opening: &Opening<'_>,
@@ -102,7 +102,7 @@ pub(super) async fn open(
 /// DONE when the gateway accepts it (again, when an earlier call under the key already
 /// did), FAILED when it refuses. A gateway that cannot be reached leaves it PENDING, for
 /// the reconciler to ask again. Where it stands now.
-pub(super) async fn finish(
+pub(crate) async fn finish(
     actor: &Actor,
     state: &AppState,
     refund: &RefundRow,

@@ -6,7 +6,7 @@
 //! change goes through the state machine (`app::orders::machine`).
 
 mod events;
-mod ledger;
+pub(crate) mod ledger;
 mod reconcile;
 mod reconciliation;
 mod refunds;
