@@ -24,6 +24,7 @@ pub mod orders;
 pub mod payments;
 pub mod problem;
 pub mod props;
+pub mod seller_dashboard;
 pub mod shops;
 pub mod users;
 pub mod version;

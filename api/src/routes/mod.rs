@@ -20,6 +20,7 @@ pub mod password;
 pub mod policy;
 pub mod products;
 pub mod reconciliation;
+pub mod seller_dashboard;
 pub mod session;
 pub mod shops;
 pub mod users;
@@ -50,6 +51,8 @@ pub fn routes() -> ApiRoutes {
         // The catalog: public browsing, and each seller's own products.
         .merge(products::routes())
         .merge(images::routes())
+        // The seller's back office: dashboard figures, GST summary, shop profile.
+        .merge(seller_dashboard::routes())
         // Carts: guests' by id, customers' own.
         .merge(carts::routes())
         // Checkout and orders, and the payment gateway's webhook.
