@@ -196,7 +196,8 @@ pub async fn change(actor: &Actor, state: &AppState, changes: &ShopChanges) -> R
             .map(|(l1, l2, city, pin, st)| (l1.as_str(), l2.as_deref(), city.as_str(), pin.as_str(), st.as_str())),
         gstin: sealed_gstin.as_ref().map(|(g, index)| (g.as_str(), *index)),
     };
-    // What changed, without personal data: the address and GSTIN only as "changed".
+    // What changed, without personal data: the address and GSTIN only as changed, both sides
+    // masked.
     let mut audited = serde_json::Map::new();
     if let Some(name) = &valid.display_name
         && *name != current.display_name
@@ -209,13 +210,16 @@ pub async fn change(actor: &Actor, state: &AppState, changes: &ShopChanges) -> R
     if let Some(description) = &valid.description
         && *description != before_description
     {
-        audited.insert("description".into(), serde_json::json!({"changed": true}));
+        audited.insert(
+            "description".into(),
+            serde_json::json!({"before": before_description, "after": description}),
+        );
     }
     if valid.address.is_some() {
-        audited.insert("address".into(), serde_json::json!({"changed": true}));
+        audited.insert("address".into(), masked_change());
     }
     if valid.gstin.is_some() {
-        audited.insert("gstin".into(), serde_json::json!({"changed": true}));
+        audited.insert("gstin".into(), masked_change());
         audited.insert(
             "status".into(),
             serde_json::json!({"before": current.status, "after": ShopStatus::Pending.as_str()}),
@@ -233,4 +237,10 @@ pub async fn change(actor: &Actor, state: &AppState, changes: &ShopChanges) -> R
     let profile = profile_of(&mut tx, actor, state, row).await?;
     tx.commit().await?;
     Ok(profile)
+}
+
+/// A change of personal data as the audit log keeps it: that it changed, not from what to what.
+fn masked_change() -> serde_json::Value {
+    use crate::app::audit::redact::MASKED;
+    serde_json::json!({"before": MASKED, "after": MASKED})
 }
