@@ -193,6 +193,14 @@ fn short(id: &str) -> String {
     format!("#{}", id.split('-').next().unwrap_or(id).to_ascii_uppercase())
 }
 
+/// Basis points as a percentage, without floats (their formatting costs the wasm kilobytes).
+fn rate(basis_points: u32) -> String {
+    match basis_points % 100 {
+        0 => format!("{}%", basis_points / 100),
+        cents => format!("{}.{cents:02}%", basis_points / 100),
+    }
+}
+
 fn amounts(figures: &GstFigures) -> Html {
     parts::amount_cells(&[figures.taxable, figures.cgst, figures.sgst, figures.igst])
 }
@@ -211,7 +219,7 @@ fn gst_table(summary: &GstSummary) -> Html {
             <tbody>
                 { for summary.rows.iter().map(|row| html! {
                     <tr data-testid="gst-row">
-                        <td>{ format!("{}%", f64::from(row.rate) / 100.0) }</td>
+                        <td>{ rate(row.rate) }</td>
                         <td>{ format!("{} ({})", row.place_name, row.place_of_supply) }</td>
                         <td>{ if row.intra_state { "Intra-state" } else { "Inter-state" } }</td>
                         { amounts(&row.net) }
