@@ -33,7 +33,11 @@ impl Month {
         if bytes.len() != 7 || bytes[4] != b'-' {
             return None;
         }
-        if !text[..4].bytes().chain(text[5..].bytes()).all(|b| b.is_ascii_digit()) {
+        if !text[..4]
+            .bytes()
+            .chain(text[5..].bytes())
+            .all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         let year: u16 = text[..4].parse().ok()?;
@@ -283,13 +287,18 @@ mod tests {
                 month: 12
             })
         );
-        for bad in ["2026-13", "2026-00", "2026-1", "26-12", "2026/12", "", "+026-12", "0000-01"] {
+        for bad in [
+            "2026-13", "2026-00", "2026-1", "26-12", "2026/12", "", "+026-12", "0000-01",
+        ] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }
         let m = Month::parse("2026-01").unwrap();
         assert_eq!(m.previous().to_string(), "2025-12");
         assert_eq!(m.next().to_string(), "2026-02");
-        assert_eq!(Month::parse("2025-12").unwrap().next().to_string(), "2026-01");
+        assert_eq!(
+            Month::parse("2025-12").unwrap().next().to_string(),
+            "2026-01"
+        );
     }
 
     #[test]

@@ -21,8 +21,8 @@ use contracts::Paise;
 use contracts::calendar::Date;
 use contracts::gstin::StateCode;
 use contracts::seller_dashboard::{
-    DaySales, GstFigures, GstSummary, GstSummaryRow, IST_OFFSET_SECS, LOW_STOCK,
-    LowStockProduct, Month, OrderToFulfil, SALES_DAYS, SellerDashboard, ist_date,
+    DaySales, GstFigures, GstSummary, GstSummaryRow, IST_OFFSET_SECS, LOW_STOCK, LowStockProduct,
+    Month, OrderToFulfil, SALES_DAYS, SellerDashboard, ist_date,
 };
 use std::collections::BTreeMap;
 
@@ -50,7 +50,9 @@ pub async fn dashboard(actor: &Actor, state: &AppState) -> Result<SellerDashboar
     let today = (state.clock.now() + IST_OFFSET_SECS).div_euclid(86_400);
     let days: Vec<Date> = (0..SALES_DAYS as i64)
         .rev()
-        .map(|back| Date::from_unix_days(today - back).ok_or_else(|| internal("a date out of range")))
+        .map(|back| {
+            Date::from_unix_days(today - back).ok_or_else(|| internal("a date out of range"))
+        })
         .collect::<Result<_>>()?;
     let (first, last) = match (days.first(), days.last()) {
         (Some(first), Some(last)) => (first.to_string(), last.to_string()),
@@ -215,7 +217,12 @@ pub fn summary_csv(summary: &GstSummary) -> String {
             format!("{}.{:02}", row.rate / 100, row.rate % 100),
             row.place_of_supply.clone(),
             row.place_name.clone(),
-            if row.intra_state { "intra-state" } else { "inter-state" }.into(),
+            if row.intra_state {
+                "intra-state"
+            } else {
+                "inter-state"
+            }
+            .into(),
         ];
         amounts(&mut cells, &row.invoiced);
         amounts(&mut cells, &row.credited);
@@ -253,7 +260,10 @@ mod tests {
         // 2026-11-30T19:00:00Z is already 1 December in India.
         let now = 1_796_065_200;
         assert_eq!(month_of(None, now).unwrap().to_string(), "2026-12");
-        assert_eq!(month_of(Some("2026-04"), now).unwrap().to_string(), "2026-04");
+        assert_eq!(
+            month_of(Some("2026-04"), now).unwrap().to_string(),
+            "2026-04"
+        );
         match month_of(Some("2026-4"), now) {
             Err(ApiError::InvalidQuery(detail)) => assert!(detail.starts_with("month")),
             other => panic!("{other:?}"),

@@ -19,9 +19,9 @@ use crate::app::audit::{self, Entry};
 use crate::app::impersonation::{self, masking};
 use crate::app::{Actor, shop_records, shops as shop_cases};
 use crate::crypto::{Column, Index};
+use crate::db::Conn;
 use crate::db::seller_dashboard::{self as db, ProfileUpdate};
 use crate::db::shops::{self, ShopRow};
-use crate::db::Conn;
 use crate::domain::{BoundedText, Fields, Pincode, field_error, state_code};
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
@@ -34,7 +34,12 @@ const MAX_NAME_CHARS: usize = 200;
 const MAX_DESCRIPTION_CHARS: usize = 2000;
 
 /// The actor's shop, opened, as they may see it.
-async fn profile_of(conn: &mut Conn, actor: &Actor, state: &AppState, row: ShopRow) -> Result<ShopProfile> {
+async fn profile_of(
+    conn: &mut Conn,
+    actor: &Actor,
+    state: &AppState,
+    row: ShopRow,
+) -> Result<ShopProfile> {
     let description = db::description(conn, row.id).await?;
     let shop = shop_cases::wire(&state.vault, row)?;
     Ok(ShopProfile {
@@ -91,14 +96,20 @@ fn validate(changes: &ShopChanges, current: &ShopRow) -> Result<Valid> {
     let mut address_state = current.state_code.clone();
     if let Some(given) = &changes.address {
         let line1 = fields
-            .check("address.line1", BoundedText::parse(&given.line1, MAX_NAME_CHARS))
+            .check(
+                "address.line1",
+                BoundedText::parse(&given.line1, MAX_NAME_CHARS),
+            )
             .map(BoundedText::into_string);
         let line2 = fields.check(
             "address.line2",
             BoundedText::parse_optional(given.line2.as_deref(), MAX_NAME_CHARS),
         );
         let city = fields
-            .check("address.city", BoundedText::parse(&given.city, MAX_SHORT_CHARS))
+            .check(
+                "address.city",
+                BoundedText::parse(&given.city, MAX_SHORT_CHARS),
+            )
             .map(BoundedText::into_string);
         let state = fields.check("address.stateCode", state_code(&given.state_code));
         let pincode = fields.check("address.pincode", Pincode::parse(&given.pincode));
@@ -128,7 +139,11 @@ fn validate(changes: &ShopChanges, current: &ShopRow) -> Result<Valid> {
         } else {
             "gstin"
         };
-        fields.push(field, "state_mismatch", "the GSTIN and the address must be in one state");
+        fields.push(
+            field,
+            "state_mismatch",
+            "the GSTIN and the address must be in one state",
+        );
     }
     fields.finish()?;
     Ok(Valid {
@@ -169,15 +184,18 @@ pub async fn change(actor: &Actor, state: &AppState, changes: &ShopChanges) -> R
     }
     let id = row.id;
     let vault = &state.vault;
-    let sealed_address = valid.address.as_ref().map(|(line1, line2, city, pincode, state)| {
-        (
-            vault.seal(Column::ShopsAddressLine1, id, line1),
-            vault.seal_opt(Column::ShopsAddressLine2, id, line2.as_deref()),
-            vault.seal(Column::ShopsCity, id, city),
-            vault.seal(Column::ShopsPincode, id, pincode),
-            state.clone(),
-        )
-    });
+    let sealed_address = valid
+        .address
+        .as_ref()
+        .map(|(line1, line2, city, pincode, state)| {
+            (
+                vault.seal(Column::ShopsAddressLine1, id, line1),
+                vault.seal_opt(Column::ShopsAddressLine2, id, line2.as_deref()),
+                vault.seal(Column::ShopsCity, id, city),
+                vault.seal(Column::ShopsPincode, id, pincode),
+                state.clone(),
+            )
+        });
     let sealed_gstin = valid.gstin.as_ref().map(|gstin| {
         (
             vault.seal(Column::ShopsGstin, id, gstin.as_str()),
@@ -187,13 +205,16 @@ pub async fn change(actor: &Actor, state: &AppState, changes: &ShopChanges) -> R
     let before_description = db::description(&mut tx, id).await?;
     let update = ProfileUpdate {
         display_name: valid.display_name.as_deref(),
-        description: valid
-            .description
-            .as_ref()
-            .map(|text| text.as_deref()),
-        address: sealed_address
-            .as_ref()
-            .map(|(l1, l2, city, pin, st)| (l1.as_str(), l2.as_deref(), city.as_str(), pin.as_str(), st.as_str())),
+        description: valid.description.as_ref().map(|text| text.as_deref()),
+        address: sealed_address.as_ref().map(|(l1, l2, city, pin, st)| {
+            (
+                l1.as_str(),
+                l2.as_deref(),
+                city.as_str(),
+                pin.as_str(),
+                st.as_str(),
+            )
+        }),
         gstin: sealed_gstin.as_ref().map(|(g, index)| (g.as_str(), *index)),
     };
     // What changed, without personal data: the address and GSTIN only as changed, both sides

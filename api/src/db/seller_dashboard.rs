@@ -128,8 +128,7 @@ pub async fn invoiced(
     from: &str,
     until: &str,
 ) -> sqlx::Result<Vec<GstRow>> {
-    sql(
-        "SELECT l.gst_rate, o.state_code AS place_of_supply, \
+    sql("SELECT l.gst_rate, o.state_code AS place_of_supply, \
            CAST(SUM(l.taxable) AS BIGINT) AS taxable, CAST(SUM(l.cgst) AS BIGINT) AS cgst, \
            CAST(SUM(l.sgst) AS BIGINT) AS sgst, CAST(SUM(l.igst) AS BIGINT) AS igst, \
            CAST(COUNT(DISTINCT i.id) AS BIGINT) AS documents \
@@ -137,8 +136,7 @@ pub async fn invoiced(
          JOIN orders o ON o.id = i.order_id \
          JOIN order_lines l ON l.order_id = i.order_id AND l.shop_id = i.shop_id \
          WHERE i.shop_id = $1 AND i.issued_on >= $2 AND i.issued_on < $3 \
-         GROUP BY l.gst_rate, o.state_code",
-    )
+         GROUP BY l.gst_rate, o.state_code")
     .bind(shop)
     .bind(from)
     .bind(until)
@@ -154,8 +152,7 @@ pub async fn credited(
     from: &str,
     until: &str,
 ) -> sqlx::Result<Vec<GstRow>> {
-    sql(
-        "SELECT ol.gst_rate, o.state_code AS place_of_supply, \
+    sql("SELECT ol.gst_rate, o.state_code AS place_of_supply, \
            CAST(SUM(cl.taxable) AS BIGINT) AS taxable, CAST(SUM(cl.cgst) AS BIGINT) AS cgst, \
            CAST(SUM(cl.sgst) AS BIGINT) AS sgst, CAST(SUM(cl.igst) AS BIGINT) AS igst, \
            CAST(COUNT(DISTINCT n.id) AS BIGINT) AS documents \
@@ -164,8 +161,7 @@ pub async fn credited(
          JOIN credit_note_lines cl ON cl.credit_note_id = n.id \
          JOIN order_lines ol ON ol.order_id = n.order_id AND ol.position = cl.position \
          WHERE n.shop_id = $1 AND n.issued_on >= $2 AND n.issued_on < $3 \
-         GROUP BY ol.gst_rate, o.state_code",
-    )
+         GROUP BY ol.gst_rate, o.state_code")
     .bind(shop)
     .bind(from)
     .bind(until)
@@ -180,19 +176,15 @@ pub async fn document_counts(
     from: &str,
     until: &str,
 ) -> sqlx::Result<(i64, i64)> {
-    let invoices = sql(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM invoices \
-         WHERE shop_id = $1 AND issued_on >= $2 AND issued_on < $3",
-    )
+    let invoices = sql("SELECT CAST(COUNT(*) AS BIGINT) FROM invoices \
+         WHERE shop_id = $1 AND issued_on >= $2 AND issued_on < $3")
     .bind(shop)
     .bind(from)
     .bind(until)
     .scalar_one(conn)
     .await?;
-    let notes = sql(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM credit_notes \
-         WHERE shop_id = $1 AND issued_on >= $2 AND issued_on < $3",
-    )
+    let notes = sql("SELECT CAST(COUNT(*) AS BIGINT) FROM credit_notes \
+         WHERE shop_id = $1 AND issued_on >= $2 AND issued_on < $3")
     .bind(shop)
     .bind(from)
     .bind(until)
@@ -225,7 +217,11 @@ pub struct ProfileUpdate<'a> {
 }
 
 /// Writes `update` to shop `id`, one statement per group of fields.
-pub async fn update_profile(conn: &mut Conn, id: Id, update: &ProfileUpdate<'_>) -> sqlx::Result<()> {
+pub async fn update_profile(
+    conn: &mut Conn,
+    id: Id,
+    update: &ProfileUpdate<'_>,
+) -> sqlx::Result<()> {
     if let Some(name) = update.display_name {
         sql("UPDATE shops SET display_name = $1 WHERE id = $2")
             .bind(name)

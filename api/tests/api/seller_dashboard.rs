@@ -4,8 +4,7 @@
 //! month's credit notes; the CSV; a bad month.
 
 use crate::fixtures::{
-    GSTIN_KA, GSTIN_MH, add_product, customer, gstin_mh, json_of, product_body, seller, send,
-    staff,
+    GSTIN_KA, GSTIN_MH, add_product, customer, gstin_mh, json_of, product_body, seller, send, staff,
 };
 use crate::helpers::{TestApp, problem, spawn_app};
 use crate::orders::{answer, fill_cart, order_body, order_of, place};
@@ -33,7 +32,14 @@ struct World {
     scarf: String,
 }
 
-async fn buy(app: &TestApp, customer: &str, key: &str, lines: &[(&str, u32)], state: &str, pay: bool) -> Order {
+async fn buy(
+    app: &TestApp,
+    customer: &str,
+    key: &str,
+    lines: &[(&str, u32)],
+    state: &str,
+    pay: bool,
+) -> Order {
     let cart = fill_cart(app, customer, lines[0].0, lines[0].1).await;
     for (product, quantity) in &lines[1..] {
         let added = send(
@@ -68,7 +74,15 @@ async fn world() -> World {
     let scarf = add_product(&app, &asha, scarf).await;
     let pot = add_product(&app, &ravi, product_body("Clay pot", "POT-1", 50_000)).await;
     let (customer, _) = customer(&app, "buyer@example.com").await;
-    buy(&app, &customer, "k1", &[(&shirt.id, 1), (&pot.id, 2)], "27", true).await;
+    buy(
+        &app,
+        &customer,
+        "k1",
+        &[(&shirt.id, 1), (&pot.id, 2)],
+        "27",
+        true,
+    )
+    .await;
     let order2 = buy(&app, &customer, "k2", &[(&shirt.id, 2)], "29", true).await;
     buy(&app, &customer, "k3", &[(&shirt.id, 1)], "27", false).await;
     World {
@@ -104,13 +118,19 @@ async fn each_seller_sees_its_own_sales_orders_to_fulfil_and_low_stock() {
     assert_eq!(last.day, today);
     // The shop's lines only, tax included: ₹1180 + ₹2360.
     assert_eq!((last.sales, last.orders), (Paise(354_000), 2));
-    assert!(asha.sales[..29].iter().all(|day| day.sales == Paise(0) && day.orders == 0));
+    assert!(
+        asha.sales[..29]
+            .iter()
+            .all(|day| day.sales == Paise(0) && day.orders == 0)
+    );
     assert!(asha.sales.windows(2).all(|pair| pair[0].day < pair[1].day));
     // Paid orders only; the unpaid one is not waiting to be sent.
     assert_eq!(asha.to_fulfil_count, 2);
     assert_eq!(asha.to_fulfil.len(), 2);
-    let (second, first): (Vec<_>, Vec<_>) =
-        asha.to_fulfil.iter().partition(|order| order.id == w.order2.id);
+    let (second, first): (Vec<_>, Vec<_>) = asha
+        .to_fulfil
+        .iter()
+        .partition(|order| order.id == w.order2.id);
     assert_eq!((second[0].items, second[0].amount), (2, Paise(236_000)));
     assert_eq!((first[0].items, first[0].amount), (1, Paise(118_000)));
     // The scarf (3 left) is low; the shirt (6 left after 4 sold or reserved) is not.
@@ -135,7 +155,12 @@ async fn a_shop_without_orders_has_thirty_zero_days_and_nothing_to_do() {
     let (empty, _) = seller(&w.app, &w.admin, "new@example.com", &gstin_mh(2)).await;
     let figures = dashboard(&w.app, &empty).await;
     assert_eq!(figures.sales.len(), 30);
-    assert!(figures.sales.iter().all(|day| day.sales == Paise(0) && day.orders == 0));
+    assert!(
+        figures
+            .sales
+            .iter()
+            .all(|day| day.sales == Paise(0) && day.orders == 0)
+    );
     assert_eq!(figures.to_fulfil_count, 0);
     assert!(figures.to_fulfil.is_empty() && figures.low_stock.is_empty());
     let gst = summary(&w.app, &empty, "").await;
@@ -149,11 +174,18 @@ async fn the_gst_summary_groups_by_rate_and_place_of_supply() {
     let w = world().await;
     let month = contracts::seller_dashboard::Month::of(ist_date(w.app.clock.now()).unwrap());
     let asha = summary(&w.app, &w.asha, &format!("?month={month}")).await;
-    assert_eq!(asha, summary(&w.app, &w.asha, "").await, "this month by default");
+    assert_eq!(
+        asha,
+        summary(&w.app, &w.asha, "").await,
+        "this month by default"
+    );
     assert_eq!(asha.invoices, 2);
     assert_eq!(asha.rows.len(), 2);
     let mh = &asha.rows[0];
-    assert_eq!((mh.rate, mh.place_of_supply.as_str(), mh.intra_state), (1800, "27", true));
+    assert_eq!(
+        (mh.rate, mh.place_of_supply.as_str(), mh.intra_state),
+        (1800, "27", true)
+    );
     assert_eq!(mh.place_name, "Maharashtra");
     assert_eq!(
         (mh.net.taxable, mh.net.cgst, mh.net.sgst, mh.net.igst),
@@ -172,8 +204,14 @@ async fn the_gst_summary_groups_by_rate_and_place_of_supply() {
     let ravi = summary(&w.app, &w.ravi, "").await;
     assert_eq!(ravi.rows.len(), 1);
     let row = &ravi.rows[0];
-    assert_eq!((row.place_of_supply.as_str(), row.intra_state), ("27", false));
-    assert_eq!((row.net.taxable, row.net.igst, row.net.cgst), (Paise(100_000), Paise(18_000), Paise(0)));
+    assert_eq!(
+        (row.place_of_supply.as_str(), row.intra_state),
+        ("27", false)
+    );
+    assert_eq!(
+        (row.net.taxable, row.net.igst, row.net.cgst),
+        (Paise(100_000), Paise(18_000), Paise(0))
+    );
 
     // Another month has nothing.
     let before = summary(&w.app, &w.asha, &format!("?month={}", month.previous())).await;
@@ -186,25 +224,48 @@ async fn a_credit_note_of_the_month_is_taken_off_its_rate_and_place() {
     let refund = w
         .app
         .client
-        .post(w.app.url(&format!("/api/v1/orders/{}/refunds", w.order2.id)))
+        .post(
+            w.app
+                .url(&format!("/api/v1/orders/{}/refunds", w.order2.id)),
+        )
         .bearer_auth(&w.admin)
         .header("Idempotency-Key", "refund-1")
         .json(&json!({ "reason": "returned" }))
         .send()
         .await
         .unwrap();
-    assert!(refund.status().is_success(), "{}", refund.text().await.unwrap());
+    assert!(
+        refund.status().is_success(),
+        "{}",
+        refund.text().await.unwrap()
+    );
     let asha = summary(&w.app, &w.asha, "").await;
     assert_eq!((asha.invoices, asha.credit_notes), (2, 1));
-    let ka = asha.rows.iter().find(|row| row.place_of_supply == "29").unwrap();
-    assert_eq!((ka.invoiced.taxable, ka.invoiced.igst), (Paise(200_000), Paise(36_000)));
-    assert_eq!((ka.credited.taxable, ka.credited.igst), (Paise(200_000), Paise(36_000)));
+    let ka = asha
+        .rows
+        .iter()
+        .find(|row| row.place_of_supply == "29")
+        .unwrap();
+    assert_eq!(
+        (ka.invoiced.taxable, ka.invoiced.igst),
+        (Paise(200_000), Paise(36_000))
+    );
+    assert_eq!(
+        (ka.credited.taxable, ka.credited.igst),
+        (Paise(200_000), Paise(36_000))
+    );
     assert_eq!((ka.net.taxable, ka.net.igst), (Paise(0), Paise(0)));
     assert_eq!(asha.total.taxable, Paise(100_000));
     // A wholly refunded order is no longer waiting to be sent.
     assert_eq!(dashboard(&w.app, &w.asha).await.to_fulfil_count, 1);
     // Ravi's figures did not move.
-    assert!(summary(&w.app, &w.ravi, "").await.rows.iter().all(|row| row.credited.taxable == Paise(0)));
+    assert!(
+        summary(&w.app, &w.ravi, "")
+            .await
+            .rows
+            .iter()
+            .all(|row| row.credited.taxable == Paise(0))
+    );
 }
 
 #[tokio::test]
@@ -221,14 +282,32 @@ async fn the_summary_downloads_as_csv() {
     .await;
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/csv"));
-    assert!(headers["content-disposition"].to_str().unwrap().contains(&format!("gst-summary-{month}.csv")));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("gst-summary-{month}.csv"))
+    );
     let csv = response.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4, "{csv}");
     assert!(lines[0].starts_with("\"month\",\"gst_rate_percent\",\"place_of_supply\""));
-    assert!(lines[1].contains("\"18.00\",\"27\",\"Maharashtra\",\"intra-state\",\"100000\",\"9000\",\"9000\",\"0\""), "{csv}");
-    assert!(lines[2].contains("\"29\",\"Karnataka\",\"inter-state\",\"200000\",\"0\",\"0\",\"36000\""), "{csv}");
+    assert!(
+        lines[1].contains(
+            "\"18.00\",\"27\",\"Maharashtra\",\"intra-state\",\"100000\",\"9000\",\"9000\",\"0\""
+        ),
+        "{csv}"
+    );
+    assert!(
+        lines[2].contains("\"29\",\"Karnataka\",\"inter-state\",\"200000\",\"0\",\"0\",\"36000\""),
+        "{csv}"
+    );
     assert!(lines[3].contains("\"Total\""));
 }
 
@@ -237,7 +316,14 @@ async fn a_bad_month_is_refused_naming_month() {
     let w = world().await;
     for bad in ["2026-13", "2026-1", "december", "2026-12-01"] {
         for path in ["/seller/gst-summary", "/seller/gst-summary.csv"] {
-            let response = send(&w.app, Method::GET, &format!("{path}?month={bad}"), Some(&w.asha), None).await;
+            let response = send(
+                &w.app,
+                Method::GET,
+                &format!("{path}?month={bad}"),
+                Some(&w.asha),
+                None,
+            )
+            .await;
             assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path} {bad}");
             let problem = problem(response).await;
             assert_eq!(problem.code, "invalid_query");
@@ -249,7 +335,12 @@ async fn a_bad_month_is_refused_naming_month() {
 #[tokio::test]
 async fn customers_and_strangers_get_no_figures() {
     let w = world().await;
-    for path in ["/seller/dashboard", "/seller/gst-summary", "/seller/gst-summary.csv", "/seller/shop"] {
+    for path in [
+        "/seller/dashboard",
+        "/seller/gst-summary",
+        "/seller/gst-summary.csv",
+        "/seller/shop",
+    ] {
         let response = send(&w.app, Method::GET, path, Some(&w.customer), None).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
         let response = send(&w.app, Method::GET, path, None, None).await;

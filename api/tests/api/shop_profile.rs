@@ -3,8 +3,7 @@
 //! review, off sale until an administrator approves it again.
 
 use crate::fixtures::{
-    GSTIN_KA, GSTIN_MH, add_product, customer, gstin_mh, json_of, product_body, seller, send,
-    staff,
+    GSTIN_KA, GSTIN_MH, add_product, customer, gstin_mh, json_of, product_body, seller, send, staff,
 };
 use crate::helpers::{TestApp, problem, spawn_app};
 use contracts::props::Role;
@@ -27,7 +26,14 @@ async fn world() -> World {
 }
 
 async fn patch(w: &World, body: Value) -> reqwest::Response {
-    send(&w.app, Method::PATCH, "/seller/shop", Some(&w.asha), Some(body)).await
+    send(
+        &w.app,
+        Method::PATCH,
+        "/seller/shop",
+        Some(&w.asha),
+        Some(body),
+    )
+    .await
 }
 
 async fn profile(w: &World) -> ShopProfile {
@@ -56,15 +62,22 @@ async fn the_display_name_description_and_address_change_at_once_and_are_audited
         }),
     )
     .await;
-    let changed: ShopProfile = serde_json::from_value(json_of(response, StatusCode::OK).await).unwrap();
+    let changed: ShopProfile =
+        serde_json::from_value(json_of(response, StatusCode::OK).await).unwrap();
     assert_eq!(changed.shop.display_name, "Asha Weaves");
-    assert_eq!(changed.description.as_deref(), Some("Handloom cotton, woven by hand."));
+    assert_eq!(
+        changed.description.as_deref(),
+        Some("Handloom cotton, woven by hand.")
+    );
     assert_eq!(changed.shop.address.city, "Solapur");
     assert_eq!(changed.shop.status, ShopStatus::Approved);
     assert_eq!(profile(&w).await, changed);
     // /shops/mine agrees.
     let mine = send(&w.app, Method::GET, "/shops/mine", Some(&w.asha), None).await;
-    assert_eq!(json_of(mine, StatusCode::OK).await["displayName"], "Asha Weaves");
+    assert_eq!(
+        json_of(mine, StatusCode::OK).await["displayName"],
+        "Asha Weaves"
+    );
 
     let rows = w.app.audited(mark, "shops:update").await;
     assert_eq!(rows.len(), 1);
@@ -76,7 +89,8 @@ async fn the_display_name_description_and_address_change_at_once_and_are_audited
 
     // An empty description removes it.
     let response = patch(&w, json!({ "description": "" })).await;
-    let cleared: ShopProfile = serde_json::from_value(json_of(response, StatusCode::OK).await).unwrap();
+    let cleared: ShopProfile =
+        serde_json::from_value(json_of(response, StatusCode::OK).await).unwrap();
     assert_eq!(cleared.description, None);
 }
 
@@ -115,22 +129,40 @@ async fn bad_fields_are_named_at_once_and_nothing_is_written() {
     )
     .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(fields(&problem_of(response).await), [("address.stateCode", "state_mismatch")]);
+    assert_eq!(
+        fields(&problem_of(response).await),
+        [("address.stateCode", "state_mismatch")]
+    );
     // A GSTIN of another state, the address left in this one.
     let response = patch(&w, json!({ "gstin": GSTIN_KA })).await;
-    assert_eq!(fields(&problem_of(response).await), [("gstin", "state_mismatch")]);
+    assert_eq!(
+        fields(&problem_of(response).await),
+        [("gstin", "state_mismatch")]
+    );
     // Unknown fields are not silently dropped.
     let response = patch(&w, json!({ "legalName": "Other LLP" })).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
     assert_eq!(profile(&w).await, before);
-    assert!(w.app.audit_after(mark).await.iter().all(|row| row.action != "shops:update"));
+    assert!(
+        w.app
+            .audit_after(mark)
+            .await
+            .iter()
+            .all(|row| row.action != "shops:update")
+    );
 }
 
 async fn on_sale(app: &TestApp, product: &str) -> StatusCode {
-    send(app, Method::GET, &format!("/products/{product}"), None, None)
-        .await
-        .status()
+    send(
+        app,
+        Method::GET,
+        &format!("/products/{product}"),
+        None,
+        None,
+    )
+    .await
+    .status()
 }
 
 async fn problem_of(response: reqwest::Response) -> contracts::Problem {
@@ -146,7 +178,8 @@ async fn a_new_gstin_sends_the_shop_back_to_review_until_it_is_approved() {
     let mark = w.app.audit_mark().await;
     let new_gstin = gstin_mh(3);
     let response = patch(&w, json!({ "gstin": new_gstin.to_lowercase() })).await;
-    let changed: ShopProfile = serde_json::from_value(json_of(response, StatusCode::OK).await).unwrap();
+    let changed: ShopProfile =
+        serde_json::from_value(json_of(response, StatusCode::OK).await).unwrap();
     assert_eq!(changed.shop.status, ShopStatus::Pending);
     assert_eq!(changed.shop.gstin, new_gstin);
     let rows = w.app.audited(mark, "shops:update").await;
@@ -158,12 +191,33 @@ async fn a_new_gstin_sends_the_shop_back_to_review_until_it_is_approved() {
 
     // In review: off sale, no product management, but the dashboard still answers.
     assert_eq!(on_sale(&w.app, &shirt.id).await, StatusCode::NOT_FOUND);
-    let response = send(&w.app, Method::POST, "/seller/products", Some(&w.asha), Some(product_body("Cap", "CP-1", 10_000))).await;
+    let response = send(
+        &w.app,
+        Method::POST,
+        "/seller/products",
+        Some(&w.asha),
+        Some(product_body("Cap", "CP-1", 10_000)),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
-    let response = send(&w.app, Method::GET, "/seller/dashboard", Some(&w.asha), None).await;
+    let response = send(
+        &w.app,
+        Method::GET,
+        "/seller/dashboard",
+        Some(&w.asha),
+        None,
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     // The review queue has it.
-    let queue = send(&w.app, Method::GET, "/admin/shops?status=PENDING", Some(&w.admin), None).await;
+    let queue = send(
+        &w.app,
+        Method::GET,
+        "/admin/shops?status=PENDING",
+        Some(&w.admin),
+        None,
+    )
+    .await;
     let queue = json_of(queue, StatusCode::OK).await;
     assert_eq!(queue["items"].as_array().unwrap().len(), 1);
 
@@ -179,7 +233,10 @@ async fn a_new_gstin_sends_the_shop_back_to_review_until_it_is_approved() {
     assert_eq!(decision.status(), StatusCode::OK);
     assert_eq!(on_sale(&w.app, &shirt.id).await, StatusCode::OK);
     let after = profile(&w).await;
-    assert_eq!((after.shop.status, after.shop.gstin.as_str()), (ShopStatus::Approved, new_gstin.as_str()));
+    assert_eq!(
+        (after.shop.status, after.shop.gstin.as_str()),
+        (ShopStatus::Approved, new_gstin.as_str())
+    );
 }
 
 #[tokio::test]
@@ -188,12 +245,16 @@ async fn the_same_gstin_is_no_change_and_another_shops_is_taken() {
     let (_, _) = seller(&w.app, &w.admin, "other@example.com", &gstin_mh(4)).await;
     let mark = w.app.audit_mark().await;
     let response = patch(&w, json!({ "gstin": GSTIN_MH })).await;
-    let same: ShopProfile = serde_json::from_value(json_of(response, StatusCode::OK).await).unwrap();
+    let same: ShopProfile =
+        serde_json::from_value(json_of(response, StatusCode::OK).await).unwrap();
     assert_eq!(same.shop.status, ShopStatus::Approved);
     assert!(w.app.audited(mark, "shops:update").await.is_empty());
 
     let response = patch(&w, json!({ "gstin": gstin_mh(4) })).await;
-    assert_eq!(fields(&problem_of(response).await), [("gstin", "gstin_taken")]);
+    assert_eq!(
+        fields(&problem_of(response).await),
+        [("gstin", "gstin_taken")]
+    );
     assert_eq!(profile(&w).await.shop.status, ShopStatus::Approved);
 }
 
@@ -201,6 +262,13 @@ async fn the_same_gstin_is_no_change_and_another_shops_is_taken() {
 async fn customers_cannot_edit_a_shop() {
     let w = world().await;
     let (customer, _) = customer(&w.app, "buyer@example.com").await;
-    let response = send(&w.app, Method::PATCH, "/seller/shop", Some(&customer), Some(json!({"displayName": "Mine"}))).await;
+    let response = send(
+        &w.app,
+        Method::PATCH,
+        "/seller/shop",
+        Some(&customer),
+        Some(json!({"displayName": "Mine"})),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }

@@ -22,7 +22,10 @@ enum Load<T> {
 /// This month in India, by the browser's clock.
 fn this_month() -> String {
     let now = (js_sys::Date::now() / 1000.0) as i64;
-    ist_date(now).map(Month::of).map(|m| m.to_string()).unwrap_or_default()
+    ist_date(now)
+        .map(Month::of)
+        .map(|m| m.to_string())
+        .unwrap_or_default()
 }
 
 #[function_component]
@@ -190,7 +193,10 @@ fn overview(figures: &SellerDashboard) -> Html {
 
 /// The first block of an id, upper case.
 fn short(id: &str) -> String {
-    format!("#{}", id.split('-').next().unwrap_or(id).to_ascii_uppercase())
+    format!(
+        "#{}",
+        id.split('-').next().unwrap_or(id).to_ascii_uppercase()
+    )
 }
 
 /// Basis points as a percentage, without floats (their formatting costs the wasm kilobytes).

@@ -67,10 +67,12 @@ pub fn Shop(props: &PageProps) -> Html {
         use_effect_with((), move |_| {
             spawn_local(async move {
                 let url = format!("{api}/seller/shop");
-                state.set(match Call::get(url, Some(&token)).json::<ShopProfile>().await {
-                    Ok(profile) => ready(profile, false, None, false),
-                    Err(problem) => State::Failed(problem),
-                });
+                state.set(
+                    match Call::get(url, Some(&token)).json::<ShopProfile>().await {
+                        Ok(profile) => ready(profile, false, None, false),
+                        Err(problem) => State::Failed(problem),
+                    },
+                );
             });
         });
     }

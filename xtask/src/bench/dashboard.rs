@@ -43,7 +43,14 @@ pub struct DashboardLoad {
 pub fn dashboard_load(addr: &str, database: &Path) -> Result<DashboardLoad> {
     seed(database)?;
     let seller = sign_in(addr, "seller@bazaar.test", "demo-seller-pass")?;
-    let (status, body) = request(addr, "GET", "/api/v1/seller/dashboard", Some(&seller), &[], "")?;
+    let (status, body) = request(
+        addr,
+        "GET",
+        "/api/v1/seller/dashboard",
+        Some(&seller),
+        &[],
+        "",
+    )?;
     if status != 200 {
         bail!("the dashboard answered {status}: {body}");
     }

@@ -59,7 +59,10 @@ struct Report {
 /// `BENCH_ONLY=dashboard cargo xtask bench`: only the dashboard case (no wrk needed): a few
 /// hundred confirmed orders placed through the API to copy, then the 10 000 and the timings.
 fn dashboard_only(addr: &str, database: &Path) -> Result<()> {
-    eprintln!("xtask: confirmed orders to copy, then {} orders seeded", dashboard::ORDERS);
+    eprintln!(
+        "xtask: confirmed orders to copy, then {} orders seeded",
+        dashboard::ORDERS
+    );
     let (_, product_id) = orders::order_load(addr)?;
     refunds::confirmed_orders(addr, &product_id)?;
     let load = dashboard::dashboard_load(addr, database)?;
@@ -181,7 +184,10 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     let (orders, product_id) = orders::order_load(&api.addr)?;
     eprintln!("xtask: refunds of confirmed orders by an administrator, several at once");
     let refunds = refunds::refund_load(&api.addr, &product_id)?;
-    eprintln!("xtask: the seller dashboard of a shop with {} orders", dashboard::ORDERS);
+    eprintln!(
+        "xtask: the seller dashboard of a shop with {} orders",
+        dashboard::ORDERS
+    );
     let dashboard = dashboard::dashboard_load(&api.addr, &data.join("bench.db"))?;
     let report = Report {
         machine_cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
