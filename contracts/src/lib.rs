@@ -26,6 +26,7 @@ pub mod payments;
 pub mod problem;
 pub mod product_manager;
 pub mod props;
+pub mod seller_dashboard;
 pub mod shops;
 pub mod users;
 pub mod version;

@@ -26,6 +26,8 @@ pub mod keys;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
+pub mod seller_dashboard;
+pub mod shop_profile;
 pub mod shop_records;
 pub mod shops;
 

@@ -336,7 +336,7 @@ fn required_text(fields: &mut Fields, field: &str, value: &str, max: usize) -> O
 }
 
 /// The wire form of a stored shop, its GSTIN and address opened.
-fn wire(vault: &Vault, row: ShopRow) -> Result<Shop> {
+pub(crate) fn wire(vault: &Vault, row: ShopRow) -> Result<Shop> {
     let row = shop_records::open(vault, row)?;
     let status = ShopStatus::parse(&row.status).ok_or_else(|| {
         ApiError::Internal(anyhow::anyhow!(

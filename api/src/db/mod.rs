@@ -38,6 +38,7 @@ pub mod product_search;
 pub mod products;
 pub mod refunds;
 pub mod sealed;
+pub mod seller_dashboard;
 pub mod sessions;
 pub mod shops;
 pub mod stock;

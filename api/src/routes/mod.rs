@@ -9,8 +9,8 @@ pub mod audit;
 pub mod auth;
 pub mod carts;
 pub mod credit_notes;
-pub mod gst;
 pub mod fulfilment;
+pub mod gst;
 pub mod health;
 pub mod images;
 pub mod impersonation;
@@ -22,6 +22,7 @@ pub mod password;
 pub mod policy;
 pub mod products;
 pub mod reconciliation;
+pub mod seller_dashboard;
 pub mod session;
 pub mod shops;
 pub mod users;
@@ -53,6 +54,8 @@ pub fn routes() -> ApiRoutes {
         .merge(products::routes())
         .merge(images::routes())
         .merge(gst::routes())
+        // The seller's back office: dashboard figures, GST summary, shop profile.
+        .merge(seller_dashboard::routes())
         // Carts: guests' by id, customers' own.
         .merge(carts::routes())
         // Checkout and orders, and the payment gateway's webhook.

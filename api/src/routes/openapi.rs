@@ -9,7 +9,8 @@
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
     audit, auth, carts, credit_notes, fulfilment, gst, health, images, impersonation, invoices,
-    mfa, orders, password, products, reconciliation, session, shops, users, webhooks,
+    mfa, orders, password, products, reconciliation, seller_dashboard, session, shops, users,
+    webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -57,6 +58,11 @@ pub fn routes() -> ApiRoutes {
         shops::mine,
         shops::list,
         shops::decide,
+        seller_dashboard::dashboard,
+        seller_dashboard::gst_summary,
+        seller_dashboard::gst_summary_csv,
+        seller_dashboard::shop,
+        seller_dashboard::change_shop,
         products::search,
         products::product,
         products::own_products,

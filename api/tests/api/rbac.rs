@@ -128,6 +128,31 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
     ("GET", "/products/{id}", [Pass; 6]),
     (
         "GET",
+        "/seller/dashboard",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "GET",
+        "/seller/gst-summary",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "GET",
+        "/seller/gst-summary.csv",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "GET",
+        "/seller/shop",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "PATCH",
+        "/seller/shop",
+        [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
+    ),
+    (
+        "GET",
         "/seller/products",
         [Unauth, Forbid, Pass, Forbid, Forbid, Forbid],
     ),

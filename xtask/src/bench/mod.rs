@@ -10,6 +10,7 @@
 //! administrator from several threads, checked afterwards to the paisa (`refunds`). Figures,
 //! not assertions: the bench reports, the issues' notes judge.
 
+mod dashboard;
 mod http;
 mod orders;
 mod refunds;
@@ -18,6 +19,7 @@ mod wrk;
 use crate::metadata::Workspace;
 use crate::tools;
 use anyhow::{Context, Result, bail};
+use dashboard::DashboardLoad;
 use http::post_json;
 use orders::OrderLoad;
 use refunds::RefundLoad;
@@ -50,10 +52,40 @@ struct Report {
     login_min_ms: f64,
     orders: OrderLoad,
     refunds: RefundLoad,
+    /// The seller dashboard and GST summary of a shop with 10 000 orders, one at a time.
+    dashboard: DashboardLoad,
+}
+
+/// `BENCH_ONLY=dashboard cargo xtask bench`: only the dashboard case (no wrk needed): a few
+/// hundred confirmed orders placed through the API to copy, then the 10 000 and the timings.
+fn dashboard_only(addr: &str, database: &Path) -> Result<()> {
+    eprintln!(
+        "xtask: confirmed orders to copy, then {} orders seeded",
+        dashboard::ORDERS
+    );
+    let (_, product_id) = orders::order_load(addr)?;
+    refunds::confirmed_orders(addr, &product_id)?;
+    let load = dashboard::dashboard_load(addr, database)?;
+    print_dashboard(&load);
+    Ok(())
+}
+
+fn print_dashboard(load: &DashboardLoad) {
+    println!(
+        "seller dashboard, a shop with {} invoiced orders, {} sequential requests each:",
+        load.shop_orders, load.samples
+    );
+    for latency in &load.latencies {
+        println!(
+            "  {:<28} p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms",
+            latency.endpoint, latency.p50_ms, latency.p99_ms, latency.max_ms
+        );
+    }
 }
 
 pub fn run(workspace: &Workspace) -> Result<()> {
-    if Command::new("wrk").arg("--version").output().is_err() {
+    let only_dashboard = std::env::var("BENCH_ONLY").is_ok_and(|only| only == "dashboard");
+    if !only_dashboard && Command::new("wrk").arg("--version").output().is_err() {
         bail!("wrk is missing: install Debian's wrk (apt-get install wrk)");
     }
     eprintln!("xtask: building the API and the bare endpoint (profile `server`)");
@@ -98,6 +130,9 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             .env("RATE_LIMIT_LOGIN_ACCOUNT", "0")
             .env("RUST_LOG", "warn"),
     )?;
+    if only_dashboard {
+        return dashboard_only(&api.addr, &data.join("bench.db"));
+    }
     let bare = Server::start(&mut Command::new(server.join("examples").join("bare")))?;
 
     let email = "bench@example.com";
@@ -149,6 +184,11 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     let (orders, product_id) = orders::order_load(&api.addr)?;
     eprintln!("xtask: refunds of confirmed orders by an administrator, several at once");
     let refunds = refunds::refund_load(&api.addr, &product_id)?;
+    eprintln!(
+        "xtask: the seller dashboard of a shop with {} orders",
+        dashboard::ORDERS
+    );
+    let dashboard = dashboard::dashboard_load(&api.addr, &data.join("bench.db"))?;
     let report = Report {
         machine_cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         authenticated_to_bare_ratio: authenticated.requests_per_sec / bare_load.requests_per_sec,
@@ -157,6 +197,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
         login_min_ms: logins[0],
         orders,
         refunds,
+        dashboard,
     };
     drop((api, bare));
 
@@ -200,6 +241,7 @@ fn print_report(report: &Report) {
         "refunds: {:.0} refunds/s ({} full refunds by {} threads in {:.1} s), each exactly its total: {}",
         refunds.refunds_per_sec, refunds.refunds, refunds.refunders, refunds.seconds, refunds.exact
     );
+    print_dashboard(&report.dashboard);
     println!(
         "machine: {} cores, shared by the server and wrk",
         report.machine_cores

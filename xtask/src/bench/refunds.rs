@@ -83,7 +83,7 @@ pub fn refund_load(addr: &str, product_id: &str) -> Result<RefundLoad> {
 }
 
 /// [`ORDERS`] confirmed orders of one unit of `product_id`: their ids and totals.
-fn confirmed_orders(addr: &str, product_id: &str) -> Result<Vec<(String, i64)>> {
+pub(super) fn confirmed_orders(addr: &str, product_id: &str) -> Result<Vec<(String, i64)>> {
     let (token, cart_id) = register_buyer(addr, "refund-buyer@bench.test")?;
     let order_body = format!(
         r#"{{"cartId":"{cart_id}","address":{{"name":"Bench Buyer","phone":"9876543210","line1":"1 Bench Road","city":"Pune","stateCode":"27","pincode":"411001"}}}}"#
