@@ -3,6 +3,8 @@
 //! `helpers::spawn_app`. The same tests run on SQLite and, with `TEST_DATABASE_URL`, on
 //! PostgreSQL.
 
+mod admin_accounts;
+mod admin_figures;
 mod audit;
 mod audit_tamper;
 mod auth;
@@ -33,6 +35,7 @@ mod refund_crash;
 mod refunds;
 mod request_limits;
 mod security_headers;
+mod seller_applications;
 mod sessions;
 mod shops;
 mod static_files;
