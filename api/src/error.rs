@@ -74,6 +74,16 @@ pub enum ApiError {
     #[error("a fresh second factor is required")]
     FreshMfaRequired,
 
+    /// 403 `account_disabled`: an administrator disabled this account; it cannot sign in nor
+    /// refresh a session (`app::accounts::admin::disable`).
+    #[error("the account is disabled")]
+    AccountDisabled,
+
+    /// 403 `super_admin_required`: only a SUPER_ADMIN may change roles or act on another
+    /// administrator's account.
+    #[error("a super administrator is required")]
+    SuperAdminRequired,
+
     /// 403 `impersonation_forbidden`: an administrator acting as a user (an impersonation
     /// token) tried what support may not do (seed 000 section 6.2): change the second factor,
     /// an address (placing an order sets the delivery and billing address; applying for a
@@ -256,6 +266,8 @@ impl ApiError {
             ApiError::Forbidden
             | ApiError::MfaRequired
             | ApiError::FreshMfaRequired
+            | ApiError::AccountDisabled
+            | ApiError::SuperAdminRequired
             | ApiError::CsrfFailed
             | ApiError::ImpersonationForbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotImpersonating
@@ -307,6 +319,8 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::MfaRequired => "mfa_required",
             ApiError::FreshMfaRequired => "fresh_mfa_required",
+            ApiError::AccountDisabled => "account_disabled",
+            ApiError::SuperAdminRequired => "super_admin_required",
             ApiError::ImpersonationForbidden(_) => "impersonation_forbidden",
             ApiError::NotImpersonating => "not_impersonating",
             ApiError::EmailTaken => "email_taken",

@@ -6,6 +6,7 @@
 //! version: widgets and the shell embed it and the shell refuses widgets built against an
 //! incompatible one (see [`federation::Compatibility`]).
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

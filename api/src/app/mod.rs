@@ -19,6 +19,7 @@ pub mod carts;
 pub mod catalog;
 pub mod checkout;
 pub mod credit_notes;
+pub mod figures;
 pub mod fulfilment;
 pub mod impersonation;
 pub mod invoices;

@@ -11,9 +11,10 @@ use crate::db::{Conn, Id};
 use crate::domain::{BoundedText, Fields, Pincode, field_error, state_code};
 use crate::error::{ApiError, Constraint, Result, ResultExt as _};
 use crate::state::AppState;
+use contracts::admin::{Application, ApplicationPage, GstinCheck};
 use contracts::gstin::Gstin;
 use contracts::props::Role;
-use contracts::shops::{Address, Shop, ShopApplication, ShopDecision, ShopPage, ShopStatus};
+use contracts::shops::{Address, Shop, ShopApplication, ShopDecision, ShopStatus};
 
 /// Longest legal names and address lines, in characters.
 const MAX_NAME_CHARS: usize = 200;
@@ -126,7 +127,7 @@ pub async fn list(
     status: Option<ShopStatus>,
     limit: u32,
     after: Option<&str>,
-) -> Result<ShopPage> {
+) -> Result<ApplicationPage> {
     let mut conn = state.db.conn().await?;
     let after = match after {
         None => None,
@@ -155,11 +156,18 @@ pub async fn list(
     let entry = Entry::success("shops:read", "shops", None, state.clock.now())
         .with_changes(serde_json::json!({"rows": {"after": count}}));
     audit::admin_read(&state.db, actor, &entry).await?;
+    // Each with its GSTIN checked again (layout, check character, state against the
+    // address's), for the reviewer to see.
     let items = rows
         .into_iter()
-        .map(|row| wire(&state.vault, row))
+        .map(|row| {
+            wire(&state.vault, row).map(|shop| Application {
+                gstin_check: GstinCheck::of(&shop.gstin, &shop.address.state_code),
+                shop,
+            })
+        })
         .collect::<Result<_>>()?;
-    Ok(ShopPage { items, next_cursor })
+    Ok(ApplicationPage { items, next_cursor })
 }
 
 /// An administrator approves (the owner becomes a seller) or rejects with a note. Final: a

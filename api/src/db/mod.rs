@@ -24,6 +24,7 @@ pub use sql::{Arg, Record, Scalar, Sql, sql};
 pub mod audit;
 pub mod carts;
 pub mod credit_notes;
+pub mod figures;
 pub mod fulfilment;
 pub mod idempotency;
 pub mod impersonations;

@@ -43,8 +43,10 @@ pub struct NewShop<'a> {
     pub created_at: i64,
 }
 
-/// Writes a new, pending application (GSTIN and address as sealed by the caller). An owner who already has a shop gets the unique violation
-/// of `shops` back (UNIQUE (owner_id): two racing applications cannot both land).
+/// Writes a new, pending application (GSTIN and address as sealed by the caller). An owner who
+/// already has a live (pending or approved) shop gets the unique violation of `shops` back
+/// (`shops_one_live_per_owner`: two racing applications cannot both land); rejected ones do
+/// not count, so a rejected applicant may apply again.
 pub async fn insert(conn: &mut Conn, shop: &NewShop<'_>) -> sqlx::Result<()> {
     sql(
         "INSERT INTO shops (id, owner_id, legal_name, display_name, gstin, address_line1, \
@@ -69,7 +71,8 @@ pub async fn insert(conn: &mut Conn, shop: &NewShop<'_>) -> sqlx::Result<()> {
 }
 
 /// The id and sealed GSTIN of the shops whose GSTIN has blind index `index`: the candidates
-/// of the "GSTIN taken" check, which opens and compares them.
+/// of the "GSTIN taken" check, which opens and compares them. Rejected applications do not
+/// hold their GSTIN: the applicant may apply again with it.
 #[derive(Debug, sqlx::FromRow)]
 pub struct GstinCandidate {
     pub id: Id,
@@ -78,7 +81,7 @@ pub struct GstinCandidate {
 
 /// See [`GstinCandidate`].
 pub async fn by_gstin_index(conn: &mut Conn, index: i64) -> sqlx::Result<Vec<GstinCandidate>> {
-    sql("SELECT id, gstin FROM shops WHERE gstin_index = $1")
+    sql("SELECT id, gstin FROM shops WHERE gstin_index = $1 AND status <> 'REJECTED'")
         .bind(index)
         .fetch_all(conn)
         .await
@@ -92,20 +95,23 @@ pub async fn by_id(conn: &mut Conn, id: Id) -> sqlx::Result<Option<ShopRow>> {
         .await
 }
 
-/// The shop of `owner`, whatever its status.
+/// The shop of `owner`, whatever its status: the newest, which is the live one when there is
+/// one (a new application needs every earlier one rejected).
 pub async fn of_owner(conn: &mut Conn, owner: Id) -> sqlx::Result<Option<ShopRow>> {
-    sql("SELECT * FROM shops WHERE owner_id = $1")
+    sql("SELECT * FROM shops WHERE owner_id = $1 \
+         ORDER BY CASE WHEN status = 'REJECTED' THEN 1 ELSE 0 END, created_at DESC, id DESC LIMIT 1")
         .bind(owner)
         .fetch_optional(conn)
         .await
 }
 
-/// The id of `owner`'s shop (approved or not), if they have one: a seller's scope.
+/// The id of `owner`'s newest shop (approved or not), if they have one: a seller's scope.
 pub async fn id_of_owner(
     conn: &mut crate::db::Conn,
     owner: crate::db::Id,
 ) -> sqlx::Result<Option<crate::db::Id>> {
-    crate::db::sql("SELECT id FROM shops WHERE owner_id = $1")
+    crate::db::sql("SELECT id FROM shops WHERE owner_id = $1 \
+         ORDER BY CASE WHEN status = 'REJECTED' THEN 1 ELSE 0 END, created_at DESC, id DESC LIMIT 1")
         .bind(owner)
         .scalar_optional(conn)
         .await

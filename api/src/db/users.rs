@@ -20,6 +20,9 @@ pub struct UserRow {
     pub locked_until: Option<i64>,
     /// Whether a TOTP authenticator is active, so sign-in needs a second factor.
     pub mfa_enabled: bool,
+    /// Whether an administrator disabled the account (`users.disabled_at`): no sign-in, no
+    /// refresh.
+    pub disabled: bool,
 }
 
 impl UserRow {
@@ -81,7 +84,8 @@ pub async fn insert(conn: &mut Conn, user: &NewUser<'_>) -> sqlx::Result<()> {
 pub async fn by_email_index(conn: &mut Conn, index: i64) -> sqlx::Result<Vec<UserRow>> {
     sql(
         "SELECT id, display_name, password_hash, role, email, locked_until, \
-           (mfa_enabled_at IS NOT NULL) AS mfa_enabled FROM users WHERE email_index = $1",
+           (mfa_enabled_at IS NOT NULL) AS mfa_enabled, (disabled_at IS NOT NULL) AS disabled \
+         FROM users WHERE email_index = $1",
     )
     .bind(index)
     .fetch_all(conn)
@@ -92,7 +96,8 @@ pub async fn by_email_index(conn: &mut Conn, index: i64) -> sqlx::Result<Vec<Use
 pub async fn find_by_id(conn: &mut Conn, id: Id) -> sqlx::Result<Option<UserRow>> {
     sql(
         "SELECT id, display_name, password_hash, role, email, locked_until, \
-           (mfa_enabled_at IS NOT NULL) AS mfa_enabled FROM users WHERE id = $1",
+           (mfa_enabled_at IS NOT NULL) AS mfa_enabled, (disabled_at IS NOT NULL) AS disabled \
+         FROM users WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)

@@ -58,6 +58,12 @@ impl ApiError {
             ApiError::FreshMfaRequired => problem.with_detail(
                 "This act needs a second factor passed in the last few minutes: sign in again with your authenticator.",
             ),
+            ApiError::AccountDisabled => problem.with_detail(
+                "This account is disabled; ask the platform's support to enable it.",
+            ),
+            ApiError::SuperAdminRequired => problem.with_detail(
+                "Only a super administrator may change roles or act on an administrator's account.",
+            ),
             ApiError::InvalidMfaCode => {
                 problem.with_detail("The code is not right, or it was already used.")
             }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod carts;
 pub mod credit_notes;
+pub mod figures;
 pub mod fulfilment;
 pub mod gst;
 pub mod health;
@@ -69,6 +70,7 @@ pub fn routes() -> ApiRoutes {
         // administrators.
         .merge(users::routes())
         .merge(reconciliation::routes())
+        .merge(figures::routes())
         // The audit log, for administrators with `audit:view`.
         .merge(audit::routes())
         // Support sessions: administrators act as a user; the user sees each session.

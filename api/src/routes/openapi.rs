@@ -8,9 +8,9 @@
 
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
-    audit, auth, carts, credit_notes, fulfilment, gst, health, images, impersonation, invoices,
-    mfa, orders, password, products, reconciliation, seller_dashboard, session, shops, users,
-    webhooks,
+    audit, auth, carts, credit_notes, figures, fulfilment, gst, health, images, impersonation,
+    invoices, mfa, orders, password, products, reconciliation, seller_dashboard, session, shops,
+    users, webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -50,7 +50,13 @@ pub fn routes() -> ApiRoutes {
         password::forgot,
         password::reset,
         users::list_users,
+        users::view_user,
+        users::disable_user,
+        users::enable_user,
+        users::unlock_user,
+        users::change_role,
         reconciliation::list,
+        figures::get,
         impersonation::start_impersonation,
         impersonation::end_impersonation,
         impersonation::access_history,

@@ -11,7 +11,8 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use contracts::Problem;
-use contracts::shops::{Shop, ShopApplication, ShopDecision, ShopPage, ShopStatus};
+use contracts::admin::ApplicationPage;
+use contracts::shops::{Shop, ShopApplication, ShopDecision, ShopStatus};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -84,7 +85,7 @@ pub struct ListShops {
 /// `?status=PENDING`).
 #[utoipa::path(get, path = "/admin/shops", tag = "back office", params(ListShops),
     responses(
-        (status = 200, description = "One page of shops", body = ShopPage),
+        (status = 200, description = "One page of shops, each with its GSTIN check", body = ApplicationPage),
         (status = 400, description = "`invalid_query`", body = Problem, content_type = PROBLEM),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`forbidden`, or `mfa_required`", body = Problem, content_type = PROBLEM),
@@ -94,7 +95,7 @@ pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
     Query(query): Query<ListShops>,
-) -> Result<Json<ShopPage>> {
+) -> Result<Json<ApplicationPage>> {
     let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)
         .map_err(|error| ApiError::Validation(vec![error]))?;
     shops::list(&actor, &state, query.status, limit, query.after.as_deref())

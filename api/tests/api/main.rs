@@ -3,6 +3,8 @@
 //! `helpers::spawn_app`. The same tests run on SQLite and, with `TEST_DATABASE_URL`, on
 //! PostgreSQL.
 
+mod admin_accounts;
+mod admin_figures;
 mod audit;
 mod audit_tamper;
 mod auth;
@@ -34,6 +36,7 @@ mod refund_crash;
 mod refunds;
 mod request_limits;
 mod security_headers;
+mod seller_applications;
 mod seller_dashboard;
 mod seller_products;
 mod sessions;

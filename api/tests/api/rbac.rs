@@ -73,6 +73,39 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/admin/users",
         [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
     ),
+    // One account, and the changes to it (these with a recent second factor; a role change
+    // by an ADMIN is the use case's 403 on a known account, a Pass for an unknown one).
+    (
+        "GET",
+        "/admin/users/{id}",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    (
+        "POST",
+        "/admin/users/{id}/disable",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    (
+        "POST",
+        "/admin/users/{id}/enable",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    (
+        "POST",
+        "/admin/users/{id}/unlock",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    (
+        "PUT",
+        "/admin/users/{id}/role",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
+    // The platform's figures: administrators with a second factor.
+    (
+        "GET",
+        "/admin/figures",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
     // Captures no order took and refunds not done: administrators with a second factor.
     (
         "GET",

@@ -147,6 +147,7 @@ async fn insert(
         email,
         locked_until: None,
         mfa_enabled: false,
+        disabled: false,
     })
 }
 

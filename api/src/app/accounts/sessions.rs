@@ -118,6 +118,10 @@ pub async fn refresh(actor: &Actor, state: &AppState, presented: &str) -> Result
     let Some(user) = users::find_by_id(&mut conn, user_id).await? else {
         return Ok(None);
     };
+    // Disabling revokes the account's refresh tokens; this covers a refresh racing it.
+    if user.disabled {
+        return Err(ApiError::AccountDisabled);
+    }
     // The second factor's time is the sign-in's, not this refresh's: refreshing never makes
     // a session's second factor fresh again.
     issue(&mut conn, &state.jwt, &user, mfa_at, successor, now)

@@ -61,6 +61,12 @@ pub async fn sign_in(actor: &Actor, state: &AppState, credentials: Credentials) 
         failed(state, actor, user.id, "auth:login", WRONG_PASSWORD, now).await?;
         return Err(ApiError::InvalidCredentials);
     }
+    // Said only to whoever knows the password: a stranger learns nothing of the account.
+    if user.disabled {
+        let entry = Entry::failure("auth:login", "users", Some(user.id), DISABLED, now);
+        audit::record_alone(&state.db, actor, &entry).await?;
+        return Err(ApiError::AccountDisabled);
+    }
     if user.mfa_enabled {
         // The failure count is left as it is: wrong codes count too (`mfa::verify`), and only
         // a complete sign-in resets it, so a known password cannot buy unlimited code guesses.
@@ -91,6 +97,7 @@ pub async fn sign_in(actor: &Actor, state: &AppState, credentials: Credentials) 
 const UNKNOWN_ACCOUNT: &str = "no account has this email";
 const WRONG_PASSWORD: &str = "wrong password";
 const LOCKED: &str = "the account is locked";
+const DISABLED: &str = "the account is disabled";
 const TOO_LONG: &str = "the password is longer than any accepted";
 
 /// A failed sign-in step (`action`: a wrong password, a wrong second factor) of account `id`,
@@ -133,6 +140,12 @@ pub(super) async fn complete(
     mfa: bool,
     now: i64,
 ) -> Result<Session> {
+    // A challenge answered after the account was disabled starts no session.
+    if user.disabled {
+        let entry = Entry::failure("auth:login", "users", Some(user.id), DISABLED, now);
+        audit::record_alone(&state.db, actor, &entry).await?;
+        return Err(ApiError::AccountDisabled);
+    }
     // One transaction: the count starts again exactly when the session does.
     let mut tx = state.db.begin().await?;
     users::clear_failed_logins(&mut tx, user.id).await?;
