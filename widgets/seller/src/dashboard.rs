@@ -93,7 +93,7 @@ pub fn Dashboard(props: &PageProps) -> Html {
             let (token, problem) = (token.clone(), problem.clone());
             spawn_local(async move {
                 let file = format!("gst-summary-{month}.csv");
-                problem.set(download::save_pdf(url, &token, &file).await.err());
+                problem.set(download::save(url, &token, &file).await.err());
             });
         })
     };
