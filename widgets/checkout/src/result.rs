@@ -74,8 +74,14 @@ pub fn PaymentResult(props: &ResultProps) -> Html {
                         return;
                     }
                     match answer {
-                        Ok(order) if order.status.is_final() => {
-                            if order.status == OrderStatus::OrderConfirmed {
+                        // The payment's verdict is in: a final status, or paid (confirmed and
+                        // on, since fulfilment follows confirmation).
+                        Ok(order)
+                            if order.status.is_final()
+                                || order.status.is_paid()
+                                    && order.status != OrderStatus::Success =>
+                        {
+                            if order.status.is_paid() {
                                 let list = Call::get(format!("{url}/invoices"), Some(&token))
                                     .json::<InvoiceList>()
                                     .await;
