@@ -11,7 +11,7 @@
 -- owner, any number of REJECTED ones. SQLite cannot drop a column's UNIQUE in place: the table
 -- is rebuilt (the 12-step procedure, as in 0009; foreign keys off outside a transaction, else
 -- dropping `shops` would cascade into products, invoices and credit notes). The copy names
--- every column, and every index the table had (0004's `shops_status`, 0009's
+-- every column (0016's `description` too), and every index the table had (0004's `shops_status`, 0009's
 -- `shops_gstin_index`) is made again; `shops` had no trigger.
 PRAGMA foreign_keys = OFF;
 
@@ -40,15 +40,17 @@ CREATE TABLE shops_new (
     decided_at    INTEGER,
     created_at    INTEGER NOT NULL,
     -- Blind index of the normalised GSTIN: 12 bits (0009).
-    gstin_index   INTEGER
+    gstin_index   INTEGER,
+    -- The seller's own words about the shop (0016).
+    description   TEXT
 ) STRICT;
 
 INSERT INTO shops_new (id, owner_id, legal_name, display_name, gstin, address_line1,
                        address_line2, city, state_code, pincode, status, decision_note,
-                       decided_by, decided_at, created_at, gstin_index)
+                       decided_by, decided_at, created_at, gstin_index, description)
 SELECT id, owner_id, legal_name, display_name, gstin, address_line1,
        address_line2, city, state_code, pincode, status, decision_note,
-       decided_by, decided_at, created_at, gstin_index
+       decided_by, decided_at, created_at, gstin_index, description
 FROM shops;
 
 DROP TABLE shops;
