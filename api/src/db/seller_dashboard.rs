@@ -38,9 +38,12 @@ pub async fn sales_by_day(
     .await
 }
 
-/// The statuses of an order paid and not yet sent. The fulfilment states (PACKED, SHIPPED,
-/// ...) are being added beside this work; until then every confirmed order is "to fulfil".
-const TO_FULFIL: &str = "o.status = 'ORDER_CONFIRMED' AND o.refunded < o.total";
+/// An order paid, not cancelled nor wholly refunded, whose part of shop `$1` is not yet sent:
+/// not packed (no `order_parts` row) or packed only.
+const TO_FULFIL: &str = "o.status = 'ORDER_CONFIRMED' AND o.refunded < o.total \
+    AND (o.fulfilment IS NULL OR o.fulfilment <> 'CANCELLED') \
+    AND NOT EXISTS (SELECT 1 FROM order_parts p \
+        WHERE p.order_id = o.id AND p.shop_id = $1 AND p.status <> 'PACKED')";
 
 /// How many orders with lines of `shop` wait to be sent.
 pub async fn to_fulfil_count(conn: &mut Conn, shop: Id) -> sqlx::Result<i64> {

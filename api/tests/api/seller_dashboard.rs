@@ -147,6 +147,28 @@ async fn each_seller_sees_its_own_sales_orders_to_fulfil_and_low_stock() {
     assert_eq!(ravi.to_fulfil_count, 1);
     assert_eq!(ravi.to_fulfil[0].amount, Paise(118_000));
     assert!(ravi.low_stock.is_empty());
+
+    // Packed is still to send; shipped is done. Asha's part of order 2 moves, Ravi's list
+    // does not change.
+    let step = |path: String, body| {
+        let (app, token) = (&w.app, w.asha.as_str());
+        async move {
+            let response = send(app, Method::POST, &path, Some(token), body).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+        }
+    };
+    step(format!("/seller/orders/{}/pack", w.order2.id), None).await;
+    assert_eq!(dashboard(&w.app, &w.asha).await.to_fulfil_count, 2);
+    let shipment = json!({ "carrier": "Delhivery", "trackingNumber": "DL123456789" });
+    step(
+        format!("/seller/orders/{}/ship", w.order2.id),
+        Some(shipment),
+    )
+    .await;
+    let asha = dashboard(&w.app, &w.asha).await;
+    assert_eq!(asha.to_fulfil_count, 1);
+    assert!(asha.to_fulfil.iter().all(|order| order.id != w.order2.id));
+    assert_eq!(dashboard(&w.app, &w.ravi).await.to_fulfil_count, 1);
 }
 
 #[tokio::test]
