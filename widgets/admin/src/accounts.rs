@@ -93,7 +93,7 @@ pub fn Accounts(props: &PageProps) -> Html {
                 act.emit(("PUT", path.clone(), encode(&RoleChange { role })));
             }
         };
-        html! { <section data-testid="account">
+        html! { <section data-testid="account-detail">
             <h2>{ user.display_name.clone() }</h2>
             <dl>
                 <dt>{ "Email" }</dt><dd>{ user.email.clone() }</dd>
