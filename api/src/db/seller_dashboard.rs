@@ -68,11 +68,17 @@ pub struct ToFulfilRow {
 /// The oldest `limit` orders of `shop` waiting to be sent.
 pub async fn to_fulfil(conn: &mut Conn, shop: Id, limit: i64) -> sqlx::Result<Vec<ToFulfilRow>> {
     crate::db::Sql::built(format!(
+        // The oldest `limit` orders are picked first and only their lines are summed: summing
+        // every waiting order's lines before sorting cost the dashboard most of its time on a
+        // shop with 10 000 orders.
         "SELECT o.id, o.created_at, CAST(SUM(l.quantity) AS BIGINT) AS items, \
            CAST(SUM(l.total) AS BIGINT) AS amount \
-         FROM orders o JOIN order_lines l ON l.order_id = o.id AND l.shop_id = $1 \
-         WHERE {TO_FULFIL} \
-         GROUP BY o.id, o.created_at ORDER BY o.created_at, o.id LIMIT $2"
+         FROM (SELECT o.id, o.created_at FROM orders o \
+               WHERE {TO_FULFIL} \
+                 AND EXISTS (SELECT 1 FROM order_lines x WHERE x.order_id = o.id AND x.shop_id = $1) \
+               ORDER BY o.created_at, o.id LIMIT $2) o \
+         JOIN order_lines l ON l.order_id = o.id AND l.shop_id = $1 \
+         GROUP BY o.id, o.created_at ORDER BY o.created_at, o.id"
     ))
     .bind(shop)
     .bind(limit)
