@@ -66,6 +66,7 @@ pub async fn issue(
             now,
         };
         invoices::insert(conn, &invoice).await?;
+        crate::db::fulfilment::enqueue(conn, order, shop).await?;
         let entry = Entry::success("invoices:issue", "invoices", Some(invoice.id), now)
             .with_changes(serde_json::json!({
                 "number": {"after": number},

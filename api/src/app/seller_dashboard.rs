@@ -5,9 +5,10 @@
 //!   the payment is confirmed), the shop's lines of each order tax included, the last
 //!   [`SALES_DAYS`] days with zero days filled in. Refunds are not taken off: the summary
 //!   below nets credit notes, the chart shows what was sold.
-//! - Orders to fulfil: confirmed orders with lines of the shop, not wholly refunded. The
-//!   fulfilment states are being added beside this work; until they land every confirmed
-//!   order counts as waiting to be sent.
+//! - Orders to fulfil: confirmed orders with lines of the shop whose part is not shipped yet
+//!   (unpacked or packed), not cancelled nor wholly refunded, the oldest first: read from the
+//!   fulfilment queue that confirmation fills and shipping and cancelling empty, so their
+//!   cost follows the waiting parts, not the shop's history.
 //! - GST summary: the month's invoices (by date of issue) summed by rate and place of supply,
 //!   less the credit notes issued in that month (whatever the month of the invoice they
 //!   credit), as GSTR-1 nets them in the month the note is issued.

@@ -1,5 +1,6 @@
 //! Fulfilment's tables: `order_parts` (each shop's part of a paid order once packed, with its
-//! shipment), `order_cancellations` (the customer's), the order's derived standing
+//! shipment), `fulfilment_queue` (each shop's paid parts not yet shipped, which the seller's
+//! dashboard reads), `order_cancellations` (the customer's), the order's derived standing
 //! (`orders.fulfilment`) and the particulars of a fulfilment step in `order_history`.
 
 use crate::db::{Conn, Id, sql};
@@ -33,6 +34,37 @@ pub async fn shops_of(conn: &mut Conn, order: Id) -> sqlx::Result<Vec<Id>> {
         .bind(order)
         .scalar_all(conn)
         .await
+}
+
+/// Queues shop `shop`'s part of just-paid order `order` to be sent, with its items and amount
+/// (the shop's lines, tax included). Runs in the confirmation's transaction, beside the part's
+/// invoice.
+pub async fn enqueue(conn: &mut Conn, order: Id, shop: Id) -> sqlx::Result<()> {
+    sql(
+        "INSERT INTO fulfilment_queue (shop_id, order_id, placed_at, items, amount) \
+         SELECT l.shop_id, l.order_id, o.created_at, CAST(SUM(l.quantity) AS BIGINT), \
+           CAST(SUM(l.total) AS BIGINT) \
+         FROM order_lines l JOIN orders o ON o.id = l.order_id \
+         WHERE l.order_id = $1 AND l.shop_id = $2 \
+         GROUP BY l.shop_id, l.order_id, o.created_at \
+         ON CONFLICT (shop_id, order_id) DO NOTHING",
+    )
+    .bind(order)
+    .bind(shop)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Takes order `order`'s parts off the queue: shop `shop`'s when it ships, every shop's
+/// (`None`) when the order is cancelled.
+pub async fn unqueue(conn: &mut Conn, order: Id, shop: Option<Id>) -> sqlx::Result<()> {
+    sql("DELETE FROM fulfilment_queue WHERE order_id = $1 AND ($2 IS NULL OR shop_id = $2)")
+        .bind(order)
+        .bind(shop)
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 /// Packs shop `shop`'s part of order `order` at `now`; whether it did (`false`: it was packed

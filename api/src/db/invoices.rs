@@ -49,13 +49,16 @@ pub struct NewInvoice<'a> {
     pub now: i64,
 }
 
-/// Inserts `invoice`.
+/// Inserts `invoice`, with its total: the shop's lines of the order, tax included (the
+/// dashboard's sales by day sum these instead of the lines).
 pub async fn insert(conn: &mut Conn, invoice: &NewInvoice<'_>) -> sqlx::Result<()> {
     sql(
         "INSERT INTO invoices (id, order_id, shop_id, number, financial_year, serial, \
            issued_on, supplier_name, supplier_gstin, supplier_address, supplier_state, \
-           created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+           created_at, total) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+           (SELECT COALESCE(SUM(l.total), 0) FROM order_lines l \
+            WHERE l.order_id = $2 AND l.shop_id = $3))",
     )
     .bind(invoice.id)
     .bind(invoice.order)

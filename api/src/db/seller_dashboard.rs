@@ -16,7 +16,8 @@ pub struct DayRow {
 
 /// The shop's sales by invoice date from `from` to `to` (`YYYY-MM-DD`, both included), days
 /// with sales only. An invoice is issued when its order's payment is confirmed, so this is
-/// paid sales, tax included, as invoiced (refunds are not taken off).
+/// paid sales, tax included, as invoiced (refunds are not taken off). Read from the invoices'
+/// (shop, date, total) index alone.
 pub async fn sales_by_day(
     conn: &mut Conn,
     shop: Id,
@@ -24,12 +25,11 @@ pub async fn sales_by_day(
     to: &str,
 ) -> sqlx::Result<Vec<DayRow>> {
     sql(
-        "SELECT i.issued_on AS day, CAST(SUM(l.total) AS BIGINT) AS sales, \
-           CAST(COUNT(DISTINCT i.id) AS BIGINT) AS orders \
-         FROM invoices i \
-         JOIN order_lines l ON l.order_id = i.order_id AND l.shop_id = i.shop_id \
-         WHERE i.shop_id = $1 AND i.issued_on >= $2 AND i.issued_on <= $3 \
-         GROUP BY i.issued_on ORDER BY i.issued_on",
+        "SELECT issued_on AS day, CAST(SUM(total) AS BIGINT) AS sales, \
+           CAST(COUNT(*) AS BIGINT) AS orders \
+         FROM invoices \
+         WHERE shop_id = $1 AND issued_on >= $2 AND issued_on <= $3 \
+         GROUP BY issued_on ORDER BY issued_on",
     )
     .bind(shop)
     .bind(from)
@@ -38,18 +38,15 @@ pub async fn sales_by_day(
     .await
 }
 
-/// An order paid, not cancelled nor wholly refunded, whose part of shop `$1` is not yet sent:
-/// not packed (no `order_parts` row) or packed only.
-const TO_FULFIL: &str = "o.status = 'ORDER_CONFIRMED' AND o.refunded < o.total \
-    AND (o.fulfilment IS NULL OR o.fulfilment <> 'CANCELLED') \
-    AND NOT EXISTS (SELECT 1 FROM order_parts p \
-        WHERE p.order_id = o.id AND p.shop_id = $1 AND p.status <> 'PACKED')";
+/// A queued part (`fulfilment_queue`: paid, not shipped, not cancelled) whose order is still
+/// to be sent: not wholly refunded.
+const WAITING: &str = "q.shop_id = $1 AND o.id = q.order_id \
+    AND o.status = 'ORDER_CONFIRMED' AND o.refunded < o.total";
 
 /// How many orders with lines of `shop` wait to be sent.
 pub async fn to_fulfil_count(conn: &mut Conn, shop: Id) -> sqlx::Result<i64> {
     crate::db::Sql::built(format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM orders o \
-         WHERE {TO_FULFIL} AND o.id IN (SELECT l.order_id FROM order_lines l WHERE l.shop_id = $1)"
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM fulfilment_queue q, orders o WHERE {WAITING}"
     ))
     .bind(shop)
     .scalar_one(conn)
@@ -65,20 +62,12 @@ pub struct ToFulfilRow {
     pub amount: i64,
 }
 
-/// The oldest `limit` orders of `shop` waiting to be sent.
+/// The oldest `limit` orders of `shop` waiting to be sent, by the queue's (shop, placed) index.
 pub async fn to_fulfil(conn: &mut Conn, shop: Id, limit: i64) -> sqlx::Result<Vec<ToFulfilRow>> {
     crate::db::Sql::built(format!(
-        // The oldest `limit` orders are picked first and only their lines are summed: summing
-        // every waiting order's lines before sorting cost the dashboard most of its time on a
-        // shop with 10 000 orders.
-        "SELECT o.id, o.created_at, CAST(SUM(l.quantity) AS BIGINT) AS items, \
-           CAST(SUM(l.total) AS BIGINT) AS amount \
-         FROM (SELECT o.id, o.created_at FROM orders o \
-               WHERE {TO_FULFIL} \
-                 AND EXISTS (SELECT 1 FROM order_lines x WHERE x.order_id = o.id AND x.shop_id = $1) \
-               ORDER BY o.created_at, o.id LIMIT $2) o \
-         JOIN order_lines l ON l.order_id = o.id AND l.shop_id = $1 \
-         GROUP BY o.id, o.created_at ORDER BY o.created_at, o.id"
+        "SELECT q.order_id AS id, q.placed_at AS created_at, q.items, q.amount \
+         FROM fulfilment_queue q, orders o WHERE {WAITING} \
+         ORDER BY q.placed_at, q.order_id LIMIT $2"
     ))
     .bind(shop)
     .bind(limit)

@@ -109,7 +109,8 @@ fn sqlite(database: &Path, statements: &str) -> Result<String> {
 }
 
 /// Copies one invoiced order of the demo shop [`ORDERS`] times, with its lines and invoice,
-/// placed and invoiced `i % 60` days ago; every copy confirmed and not refunded.
+/// placed and invoiced `i % 60` days ago; every copy confirmed, not refunded and waiting to be
+/// sent (queued as confirmation queues it).
 fn seed(database: &Path) -> Result<()> {
     let statements = format!(
         "BEGIN IMMEDIATE;
@@ -135,11 +136,14 @@ INSERT INTO order_lines (order_id, position, product_id, shop_id, name, hsn, uni
     l.quantity, l.gst_slab, l.gst_rate, l.supply, l.taxable, l.cgst, l.sgst, l.igst, l.total
   FROM n, template t JOIN order_lines l ON l.order_id = t.order_id;
 INSERT INTO invoices (id, order_id, shop_id, number, financial_year, serial, issued_on,
-    supplier_name, supplier_gstin, supplier_address, supplier_state, created_at)
+    supplier_name, supplier_gstin, supplier_address, supplier_state, created_at, total)
   SELECT n.invoice_id, n.order_id, i.shop_id, 'BENCH-' || n.i, i.financial_year,
     1000000 + n.i, date(n.at, 'unixepoch', '+330 minutes'), i.supplier_name, i.supplier_gstin,
-    i.supplier_address, i.supplier_state, n.at
+    i.supplier_address, i.supplier_state, n.at, i.total
   FROM n, template t JOIN invoices i ON i.order_id = t.order_id AND i.shop_id = t.shop_id;
+INSERT INTO fulfilment_queue (shop_id, order_id, placed_at, items, amount)
+  SELECT q.shop_id, n.order_id, n.at, q.items, q.amount
+  FROM n, template t JOIN fulfilment_queue q ON q.order_id = t.order_id AND q.shop_id = t.shop_id;
 SELECT count(*) FROM template;
 COMMIT;
 ANALYZE;"

@@ -137,6 +137,7 @@ pub async fn cancel(
     stock::record_order(&mut tx, id, &by, released, 1, now).await?;
     let cancelled = OrderStatus::Cancelled.as_str();
     store::set_standing(&mut tx, id, Some(cancelled)).await?;
+    store::unqueue(&mut tx, id, None).await?;
     let step = Step {
         status: cancelled,
         shop: None,

@@ -65,7 +65,9 @@ pub async fn advance(
     let moved = match (to, &shipment) {
         (OrderStatus::Packed, _) => store::pack(&mut tx, id, shop, now).await?,
         (OrderStatus::Shipped, Some((carrier, tracking))) => {
-            store::ship(&mut tx, id, shop, carrier, tracking, now).await?
+            let shipped = store::ship(&mut tx, id, shop, carrier, tracking, now).await?;
+            store::unqueue(&mut tx, id, Some(shop)).await?;
+            shipped
         }
         (OrderStatus::Delivered, _) => store::deliver(&mut tx, id, shop, now).await?,
         _ => {
