@@ -160,6 +160,9 @@ mod tests {
             names,
             [
                 "admin",
+                "admin-accounts",
+                "admin-figures",
+                "admin-refunds",
                 "audit-viewer",
                 "auth",
                 "cart",
@@ -167,7 +170,10 @@ mod tests {
                 "invoice",
                 "orders",
                 "product",
-                "seller"
+                "seller",
+                "seller-orders",
+                "seller-products",
+                "seller-shop"
             ]
         );
         for name in names.iter().copied().chain(["shell", "probe"]) {
@@ -231,19 +237,30 @@ mod tests {
         let admin = user(Role::Admin, false);
         let super_admin = user(Role::SuperAdmin, true);
 
-        for (widget, route) in [("admin", "/admin/users"), ("audit-viewer", "/admin/audit")] {
+        for (widget, route) in [
+            ("admin", "/admin"),
+            ("admin", "/admin/sellers"),
+            ("admin-accounts", "/admin/users"),
+            ("admin-figures", "/admin/figures"),
+            ("admin-refunds", "/admin/refunds"),
+            ("audit-viewer", "/admin/audit"),
+        ] {
             assert_eq!(decide(widget, route, Some(&customer)), Access::Forbidden);
             assert_eq!(decide(widget, route, Some(&admin)), Access::SecondFactor);
             assert_eq!(decide(widget, route, Some(&super_admin)), Access::Open);
         }
-        assert_eq!(
-            decide("seller", "/seller", Some(&customer)),
-            Access::Forbidden
-        );
-        assert_eq!(
-            decide("seller", "/seller/orders", Some(&user(Role::Seller, false))),
-            Access::Open
-        );
+        for (widget, route) in [
+            ("seller", "/seller"),
+            ("seller-shop", "/seller/shop"),
+            ("seller-orders", "/seller/orders/:id"),
+            ("seller-products", "/seller/products"),
+        ] {
+            assert_eq!(decide(widget, route, Some(&customer)), Access::Forbidden);
+            assert_eq!(
+                decide(widget, route, Some(&user(Role::Seller, false))),
+                Access::Open
+            );
+        }
         for (widget, route) in [
             ("orders", "/orders/:id"),
             ("checkout", "/checkout"),

@@ -63,7 +63,8 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     eprintln!("xtask: unit tests of the widgets (native)");
     // Widget crates are not default members (trunk builds them for wasm), but their pure logic
     // (the auth widget's `next` handling and QR drawing, the catalog's filters in the URL, the
-    // checkout's idempotency key per attempt, the kit's chart scales) is tested natively.
+    // checkout's idempotency key per attempt, the kit's chart scales, the product manager's
+    // hand-written request bodies) is tested natively.
     tools::run(
         Command::new(tools::cargo())
             .args([
@@ -76,6 +77,8 @@ pub fn run(workspace: &Workspace) -> Result<()> {
                 "product",
                 "-p",
                 "checkout",
+                "-p",
+                "seller-products",
             ])
             .current_dir(&workspace.root),
     )?;

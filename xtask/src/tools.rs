@@ -199,6 +199,6 @@ mod tests {
             );
             seen += 1;
         }
-        assert_eq!(seen, 11, "shell + nine widgets + probe");
+        assert_eq!(seen, 17, "shell + fifteen widgets + probe");
     }
 }

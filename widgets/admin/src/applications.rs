@@ -1,9 +1,9 @@
 //! Seller applications: the review queue, oldest first, each with its GSTIN's check (layout
 //! and check character, state against the address's), approved or rejected with a note.
 
-use crate::{Load, PageProps, call, refused, value, view};
 use contracts::admin::ApplicationPage;
 use contracts::shops::{Shop, ShopDecision};
+use shop_kit::back_office::{Load, PageProps, call, refused, value, view};
 use shop_kit::http::{ApiError, encode};
 use shop_kit::parts;
 use yew::prelude::*;

@@ -4,128 +4,39 @@
 //!
 //! - `/admin`: the start of a support session (`POST /admin/impersonate`: target, reason,
 //!   duration); its grant goes to the shell with a `sessionChanged` event, like a sign-in's;
-//! - `/admin/users`: accounts: search, the masked view, disable, enable, unlock, role;
-//! - `/admin/sellers`: the review queue with each GSTIN's check, approve or reject with a note;
-//! - `/admin/figures`: the platform's figures as bar charts;
-//! - `/admin/refunds`: an order's refund (part or all, with a reason) and its credit notes.
+//! - `/admin/sellers`: the review queue with each GSTIN's check, approve or reject with a note.
+//!
+//! The other pages are widgets of their own, so that each stays within its byte budget:
+//! `admin-accounts` (`/admin/users`), `admin-figures` (`/admin/figures`) and `admin-refunds`
+//! (`/admin/refunds`). All of them draw the same frame and navigation
+//! (`shop_kit::back_office::admin_page`).
 //!
 //! A change wants a second factor passed in the last five minutes: the API answers
 //! `fresh_mfa_required` otherwise, shown like any problem (sign in again).
 
-mod accounts;
 mod applications;
-mod figures;
-mod refunds;
 
-use contracts::Problem;
 use contracts::events::ShellEvent;
 use contracts::impersonation::{ImpersonationGrant, MAX_DURATION_MINUTES, StartImpersonation};
 use contracts::props::Session;
-use serde::de::DeserializeOwned;
-use shop_kit::http::{ApiError, Call};
-use shop_kit::parts;
-use web_sys::HtmlInputElement;
+use shop_kit::back_office::{PageProps, admin_page, call, refused, session_ended, value};
+use shop_kit::http::ApiError;
 use widget_kit::{WidgetProps, bus};
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 widget_kit::export_widget!(App);
 
-/// What every page needs: where the API is and the administrator's token.
-#[derive(Properties, PartialEq, Clone)]
-pub struct PageProps {
-    pub api: AttrValue,
-    pub token: AttrValue,
-}
-
-/// A page's data: loading, there, or refused.
-pub enum Load<T> {
-    Loading,
-    Ready(T),
-    Failed(ApiError),
-}
-
-/// Sends `method path` (under the API base) with an optional JSON body and hands the decoded
-/// answer to `done`.
-pub fn call<T: DeserializeOwned + 'static>(
-    page: &PageProps,
-    method: &'static str,
-    path: String,
-    body: Option<String>,
-    done: impl FnOnce(Result<T, ApiError>) + 'static,
-) {
-    let (url, token) = (format!("{}{path}", page.api), page.token.clone());
-    spawn_local(async move {
-        done(
-            Call::with_body(method, url, body, Some(&token))
-                .json()
-                .await,
-        );
-    });
-}
-
-/// The value of the input behind `node`.
-pub fn value(node: &NodeRef) -> String {
-    node.cast::<HtmlInputElement>()
-        .map(|input| input.value())
-        .unwrap_or_default()
-}
-
-/// A refused action: the problem and its field errors, for a form's alert.
-pub fn refused(problem: &Problem) -> Html {
-    html! { <div role="alert" data-testid="problem">
-        <p>{ parts::message(problem) }</p>
-        { for problem.errors.iter().map(|e| html! { <p>{ format!("{}: {}", e.field, e.message) }</p> }) }
-    </div> }
-}
-
-/// The loading and error states of `load`, or `ready`'s rendering.
-pub fn view<T>(load: &Load<T>, ready: impl FnOnce(&T) -> Html) -> Html {
-    match load {
-        Load::Loading => parts::loading(),
-        Load::Failed(problem) => parts::problem(problem),
-        Load::Ready(data) => ready(data),
-    }
-}
-
-const PAGES: [(&str, &str); 5] = [
-    ("/admin/users", "Accounts"),
-    ("/admin/sellers", "Applications"),
-    ("/admin/figures", "Figures"),
-    ("/admin", "Support"),
-    ("/admin/refunds", "Refunds"),
-];
-
 #[function_component]
 pub fn App(props: &WidgetProps) -> Html {
-    let mount = &props.mount;
-    let Some(session) = &mount.session else {
-        return parts::page(
-            "Back office",
-            html! { <>
-                { parts::empty("Sign in as an administrator to use the back office.") }
-                { parts::link("/login?next=/admin".into(), html! { "Sign in" }) }
-            </> },
-        );
+    let path = props.mount.path.as_str();
+    let Some(page) = PageProps::of(&props.mount) else {
+        return session_ended("Back office", path);
     };
-    let page = PageProps {
-        api: mount.api_base.clone().into(),
-        token: session.access_token.clone().into(),
-    };
-    let path = mount.path.as_str();
-    let nav = html! { <nav aria-label="Back office"> { for PAGES.iter().map(|&(to, label)| html! { <>
-        if to == path { <strong aria-current="page">{ label }</strong> }
-        else { { parts::link(to.into(), html! { label }) } }
-        { " " }
-    </> }) } </nav> };
     let body = match path {
-        "/admin/users" => html! { <accounts::Accounts ..page /> },
         "/admin/sellers" => html! { <applications::Applications ..page /> },
-        "/admin/figures" => html! { <figures::Figures ..page /> },
-        "/admin/refunds" => html! { <refunds::Refunds ..page /> },
         _ => html! { <Support ..page /> },
     };
-    parts::page("Back office", html! { <>{ nav }{ body }</> })
+    admin_page(path, body)
 }
 
 /// The support-session form; its error, if the API refused.

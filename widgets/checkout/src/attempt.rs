@@ -5,8 +5,6 @@
 //! another body, so reusing a key for an edited address would fail, and a fresh key for a plain
 //! retry could buy twice.
 
-use wasm_bindgen::JsValue;
-
 /// The body last sent and its key.
 #[derive(Default)]
 pub struct Attempt {
@@ -23,14 +21,6 @@ impl Attempt {
         }
         self.key.clone()
     }
-}
-
-/// 128 random bits from the browser's CSPRNG, as 32 hex digits.
-pub fn random_key() -> Result<String, JsValue> {
-    let crypto = web_sys::window().ok_or("no window")?.crypto()?;
-    let mut bytes = [0u8; 16];
-    crypto.get_random_values_with_u8_array(&mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! order and hands the shopper to the payment gateway's page.
 
 use crate::address::{self, Member};
-use crate::attempt::{Attempt, random_key};
+use crate::attempt::Attempt;
 use contracts::cart::Cart;
 use contracts::orders::{DeliveryAddress, PlaceOrder};
 use serde::Deserialize;
 use shop_kit::cart;
-use shop_kit::http::{ApiError, Call, encode};
+use shop_kit::http::{ApiError, Call, encode, random_key};
 use shop_kit::{parts, summary};
 use std::rc::Rc;
 use yew::platform::spawn_local;

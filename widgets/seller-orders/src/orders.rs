@@ -14,7 +14,7 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::PageProps;
+use shop_kit::back_office::PageProps;
 
 /// The statuses of paid orders, as a seller sees its part.
 const PAID: &str = "ORDER_CONFIRMED,PACKED,SHIPPED,DELIVERED,CANCELLED";

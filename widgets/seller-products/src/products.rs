@@ -4,11 +4,11 @@
 //! inventory history, and its images (upload with a preview, reorder, remove). Field errors come
 //! from the API's problem+json and are shown next to their fields.
 
-use crate::PageProps;
 use contracts::gst::Rate;
 use contracts::product_manager::{image_key, is_low_stock};
 use contracts::{FieldError, Paise, Problem};
 use serde::Deserialize;
+use shop_kit::back_office::PageProps;
 use shop_kit::http::{ApiError, Call, query_value};
 use shop_kit::parts;
 use std::rc::Rc;

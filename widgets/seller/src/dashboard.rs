@@ -2,8 +2,8 @@
 //! the orders waiting to be sent, the products running out, and the month's GST summary with
 //! a month picker and its CSV download.
 
-use crate::PageProps;
 use contracts::seller_dashboard::{GstFigures, GstSummary, Month, SellerDashboard, ist_date};
+use shop_kit::back_office::PageProps;
 use shop_kit::http::{ApiError, Call};
 use shop_kit::{download, parts};
 use std::rc::Rc;

@@ -139,6 +139,15 @@ async fn answer_text(response: Response) -> Result<String, ApiError> {
     })))
 }
 
+/// A fresh `Idempotency-Key`: 128 random bits from the browser's CSPRNG, as 32 hex digits
+/// (never a clock or `Math.random`, which two tabs can repeat).
+pub fn random_key() -> Result<String, JsValue> {
+    let crypto = web_sys::window().ok_or("no window")?.crypto()?;
+    let mut bytes = [0u8; 16];
+    crypto.get_random_values_with_u8_array(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// `body` as JSON. Contract request bodies are plain structs, which always encode.
 pub fn encode(body: &impl Serialize) -> Option<String> {
     serde_json::to_string(body).ok()

@@ -1,10 +1,12 @@
 //! What the shopping widgets share: API calls with any method and header ([`http`]), the
 //! shopper's current cart ([`cart`]), the parts every page shows ([`parts`]), a cart's GST
-//! breakup and totals ([`summary`]), and saving a file the API serves ([`download`]).
+//! breakup and totals ([`summary`]), saving a file the API serves ([`download`]), and what every
+//! back-office page starts from ([`back_office`]).
 //!
 //! A library, not a widget: it has no `[package.metadata.widget]`, so xtask never builds or
 //! deploys it; each widget links the little it uses.
 
+pub mod back_office;
 pub mod cart;
 pub mod download;
 pub mod http;

@@ -1,11 +1,15 @@
-// The administrator's back office in the browser (issue 10): signed in with TOTP, the
-// administrator approves a pending seller application (the applicant becomes a seller) and
-// disables a customer (whose sign-in is then refused); the audit viewer then shows both acts.
+// The administrator's back office in the browser (issue 10's admin journey): signed in with
+// TOTP, the administrator approves a pending seller application (the applicant becomes a
+// seller), disables a customer (whose sign-in is then refused), acts as another customer in a
+// support session (a cart action) and ends it; the audit viewer then shows those acts, the
+// support session's flagged, and its chain badge says verified. The back office is several
+// widgets (admin, admin-accounts, audit-viewer, ...): the journey crosses them.
 //
 // One server over a private database (the administrator's authenticator is enrolled here).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiCall, enrolAuthenticator, openPage, serveShop } from './helpers.mjs';
+import { apiCall, enrolAuthenticator, openPage, serveShop, signedInAs } from './helpers.mjs';
+import { addToCart, openProduct } from './shop-fixtures.mjs';
 import { stepNow, totp } from './totp.mjs';
 
 const ADMIN = { email: 'backoffice@bazaar.test', password: 'backoffice-admin-e2e-pass', name: 'Back Office' };
@@ -20,7 +24,7 @@ async function register(email, displayName) {
   return answer.body;
 }
 
-test('an administrator approves an application and disables a customer, and the audit log shows both', async () => {
+test('an administrator approves an application, disables a customer, acts as another, and the audit log shows it all', async () => {
   const first = (await api('/auth/login', { method: 'POST', body: ADMIN })).body.session;
   const { secret, activated } = await enrolAuthenticator(ctx, first.accessToken);
 
@@ -38,6 +42,8 @@ test('an administrator approves an application and disables a customer, and the 
   });
   assert.equal(applied.status, 201, JSON.stringify(applied.body));
   await register('rohan@example.com', 'Rohan Mehta');
+  // A third customer, whom support acts as.
+  const meera = await register('meera@example.com', 'Meera Iyer');
 
   const { page, consoleErrors, close } = await openPage(ctx.browser);
   await page.goto(`${ctx.url}/admin/sellers`);
@@ -71,13 +77,35 @@ test('an administrator approves an application and disables a customer, and the 
   assert.equal(refused.status, 403, JSON.stringify(refused.body));
   assert.equal(refused.body.code, 'account_disabled');
 
-  // The audit viewer shows both acts, by the administrator, by name.
+  // A support session as Meera: a cart action as her, then End.
+  await page.locator('[data-slot="main"]').getByRole('link', { name: 'Support' }).click();
+  await page.getByLabel('User id').fill(meera.user.id);
+  await page.getByLabel('Reason').fill('Ticket #4711: cart help');
+  await page.getByLabel('Minutes').fill('15');
+  await page.getByRole('button', { name: 'Start support session' }).click();
+  await page.getByTestId('impersonation-banner').waitFor();
+  await signedInAs(page, 'Meera Iyer');
+  await openProduct(page, 'kurta', 'Cotton kurta');
+  await addToCart(page, 1, 1);
+  await page.getByTestId('end-impersonation').click();
+  await signedInAs(page, ADMIN.name);
+  assert.equal(await page.getByTestId('impersonation-banner').count(), 0);
+
+  // The audit viewer: the approval and the disabling by the administrator by name, the
+  // support session's acts flagged as such, and the chain verified.
   await page.goto(`${ctx.url}/admin/audit`);
   await page.locator('[data-testid="chain-badge"][data-verified="true"]').waitFor();
   for (const action of ['shops:approve', 'users:disable']) {
     const row = page.locator(`[data-testid="audit-row"][data-action="${action}"]`).first();
     await row.waitFor();
+    assert.equal(await row.getAttribute('data-impersonated'), 'false');
     assert.match(await row.getByTestId('audit-actor').innerText(), /Back Office/);
+  }
+  for (const action of ['carts:set_item', 'impersonation:end']) {
+    const row = page.locator(`[data-testid="audit-row"][data-action="${action}"]`).first();
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-impersonated'), 'true', action);
+    await row.getByTestId('impersonated-badge').waitFor();
   }
   assert.deepEqual(consoleErrors.filter((e) => /Content Security Policy/i.test(e)), []);
   await close();

@@ -1,8 +1,8 @@
 //! The platform's figures: 30 days of paid orders, their value, new accounts and refunds as
 //! bar charts, and what waits (applications, reconciliation cases).
 
-use crate::{Load, PageProps, call, view};
 use contracts::admin::{DayFigures, Figures as Data};
+use shop_kit::back_office::{Load, PageProps, call, view};
 use widget_kit::chart::{Point, Unit, bars};
 use yew::prelude::*;
 

@@ -1,11 +1,11 @@
 //! Refunds: find an order by id, refund part or all of it with a reason, and see its credit
 //! notes. Only what the page shows is decoded (a few fields of the order and of each note).
 
-use crate::{Load, PageProps, call, refused, value, view};
 use contracts::money::Paise;
 use contracts::orders::RefundRequest;
 use serde::Deserialize;
-use shop_kit::http::{ApiError, Call, encode};
+use shop_kit::back_office::{Load, PageProps, call, refused, value, view};
+use shop_kit::http::{ApiError, Call, encode, random_key};
 use shop_kit::parts;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -114,7 +114,13 @@ pub fn Refunds(props: &PageProps) -> Html {
                     amount,
                     reason: value(&reason),
                 });
-                let key = format!("{}-{}", js_sys::Date::now(), js_sys::Math::random());
+                let Ok(key) = random_key() else {
+                    return problem.set(Some(std::rc::Rc::new(contracts::Problem::new(
+                        500,
+                        "amount",
+                        "This browser cannot make a request key; reload the page.",
+                    ))));
+                };
                 let (url, token) = (
                     format!("{}/orders/{order_id}/refunds", page.api),
                     page.token.clone(),

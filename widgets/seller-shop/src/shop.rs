@@ -2,10 +2,10 @@
 //! address lines change at once; a new GSTIN sends the shop back to review (its products are
 //! off sale until an administrator approves it again), which the form says before it is sent.
 
-use crate::PageProps;
 use contracts::Problem;
 use contracts::seller_dashboard::{ShopChanges, ShopProfile};
 use contracts::shops::{Address, ShopStatus};
+use shop_kit::back_office::PageProps;
 use shop_kit::http::{ApiError, Call, encode};
 use shop_kit::parts;
 use std::rc::Rc;

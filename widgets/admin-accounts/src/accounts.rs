@@ -1,10 +1,10 @@
 //! Accounts: search by whole email or part of the name, the masked view of one, and the
 //! changes (disable, enable, unlock; the role for a SUPER_ADMIN).
 
-use crate::{Load, PageProps, call, refused, value, view};
 use contracts::admin::{AccountView, RoleChange};
 use contracts::props::Role;
 use contracts::users::UserPage;
+use shop_kit::back_office::{Load, PageProps, call, refused, value, view};
 use shop_kit::http::{ApiError, encode, query_value};
 use shop_kit::parts;
 use yew::prelude::*;
