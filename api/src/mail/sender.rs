@@ -19,11 +19,17 @@ use crate::domain::mask;
 use crate::mail::folder;
 use crate::mail::transport::{Failure, Transport};
 use anyhow::Context as _;
+use futures_util::{StreamExt as _, stream};
 use lettre::message::Mailbox;
 use std::time::Duration;
 
 /// Mails claimed at once.
 pub const BATCH: i64 = 50;
+/// Mails of a batch in flight at once, each on its own pooled SMTP connection
+/// (`transport::POOL_SIZE`). One at a time, a pass is bound by round trips: lettre writes a message's
+/// final `.` apart from its text, so each mail waits out the server's delayed ACK (about
+/// 40 ms on Linux) as well.
+pub const IN_FLIGHT: usize = 8;
 /// How long a claim keeps a mail from other senders.
 pub const LEASE_SECS: i64 = 300;
 /// How long before its lease ends a sender stops starting mails of its batch.
@@ -44,6 +50,13 @@ pub struct Pass {
     pub retrying: usize,
     /// Failed for the last time.
     pub dead: usize,
+}
+
+/// How one mail's attempt went.
+enum Outcome {
+    Sent,
+    Retrying,
+    Dead,
 }
 
 /// Delivers the outbox.
@@ -116,18 +129,34 @@ impl Sender {
             if mails.is_empty() {
                 return Ok(pass);
             }
-            for mail in mails {
-                if self.clock.now() >= lease_until - LEASE_MARGIN_SECS {
-                    // The rest of the batch is claimed again (by anyone) when its lease ends.
-                    return Ok(pass);
+            let outcomes: Vec<anyhow::Result<Option<Outcome>>> = stream::iter(mails)
+                .map(|mail| async move {
+                    if self.clock.now() >= lease_until - LEASE_MARGIN_SECS {
+                        // Left to be claimed again (by anyone) when its lease ends.
+                        return Ok(None);
+                    }
+                    self.deliver(mail).await.map(Some)
+                })
+                .buffer_unordered(IN_FLIGHT)
+                .collect()
+                .await;
+            let mut late = false;
+            for outcome in outcomes {
+                match outcome? {
+                    Some(Outcome::Sent) => pass.sent += 1,
+                    Some(Outcome::Retrying) => pass.retrying += 1,
+                    Some(Outcome::Dead) => pass.dead += 1,
+                    None => late = true,
                 }
-                self.deliver(mail, &mut pass).await?;
+            }
+            if late {
+                return Ok(pass);
             }
         }
     }
 
     /// Delivers claimed `mail` and records how it went.
-    async fn deliver(&self, mail: OutboxMail, pass: &mut Pass) -> anyhow::Result<()> {
+    async fn deliver(&self, mail: OutboxMail) -> anyhow::Result<Outcome> {
         let (id, attempts) = (mail.id, mail.attempts);
         let outcome = match crate::app::outbox::open(&self.vault, mail) {
             Ok(mail) => {
@@ -151,15 +180,13 @@ impl Sender {
                     .await
                     .context("marking a mail sent")?;
                 tracing::debug!(outbox_id = id, "mail sent");
-                pass.sent += 1;
+                Ok(Outcome::Sent)
             }
             Err(failure) => {
                 let tried = attempts.saturating_add(1);
                 let retry = if failure.permanent || tried >= self.max_attempts {
-                    pass.dead += 1;
                     Retry::Dead(now)
                 } else {
-                    pass.retrying += 1;
                     Retry::At(now + backoff(tried))
                 };
                 let error = scrub(&failure.error);
@@ -168,9 +195,13 @@ impl Sender {
                     .context("recording a failed delivery")?;
                 let dead = matches!(retry, Retry::Dead(_));
                 tracing::warn!(outbox_id = id, attempts = tried, dead, %error, "mail delivery failed");
+                Ok(if dead {
+                    Outcome::Dead
+                } else {
+                    Outcome::Retrying
+                })
             }
         }
-        Ok(())
     }
 
     /// Runs a pass every `interval` until the runtime stops. A failed pass is logged; the

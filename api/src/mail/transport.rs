@@ -5,6 +5,7 @@
 use crate::db::outbox::OutboxMail;
 use crate::mail::folder;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,6 +14,10 @@ use std::time::Duration;
 /// lease runs out (`sender::LEASE_MARGIN_SECS` is larger), so a mail begun is finished, or
 /// failed, before another sender may claim it again.
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most SMTP connections one sender keeps open: one per mail in flight
+/// (`sender::IN_FLIGHT`), well under what relays allow one client (Postfix: 50).
+pub const POOL_SIZE: u32 = 8;
 
 /// The way out for mail.
 #[derive(Clone)]
@@ -50,6 +55,7 @@ impl Transport {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|_| anyhow::anyhow!("SMTP_URL is not a usable SMTP URL"))?
             .timeout(Some(SMTP_TIMEOUT))
+            .pool_config(PoolConfig::new().max_size(POOL_SIZE))
             .build();
         Ok(Transport::Smtp(transport))
     }

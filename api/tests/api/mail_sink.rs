@@ -118,6 +118,8 @@ impl Drop for SmtpSink {
 
 /// One SMTP session on `stream`.
 async fn converse(stream: TcpStream, received: Arc<Mutex<Vec<Received>>>) {
+    // Each reply goes at once (no Nagle wait behind the client's delayed ACK).
+    let _ = stream.set_nodelay(true);
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     if !reply(&mut write, "220 sink ESMTP ready\r\n").await {
