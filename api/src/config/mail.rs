@@ -26,7 +26,8 @@ pub struct MailSettings {
     /// `Bazaar <no-reply@HOST>`, HOST from `PUBLIC_URL`).
     pub from: String,
     /// `MAIL_MAX_ATTEMPTS`: after this many failed attempts a mail is dead (default 8: with
-    /// the backoff of `mail::backoff`, about four hours of trying).
+    /// the backoff of `mail::sender::backoff`, about two hours of trying), or at once when the
+    /// server refuses it for good.
     pub max_attempts: u32,
     /// `MAIL_POLL_INTERVAL_MS`: how often the background sender looks for due mail (default
     /// 500); 0 starts no sender in this instance (another one sends).
