@@ -98,7 +98,7 @@ impl Application {
         crate::app::keys::prepare(&Actor::system(Task::Startup), store)
             .await
             .context("checking the sealed personal data")?;
-        crate::mail::start(&config, &db, &vault, &clock);
+        crate::mail::start(&config, &db, &vault, &clock).context("starting the mail sender")?;
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;

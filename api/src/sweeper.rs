@@ -2,9 +2,10 @@
 //! `app::payments::sweep` as the server's own task, which cancels orders whose payment did
 //! not arrive by their deadline (releasing their stock) and forgets day-old idempotency keys,
 //! then `app::payments::reconcile`, which finishes the refunds a crash or an unreachable
-//! gateway left pending.
+//! gateway left pending, and `app::outbox::purge`, which deletes mail delivered more than 30
+//! days ago (rows and bodies).
 
-use crate::app::{Actor, Task, payments};
+use crate::app::{Actor, Task, outbox, payments};
 use crate::state::AppState;
 use std::time::Duration;
 
@@ -32,6 +33,11 @@ pub fn start(state: AppState, interval: Duration) {
                     "pending refunds reconciled"
                 ),
                 Err(error) => tracing::warn!(%error, "reconciling pending refunds failed"),
+            }
+            match outbox::purge(&sweeper, &state.db, &state.clock).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "delivered mail older than 30 days purged"),
+                Err(error) => tracing::warn!(%error, "purging delivered mail failed"),
             }
         }
     });

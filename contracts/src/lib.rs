@@ -21,6 +21,7 @@ pub mod gstin;
 pub mod impersonation;
 pub mod inventory;
 pub mod invoices;
+pub mod mail;
 pub mod money;
 pub mod orders;
 pub mod payments;

@@ -24,6 +24,7 @@ pub mod fulfilment;
 pub mod impersonation;
 pub mod invoices;
 pub mod keys;
+pub mod order_mail;
 pub mod orders;
 pub mod outbox;
 pub mod payments;

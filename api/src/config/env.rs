@@ -3,7 +3,7 @@
 
 use super::{
     AppEnv, Config, ConfigError, DEFAULT_ADDR, DEFAULT_DATABASE_URL, DEFAULT_DIST_DIR,
-    DEFAULT_PUBLIC_URL, MIN_JWT_SECRET_BYTES, Secret, audit, field_keys, payments, security,
+    DEFAULT_PUBLIC_URL, MIN_JWT_SECRET_BYTES, Secret, audit, field_keys, mail, payments, security,
 };
 use crate::db::DbKind;
 use std::env::VarError;
@@ -139,6 +139,7 @@ impl Config {
         let field_keys = field_keys::field_keys(&var, app_env)?;
         let data_folder = sqlite_folder(&database_url).unwrap_or_else(|| PathBuf::from("data"));
         let audit = audit::settings(&var, app_env, &data_folder)?;
+        let mail = mail::settings(&var, app_env, &public_url)?;
 
         Ok(Config {
             app_env,
@@ -158,6 +159,7 @@ impl Config {
             payments,
             field_keys,
             audit,
+            mail,
         })
     }
 }
@@ -190,10 +192,10 @@ pub(super) fn config_from(vars: &[(&'static str, &str)]) -> Result<Config, Confi
 }
 
 /// The secrets production requires besides `JWT_SECRET` (the field keys, the blind-index key,
-/// the audit checkpoint key), valid and none a development key: for tests of other settings
+/// the audit checkpoint key, the SMTP server), valid and none a development key: for tests of other settings
 /// in production.
 #[cfg(test)]
-pub(super) const PRODUCTION_KEYS: [(&str, &str); 4] = [
+pub(super) const PRODUCTION_KEYS: [(&str, &str); 5] = [
     (
         "FIELD_KEYS",
         "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
@@ -207,6 +209,7 @@ pub(super) const PRODUCTION_KEYS: [(&str, &str); 4] = [
         "AUDIT_CHECKPOINT_KEY",
         "a checkpoint key of at least 32 bytes",
     ),
+    ("SMTP_URL", "smtps://bazaar:secret@smtp.example.in:465"),
 ];
 
 #[cfg(test)]

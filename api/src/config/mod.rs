@@ -7,19 +7,21 @@
 //! This module holds the settings and their defaults; `env` reads them, and the settings of
 //! one concern are read in its own module: `payments`, `security` (CORS, proxy, rate limits,
 //! timeout), `secret` (values that never print), `field_keys` (the PII encryption keyring),
-//! `audit` (the audit checkpoints);
+//! `audit` (the audit checkpoints), `mail` (SMTP and the outbox sender);
 //! `dev_key` makes the development keys of the tiers that may run without secrets.
 
 mod audit;
 pub mod dev_key;
 mod env;
 mod field_keys;
+mod mail;
 mod payments;
 mod secret;
 mod security;
 
 pub use audit::{AuditSettings, DEFAULT_CHECKPOINT_FILE, DEFAULT_CHECKPOINT_INTERVAL_SECS};
 pub use field_keys::FieldKeys;
+pub use mail::{DEFAULT_MAIL_MAX_ATTEMPTS, DEFAULT_MAIL_POLL_INTERVAL_MS, MailSettings};
 pub use payments::{
     DEFAULT_PAYMENT_TIMEOUT_SECS, DEFAULT_SWEEP_INTERVAL_SECS, PaymentProviderKind, PaymentSettings,
 };
@@ -81,8 +83,8 @@ pub struct Config {
     /// (default `http://127.0.0.1:8080`). Links in mail (password reset) start with it; it is
     /// configured rather than taken from the request's `Host`, which a client chooses.
     pub public_url: String,
-    /// `MAIL_DIR`: where the development mail sender writes each outgoing mail as
-    /// `<id>.eml` (see `mail`). Default: `mail` in the folder of the SQLite database file
+    /// `MAIL_DIR`: where mail is written as `<id>.eml` when `SMTP_URL` is unset (dev and
+    /// staging; see `mail::folder`). Default: `mail` in the folder of the SQLite database file
     /// (`data/mail` for the default URL), else `data/mail`.
     pub mail_dir: PathBuf,
     /// `UPLOAD_DIR`: where product images are stored (the local object store, `storage`).
@@ -114,6 +116,9 @@ pub struct Config {
     pub field_keys: Option<FieldKeys>,
     /// `AUDIT_CHECKPOINT_*`: the audit log's signed checkpoints outside the database.
     pub audit: AuditSettings,
+    /// `SMTP_URL`, `MAIL_FROM`, `MAIL_MAX_ATTEMPTS`, `MAIL_POLL_INTERVAL_MS`: how mail leaves
+    /// the outbox (see `mail`).
+    pub mail: MailSettings,
 }
 
 /// The deployment tiers of seed 000, section 14.1. Settings that may default in `dev` must be

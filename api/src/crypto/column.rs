@@ -24,6 +24,8 @@ pub enum Column {
     TotpPendingSecret,
     OutboxToAddress,
     OutboxBody,
+    /// A mail's HTML part (NULL for a text-only mail).
+    OutboxHtmlBody,
     /// The order answer a repeated `POST /orders` replays (it shows the delivery address).
     /// Its row id is `<customer id>/<idempotency key>`. Not in [`SEALED_TABLES`]: these rows
     /// live 24 hours, so instead of being rotated they age out (see docs/RUNBOOK.md).
@@ -102,7 +104,11 @@ pub const SEALED_TABLES: &[SealedTable] = &[
         table: "email_outbox",
         key: "id",
         key_kind: RowKey::Int,
-        columns: &[Column::OutboxToAddress, Column::OutboxBody],
+        columns: &[
+            Column::OutboxToAddress,
+            Column::OutboxBody,
+            Column::OutboxHtmlBody,
+        ],
     },
 ];
 
@@ -137,6 +143,7 @@ impl Column {
             Column::TotpPendingSecret => ("totp_secrets", "pending_secret"),
             Column::OutboxToAddress => ("email_outbox", "to_address"),
             Column::OutboxBody => ("email_outbox", "body"),
+            Column::OutboxHtmlBody => ("email_outbox", "html_body"),
             Column::IdempotencyResponse => ("idempotency_keys", "response"),
         }
     }
@@ -163,9 +170,9 @@ mod tests {
             })
             .copied()
             .collect();
-        // 19 variants, all but `IdempotencyResponse`; a new one must be added to
+        // 20 variants, all but `IdempotencyResponse`; a new one must be added to
         // `SEALED_TABLES` and to this count.
-        assert_eq!(listed.len(), 18);
+        assert_eq!(listed.len(), 19);
         let unique: std::collections::HashSet<_> = listed.iter().collect();
         assert_eq!(unique.len(), listed.len());
     }

@@ -31,6 +31,7 @@ pub mod impersonations;
 pub mod invoices;
 pub mod mfa;
 pub mod mock_gateway;
+pub mod order_mail;
 pub mod orders;
 pub mod outbox;
 pub mod password_resets;

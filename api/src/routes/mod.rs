@@ -16,6 +16,7 @@ pub mod health;
 pub mod images;
 pub mod impersonation;
 pub mod invoices;
+pub mod mail;
 pub mod mfa;
 pub mod openapi;
 pub mod orders;
@@ -71,6 +72,7 @@ pub fn routes() -> ApiRoutes {
         .merge(users::routes())
         .merge(reconciliation::routes())
         .merge(figures::routes())
+        .merge(mail::routes())
         // The audit log, for administrators with `audit:view`.
         .merge(audit::routes())
         // Support sessions: administrators act as a user; the user sees each session.

@@ -9,8 +9,8 @@
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::{
     audit, auth, carts, credit_notes, figures, fulfilment, gst, health, images, impersonation,
-    invoices, mfa, orders, password, products, reconciliation, seller_dashboard, session, shops,
-    users, webhooks,
+    invoices, mail, mfa, orders, password, products, reconciliation, seller_dashboard, session,
+    shops, users, webhooks,
 };
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
@@ -56,6 +56,7 @@ pub fn routes() -> ApiRoutes {
         users::unlock_user,
         users::change_role,
         reconciliation::list,
+        mail::list_dead,
         figures::get,
         impersonation::start_impersonation,
         impersonation::end_impersonation,

@@ -21,6 +21,7 @@ fn config(url: &str, app_env: &str) -> Config {
             "FIELD_KEY_ACTIVE" => Some("t1".into()),
             "BLIND_INDEX_KEY" => Some(crate::helpers::TEST_BLIND_INDEX_KEY.into()),
             "AUDIT_CHECKPOINT_KEY" => Some("a checkpoint key of at least 32 bytes".into()),
+            "SMTP_URL" => Some("smtp://127.0.0.1:2525".into()),
             _ => None,
         })
     })

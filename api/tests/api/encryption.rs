@@ -341,9 +341,14 @@ async fn rotation_throughput() {
         let mut tx = app.db.begin().await.unwrap();
         for n in 0..500 {
             let body = format!("Hello {n}, a mail body of a typical length. ").repeat(8);
-            api::app::outbox::queue(&mut tx, &old, "someone@example.com", "S", &body)
-                .await
-                .unwrap();
+            let mail = api::app::outbox::NewMail {
+                kind: api::app::outbox::MailKind::PasswordReset,
+                to: "someone@example.com",
+                subject: "S",
+                text: &body,
+                html: None,
+            };
+            api::app::outbox::queue(&mut tx, &old, &mail).await.unwrap();
         }
         tx.commit().await.unwrap();
     }

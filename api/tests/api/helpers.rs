@@ -7,7 +7,7 @@
 //! there. `cargo xtask test` runs this suite both ways.
 
 use api::config::{
-    AppEnv, AuditSettings, PaymentProviderKind, PaymentSettings, RateLimits, Secret,
+    AppEnv, AuditSettings, MailSettings, PaymentProviderKind, PaymentSettings, RateLimits, Secret,
 };
 use api::db::DbKind;
 use api::{Application, Clock, Config, Db};
@@ -241,6 +241,14 @@ pub fn test_config(
             // Tests write their checkpoints when they need one (`TestApp::checkpoint`).
             checkpoint_interval: None,
             checkpoint_key: Some(Secret::new(TEST_CHECKPOINT_KEY.to_owned())),
+        },
+        mail: MailSettings {
+            smtp_url: None,
+            from: "Bazaar <no-reply@bazaar.test>".to_owned(),
+            max_attempts: api::config::DEFAULT_MAIL_MAX_ATTEMPTS,
+            // No background sender: tests deliver the outbox when they mean to
+            // (`delivered_mail`, `mail_sink::send_pass`), so none races them.
+            poll_interval: None,
         },
     }
 }
@@ -488,12 +496,11 @@ impl TestApp {
     /// Delivers the outbox now (as the background sender would, deterministically) and returns
     /// every mail file in the mail folder, oldest first.
     pub async fn delivered_mail(&self) -> Vec<String> {
-        api::mail::DevMailSender::new(
+        api::mail::Sender::new(
             self.db.clone(),
             self.vault.clone(),
             self.clock.clone(),
-            self.mail.path(),
-            false,
+            api::mail::Transport::Folder(self.mail.path().to_owned()),
         )
         .deliver_pending()
         .await

@@ -1,7 +1,9 @@
 //! Password reset: a mailed, single-use, 30-minute link (through the outbox and the
 //! development mail folder), the new password's policy, and every session ending.
 
-use crate::helpers::{TEST_PUBLIC_URL, TestApp, problem, session_cookies, spawn_app};
+use crate::helpers::{
+    TEST_PUBLIC_URL, TestApp, problem, session_cookies, spawn_app, spawn_app_with,
+};
 use api::auth::session::RESET_LIFETIME_SECS;
 
 const EMAIL: &str = "asha@example.com";
@@ -205,7 +207,11 @@ async fn a_reset_lifts_a_lockout() {
 
 #[tokio::test]
 async fn the_background_sender_delivers_without_being_asked() {
-    let app = spawn_app().await;
+    // The tests' servers start no sender (they deliver when they mean to); this one does.
+    let app = spawn_app_with(|config| {
+        config.mail.poll_interval = Some(std::time::Duration::from_millis(100));
+    })
+    .await;
     registered(&app).await;
     app.forgot_password(EMAIL).await;
 

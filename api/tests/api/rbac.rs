@@ -112,6 +112,12 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/admin/reconciliation",
         [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
     ),
+    // Mail the sender gave up on: administrators with a second factor.
+    (
+        "GET",
+        "/admin/mail/dead",
+        [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
+    ),
     // The audit log: administrators with a second factor.
     ("GET", "/audit", [Unauth, Forbid, Forbid, Mfa, Pass, Pass]),
     (

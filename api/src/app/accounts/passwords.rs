@@ -43,7 +43,14 @@ pub async fn forgot(actor: &Actor, state: &AppState, email: &str) -> Result<()> 
     let expires_at = state.clock.now() + RESET_LIFETIME_SECS;
     let mut tx = state.db.begin().await?;
     password_resets::insert(&mut tx, &secret::hash_token(&token), user.id, expires_at).await?;
-    outbox::queue(&mut tx, &state.vault, &to, RESET_SUBJECT, &body).await?;
+    let mail = outbox::NewMail {
+        kind: outbox::MailKind::PasswordReset,
+        to: &to,
+        subject: RESET_SUBJECT,
+        text: &body,
+        html: None,
+    };
+    outbox::queue(&mut tx, &state.vault, &mail).await?;
     // Who asked is not known (anyone may type an email); the account is the resource.
     let entry = Entry::success(
         "auth:password_reset_request",

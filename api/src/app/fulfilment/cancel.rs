@@ -8,6 +8,7 @@
 use crate::app::audit::{self, Entry};
 use crate::app::checkout::IdempotencyKey;
 use crate::app::impersonation::masking;
+use crate::app::order_mail::{self, News};
 use crate::app::payments::ledger::{self, Opened, Opening};
 use crate::app::{Actor, catalog, credit_notes, orders, reader_scope};
 use crate::auth::secret::hex;
@@ -164,6 +165,10 @@ pub async fn cancel(
             "refundAmount": {"after": refund.as_ref().map(|refund| refund.amount)},
         }));
     audit::record(&mut tx, actor, &entry).await?;
+    let news = News::Cancelled {
+        refund: refund.as_ref().map(|refund| Paise(refund.amount)),
+    };
+    order_mail::tell(&mut tx, state, id, &news).await?;
     tx.commit().await?;
     let standing = match &refund {
         Some(refund) => Some(ledger::finish(actor, state, refund).await?),

@@ -14,6 +14,7 @@ pub use cancel::{CancelAnswer, cancel};
 
 use crate::app::audit::{self, Entry};
 use crate::app::impersonation::masking;
+use crate::app::order_mail::{self, News};
 use crate::app::{Actor, orders, reader_scope};
 use crate::db::fulfilment::{self as store, Step};
 use crate::db::{Conn, Id, Scope, credit_notes};
@@ -101,6 +102,7 @@ pub async fn advance(
             "trackingNumber": {"after": tracking},
         }));
     audit::record(&mut tx, actor, &entry).await?;
+    tell(&mut tx, state, id, shop, to, carrier.zip(tracking)).await?;
     tx.commit().await?;
     let order = orders::read(
         &mut state.db.conn().await?,
@@ -111,6 +113,39 @@ pub async fn advance(
     .await?
     .ok_or(ApiError::NotFound)?;
     Ok(masking::for_actor(actor, order, masking::order))
+}
+
+/// Queues the customer's mail about shop `shop`'s part of order `order` reaching `to`
+/// (shipped with `shipment`'s carrier and tracking number, or delivered; packing is not
+/// news), linking the shop's invoice.
+async fn tell(
+    conn: &mut Conn,
+    state: &AppState,
+    order: Id,
+    shop: Id,
+    to: OrderStatus,
+    shipment: Option<(&str, &str)>,
+) -> Result<()> {
+    if !matches!(to, OrderStatus::Shipped | OrderStatus::Delivered) {
+        return Ok(());
+    }
+    let invoices = order_mail::invoices(conn, order, Some(shop)).await?;
+    let seller = invoices
+        .first()
+        .map_or("A seller", |invoice| invoice.seller.as_str());
+    let news = match shipment {
+        Some((carrier, tracking)) => News::Shipped {
+            seller,
+            carrier,
+            tracking,
+            invoices: &invoices,
+        },
+        None => News::Delivered {
+            seller,
+            invoices: &invoices,
+        },
+    };
+    order_mail::tell(conn, state, order, &news).await
 }
 
 /// The carrier (trimmed) and tracking number of `shipment`, or 422 naming each bad field.

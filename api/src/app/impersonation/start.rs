@@ -76,7 +76,14 @@ pub async fn start(
         expires_at,
     );
     let to = lookup::email_of(&state.vault, &target)?;
-    outbox::queue(&mut tx, &state.vault, &to, START_SUBJECT, &body).await?;
+    let mail = outbox::NewMail {
+        kind: outbox::MailKind::ImpersonationStarted,
+        to: &to,
+        subject: START_SUBJECT,
+        text: &body,
+        html: None,
+    };
+    outbox::queue(&mut tx, &state.vault, &mail).await?;
     // The reason is the audit's point (seed 000 section 6.1); it is support's text about a
     // ticket, and the audit masks anything in it that reads as an email, phone or GSTIN.
     let entry = Entry::success("impersonation:start", "users", Some(target.id), now).with_changes(

@@ -6,6 +6,7 @@
 //! another amount, a second one) is refunded in full, automatically.
 
 use crate::app::audit::{self, Entry};
+use crate::app::order_mail::{self, News};
 use crate::app::orders::{machine, parse_status};
 use crate::app::payments::ledger::{self, Opened, Opening};
 use crate::app::{Actor, Task, invoices};
@@ -186,7 +187,8 @@ async fn record(
 /// Applies the verdict of `event` to order `order` in status `from` (PAYMENT_PENDING); the
 /// outcome, or `None` when the order was no longer `from`. A confirmation issues the order's
 /// invoices in the same transaction: a confirmed order always has them, and a confirmation
-/// that rolls back uses no serial.
+/// that rolls back uses no serial; its mail to the customer, linking them, is queued there
+/// too.
 async fn apply(
     conn: &mut Conn,
     actor: &Actor,
@@ -211,6 +213,12 @@ async fn apply(
             now,
         )
         .await?;
+        let invoices = order_mail::invoices(conn, order, None).await?;
+        let news = News::Confirmed {
+            total: event.amount,
+            invoices: &invoices,
+        };
+        order_mail::tell(conn, state, order, &news).await?;
     }
     Ok(outcome)
 }

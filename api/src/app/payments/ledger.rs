@@ -6,6 +6,7 @@
 //! never with the refund's reason (free text that may name the customer).
 
 use crate::app::audit::{self, Entry};
+use crate::app::order_mail::{self, News};
 use crate::app::{Actor, credit_notes};
 use crate::auth::secret::hex;
 use crate::db::refunds::{self, NewRefund, RefundRow};
@@ -197,6 +198,13 @@ pub(super) async fn complete(
             now,
         )
         .await?;
+        // The customer hears of it with the notes, in this transaction: once per refund.
+        let notes = order_mail::credit_notes(conn, refund.id).await?;
+        let news = News::Refunded {
+            amount,
+            notes: &notes,
+        };
+        order_mail::tell(conn, state, refund.order_id, &news).await?;
     }
     let entry = Entry::success("payments:refund", "orders", Some(refund.order_id), now)
         .with_changes(serde_json::json!({
