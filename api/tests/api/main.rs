@@ -44,3 +44,4 @@ mod shop_profile;
 mod shops;
 mod static_files;
 mod stock;
+mod union_territory;
