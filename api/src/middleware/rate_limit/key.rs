@@ -3,9 +3,9 @@
 
 use crate::domain::email_lookup;
 use crate::error::ApiError;
-use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest as _, Request};
-use axum::http::StatusCode;
+use crate::extractor::body_bytes;
+use axum::body::Body;
+use axum::extract::Request;
 use sha2::{Digest as _, Sha256};
 use std::net::{IpAddr, Ipv6Addr};
 
@@ -49,16 +49,8 @@ pub(super) async fn sign_in_account(request: Request) -> Result<(Option<Key>, Re
     }
 
     let (parts, body) = request.into_parts();
-    // `Bytes` honours `DefaultBodyLimit` (`limits::body_limit`), like the handler's `Json`.
-    let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), &())
-        .await
-        .map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::MalformedJson(rejection.body_text())
-            }
-        })?;
+    // Within the body limit, like the handler's `Json`.
+    let bytes = body_bytes(Request::from_parts(parts.clone(), body), &()).await?;
     let account = serde_json::from_slice::<SignIn>(&bytes)
         .ok()
         .map(|sign_in| Key::account(&sign_in.email));
