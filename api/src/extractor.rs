@@ -79,17 +79,26 @@ where
         if !json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge
-                } else {
-                    ApiError::MalformedJson(rejection.body_text())
-                }
-            })?;
+        let bytes = body_bytes(request, state).await?;
         decode_form(&bytes).map(JsonForm)
     }
+}
+
+/// The whole body of `request`, within `DefaultBodyLimit` (`limits::body_limit`): 413
+/// `payload_too_large` past it, 400 `malformed_json` when it cannot be read.
+pub(crate) async fn body_bytes<S: Send + Sync>(
+    request: Request,
+    state: &S,
+) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::MalformedJson(rejection.body_text())
+            }
+        })
 }
 
 /// `bytes` decoded as `T`; see [`JsonForm`] for which failures name a field.

@@ -4,7 +4,7 @@
 //! year, apart from the invoices' (`CN-2627-000001`), at most 16 characters.
 
 use crate::calendar::Date;
-use crate::gst::{LineTax, TaxTotals};
+use crate::gst::{LineTax, StateTax, TaxTotals};
 use crate::invoices::{Party, document_number};
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +62,9 @@ pub struct CreditNote {
     pub recipient: Party,
     pub place_of_supply_code: String,
     pub place_of_supply_name: String,
+    /// Which tax the `sgst` amounts are, as on the invoice it corrects (`Invoice::state_tax`).
+    #[serde(default)]
+    pub state_tax: StateTax,
     /// The invoice lines it credits, in the invoice's order.
     pub lines: Vec<CreditNoteLine>,
     /// `total` is the amount of this note's share of the refund.

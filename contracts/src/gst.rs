@@ -12,6 +12,12 @@
 //!   refused, never silently mapped, because which new slab a good moved to depends on the good.
 //! - **CGST + SGST or IGST**: when the supplier's state (the first two digits of its GSTIN) is
 //!   the place of supply, half the rate is CGST and half SGST; otherwise the whole rate is IGST.
+//! - **UTGST**: within a union territory without a legislature (04 Chandigarh, 26 Dadra and
+//!   Nagar Haveli and Daman and Diu, 31 Lakshadweep, 35 Andaman and Nicobar Islands, 38 Ladakh,
+//!   and 25, the Daman and Diu of registrations before the 2020 merger) the second half is
+//!   UTGST under the UTGST Act 2017 instead of SGST: same rate, same rounding, another name
+//!   ([`StateTax::of`]). The amounts stay in the `sgst` fields; documents say which tax those
+//!   hold. Delhi (07), Puducherry (34) and Jammu and Kashmir (01) have legislatures: SGST.
 //! - **Rounding**, per line: the taxable value is unit price × quantity, exactly. Each tax is
 //!   `taxable × rate / 10 000` rounded half up to the paise, computed separately for CGST and SGST
 //!   (each at half the rate) or once for IGST. So an intra-state line's tax can exceed the same
@@ -147,6 +153,41 @@ impl Supply {
     }
 }
 
+/// The tax an intra-state supply pays beside CGST, at half the rate: what a document's `sgst`
+/// amounts are. On the wire: `"sgst"` or `"utgst"`; documents written before it existed read
+/// as `"sgst"` (the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum StateTax {
+    /// State GST: in a state, or a union territory with a legislature.
+    #[default]
+    Sgst,
+    /// Union territory GST: in a union territory without a legislature.
+    Utgst,
+}
+
+impl StateTax {
+    /// The second tax of a supply whose place of supply is `place_of_supply`. Only an
+    /// intra-state supply charges it; an inter-state one charges IGST alone, and its documents'
+    /// `sgst` amounts, all zero, keep the name of the place's tax.
+    pub fn of(place_of_supply: StateCode) -> StateTax {
+        if place_of_supply.is_union_territory_without_legislature() {
+            StateTax::Utgst
+        } else {
+            StateTax::Sgst
+        }
+    }
+
+    /// The name invoices print: `SGST` or `UTGST`.
+    pub fn label(self) -> &'static str {
+        match self {
+            StateTax::Sgst => "SGST",
+            StateTax::Utgst => "UTGST",
+        }
+    }
+}
+
 /// The tax of one line. Exactly one of {`cgst` and `sgst`} or {`igst`} is non-zero for a
 /// non-zero rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +198,7 @@ pub struct LineTax {
     pub taxable: Paise,
     pub rate: Rate,
     pub cgst: Paise,
+    /// SGST, or UTGST in a union territory without a legislature ([`StateTax`]).
     pub sgst: Paise,
     pub igst: Paise,
     /// `taxable` plus the taxes.
@@ -284,6 +326,48 @@ mod tests {
 
     fn d(text: &str) -> Date {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn union_territories_without_a_legislature_charge_utgst_and_the_rest_sgst() {
+        let utgst: Vec<u8> = StateCode::all()
+            .filter(|&code| StateTax::of(code) == StateTax::Utgst)
+            .map(StateCode::code)
+            .collect();
+
+        assert_eq!(utgst, [4, 25, 26, 31, 35, 38]);
+        for with_legislature in [1, 7, 34, 27] {
+            assert_eq!(StateTax::of(state(with_legislature)), StateTax::Sgst);
+        }
+        assert_eq!(StateTax::Utgst.label(), "UTGST");
+        assert_eq!(StateTax::Sgst.label(), "SGST");
+    }
+
+    #[test]
+    fn an_intra_ut_supply_splits_like_an_intra_state_one() {
+        let chandigarh = state(4);
+        let supply = Supply::between(chandigarh, chandigarh);
+        let line = line_tax(rupees(1000), 1, Rate(1800), supply).unwrap();
+
+        assert_eq!(supply, Supply::IntraState);
+        assert_eq!(
+            (line.cgst, line.sgst, line.igst),
+            (rupees(90), rupees(90), Paise(0))
+        );
+        assert_eq!(StateTax::of(chandigarh).label(), "UTGST");
+    }
+
+    #[test]
+    fn the_state_tax_is_sgst_or_utgst_on_the_wire_and_sgst_when_absent() {
+        assert_eq!(
+            serde_json::to_string(&StateTax::Utgst).unwrap(),
+            r#""utgst""#
+        );
+        assert_eq!(
+            serde_json::from_str::<StateTax>(r#""sgst""#).unwrap(),
+            StateTax::Sgst
+        );
+        assert_eq!(StateTax::default(), StateTax::Sgst);
     }
 
     #[test]

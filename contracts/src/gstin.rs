@@ -85,6 +85,14 @@ impl StateCode {
             .expect("a StateCode is only made from the table")
     }
 
+    /// Whether this is a union territory without a legislature, where an intra-state supply
+    /// pays UTGST instead of SGST (`gst::StateTax`): Chandigarh, Daman and Diu (25, before
+    /// its merger), Dadra and Nagar Haveli and Daman and Diu, Lakshadweep, Andaman and Nicobar
+    /// Islands, Ladakh.
+    pub fn is_union_territory_without_legislature(self) -> bool {
+        matches!(self.0, 4 | 25 | 26 | 31 | 35 | 38)
+    }
+
     /// Every code, in order (for address forms).
     pub fn all() -> impl Iterator<Item = StateCode> {
         STATES.iter().map(|&(code, _)| StateCode(code))
@@ -120,6 +128,15 @@ pub enum GstinError {
     UnknownState,
     /// The last character does not match the other fourteen: a typo.
     CheckCharacter,
+    /// The PAN inside (characters 3 to 12) has a 4th character that is no holder type:
+    /// P(erson), C(ompany), H(indu undivided family), F(irm), A(ssociation of persons),
+    /// T(rust), B(ody of individuals), L(ocal authority), J (artificial juridical person) or
+    /// G(overnment). The check character cannot catch this: a made-up number may have a right
+    /// one (`27AAAXA5055K1ZH`).
+    PanHolderType,
+    /// The PAN's serial (its 6th to 9th characters) is 0000, which the Income Tax Department
+    /// never issues.
+    PanSerial,
 }
 
 impl GstinError {
@@ -129,6 +146,8 @@ impl GstinError {
             GstinError::Format => "gstin_format",
             GstinError::UnknownState => "gstin_state",
             GstinError::CheckCharacter => "gstin_check_character",
+            GstinError::PanHolderType => "gstin_pan_holder_type",
+            GstinError::PanSerial => "gstin_pan_serial",
         }
     }
 }
@@ -141,6 +160,10 @@ impl fmt::Display for GstinError {
             }
             GstinError::UnknownState => "does not start with a GST state code",
             GstinError::CheckCharacter => "has a wrong check character (a typo?)",
+            GstinError::PanHolderType => {
+                "holds a PAN whose 4th character is not a holder type (P, C, H, F, A, T, B, L, J or G)"
+            }
+            GstinError::PanSerial => "holds a PAN whose serial number is 0000",
         })
     }
 }
@@ -175,6 +198,7 @@ impl Gstin {
         if check_character(&b[..14]) != b[14] {
             return Err(GstinError::CheckCharacter);
         }
+        check_pan(&b[2..12])?;
         Ok(Gstin(gstin))
     }
 
@@ -186,6 +210,21 @@ impl Gstin {
     pub fn state(&self) -> StateCode {
         StateCode::parse(&self.0[0..2]).expect("checked by parse")
     }
+}
+
+/// The PAN's holder types, its 4th character (see [`GstinError::PanHolderType`]).
+const PAN_HOLDER_TYPES: &[u8] = b"PCHFATBLJG";
+
+/// Checks the PAN inside a GSTIN whose layout is right: letters 1-5, digits 6-9, a letter.
+/// Checked after the check character, so a typo is still reported as one.
+fn check_pan(pan: &[u8]) -> Result<(), GstinError> {
+    if !PAN_HOLDER_TYPES.contains(&pan[3]) {
+        return Err(GstinError::PanHolderType);
+    }
+    if &pan[5..9] == b"0000" {
+        return Err(GstinError::PanSerial);
+    }
+    Ok(())
 }
 
 /// The GSTN check character: a Luhn mod 36 over the first fourteen characters, weights 1 and 2
@@ -286,6 +325,57 @@ mod tests {
         assert_eq!(
             Gstin::parse("00AAPFU0939F1ZV"),
             Err(GstinError::UnknownState)
+        );
+    }
+
+    /// `first_fourteen` completed with its right check character.
+    fn with_check(first_fourteen: &str) -> String {
+        let check = check_character(first_fourteen.as_bytes()) as char;
+        format!("{first_fourteen}{check}")
+    }
+
+    #[test]
+    fn a_pan_whose_4th_character_is_no_holder_type_is_refused() {
+        // The issue's example: its check character is right, its PAN's holder type X is not one.
+        assert_eq!(
+            Gstin::parse("27AAAXA5055K1ZH"),
+            Err(GstinError::PanHolderType)
+        );
+        for holder in 'A'..='Z' {
+            let gstin = with_check(&format!("27AAA{holder}A5055K1Z"));
+            let expected = if "PCHFATBLJG".contains(holder) {
+                Ok(())
+            } else {
+                Err(GstinError::PanHolderType)
+            };
+            assert_eq!(Gstin::parse(&gstin).map(drop), expected, "{gstin}");
+        }
+    }
+
+    #[test]
+    fn a_pan_with_serial_0000_is_refused_and_any_other_serial_passes() {
+        assert_eq!(
+            Gstin::parse(&with_check("27AAPFU0000F1Z")),
+            Err(GstinError::PanSerial)
+        );
+        for serial in ["0001", "1000", "0100", "9999"] {
+            let gstin = with_check(&format!("27AAPFU{serial}F1Z"));
+            assert!(Gstin::parse(&gstin).is_ok(), "{gstin}");
+        }
+    }
+
+    #[test]
+    fn a_typo_in_a_bad_pan_is_still_reported_as_a_typo() {
+        assert_eq!(
+            Gstin::parse("27AAAXA5055K1ZJ"),
+            Err(GstinError::CheckCharacter)
+        );
+        assert_eq!(GstinError::PanHolderType.code(), "gstin_pan_holder_type");
+        assert_eq!(GstinError::PanSerial.code(), "gstin_pan_serial");
+        assert!(
+            GstinError::PanHolderType
+                .to_string()
+                .contains("holder type")
         );
     }
 

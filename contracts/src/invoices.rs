@@ -3,7 +3,7 @@
 //! year, at most 16 characters of letters, digits, `-` and `/`.
 
 use crate::calendar::Date;
-use crate::gst::{LineTax, TaxTotals};
+use crate::gst::{LineTax, StateTax, TaxTotals};
 use crate::money::Paise;
 use serde::{Deserialize, Serialize};
 
@@ -86,6 +86,10 @@ pub struct Invoice {
     /// Place of supply: the delivery address's state code and name.
     pub place_of_supply_code: String,
     pub place_of_supply_name: String,
+    /// Which tax the `sgst` amounts are: `sgst`, or `utgst` when the place of supply is a union
+    /// territory without a legislature. Absent (read as `sgst`) from servers before 1.4.
+    #[serde(default)]
+    pub state_tax: StateTax,
     pub lines: Vec<InvoiceLine>,
     pub totals: TaxTotals,
     /// The total in words (`Rupees ... Only`).
@@ -108,6 +112,27 @@ mod tests {
 
     fn d(text: &str) -> Date {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn an_invoice_from_a_server_before_utgst_reads_as_sgst() {
+        let mut invoice = serde_json::json!({
+            "id": "i", "orderId": "o", "number": "INV-2627-000001", "date": "2026-05-04",
+            "supplier": { "name": "A", "address": [], "stateCode": "27", "stateName": "Maharashtra" },
+            "recipient": { "name": "B", "address": [], "stateCode": "27", "stateName": "Maharashtra" },
+            "placeOfSupplyCode": "27", "placeOfSupplyName": "Maharashtra", "lines": [],
+            "totals": { "taxable": 0, "cgst": 0, "sgst": 0, "igst": 0, "tax": 0, "total": 0 },
+            "totalInWords": "Rupees Zero Only", "reverseCharge": false
+        });
+        let old: Invoice = serde_json::from_value(invoice.clone()).unwrap();
+        invoice["stateTax"] = serde_json::json!("utgst");
+        let new: Invoice = serde_json::from_value(invoice).unwrap();
+
+        assert_eq!(
+            (old.state_tax, new.state_tax),
+            (StateTax::Sgst, StateTax::Utgst)
+        );
+        assert_eq!(serde_json::to_value(&new).unwrap()["stateTax"], "utgst");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use contracts::Paise;
 use contracts::calendar::Date;
-use contracts::gst::{self, LineTax, TaxTotals};
+use contracts::gst::{self, LineTax, StateTax, TaxTotals};
 use contracts::gstin::StateCode;
 use contracts::invoices::{Invoice, InvoiceLine, Party, financial_year, invoice_number};
 
@@ -145,6 +145,8 @@ pub(crate) struct Parties {
     /// The delivery address's state code and name.
     pub place_of_supply_code: String,
     pub place_of_supply_name: String,
+    /// SGST or UTGST: what the lines' `sgst` amounts are, by the place of supply.
+    pub state_tax: StateTax,
 }
 
 /// The supplier, recipient and place of supply of opened `head`.
@@ -168,6 +170,8 @@ pub(crate) fn parties(head: HeadRow) -> Parties {
             state_code: head.place_of_supply.clone(),
         },
         place_of_supply_name: state_name(&head.place_of_supply),
+        state_tax: StateCode::parse(&head.place_of_supply)
+            .map_or_else(StateTax::default, StateTax::of),
         place_of_supply_code: head.place_of_supply,
     }
 }
@@ -210,6 +214,7 @@ fn assemble(head: HeadRow, lines: Vec<LineRow>) -> Result<Invoice> {
         recipient: parties.recipient,
         place_of_supply_name: parties.place_of_supply_name,
         place_of_supply_code: parties.place_of_supply_code,
+        state_tax: parties.state_tax,
         lines,
         total_in_words: totals.total.in_words(),
         totals,
@@ -357,6 +362,7 @@ mod tests {
         );
         assert_eq!((t.tax.0, t.total.0), (20_500, 170_500));
         assert_eq!(t.total.0, t.taxable.0 + t.tax.0);
+        assert_eq!(invoice.state_tax, StateTax::Sgst);
         assert_eq!(
             invoice.total_in_words,
             "Rupees One Thousand Seven Hundred Five Only"

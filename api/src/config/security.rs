@@ -5,13 +5,19 @@
 use super::{ConfigError, Lookup};
 use std::time::Duration;
 
-/// Requests a client may make in each rate-limit window (`middleware::rate_limit`). 0 turns
-/// that limit off. The counters live in the memory of one server process.
+/// The rate limits (`middleware::rate_limit`): a generous token bucket over every API request,
+/// and strict allowances on the routes an attacker would hammer. 0 turns a limit off. The
+/// buckets live in the memory of one server process (docs/SECURITY.md says what that means
+/// behind several instances).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimits {
-    /// `RATE_LIMIT_GLOBAL`: requests under `/api` per client address per 15 minutes (default
-    /// 100). Static files (the shell, widget bundles) never count.
-    pub global: u32,
+    /// `RATE_LIMIT_API_PER_MINUTE`: the rate at which a client's bucket for requests under
+    /// `/api` refills, per client address (default 600, ten a second). Static files (the shell,
+    /// widget bundles) never count.
+    pub api_per_minute: u32,
+    /// `RATE_LIMIT_API_BURST`: how many API requests a client may make at once before the
+    /// refill rate applies (default 1 200: thirty tours of the shop back to back).
+    pub api_burst: u32,
     /// `RATE_LIMIT_LOGIN`: sign-in attempts (`POST /api/v1/auth/login`) per client address per
     /// 15 minutes (default 5).
     pub login: u32,
@@ -24,16 +30,25 @@ pub struct RateLimits {
     /// `RATE_LIMIT_PASSWORD_RESET`: reset-link requests (`POST /api/v1/auth/password/forgot`)
     /// per client address per hour (default 5).
     pub password_reset: u32,
+    /// `RATE_LIMIT_REGISTER`: sign-ups (`POST /api/v1/auth/register`) per client address per
+    /// hour (default 10).
+    pub register: u32,
+    /// `RATE_LIMIT_ORDERS`: order placements (`POST /api/v1/orders`) per client address per
+    /// 15 minutes (default 10).
+    pub orders: u32,
 }
 
 impl Default for RateLimits {
     fn default() -> Self {
         RateLimits {
-            global: 100,
+            api_per_minute: 600,
+            api_burst: 1_200,
             login: 5,
             login_account: 5,
             mfa: 10,
             password_reset: 5,
+            register: 10,
+            orders: 10,
         }
     }
 }
@@ -56,13 +71,25 @@ pub(super) fn trust_proxy(var: &impl Lookup) -> Result<bool, ConfigError> {
 
 /// The `RATE_LIMIT_*` variables, each defaulting to [`RateLimits::default`]'s.
 pub(super) fn rate_limits(var: &impl Lookup) -> Result<RateLimits, ConfigError> {
+    if let Some(value) = var("RATE_LIMIT_GLOBAL")? {
+        // A fixed 15-minute window over every request throttled shoppers; it was replaced by
+        // the token bucket. Refused rather than ignored, so an old `.env` says so at start.
+        return Err(ConfigError::Invalid {
+            name: "RATE_LIMIT_GLOBAL",
+            reason: "replaced by RATE_LIMIT_API_PER_MINUTE and RATE_LIMIT_API_BURST".to_owned(),
+            value,
+        });
+    }
     let defaults = RateLimits::default();
     Ok(RateLimits {
-        global: limit(var, "RATE_LIMIT_GLOBAL", defaults.global)?,
+        api_per_minute: limit(var, "RATE_LIMIT_API_PER_MINUTE", defaults.api_per_minute)?,
+        api_burst: limit(var, "RATE_LIMIT_API_BURST", defaults.api_burst)?,
         login: limit(var, "RATE_LIMIT_LOGIN", defaults.login)?,
         login_account: limit(var, "RATE_LIMIT_LOGIN_ACCOUNT", defaults.login_account)?,
         mfa: limit(var, "RATE_LIMIT_MFA", defaults.mfa)?,
         password_reset: limit(var, "RATE_LIMIT_PASSWORD_RESET", defaults.password_reset)?,
+        register: limit(var, "RATE_LIMIT_REGISTER", defaults.register)?,
+        orders: limit(var, "RATE_LIMIT_ORDERS", defaults.orders)?,
     })
 }
 
@@ -193,11 +220,14 @@ mod tests {
         assert_eq!(
             config.rate_limits,
             RateLimits {
-                global: 100,
+                api_per_minute: 600,
+                api_burst: 1_200,
                 login: 5,
                 login_account: 5,
                 mfa: 10,
                 password_reset: 5,
+                register: 10,
+                orders: 10,
             }
         );
         assert_eq!(config.request_timeout, Some(Duration::from_secs(30)));
@@ -206,11 +236,14 @@ mod tests {
     #[test]
     fn rate_limits_trust_and_timeout_are_read_and_zero_turns_a_limit_off() {
         let config = config_from(&[
-            ("RATE_LIMIT_GLOBAL", "0"),
+            ("RATE_LIMIT_API_PER_MINUTE", "0"),
+            ("RATE_LIMIT_API_BURST", "50"),
             ("RATE_LIMIT_LOGIN", "7"),
             ("RATE_LIMIT_LOGIN_ACCOUNT", "0"),
             ("RATE_LIMIT_MFA", "3"),
             ("RATE_LIMIT_PASSWORD_RESET", "2"),
+            ("RATE_LIMIT_REGISTER", "4"),
+            ("RATE_LIMIT_ORDERS", "0"),
             ("TRUST_PROXY", "true"),
             ("REQUEST_TIMEOUT_SECS", "0"),
         ])
@@ -219,11 +252,14 @@ mod tests {
         assert_eq!(
             config.rate_limits,
             RateLimits {
-                global: 0,
+                api_per_minute: 0,
+                api_burst: 50,
                 login: 7,
                 login_account: 0,
                 mfa: 3,
                 password_reset: 2,
+                register: 4,
+                orders: 0,
             }
         );
         assert!(config.trust_proxy);
@@ -237,11 +273,13 @@ mod tests {
     #[test]
     fn a_bad_limit_proxy_flag_or_timeout_is_refused_and_named() {
         for (name, value) in [
-            ("RATE_LIMIT_GLOBAL", "lots"),
+            ("RATE_LIMIT_GLOBAL", "100"),
+            ("RATE_LIMIT_API_BURST", "lots"),
             ("RATE_LIMIT_LOGIN", "-1"),
             ("RATE_LIMIT_LOGIN_ACCOUNT", "5.5"),
             ("RATE_LIMIT_MFA", "99999999999"),
             ("RATE_LIMIT_PASSWORD_RESET", "five"),
+            ("RATE_LIMIT_ORDERS", "ten"),
             ("TRUST_PROXY", "yes"),
             ("REQUEST_TIMEOUT_SECS", "30s"),
         ] {

@@ -7,6 +7,7 @@ use contracts::credit_notes::CreditNote;
 
 /// Where the columns of the lines' table start.
 const COLUMNS: [f32; 8] = [MARGIN, 215.0, 265.0, 340.0, 390.0, 440.0, 490.0, 540.0];
+/// The headings; the state tax's (`SGST`) is renamed per document (`StateTax::label`).
 const HEADINGS: [&str; 8] = [
     "Description",
     "HSN",
@@ -43,8 +44,10 @@ pub fn render(note: &CreditNote) -> Vec<u8> {
             amount(line.tax.total),
         ]
     });
-    layout.table(&COLUMNS, &HEADINGS, rows);
-    layout.totals(&note.totals, &note.total_in_words);
+    let mut headings = HEADINGS;
+    headings[5] = note.state_tax.label();
+    layout.table(&COLUMNS, &headings, rows);
+    layout.totals(&note.totals, note.state_tax, &note.total_in_words);
     layout.footer("Tax credited to the recipient for a refund (CGST Act, section 34). Computer-generated; no signature required.");
     finish(layout)
 }

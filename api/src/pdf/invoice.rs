@@ -8,6 +8,7 @@ use contracts::invoices::Invoice;
 const COLUMNS: [f32; 9] = [
     MARGIN, 190.0, 235.0, 270.0, 330.0, 395.0, 430.0, 475.0, 520.0,
 ];
+/// The headings; the state tax's (`SGST`) is renamed per document (`StateTax::label`).
 const HEADINGS: [&str; 9] = [
     "Description",
     "HSN",
@@ -46,8 +47,10 @@ pub fn render(invoice: &Invoice) -> Vec<u8> {
             amount(line.tax.igst),
         ]
     });
-    layout.table(&COLUMNS, &HEADINGS, rows);
-    layout.totals(&invoice.totals, &invoice.total_in_words);
+    let mut headings = HEADINGS;
+    headings[7] = invoice.state_tax.label();
+    layout.table(&COLUMNS, &headings, rows);
+    layout.totals(&invoice.totals, invoice.state_tax, &invoice.total_in_words);
     layout.footer("Computer-generated invoice; no signature required.");
     finish(layout)
 }

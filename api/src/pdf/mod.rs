@@ -11,7 +11,7 @@ pub mod credit_note;
 pub mod invoice;
 
 use contracts::Paise;
-use contracts::gst::TaxTotals;
+use contracts::gst::{StateTax, TaxTotals};
 use contracts::invoices::Party;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
@@ -121,12 +121,13 @@ impl Layout {
         self.rule();
     }
 
-    /// The sums by tax, the total, and the total in words.
-    pub fn totals(&mut self, totals: &TaxTotals, in_words: &str) {
+    /// The sums by tax (the state tax named `state_tax`: SGST or UTGST), the total, and the
+    /// total in words.
+    pub fn totals(&mut self, totals: &TaxTotals, state_tax: StateTax, in_words: &str) {
         for (label, value) in [
             ("Taxable value", totals.taxable),
             ("CGST", totals.cgst),
-            ("SGST", totals.sgst),
+            (state_tax.label(), totals.sgst),
             ("IGST", totals.igst),
         ] {
             self.row(10.0, false, &[(330.0, label), (470.0, &amount(value))]);

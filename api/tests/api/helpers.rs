@@ -144,11 +144,14 @@ async fn create_postgres_database(server: &str) -> String {
 /// no test is throttled by accident, yet not 0, so every request still goes through the
 /// counting (and every sign-in through the reading of its body for the account limit).
 pub const GENEROUS_LIMITS: RateLimits = RateLimits {
-    global: 1_000_000,
+    api_per_minute: 1_000_000,
+    api_burst: 1_000_000,
     login: 1_000_000,
     login_account: 1_000_000,
     mfa: 1_000_000,
     password_reset: 1_000_000,
+    register: 1_000_000,
+    orders: 1_000_000,
 };
 
 pub async fn spawn_app() -> TestApp {

@@ -46,3 +46,4 @@ mod shops;
 mod smtp_mail;
 mod static_files;
 mod stock;
+mod union_territory;

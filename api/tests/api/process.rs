@@ -84,11 +84,14 @@ impl TestApp {
             // by every start).
             .stderr(self.log_file());
         for limit in [
-            "RATE_LIMIT_GLOBAL",
+            "RATE_LIMIT_API_PER_MINUTE",
+            "RATE_LIMIT_API_BURST",
             "RATE_LIMIT_LOGIN",
             "RATE_LIMIT_LOGIN_ACCOUNT",
             "RATE_LIMIT_MFA",
             "RATE_LIMIT_PASSWORD_RESET",
+            "RATE_LIMIT_REGISTER",
+            "RATE_LIMIT_ORDERS",
         ] {
             command.env(limit, "1000000");
         }

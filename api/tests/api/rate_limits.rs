@@ -1,9 +1,15 @@
-//! Rate limits: per address on sign-in, challenge answers, reset links and the whole API, per
-//! account on sign-in; 429 `rate_limited` with `Retry-After`; `X-Forwarded-For` believed only
-//! behind a trusted proxy; 0 turns a limit off; static files never count.
+//! Rate limits: a generous token bucket per address over the whole API, that a shopper
+//! browsing and filling a cart never meets; strict ones per address on sign-in, challenge
+//! answers, reset links, sign-ups and order placement, per account on sign-in; 429
+//! `rate_limited` with `Retry-After`; `X-Forwarded-For` believed only behind a trusted proxy;
+//! 0 turns a limit off; static files never count.
 
+use crate::fixtures::{GSTIN_MH, add_product, product_body, seller, send, staff};
 use crate::helpers::{GENEROUS_LIMITS, TestApp, header, problem, spawn_app_with};
 use api::config::RateLimits;
+use contracts::props::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 
 const EMAIL: &str = "asha@example.in";
 const PASSWORD: &str = "a long enough password";
@@ -120,9 +126,96 @@ async fn behind_a_trusted_proxy_each_forwarded_address_has_its_own_allowance() {
 }
 
 #[tokio::test]
-async fn the_global_limit_counts_api_requests_and_never_static_files() {
+async fn a_thousand_catalog_and_cart_requests_on_default_settings_are_never_throttled() {
+    let app = spawn_app_with(|config| config.rate_limits = RateLimits::default()).await;
+    let admin = staff(&app, "admin@example.com", Role::Admin).await;
+    let (seller, _) = seller(&app, &admin, "asha@example.com", GSTIN_MH).await;
+    let shirt = add_product(&app, &seller, product_body("Shirt", "SH-1", 100_000)).await;
+    let cart = send(&app, Method::POST, "/carts", None, None).await;
+    assert_eq!(cart.status(), StatusCode::CREATED);
+    let cart = cart.json::<serde_json::Value>().await.unwrap()["cartId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let line = format!("/carts/{cart}/items/{}", shirt.id);
+    let product = format!("/products/{}", shirt.id);
+    let added = send(
+        &app,
+        Method::POST,
+        &format!("/carts/{cart}/items"),
+        None,
+        Some(json!({ "productId": shirt.id, "quantity": 1 })),
+    )
+    .await;
+    assert_eq!(added.status(), StatusCode::CREATED);
+
+    // As fast as the server answers: the bucket's burst, not its refill, lets them through.
+    for n in 0..1_000 {
+        let response = match n % 4 {
+            0 => send(&app, Method::GET, "/products?q=shirt", None, None).await,
+            1 => send(&app, Method::GET, &product, None, None).await,
+            2 => {
+                let quantity = json!({ "quantity": 1 + n % 3 });
+                send(&app, Method::PUT, &line, None, Some(quantity)).await
+            }
+            _ => send(&app, Method::GET, &format!("/carts/{cart}"), None, None).await,
+        };
+        assert_eq!(response.status(), StatusCode::OK, "request {n}");
+    }
+}
+
+#[tokio::test]
+async fn the_sixth_wrong_password_within_15_minutes_is_429_on_default_settings() {
+    let app = app_with(RateLimits::default(), false).await;
+
+    for attempt in 1..=5 {
+        let response = app.login(EMAIL, "a wrong password").await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    let sixth = app.login(EMAIL, "a wrong password").await;
+
+    assert_eq!(header(&sixth, "content-type"), "application/problem+json");
+    let retry_after: u64 = header(&sixth, "retry-after").parse().unwrap();
+    assert!(retry_after > FIFTEEN_MINUTES - 60, "{retry_after}");
+    assert_rate_limited(sixth, FIFTEEN_MINUTES).await;
+}
+
+#[tokio::test]
+async fn sign_ups_and_order_placements_from_one_address_are_limited() {
     let limits = RateLimits {
-        global: 3,
+        register: 2,
+        orders: 1,
+        ..GENEROUS_LIMITS
+    };
+    let app = spawn_app_with(|config| config.rate_limits = limits).await;
+
+    for n in 1..=2 {
+        let email = format!("shopper{n}@example.in");
+        assert_eq!(
+            app.register(&email, PASSWORD, "Shopper").await.status(),
+            201
+        );
+    }
+    let third = app
+        .register("shopper3@example.in", PASSWORD, "Shopper")
+        .await;
+    // Counted before the handler, so even a request it would refuse spends the allowance.
+    let order = send(&app, Method::POST, "/orders", None, Some(json!({}))).await;
+    let second_order = send(&app, Method::POST, "/orders", None, Some(json!({}))).await;
+    let reading_orders = send(&app, Method::GET, "/orders", None, None).await;
+
+    assert_rate_limited(third, 60 * 60).await;
+    assert_eq!(order.status(), StatusCode::UNAUTHORIZED);
+    assert_rate_limited(second_order, FIFTEEN_MINUTES).await;
+    assert_eq!(reading_orders.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_api_bucket_counts_api_requests_and_never_static_files() {
+    // A burst of 3 that refills one a minute: the test is over long before the refill.
+    let limits = RateLimits {
+        api_per_minute: 1,
+        api_burst: 3,
         ..GENEROUS_LIMITS
     };
     let app = spawn_app_with(|config| config.rate_limits = limits).await;
@@ -141,14 +234,14 @@ async fn the_global_limit_counts_api_requests_and_never_static_files() {
     }
     let fourth = app.get("/api/v1/nope").await;
 
-    assert_rate_limited(fourth, FIFTEEN_MINUTES).await;
+    assert_rate_limited(fourth, 60).await;
     assert_eq!(app.get("/products/42").await.status(), 200);
 }
 
 #[tokio::test]
 async fn zero_turns_a_limit_off() {
     let limits = RateLimits {
-        global: 0,
+        api_per_minute: 0,
         login: 0,
         login_account: 0,
         ..GENEROUS_LIMITS

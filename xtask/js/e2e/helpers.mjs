@@ -39,11 +39,13 @@ export function editEntry(dist, name, edit) {
  * times from one address within seconds (the limits have their own API tests).
  */
 const SERVER_ENV = {
-  RATE_LIMIT_GLOBAL: '0',
+  RATE_LIMIT_API_PER_MINUTE: '0',
   RATE_LIMIT_LOGIN: '0',
   RATE_LIMIT_LOGIN_ACCOUNT: '0',
   RATE_LIMIT_MFA: '0',
   RATE_LIMIT_PASSWORD_RESET: '0',
+  RATE_LIMIT_REGISTER: '0',
+  RATE_LIMIT_ORDERS: '0',
 };
 
 /**

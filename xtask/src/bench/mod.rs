@@ -125,9 +125,11 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             .env("DIST_DIR", data.join("no-dist"))
             // The benchmark is one client hammering from one address: the per-IP limits
             // would answer 429 to nearly all of it. They are measured by tests, not here.
-            .env("RATE_LIMIT_GLOBAL", "0")
+            .env("RATE_LIMIT_API_PER_MINUTE", "0")
             .env("RATE_LIMIT_LOGIN", "0")
             .env("RATE_LIMIT_LOGIN_ACCOUNT", "0")
+            .env("RATE_LIMIT_REGISTER", "0")
+            .env("RATE_LIMIT_ORDERS", "0")
             .env("RUST_LOG", "warn"),
     )?;
     if only_dashboard {

@@ -99,6 +99,7 @@ fn assemble(row: NoteRow, lines: Vec<NoteLineRow>) -> Result<CreditNote> {
         recipient: parties.recipient,
         place_of_supply_code: parties.place_of_supply_code,
         place_of_supply_name: parties.place_of_supply_name,
+        state_tax: parties.state_tax,
         lines,
         total_in_words: totals.total.in_words(),
         totals,
