@@ -10,6 +10,7 @@
 //! administrator from several threads, checked afterwards to the paisa (`refunds`). Figures,
 //! not assertions: the bench reports, the issues' notes judge.
 
+pub mod catalog;
 mod dashboard;
 mod http;
 mod orders;
@@ -30,6 +31,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 use wrk::{Load, wrk};
 
+/// The products `--catalog` seeds without a number.
+pub const DEFAULT_CATALOG: usize = catalog::DEFAULT_PRODUCTS;
 /// Connections held open by wrk (the issues' "256 concurrent connections").
 const CONNECTIONS: u32 = 256;
 /// How long each load scenario runs.
