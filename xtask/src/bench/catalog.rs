@@ -6,7 +6,7 @@
 //! sort; the filters; page 1 and page 50 (whose cursor is found by walking 49 pages first).
 
 use super::http::request;
-use super::wrk::{Load, wrk_for};
+use super::wrk::{Load, print_loads, wrk_for};
 use super::{CONNECTIONS, Server, tempfile_dir};
 use crate::metadata::Workspace;
 use crate::tools;
@@ -185,16 +185,7 @@ fn print(report: &CatalogReport) {
         "catalog of {} products ({}), seeded in {:.1} s; {CONNECTIONS} connections, {SECONDS} s a case, limit={LIMIT}",
         report.products, report.database, report.seed_seconds
     );
-    println!(
-        "{:<36} {:>9} {:>9} {:>9} {:>8}",
-        "case", "req/s", "p50 ms", "p99 ms", "non-2xx"
-    );
-    for load in &report.loads {
-        println!(
-            "{:<36} {:>9.0} {:>9.2} {:>9.2} {:>8}",
-            load.scenario, load.requests_per_sec, load.p50_ms, load.p99_ms, load.non_2xx
-        );
-    }
+    print_loads("case", &report.loads);
     println!(
         "machine: {} cores, shared by the server and wrk",
         report.machine_cores

@@ -212,16 +212,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
 }
 
 fn print_report(report: &Report) {
-    println!(
-        "{:<52} {:>10} {:>9} {:>9} {:>8}",
-        "scenario", "req/s", "p50 ms", "p99 ms", "non-2xx"
-    );
-    for load in &report.loads {
-        println!(
-            "{:<52} {:>10.0} {:>9.2} {:>9.2} {:>8}",
-            load.scenario, load.requests_per_sec, load.p50_ms, load.p99_ms, load.non_2xx
-        );
-    }
+    wrk::print_loads("scenario", &report.loads);
     println!(
         "authenticated / bare throughput: {:.0}%",
         report.authenticated_to_bare_ratio * 100.0

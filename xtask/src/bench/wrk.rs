@@ -17,6 +17,20 @@ pub struct Load {
     pub non_2xx: u64,
 }
 
+/// Prints `loads` as a table, the first column headed `heading`.
+pub fn print_loads(heading: &str, loads: &[Load]) {
+    println!(
+        "{heading:<52} {:>10} {:>9} {:>9} {:>8}",
+        "req/s", "p50 ms", "p99 ms", "non-2xx"
+    );
+    for load in loads {
+        println!(
+            "{:<52} {:>10.0} {:>9.2} {:>9.2} {:>8}",
+            load.scenario, load.requests_per_sec, load.p50_ms, load.p99_ms, load.non_2xx
+        );
+    }
+}
+
 /// Runs wrk against `addr` + `path` for [`DURATION_SECS`] and reads its summary.
 pub fn wrk(scenario: &str, addr: &str, path: &str, token: Option<&str>) -> Result<Load> {
     wrk_for(scenario, addr, path, token, DURATION_SECS)
