@@ -53,6 +53,14 @@ pub enum Command {
     /// development passwords, and print them. Dev and staging only; refused when
     /// APP_ENV=production. Safe to run again: existing accounts are left alone.
     SeedDemo,
+    /// Add a large synthetic catalog for benchmarks (`cargo xtask bench --catalog N`):
+    /// products spread over several approved shops, categories and GST slabs, written straight
+    /// through the storage layer. Dev and staging only; use a fresh database.
+    SeedCatalog {
+        /// How many products.
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+    },
     /// Field-encryption keys: `rotate` re-encrypts stored personal data under the active key
     /// (FIELD_KEY_ACTIVE) in small batches while servers keep serving; `status` counts the
     /// values each key id still seals, so an old key is removed from FIELD_KEYS only when

@@ -18,6 +18,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod catalog_seed;
 pub mod checkpointer;
 pub mod cli;
 pub mod clock;

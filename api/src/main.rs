@@ -65,6 +65,10 @@ async fn main() -> anyhow::Result<()> {
             let config = Config::from_env()?;
             api::cli::seed_demo_command(&config, &mut std::io::stdout()).await?;
         }
+        Command::SeedCatalog { products } => {
+            let config = Config::from_env()?;
+            api::catalog_seed::command(&config, products, &mut std::io::stdout()).await?;
+        }
         Command::Audit(AuditCommand::Verify { checkpoints }) => {
             let config = Config::from_env()?;
             let valid =

@@ -16,15 +16,38 @@ pub enum Target {
 pub enum Command {
     Help,
     Setup,
-    Run { dist: PathBuf },
+    Run {
+        dist: PathBuf,
+    },
     Test,
-    Bench,
-    Build { target: Target, dist: PathBuf },
-    Deploy { target: Target, dist: PathBuf },
-    Rollback { widget: String, dist: PathBuf },
-    Prune { keep: usize, dist: PathBuf },
-    Size { check: bool, dist: PathBuf },
-    Releases { widget: String, dist: PathBuf },
+    /// `catalog`: `--catalog [N]`, the catalog at scale instead of the main scenarios.
+    Bench {
+        catalog: Option<usize>,
+    },
+    Build {
+        target: Target,
+        dist: PathBuf,
+    },
+    Deploy {
+        target: Target,
+        dist: PathBuf,
+    },
+    Rollback {
+        widget: String,
+        dist: PathBuf,
+    },
+    Prune {
+        keep: usize,
+        dist: PathBuf,
+    },
+    Size {
+        check: bool,
+        dist: PathBuf,
+    },
+    Releases {
+        widget: String,
+        dist: PathBuf,
+    },
 }
 
 impl Command {
@@ -32,8 +55,9 @@ impl Command {
         let mut dist = PathBuf::from("dist");
         let mut keep = 3;
         let mut check = false;
+        let mut catalog = None;
         let mut positional = Vec::new();
-        let mut args = args.into_iter();
+        let mut args = args.into_iter().peekable();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--dist" => {
@@ -54,6 +78,12 @@ impl Command {
                     }
                 }
                 "--check" => check = true,
+                // The number is optional: `--catalog` alone seeds the default.
+                "--catalog" => {
+                    let n = args.next_if(|next| next.parse::<usize>().is_ok());
+                    let n = n.and_then(|n| n.parse().ok());
+                    catalog = Some(n.unwrap_or(crate::bench::DEFAULT_CATALOG));
+                }
                 "--all" => positional.push("--all".to_owned()),
                 "-h" | "--help" => return Ok(Command::Help),
                 flag if flag.starts_with('-') => bail!("unknown option {flag}"),
@@ -79,7 +109,7 @@ impl Command {
             Some("setup") => Command::Setup,
             Some("run") => Command::Run { dist },
             Some("test") => Command::Test,
-            Some("bench") => Command::Bench,
+            Some("bench") => Command::Bench { catalog },
             Some("build") => Command::Build {
                 target: target(rest)?,
                 dist,
@@ -109,6 +139,23 @@ mod tests {
 
     fn parse(line: &str) -> Result<Command> {
         Command::parse(line.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn parses_the_catalog_bench_with_and_without_a_number() {
+        assert_eq!(parse("bench").unwrap(), Command::Bench { catalog: None });
+        assert_eq!(
+            parse("bench --catalog 5000").unwrap(),
+            Command::Bench {
+                catalog: Some(5_000)
+            }
+        );
+        assert_eq!(
+            parse("bench --catalog").unwrap(),
+            Command::Bench {
+                catalog: Some(crate::bench::DEFAULT_CATALOG)
+            }
+        );
     }
 
     #[test]

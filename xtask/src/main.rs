@@ -23,6 +23,7 @@ cargo xtask <command> [options]
   run                         setup, build and deploy everything, serve on http://127.0.0.1:8080
   test                        every test: unit, integration, and browser tests in headless Chromium
   bench                       load figures (wrk, release builds): authenticated GET vs bare axum, sign-in cost
+  bench --catalog [N]         the catalog at scale: N products (default 100000) seeded, then every kind of read under wrk
   build shell|<widget>|--all  build into dist/ (a widget gets a new release folder, not yet live)
   deploy <widget>|--all       build and make live: swap the widget's federation.json entry atomically
   rollback <widget>           make the previous release of <widget> live again
@@ -53,7 +54,10 @@ fn dispatch(command: cli::Command) -> Result<()> {
         Setup => tools::setup(&workspace),
         Run { dist } => run::run(&workspace, &dist),
         Test => test::run(&workspace),
-        Bench => bench::run(&workspace),
+        Bench { catalog: None } => bench::run(&workspace),
+        Bench {
+            catalog: Some(products),
+        } => bench::catalog::run(&workspace, products),
         Build { target, dist } => build::build(&workspace, &target, &dist).map(drop),
         Deploy { target, dist } => deploy::deploy(&workspace, &target, &dist),
         Rollback { widget, dist } => deploy::rollback(&dist, &widget),

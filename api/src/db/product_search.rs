@@ -103,9 +103,29 @@ pub struct RankedRow {
 
 /// Up to `search.count` products of the listing, in its order.
 pub async fn search(conn: &mut Conn, search: &Search<'_>) -> sqlx::Result<Vec<RankedRow>> {
-    let sqlite = conn.kind() == DbKind::Sqlite;
+    statement(conn.kind(), search).fetch_all(conn).await
+}
+
+/// The statement [`search`] runs on backend `kind`: public so that the suite can ask each
+/// backend for its plan ([`Sql::explain`]) and fail when a listing stops using its index.
+///
+/// Every read is meant to cost O(log N + page): words are looked up in the full-text index
+/// first (on SQLite the FTS table is the driving table, forced by `CROSS JOIN`, which SQLite
+/// never reorders); a listing without words walks the index of its sort (`products_created`,
+/// `products_price`, or the category's and shop's own, which lead with the filter's column) and
+/// stops after the page; the keyset condition compares the index's own columns, so page 50
+/// starts with a seek like page 1.
+pub fn statement<'a>(kind: DbKind, search: &Search<'a>) -> Sql<'a> {
+    let sqlite = kind == DbKind::Sqlite;
     let mut binds = Binds::default();
-    let mut from = PRODUCTS_JOIN.to_owned();
+    // SQLite: products drive, so a listing reads them in index order and the shop comes by
+    // its primary key per row (left to itself, the planner starts from the few shops and sorts
+    // every product in a temp B-tree). PostgreSQL plans the join by its statistics.
+    let mut from = if sqlite {
+        "products p CROSS JOIN shops s ON s.id = p.shop_id"
+    } else {
+        PRODUCTS_JOIN
+    };
     let mut filters = vec![match search.viewer {
         Viewer::Shopper => ON_SALE.to_owned(),
         Viewer::Shop(shop) => format!("p.shop_id = {}", binds.push(shop)),
@@ -113,7 +133,7 @@ pub async fn search(conn: &mut Conn, search: &Search<'_>) -> sqlx::Result<Vec<Ra
     let mut relevance = "CAST(0 AS DOUBLE PRECISION)".to_owned();
     if let Some(words) = search.words {
         let text = full_text(sqlite, words, &mut binds);
-        from = text.from.to_owned();
+        from = text.from;
         filters.push(text.filter);
         relevance = text.relevance;
     }
@@ -139,32 +159,43 @@ pub async fn search(conn: &mut Conn, search: &Search<'_>) -> sqlx::Result<Vec<Ra
         filters.push(format!("p.stock <= {}", binds.push(max)));
     }
 
-    // The inner query computes each row's sort key; the outer one pages on (key, id).
     let (key, direction, comparison) = match search.sort {
         ProductSort::Relevance => ("relevance", "ASC", ">"),
-        ProductSort::Newest => ("created_at", "DESC", "<"),
-        ProductSort::PriceAsc => ("price", "ASC", ">"),
-        ProductSort::PriceDesc => ("price", "DESC", "<"),
+        ProductSort::Newest => ("p.created_at", "DESC", "<"),
+        ProductSort::PriceAsc => ("p.price", "ASC", ">"),
+        ProductSort::PriceDesc => ("p.price", "DESC", "<"),
     };
-    let outer = match search.after {
-        None => String::new(),
-        Some(after) => {
-            let value = match after.key {
-                Key::Rank(rank) => binds.push(rank),
-                Key::Int(value) => binds.push(value),
-            };
-            let id = binds.push(after.id);
-            format!("WHERE ({key}, id) {comparison} ({value}, {id})")
-        }
-    };
+    let after = search.after.map(|after| {
+        let value = match after.key {
+            Key::Rank(rank) => binds.push(rank),
+            Key::Int(value) => binds.push(value),
+        };
+        let id = binds.push(after.id);
+        (value, id)
+    });
     let limit = binds.push(search.count);
-    let text = format!(
-        "SELECT * FROM (SELECT {PRODUCT_COLUMNS}, {relevance} AS relevance FROM {from} \
-         WHERE {filters}) AS page {outer} ORDER BY {key} {direction}, id {direction} \
-         LIMIT {limit}",
-        filters = filters.join(" AND "),
-    );
-    binds.statement(text).fetch_all(conn).await
+    let columns = format!("{PRODUCT_COLUMNS}, {relevance} AS relevance");
+    let filters = filters.join(" AND ");
+    let text = if search.sort == ProductSort::Relevance {
+        // The rank exists only once the words matched: computed inside, paged on outside.
+        let outer = after.map_or(String::new(), |(value, id)| {
+            format!("WHERE (relevance, id) > ({value}, {id})")
+        });
+        format!(
+            "SELECT * FROM (SELECT {columns} FROM {from} WHERE {filters}) AS page {outer} \
+             ORDER BY relevance ASC, id ASC LIMIT {limit}"
+        )
+    } else {
+        // The key and id of the sort's index, compared as a row: a seek into the index.
+        let keyset = after.map_or(String::new(), |(value, id)| {
+            format!(" AND ({key}, p.id) {comparison} ({value}, {id})")
+        });
+        format!(
+            "SELECT {columns} FROM {from} WHERE {filters}{keyset} \
+             ORDER BY {key} {direction}, p.id {direction} LIMIT {limit}"
+        )
+    };
+    binds.statement(text)
 }
 
 /// The parts of the query that match and rank words.
@@ -186,9 +217,11 @@ fn full_text(sqlite: bool, words: &Words, binds: &mut Binds) -> FullText {
         let phrase: Vec<String> = words.0.iter().map(|word| format!("\"{word}\"*")).collect();
         let param = binds.push(phrase.join(" "));
         FullText {
-            // No alias on the FTS table: MATCH and bm25() name it.
-            from: "products_fts JOIN products p ON p.rowid = products_fts.rowid \
-                   JOIN shops s ON s.id = p.shop_id",
+            // No alias on the FTS table: MATCH and bm25() name it. `CROSS JOIN` keeps it the
+            // outer loop: the index yields the matching rowids, each product comes by its
+            // rowid (evaluating MATCH per product instead costs O(N) per search).
+            from: "products_fts CROSS JOIN products p ON p.rowid = products_fts.rowid \
+                   CROSS JOIN shops s ON s.id = p.shop_id",
             filter: format!("products_fts MATCH {param}"),
             relevance: "bm25(products_fts)".to_owned(),
         }

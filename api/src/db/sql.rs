@@ -208,6 +208,27 @@ impl<'q> Sql<'q> {
         }
     }
 
+    /// How the backend would run the statement, one line per plan step: SQLite's
+    /// `EXPLAIN QUERY PLAN` details (`SEARCH p USING INDEX ...`), PostgreSQL's `EXPLAIN` text.
+    /// For tests that pin a query to its index, so a plan regression fails the suite.
+    pub async fn explain(self, conn: &mut Conn) -> sqlx::Result<Vec<String>> {
+        use sqlx::Row as _;
+        match conn.raw() {
+            Raw::Sqlite(c) => {
+                let (text, args) = self.sqlite()?;
+                let text = AssertSqlSafe(format!("EXPLAIN QUERY PLAN {}", text.0));
+                let rows = sqlx::query_with(text, args).fetch_all(c).await?;
+                rows.iter().map(|row| row.try_get("detail")).collect()
+            }
+            Raw::Postgres(c) => {
+                let (text, args) = self.postgres()?;
+                let text = AssertSqlSafe(format!("EXPLAIN {}", text.0));
+                let rows = sqlx::query_with(text, args).fetch_all(c).await?;
+                rows.iter().map(|row| row.try_get(0)).collect()
+            }
+        }
+    }
+
     /// The SQLite text and arguments.
     fn sqlite(self) -> sqlx::Result<(AssertSqlSafe<Cow<'static, str>>, SqliteArguments)> {
         let text = match self.text {

@@ -460,3 +460,83 @@ async fn a_seller_adds_images_that_shoppers_load_and_junk_is_refused() {
     let ninth = upload(&seller, "image/png", PNG.to_vec()).await.unwrap();
     assert_eq!(problem(ninth).await.errors[0].code, "too_many_images");
 }
+
+#[tokio::test]
+async fn bad_search_input_is_answered_at_once_with_a_named_error_or_nothing() {
+    let app = spawn_app().await;
+    let admin = staff(&app, "admin@example.com", Role::Admin).await;
+    let (seller, _) = seller(&app, &admin, "asha@example.com", GSTIN_MH).await;
+    for (name, price) in [("Linen shirt", 1_500), ("Silk shirt", 3_000)] {
+        add_product(
+            &app,
+            &seller,
+            product_body(name, &name.replace(' ', "-"), price),
+        )
+        .await;
+    }
+
+    // A thousand words: refused before any query, naming `q`.
+    let thousand = vec!["shirt"; 1_000].join("%20");
+    let response = send(
+        &app,
+        Method::GET,
+        &format!("/products?q={thousand}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = problem(response).await;
+    assert_eq!(refused.code, "validation_failed");
+    assert_eq!(
+        (
+            refused.errors[0].field.as_str(),
+            refused.errors[0].code.as_str()
+        ),
+        ("q", "too_long")
+    );
+    // The seller's own list reads the same text the same way.
+    let response = send(
+        &app,
+        Method::GET,
+        &format!("/seller/products?q={thousand}"),
+        Some(&seller),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // At the limit it is still a search: only its first words count.
+    let long = vec!["shirt"; 33].join("%20");
+    assert_eq!(page(&app, &format!("?q={long}")).await.items.len(), 2);
+
+    // Only punctuation: nothing to search for, so nothing found (not the whole catalog).
+    for q in ["!!!", "%2E%2C%3B%3A%20-%20%3F", "%E2%80%94%E2%80%A6"] {
+        let found = page(&app, &format!("?q={q}")).await;
+        assert!(found.items.is_empty() && found.next_cursor.is_none(), "{q}");
+    }
+
+    // A cursor made by another sort: refused, naming `after`, on every other sort.
+    let first = page(&app, "?sort=price_asc&limit=1").await;
+    let cursor = first.next_cursor.expect("a second page");
+    for sort in ["newest", "price_desc"] {
+        let query = format!("/products?sort={sort}&limit=1&after={cursor}");
+        let response = send(&app, Method::GET, &query, None, None).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{sort}"
+        );
+        let refused = problem(response).await;
+        assert_eq!(
+            (
+                refused.errors[0].field.as_str(),
+                refused.errors[0].code.as_str()
+            ),
+            ("after", "unknown_cursor"),
+            "{sort}"
+        );
+    }
+    let query = format!("/products?q=shirt&sort=relevance&after={cursor}");
+    let response = send(&app, Method::GET, &query, None, None).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -11,6 +11,7 @@ mod auth;
 mod cart_races;
 mod carts;
 mod catalog;
+mod catalog_plans;
 mod checkout_resume;
 mod cli;
 mod cors;

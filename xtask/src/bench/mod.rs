@@ -10,6 +10,7 @@
 //! administrator from several threads, checked afterwards to the paisa (`refunds`). Figures,
 //! not assertions: the bench reports, the issues' notes judge.
 
+pub mod catalog;
 mod dashboard;
 mod http;
 mod orders;
@@ -30,6 +31,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 use wrk::{Load, wrk};
 
+/// The products `--catalog` seeds without a number.
+pub const DEFAULT_CATALOG: usize = catalog::DEFAULT_PRODUCTS;
 /// Connections held open by wrk (the issues' "256 concurrent connections").
 const CONNECTIONS: u32 = 256;
 /// How long each load scenario runs.
@@ -211,16 +214,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
 }
 
 fn print_report(report: &Report) {
-    println!(
-        "{:<52} {:>10} {:>9} {:>9} {:>8}",
-        "scenario", "req/s", "p50 ms", "p99 ms", "non-2xx"
-    );
-    for load in &report.loads {
-        println!(
-            "{:<52} {:>10.0} {:>9.2} {:>9.2} {:>8}",
-            load.scenario, load.requests_per_sec, load.p50_ms, load.p99_ms, load.non_2xx
-        );
-    }
+    wrk::print_loads("scenario", &report.loads);
     println!(
         "authenticated / bare throughput: {:.0}%",
         report.authenticated_to_bare_ratio * 100.0

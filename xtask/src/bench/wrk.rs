@@ -7,8 +7,8 @@ use std::process::Command;
 
 #[derive(Debug, Serialize)]
 pub struct Load {
-    pub scenario: &'static str,
-    pub url_path: &'static str,
+    pub scenario: String,
+    pub url_path: String,
     pub connections: u32,
     pub seconds: u32,
     pub requests_per_sec: f64,
@@ -17,18 +17,38 @@ pub struct Load {
     pub non_2xx: u64,
 }
 
-/// Runs wrk against `addr` + `path` and reads its summary.
-pub fn wrk(
-    scenario: &'static str,
+/// Prints `loads` as a table, the first column headed `heading`.
+pub fn print_loads(heading: &str, loads: &[Load]) {
+    println!(
+        "{heading:<52} {:>10} {:>9} {:>9} {:>8}",
+        "req/s", "p50 ms", "p99 ms", "non-2xx"
+    );
+    for load in loads {
+        println!(
+            "{:<52} {:>10.0} {:>9.2} {:>9.2} {:>8}",
+            load.scenario, load.requests_per_sec, load.p50_ms, load.p99_ms, load.non_2xx
+        );
+    }
+}
+
+/// Runs wrk against `addr` + `path` for [`DURATION_SECS`] and reads its summary.
+pub fn wrk(scenario: &str, addr: &str, path: &str, token: Option<&str>) -> Result<Load> {
+    wrk_for(scenario, addr, path, token, DURATION_SECS)
+}
+
+/// [`wrk`] for `seconds`.
+pub fn wrk_for(
+    scenario: &str,
     addr: &str,
-    path: &'static str,
+    path: &str,
     token: Option<&str>,
+    seconds: u32,
 ) -> Result<Load> {
     let mut command = Command::new("wrk");
     command.args([
         "-t2",
         &format!("-c{CONNECTIONS}"),
-        &format!("-d{DURATION_SECS}s"),
+        &format!("-d{seconds}s"),
         "--latency",
         "--timeout",
         "10s",
@@ -47,10 +67,12 @@ pub fn wrk(
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    parse_wrk(scenario, path, &text)
+    let mut load = parse_wrk(scenario, path, &text)?;
+    load.seconds = seconds;
+    Ok(load)
 }
 
-fn parse_wrk(scenario: &'static str, path: &'static str, text: &str) -> Result<Load> {
+fn parse_wrk(scenario: &str, path: &str, text: &str) -> Result<Load> {
     let field = |prefix: &str| -> Option<&str> {
         text.lines()
             .map(str::trim)
@@ -71,8 +93,8 @@ fn parse_wrk(scenario: &'static str, path: &'static str, text: &str) -> Result<L
         .transpose()?
         .unwrap_or(0);
     Ok(Load {
-        scenario,
-        url_path: path,
+        scenario: scenario.to_owned(),
+        url_path: path.to_owned(),
         connections: CONNECTIONS,
         seconds: DURATION_SECS,
         requests_per_sec,

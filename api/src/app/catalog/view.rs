@@ -14,6 +14,11 @@ use contracts::{FieldError, Paise};
 /// Where image URLs point (`routes::images` serves them by key).
 const IMAGE_URL_PREFIX: &str = "/api/v1/images/";
 
+/// The longest search text, in characters. Only the first words count anyway
+/// (`product_search::Words`); a longer text (a pasted page, a thousand words) is refused at
+/// once rather than split, so no text costs more than a normal search.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
 /// The page size a listing asks for, as `domain::page_limit` read it: out of range is a field
 /// error, reported with the use case's other checks.
 pub type PageSize = std::result::Result<u32, FieldError>;
@@ -51,6 +56,16 @@ pub async fn page(
         items: Vec::new(),
         next_cursor: None,
     };
+    if listing
+        .text
+        .is_some_and(|text| text.chars().count() > MAX_SEARCH_CHARS)
+    {
+        return Err(ApiError::Validation(vec![field_error(
+            "q",
+            "too_long",
+            &format!("must be at most {MAX_SEARCH_CHARS} characters"),
+        )]));
+    }
     let words = listing.text.map(Words::of);
     if words.as_ref().is_some_and(Words::is_empty) {
         // Text with nothing to search for ("!!!") finds nothing, rather than everything.
