@@ -211,10 +211,10 @@ async fn shop(db: &Db, vault: &Vault, index: usize, now: i64) -> anyhow::Result<
     Ok(shop.id)
 }
 
-/// A valid Maharashtra GSTIN of its own for shop `index`: the check character is whichever
-/// one the parser accepts.
+/// A valid Maharashtra GSTIN of its own for shop `index` (a firm's PAN, serial 0001 on: 0000
+/// is no PAN's): the check character is whichever one the parser accepts.
 fn gstin(index: usize) -> anyhow::Result<Gstin> {
-    let first_fourteen = format!("27AACFC{:04}C1Z", index % 10_000);
+    let first_fourteen = format!("27AACFC{:04}C1Z", index % 9_999 + 1);
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
         .chars()
         .find_map(|check| Gstin::parse(&format!("{first_fourteen}{check}")).ok())
