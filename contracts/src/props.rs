@@ -101,6 +101,18 @@ pub enum Role {
     Customer,
 }
 
+/// The session a support session grants, as the admin widget hands it to the shell.
+impl From<crate::impersonation::ImpersonationGrant> for Session {
+    fn from(grant: crate::impersonation::ImpersonationGrant) -> Self {
+        Session {
+            access_token: grant.access_token,
+            expires_at: grant.expires_at,
+            user: grant.user,
+            impersonation: Some(grant.impersonation),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,17 +137,5 @@ mod tests {
             serde_json::from_str::<Role>(r#""SELLER""#).unwrap(),
             Role::Seller
         );
-    }
-}
-
-/// The session a support session grants, as the admin widget hands it to the shell.
-impl From<crate::impersonation::ImpersonationGrant> for Session {
-    fn from(grant: crate::impersonation::ImpersonationGrant) -> Self {
-        Session {
-            access_token: grant.access_token,
-            expires_at: grant.expires_at,
-            user: grant.user,
-            impersonation: Some(grant.impersonation),
-        }
     }
 }
