@@ -172,6 +172,7 @@ mod tests {
                 "product",
                 "seller",
                 "seller-orders",
+                "seller-product",
                 "seller-products",
                 "seller-shop"
             ]
@@ -254,6 +255,7 @@ mod tests {
             ("seller-shop", "/seller/shop"),
             ("seller-orders", "/seller/orders/:id"),
             ("seller-products", "/seller/products"),
+            ("seller-product", "/seller/products/:id"),
         ] {
             assert_eq!(decide(widget, route, Some(&customer)), Access::Forbidden);
             assert_eq!(

@@ -12,7 +12,7 @@ pub const BUDGET_BROTLI: u64 = 100_000;
 
 /// Parts allowed more than [`BUDGET_BROTLI`]. A raise needs the measurement that justifies it,
 /// written next to it (docs/MFE.md, section 11).
-pub const RAISED_BUDGETS: [(&str, u64); 16] = [
+pub const RAISED_BUDGETS: [(&str, u64); 17] = [
     // The session authority (issue 3), measured 2026-11-27: 97 884 -> 105 225 (+7.3 KB):
     // restore on load, the silent refresh in a single flight under a cross-tab Web Lock,
     // sign-out, the re-broadcast, and the manifest's route access rules with their checks and
@@ -74,14 +74,16 @@ pub const RAISED_BUDGETS: [(&str, u64); 16] = [
     // pages measured 159 769 in one widget), measured that day: seller (the dashboard: two
     // charts, orders to fulfil, low stock, the GST summary with its month picker and CSV)
     // 118 276; seller-orders (the list, one order, pack, ship, deliver) 110 958; seller-shop
-    // (the profile and its form) 106 922; seller-products 122 332: the list with its filters and
-    // keyset pages, the form with field errors, stock with the inventory history and images in
-    // one component. OVER the issue's 120 KB by 2.3 KB: the next step is the product's own page
-    // (`/seller/products/:id`: edit, stock, images) as a widget apart from the list.
+    // (the profile and its form) 106 922; seller-products 122 332, over the 120 KB, until the
+    // product's own page went into a widget apart from the list (the same day, on shop-kit's
+    // `product_form`: the product as read, the form, its body and view): seller-products (the
+    // list with its filters and keyset pages, the new product's form) 114 370; seller-product
+    // (edit, activate, stock with the inventory history, images) 117 525.
     ("seller", 120_000),
     ("seller-orders", 120_000),
     ("seller-shop", 120_000),
-    ("seller-products", 122_500),
+    ("seller-products", 120_000),
+    ("seller-product", 120_000),
 ];
 
 /// The budget of `part` (a widget's name, or `shell`).

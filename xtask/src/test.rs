@@ -78,7 +78,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
                 "-p",
                 "checkout",
                 "-p",
-                "seller-products",
+                "shop-kit",
             ])
             .current_dir(&workspace.root),
     )?;

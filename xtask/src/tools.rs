@@ -199,6 +199,6 @@ mod tests {
             );
             seen += 1;
         }
-        assert_eq!(seen, 17, "shell + fifteen widgets + probe");
+        assert_eq!(seen, 18, "shell + sixteen widgets + probe");
     }
 }
