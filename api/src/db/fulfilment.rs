@@ -1,6 +1,6 @@
 //! Fulfilment's tables: `order_parts` (each shop's part of a paid order once packed, with its
-//! shipment), `fulfilment_queue` (each shop's paid parts not yet shipped, which the seller's
-//! dashboard reads), `order_cancellations` (the customer's), the order's derived standing
+//! shipment), `fulfilment_queue` (each shop's paid parts not yet shipped, cancelled or wholly
+//! refunded, which the seller's dashboard reads), `order_cancellations` (the customer's), the order's derived standing
 //! (`orders.fulfilment`) and the particulars of a fulfilment step in `order_history`.
 
 use crate::db::{Conn, Id, sql};
@@ -65,6 +65,17 @@ pub async fn unqueue(conn: &mut Conn, order: Id, shop: Option<Id>) -> sqlx::Resu
         .execute(conn)
         .await
         .map(drop)
+}
+
+/// Takes order `order`'s parts off the queue if its refunds reached its total: nothing is left
+/// to send. Runs in the transaction that completes the refund.
+pub async fn unqueue_if_refunded(conn: &mut Conn, order: Id) -> sqlx::Result<()> {
+    sql("DELETE FROM fulfilment_queue WHERE order_id = $1 \
+         AND EXISTS (SELECT 1 FROM orders WHERE id = $1 AND refunded >= total)")
+    .bind(order)
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 /// Packs shop `shop`'s part of order `order` at `now`; whether it did (`false`: it was packed

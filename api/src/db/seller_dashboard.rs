@@ -38,19 +38,13 @@ pub async fn sales_by_day(
     .await
 }
 
-/// A queued part (`fulfilment_queue`: paid, not shipped, not cancelled) whose order is still
-/// to be sent: not wholly refunded.
-const WAITING: &str = "q.shop_id = $1 AND o.id = q.order_id \
-    AND o.status = 'ORDER_CONFIRMED' AND o.refunded < o.total";
-
-/// How many orders with lines of `shop` wait to be sent.
+/// How many orders with lines of `shop` wait to be sent: its rows of `fulfilment_queue`
+/// (paid, not shipped, cancelled or wholly refunded), counted in the queue's index alone.
 pub async fn to_fulfil_count(conn: &mut Conn, shop: Id) -> sqlx::Result<i64> {
-    crate::db::Sql::built(format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM fulfilment_queue q, orders o WHERE {WAITING}"
-    ))
-    .bind(shop)
-    .scalar_one(conn)
-    .await
+    sql("SELECT CAST(COUNT(*) AS BIGINT) FROM fulfilment_queue WHERE shop_id = $1")
+        .bind(shop)
+        .scalar_one(conn)
+        .await
 }
 
 /// An order to send: the shop's part of it.
@@ -64,11 +58,10 @@ pub struct ToFulfilRow {
 
 /// The oldest `limit` orders of `shop` waiting to be sent, by the queue's (shop, placed) index.
 pub async fn to_fulfil(conn: &mut Conn, shop: Id, limit: i64) -> sqlx::Result<Vec<ToFulfilRow>> {
-    crate::db::Sql::built(format!(
-        "SELECT q.order_id AS id, q.placed_at AS created_at, q.items, q.amount \
-         FROM fulfilment_queue q, orders o WHERE {WAITING} \
-         ORDER BY q.placed_at, q.order_id LIMIT $2"
-    ))
+    sql(
+        "SELECT order_id AS id, placed_at AS created_at, items, amount FROM fulfilment_queue \
+         WHERE shop_id = $1 ORDER BY placed_at, order_id LIMIT $2",
+    )
     .bind(shop)
     .bind(limit)
     .fetch_all(conn)

@@ -154,7 +154,8 @@ pub(crate) async fn finish(
 /// transaction the caller commits); whether it was still PENDING (a concurrent finisher may
 /// have settled it: then nothing happens). The one place a refund becomes done, so whatever
 /// must happen exactly once with a done refund belongs in this transaction: a refund of the
-/// payment that paid the order adds to `orders.refunded` (and reverses its invoices).
+/// payment that paid the order adds to `orders.refunded` (reverses its invoices, and takes a
+/// wholly refunded order off the fulfilment queue).
 pub(super) async fn complete(
     conn: &mut Conn,
     actor: &Actor,
@@ -182,6 +183,8 @@ pub(super) async fn complete(
         )));
     }
     if !refund.automatic {
+        // A wholly refunded order is not to be sent: off the sellers' queues.
+        crate::db::fulfilment::unqueue_if_refunded(conn, refund.order_id).await?;
         // The invoices of the order this payment paid are reversed by as much (CGST Act
         // section 34). An automatic refund gives back a payment no order took: no invoice
         // covers that money, so no credit note.
