@@ -3,41 +3,13 @@
 
 use crate::history::short_id;
 use crate::money;
-use contracts::Paise;
+use crate::wire::{DocumentList, Line, Order, Step};
 use contracts::fulfilment::CancelOrder;
-use contracts::orders::{Order, OrderLine, OrderStatus, StatusChange};
-use contracts::payments::RefundState;
-use serde::Deserialize;
+use contracts::orders::OrderStatus;
 use shop_kit::http::{ApiError, Call, encode, query_value};
 use shop_kit::parts;
 use yew::platform::spawn_local;
 use yew::prelude::*;
-
-/// What the order page reads of each invoice and credit note: enough for a line that names it.
-/// Decoding every Rule 46 or Rule 53 particular (parties, lines, the date) is the invoice
-/// widget's job, not this one's.
-#[derive(Clone, PartialEq, Deserialize)]
-pub(crate) struct DocumentRef {
-    pub id: String,
-    pub number: String,
-    pub supplier: Supplier,
-    pub totals: Total,
-}
-
-#[derive(Clone, PartialEq, Deserialize)]
-pub(crate) struct Supplier {
-    pub name: String,
-}
-
-#[derive(Clone, PartialEq, Deserialize)]
-pub(crate) struct Total {
-    pub total: Paise,
-}
-
-#[derive(Clone, PartialEq, Deserialize)]
-pub(crate) struct DocumentList {
-    pub items: Vec<DocumentRef>,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct DetailProps {
@@ -145,7 +117,7 @@ pub fn Detail(props: &DetailProps) -> Html {
 /// The order's timeline: each step of its history (a shipment with its carrier and tracking
 /// number, a cancellation with its reason), then each refund given back.
 fn timeline(order: &Order) -> Html {
-    let step = |change: &StatusChange| {
+    let step = |change: &Step| {
         let mut text = format!(
             "{} — {}",
             parts::date_time(change.at),
@@ -162,7 +134,7 @@ fn timeline(order: &Order) -> Html {
     html! {
         <ol data-testid="order-history">
             { for order.history.iter().map(step) }
-            { for order.refunds.iter().filter(|r| r.state == RefundState::Done).map(|refund| html! {
+            { for order.refunds.iter().filter(|r| r.done()).map(|refund| html! {
                 <li data-testid="timeline-step" data-status="REFUNDED">
                     { format!("{} — Refunded {}", parts::date_time(refund.settled_at.unwrap_or(refund.created_at)), refund.amount.to_inr()) }
                 </li>
@@ -270,14 +242,14 @@ fn cancel_form(
     }
 }
 
-fn line(line: &OrderLine) -> Html {
+fn line(line: &Line) -> Html {
     html! {
         <tr data-testid="order-line" data-product-id={line.product_id.clone()}>
             <td>{ line.name.clone() }</td>
             <td>{ line.hsn.clone() }</td>
             <td class="num">{ line.quantity }</td>
             { parts::amount_cells(&[line.unit_price, line.tax.taxable]) }
-            <td class="num">{ line.tax.rate.to_string() }</td>
+            <td class="num">{ line.tax.rate.map(|rate| rate.to_string()) }</td>
             { parts::amount_cells(&[line.tax.cgst, line.tax.sgst, line.tax.igst, line.tax.total]) }
         </tr>
     }

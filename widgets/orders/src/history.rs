@@ -1,6 +1,6 @@
 //! `/orders`: the customer's orders, newest first, a page at a time.
 
-use contracts::orders::{Order, OrderPage};
+use crate::wire::{Order, OrderPage};
 use shop_kit::http::{ApiError, Call, query_value};
 use shop_kit::parts;
 use yew::platform::spawn_local;
@@ -12,7 +12,7 @@ pub struct HistoryProps {
     pub token: AttrValue,
 }
 
-#[derive(Default, PartialEq)]
+#[derive(Default)]
 struct Listed {
     orders: Vec<Order>,
     next_cursor: Option<String>,

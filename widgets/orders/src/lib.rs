@@ -4,6 +4,7 @@
 mod detail;
 mod history;
 mod money;
+mod wire;
 
 use detail::Detail;
 use history::History;

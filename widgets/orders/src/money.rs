@@ -2,9 +2,7 @@
 //! payment that came too late, of another amount or twice is given back automatically), each
 //! refund and where it stands, and the credit notes that reverse the invoices' GST.
 
-use crate::detail::DocumentList;
-use contracts::orders::Order;
-use contracts::payments::{Payment, PaymentDisposition, PaymentOutcome, Refund, RefundState};
+use crate::wire::{DocumentList, Order, Payment, Refund};
 use shop_kit::http::{ApiError, Call, query_value};
 use shop_kit::parts;
 use yew::platform::spawn_local;
@@ -27,35 +25,33 @@ pub fn payments(order: &Order) -> Html {
 }
 
 fn payment(payment: &Payment) -> Html {
-    let what = match (payment.outcome, payment.disposition) {
-        (PaymentOutcome::Failed, _) => "Payment declined",
-        (PaymentOutcome::Success, PaymentDisposition::Applied) => "Paid",
-        (PaymentOutcome::Success, PaymentDisposition::Late) => {
-            "Paid after the order was cancelled; given back automatically"
-        }
-        (PaymentOutcome::Success, PaymentDisposition::Mismatched) => {
+    // The wire spellings of `contracts::payments::PaymentOutcome` and `PaymentDisposition`.
+    let what = match (payment.outcome.as_str(), payment.disposition.as_str()) {
+        ("FAILED", _) => "Payment declined",
+        (_, "APPLIED") => "Paid",
+        (_, "LATE") => "Paid after the order was cancelled; given back automatically",
+        (_, "MISMATCHED") => {
             "Paid an amount that is not the order's total; given back automatically"
         }
-        (PaymentOutcome::Success, PaymentDisposition::Duplicate) => {
-            "Paid a second time; given back automatically"
-        }
-        (PaymentOutcome::Success, PaymentDisposition::Ignored) => "Payment not applied",
+        (_, "DUPLICATE") => "Paid a second time; given back automatically",
+        _ => "Payment not applied",
     };
     html! {
-        <li data-testid="payment" data-disposition={payment.disposition.as_str()}>
+        <li data-testid="payment" data-disposition={payment.disposition.clone()}>
             { format!("{} — {what}: {}", parts::date_time(payment.received_at), payment.amount.to_inr()) }
         </li>
     }
 }
 
 fn refund(refund: &Refund) -> Html {
-    let state = match refund.state {
-        RefundState::Pending => "being refunded",
-        RefundState::Done => "refunded",
-        RefundState::Failed => "refund refused by the payment gateway",
+    // The wire spellings of `contracts::payments::RefundState`.
+    let state = match refund.state.as_str() {
+        "DONE" => "refunded",
+        "FAILED" => "refund refused by the payment gateway",
+        _ => "being refunded",
     };
     html! {
-        <li data-testid="refund" data-state={refund.state.as_str()}>
+        <li data-testid="refund" data-state={refund.state.clone()}>
             { format!("{} — {} {state}", parts::date_time(refund.created_at), refund.amount.to_inr()) }
         </li>
     }
@@ -67,7 +63,7 @@ pub fn has_credit_notes(order: &Order) -> bool {
     order
         .refunds
         .iter()
-        .any(|refund| refund.state == RefundState::Done && !refund.automatic)
+        .any(|refund| refund.done() && !refund.automatic)
 }
 
 #[derive(Properties, PartialEq)]
