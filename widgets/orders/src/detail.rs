@@ -2,8 +2,9 @@
 //! goes, how its status moved, its payments and refunds, its tax invoices and credit notes.
 
 use crate::history::short_id;
+use crate::json;
 use crate::money;
-use crate::wire::{DocumentList, Line, Order, Step};
+use crate::wire::{self, DocumentRef, Line, Order, Step};
 use contracts::fulfilment::CancelOrder;
 use contracts::orders::OrderStatus;
 use shop_kit::http::{ApiError, Call, encode, query_value};
@@ -22,7 +23,7 @@ pub struct DetailProps {
 pub fn Detail(props: &DetailProps) -> Html {
     let order = use_state(|| None::<Result<Order, ApiError>>);
     let cancelling = use_state(|| None::<Cancelling>);
-    let invoices = use_state(|| None::<Result<DocumentList, ApiError>>);
+    let invoices = use_state(|| None::<Result<Vec<DocumentRef>, ApiError>>);
     {
         let (order, invoices) = (order.clone(), invoices.clone());
         let (api, token) = (props.api.clone(), props.token.clone());
@@ -31,14 +32,16 @@ pub fn Detail(props: &DetailProps) -> Html {
             invoices.set(None);
             let url = format!("{api}/orders/{}", query_value(id));
             spawn_local(async move {
-                let answer = Call::get(url.clone(), Some(&token)).json::<Order>().await;
+                let answer = json::fetch(Call::get(url.clone(), Some(&token)), Order::read).await;
                 // Invoiced at confirmation: every status past it has them.
                 let confirmed = matches!(&answer, Ok(o) if o.status.is_paid() || o.status == OrderStatus::Cancelled);
                 order.set(Some(answer));
                 if confirmed {
-                    let list = Call::get(format!("{url}/invoices"), Some(&token))
-                        .json()
-                        .await;
+                    let list = json::fetch(
+                        Call::get(format!("{url}/invoices"), Some(&token)),
+                        wire::documents,
+                    )
+                    .await;
                     invoices.set(Some(list));
                 }
             });
@@ -126,8 +129,9 @@ fn timeline(order: &Order) -> Html {
         if let (Some(carrier), Some(tracking)) = (&change.carrier, &change.tracking_number) {
             text.push_str(&format!(" with {carrier}, tracking number {tracking}"));
         }
-        if let (OrderStatus::Cancelled, Some(cancellation)) = (change.status, &order.cancellation) {
-            text.push_str(&format!(": {}", cancellation.reason));
+        if let (OrderStatus::Cancelled, Some(reason)) = (change.status, &order.cancellation_reason)
+        {
+            text.push_str(&format!(": {reason}"));
         }
         html! { <li data-testid="timeline-step" data-status={change.status.as_str()}>{ text }</li> }
     };
@@ -209,7 +213,7 @@ fn cancel_form(
                 });
                 let mut call = Call::with_body("POST", url, body, Some(&token));
                 call.idempotency_key = Some(&form.key);
-                match call.json::<Order>().await {
+                match json::fetch(call, Order::read).await {
                     Ok(cancelled) => {
                         cancelling.set(None);
                         order.set(Some(Ok(cancelled)));
@@ -255,7 +259,7 @@ fn line(line: &Line) -> Html {
     }
 }
 
-fn invoice_links(invoices: &Option<Result<DocumentList, ApiError>>) -> Html {
+fn invoice_links(invoices: &Option<Result<Vec<DocumentRef>, ApiError>>) -> Html {
     let Some(answer) = invoices else {
         return Html::default();
     };
@@ -264,12 +268,12 @@ fn invoice_links(invoices: &Option<Result<DocumentList, ApiError>>) -> Html {
             <h2>{ "Tax invoices" }</h2>
             { match answer {
                 Err(problem) => parts::problem(problem),
-                Ok(list) if list.items.is_empty() => parts::empty("No invoice has been issued yet."),
+                Ok(list) if list.is_empty() => parts::empty("No invoice has been issued yet."),
                 Ok(list) => html! {
                     <ul>
-                        { for list.items.iter().map(|invoice| html! {
+                        { for list.iter().map(|invoice| html! {
                             <li data-testid="invoice-link">
-                                { parts::link(format!("/invoices/{}", invoice.id), html! { <span>{ format!("{} · {} · {}", invoice.number, invoice.supplier.name, invoice.totals.total.to_inr()) }</span> }) }
+                                { parts::link(format!("/invoices/{}", invoice.id), html! { <span>{ format!("{} · {} · {}", invoice.number, invoice.supplier, invoice.total.to_inr()) }</span> }) }
                             </li>
                         }) }
                     </ul>

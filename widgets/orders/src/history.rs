@@ -1,5 +1,6 @@
 //! `/orders`: the customer's orders, newest first, a page at a time.
 
+use crate::json;
 use crate::wire::{Order, OrderPage};
 use shop_kit::http::{ApiError, Call, query_value};
 use shop_kit::parts;
@@ -39,7 +40,7 @@ pub fn History(props: &HistoryProps) -> Html {
             let (listed, token) = (listed.clone(), token.clone());
             spawn_local(async move {
                 listed.set(
-                    match Call::get(url, Some(&token)).json::<OrderPage>().await {
+                    match json::fetch(Call::get(url, Some(&token)), OrderPage::read).await {
                         Ok(page) => {
                             shown.extend(page.items);
                             Listed {
@@ -101,7 +102,7 @@ pub fn History(props: &HistoryProps) -> Html {
 }
 
 fn row(order: &Order) -> Html {
-    let units: u32 = order.lines.iter().map(|line| line.quantity).sum();
+    let units: i64 = order.lines.iter().map(|line| line.quantity).sum();
     html! {
         <tr data-testid="order-row" data-order-id={order.id.clone()}>
             <td>{ parts::link(format!("/orders/{}", order.id), html! { <span>{ short_id(&order.id) }</span> }) }</td>

@@ -3,6 +3,7 @@
 
 mod detail;
 mod history;
+mod json;
 mod money;
 mod wire;
 

@@ -2,7 +2,8 @@
 //! payment that came too late, of another amount or twice is given back automatically), each
 //! refund and where it stands, and the credit notes that reverse the invoices' GST.
 
-use crate::wire::{DocumentList, Order, Payment, Refund};
+use crate::json;
+use crate::wire::{self, DocumentRef, Order, Payment, Refund};
 use shop_kit::http::{ApiError, Call, query_value};
 use shop_kit::parts;
 use yew::platform::spawn_local;
@@ -76,7 +77,7 @@ pub struct CreditNotesProps {
 /// The order's credit notes, each with its PDF.
 #[function_component]
 pub fn CreditNotes(props: &CreditNotesProps) -> Html {
-    let notes = use_state(|| None::<Result<DocumentList, ApiError>>);
+    let notes = use_state(|| None::<Result<Vec<DocumentRef>, ApiError>>);
     let saving = use_state(|| None::<Result<(), ApiError>>);
     {
         let notes = notes.clone();
@@ -84,7 +85,9 @@ pub fn CreditNotes(props: &CreditNotesProps) -> Html {
         use_effect_with(props.order_id.clone(), move |id| {
             let url = format!("{api}/orders/{}/credit-notes", query_value(id));
             spawn_local(async move {
-                notes.set(Some(Call::get(url, Some(&token)).json().await));
+                notes.set(Some(
+                    json::fetch(Call::get(url, Some(&token)), wire::documents).await,
+                ));
             });
         });
     }
@@ -114,12 +117,12 @@ pub fn CreditNotes(props: &CreditNotesProps) -> Html {
             <h2>{ "Credit notes" }</h2>
             { match answer {
                 Err(problem) => parts::problem(problem),
-                Ok(list) if list.items.is_empty() => parts::empty("No credit note has been issued yet."),
+                Ok(list) if list.is_empty() => parts::empty("No credit note has been issued yet."),
                 Ok(list) => html! {
                     <ul>
-                        { for list.items.iter().map(|note| html! {
+                        { for list.iter().map(|note| html! {
                             <li data-testid="credit-note">
-                                { format!("{} · {} · {} ", note.number, note.supplier.name, note.totals.total.to_inr()) }
+                                { format!("{} · {} · {} ", note.number, note.supplier, note.total.to_inr()) }
                                 <button onclick={download(&note.id, &note.number)} data-testid="credit-note-pdf">{ "Download PDF" }</button>
                             </li>
                         }) }
