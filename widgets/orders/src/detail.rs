@@ -47,6 +47,11 @@ pub fn Detail(props: &DetailProps) -> Html {
             });
         });
     }
+    let notes = money::use_credit_notes(
+        &props.api,
+        &props.token,
+        order.as_ref().and_then(|answer| answer.as_ref().ok()),
+    );
     // Until the order is known, the page is named by the id in the address.
     let title = format!("Order {}", props.id);
     let order_state = order.clone();
@@ -108,9 +113,7 @@ pub fn Detail(props: &DetailProps) -> Html {
                 { cancel_form(props, &order.id, &cancelling, &order_handle) }
             }
             { invoice_links(&invoices) }
-            if money::has_credit_notes(order) {
-                <money::CreditNotes api={props.api.clone()} token={props.token.clone()} order_id={order.id.clone()} />
-            }
+            { money::credit_notes(&props.api, &props.token, &notes) }
             <p>{ parts::link("/orders".into(), html! { "All orders" }) }</p>
         </article>
     };

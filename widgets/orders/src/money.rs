@@ -67,37 +67,61 @@ pub fn has_credit_notes(order: &Order) -> bool {
         .any(|refund| refund.done() && !refund.automatic)
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CreditNotesProps {
-    pub api: AttrValue,
-    pub token: AttrValue,
-    pub order_id: String,
+/// The order's credit notes and the outcome of the last PDF download. A hook of the order page
+/// rather than a component of its own: each Yew component costs the wasm its own copy of the
+/// component machinery.
+pub struct CreditNotes {
+    wanted: bool,
+    notes: UseStateHandle<Option<Result<Vec<DocumentRef>, ApiError>>>,
+    saving: UseStateHandle<Option<Result<(), ApiError>>>,
 }
 
-/// The order's credit notes, each with its PDF.
-#[function_component]
-pub fn CreditNotes(props: &CreditNotesProps) -> Html {
-    let notes = use_state(|| None::<Result<Vec<DocumentRef>, ApiError>>);
-    let saving = use_state(|| None::<Result<(), ApiError>>);
+/// Fetches the credit notes of `order` once it [`has_credit_notes`] (also when a cancellation
+/// on the page has just refunded it).
+#[hook]
+pub fn use_credit_notes(api: &AttrValue, token: &AttrValue, order: Option<&Order>) -> CreditNotes {
+    let notes = use_state(|| None);
+    let saving = use_state(|| None);
+    let wanted = order
+        .filter(|order| has_credit_notes(order))
+        .map(|order| order.id.clone());
     {
-        let notes = notes.clone();
-        let (api, token) = (props.api.clone(), props.token.clone());
-        use_effect_with(props.order_id.clone(), move |id| {
-            let url = format!("{api}/orders/{}/credit-notes", query_value(id));
-            spawn_local(async move {
-                notes.set(Some(
-                    json::fetch(Call::get(url, Some(&token)), wire::documents).await,
-                ));
-            });
+        let (notes, api, token) = (notes.clone(), api.clone(), token.clone());
+        use_effect_with(wanted, move |wanted| {
+            notes.set(None);
+            if let Some(id) = wanted {
+                let url = format!("{api}/orders/{}/credit-notes", query_value(id));
+                spawn_local(async move {
+                    notes.set(Some(
+                        json::fetch(Call::get(url, Some(&token)), wire::documents).await,
+                    ));
+                });
+            }
         });
     }
-    let Some(answer) = &*notes else {
+    CreditNotes {
+        wanted: order.is_some_and(has_credit_notes),
+        notes,
+        saving,
+    }
+}
+
+/// The order's credit notes, each with its PDF; nothing for an order that has none.
+pub fn credit_notes(api: &AttrValue, token: &AttrValue, state: &CreditNotes) -> Html {
+    let CreditNotes {
+        wanted,
+        notes,
+        saving,
+    } = state;
+    if !wanted {
+        return Html::default();
+    }
+    let Some(answer) = &**notes else {
         return parts::loading();
     };
     let download = |id: &str, number: &str| {
-        let url = format!("{}/credit-notes/{}/pdf", props.api, query_value(id));
-        let (token, file_name, saving) =
-            (props.token.clone(), format!("{number}.pdf"), saving.clone());
+        let url = format!("{api}/credit-notes/{}/pdf", query_value(id));
+        let (token, file_name, saving) = (token.clone(), format!("{number}.pdf"), saving.clone());
         Callback::from(move |_: MouseEvent| {
             let (url, token, file_name, saving) = (
                 url.clone(),
@@ -129,7 +153,7 @@ pub fn CreditNotes(props: &CreditNotesProps) -> Html {
                     </ul>
                 },
             } }
-            if let Some(Err(problem)) = &*saving { { parts::problem(problem) } }
+            if let Some(Err(problem)) = &**saving { { parts::problem(problem) } }
         </>
     }
 }
