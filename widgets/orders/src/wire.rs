@@ -10,7 +10,6 @@ use contracts::orders::OrderStatus;
 
 /// `contracts::orders::Order`, as its customer reads it: in the list (a page of them) and on
 /// its own page. Not read: each shop's part, the captured sum, the pay-by time.
-#[derive(Clone)]
 pub struct Order {
     pub id: String,
     pub status: OrderStatus,
@@ -64,7 +63,6 @@ impl OrderPage {
 }
 
 /// `contracts::orders::DeliveryAddress`.
-#[derive(Clone)]
 pub struct Address {
     pub name: String,
     pub phone: String,
@@ -90,7 +88,6 @@ impl Address {
 }
 
 /// `contracts::orders::OrderLine`, without its shop and slab id.
-#[derive(Clone)]
 pub struct Line {
     pub product_id: String,
     pub name: String,
@@ -116,7 +113,6 @@ impl Line {
 /// A tax breakup: a line's `contracts::gst::LineTax` (with its `rate`) or the order's, an
 /// invoice's or a credit note's `contracts::gst::TaxTotals` (no rate). SGST stands for UTGST in
 /// a union territory.
-#[derive(Clone)]
 pub struct Amounts {
     pub taxable: Paise,
     pub rate: Option<Rate>,
@@ -140,7 +136,6 @@ impl Amounts {
 }
 
 /// `contracts::orders::StatusChange`, without its shop.
-#[derive(Clone)]
 pub struct Step {
     pub status: OrderStatus,
     pub at: i64,
@@ -162,7 +157,6 @@ impl Step {
 /// `contracts::payments::Payment`, without the gateway's transaction id. The outcome and the
 /// disposition stay in their wire spelling (`SUCCESS`, `APPLIED`...), which the page matches on
 /// and puts in `data-disposition`.
-#[derive(Clone)]
 pub struct Payment {
     pub outcome: String,
     pub amount: Paise,
@@ -183,7 +177,6 @@ impl Payment {
 
 /// `contracts::payments::Refund`, without its ids; `state` in its wire spelling (`PENDING`,
 /// `DONE`, `FAILED`), for the reason above.
-#[derive(Clone)]
 pub struct Refund {
     pub amount: Paise,
     pub state: String,
