@@ -42,11 +42,11 @@ impl Json {
         self.get(key).as_bool().unwrap_or(false)
     }
 
-    /// The array at `key`, each element read by `read`; absent is empty, as the API leaves out
-    /// an empty list. `None` when an element does not read.
+    /// The array at `key`, each element read by `read`; absent (or `null`) is empty, as the API
+    /// leaves out an empty list. `None` when an element does not read.
     pub fn list<T>(&self, key: &str, read: fn(&Json) -> Option<T>) -> Option<Vec<T>> {
         let value = self.get(key);
-        if value.is_undefined() {
+        if value.is_undefined() || value.is_null() {
             return Some(Vec::new());
         }
         let array: Array = value.dyn_into().ok()?;
