@@ -2,42 +2,15 @@
 //! goes, how its status moved, its payments and refunds, its tax invoices and credit notes.
 
 use crate::history::short_id;
+use crate::json;
 use crate::money;
-use contracts::Paise;
+use crate::wire::{self, DocumentRef, Line, Order, Step};
 use contracts::fulfilment::CancelOrder;
-use contracts::orders::{Order, OrderLine, OrderStatus, StatusChange};
-use contracts::payments::RefundState;
-use serde::Deserialize;
+use contracts::orders::OrderStatus;
 use shop_kit::http::{ApiError, Call, encode, query_value};
 use shop_kit::parts;
 use yew::platform::spawn_local;
 use yew::prelude::*;
-
-/// What the order page reads of each invoice and credit note: enough for a line that names it.
-/// Decoding every Rule 46 or Rule 53 particular (parties, lines, the date) is the invoice
-/// widget's job, not this one's.
-#[derive(Clone, PartialEq, Deserialize)]
-pub(crate) struct DocumentRef {
-    pub id: String,
-    pub number: String,
-    pub supplier: Supplier,
-    pub totals: Total,
-}
-
-#[derive(Clone, PartialEq, Deserialize)]
-pub(crate) struct Supplier {
-    pub name: String,
-}
-
-#[derive(Clone, PartialEq, Deserialize)]
-pub(crate) struct Total {
-    pub total: Paise,
-}
-
-#[derive(Clone, PartialEq, Deserialize)]
-pub(crate) struct DocumentList {
-    pub items: Vec<DocumentRef>,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct DetailProps {
@@ -50,7 +23,7 @@ pub struct DetailProps {
 pub fn Detail(props: &DetailProps) -> Html {
     let order = use_state(|| None::<Result<Order, ApiError>>);
     let cancelling = use_state(|| None::<Cancelling>);
-    let invoices = use_state(|| None::<Result<DocumentList, ApiError>>);
+    let invoices = use_state(|| None::<Result<Vec<DocumentRef>, ApiError>>);
     {
         let (order, invoices) = (order.clone(), invoices.clone());
         let (api, token) = (props.api.clone(), props.token.clone());
@@ -59,19 +32,26 @@ pub fn Detail(props: &DetailProps) -> Html {
             invoices.set(None);
             let url = format!("{api}/orders/{}", query_value(id));
             spawn_local(async move {
-                let answer = Call::get(url.clone(), Some(&token)).json::<Order>().await;
+                let answer = json::fetch(Call::get(url.clone(), Some(&token)), Order::read).await;
                 // Invoiced at confirmation: every status past it has them.
                 let confirmed = matches!(&answer, Ok(o) if o.status.is_paid() || o.status == OrderStatus::Cancelled);
                 order.set(Some(answer));
                 if confirmed {
-                    let list = Call::get(format!("{url}/invoices"), Some(&token))
-                        .json()
-                        .await;
+                    let list = json::fetch(
+                        Call::get(format!("{url}/invoices"), Some(&token)),
+                        wire::documents,
+                    )
+                    .await;
                     invoices.set(Some(list));
                 }
             });
         });
     }
+    let notes = money::use_credit_notes(
+        &props.api,
+        &props.token,
+        order.as_ref().and_then(|answer| answer.as_ref().ok()),
+    );
     // Until the order is known, the page is named by the id in the address.
     let title = format!("Order {}", props.id);
     let order_state = order.clone();
@@ -133,9 +113,7 @@ pub fn Detail(props: &DetailProps) -> Html {
                 { cancel_form(props, &order.id, &cancelling, &order_handle) }
             }
             { invoice_links(&invoices) }
-            if money::has_credit_notes(order) {
-                <money::CreditNotes api={props.api.clone()} token={props.token.clone()} order_id={order.id.clone()} />
-            }
+            { money::credit_notes(&props.api, &props.token, &notes) }
             <p>{ parts::link("/orders".into(), html! { "All orders" }) }</p>
         </article>
     };
@@ -145,7 +123,7 @@ pub fn Detail(props: &DetailProps) -> Html {
 /// The order's timeline: each step of its history (a shipment with its carrier and tracking
 /// number, a cancellation with its reason), then each refund given back.
 fn timeline(order: &Order) -> Html {
-    let step = |change: &StatusChange| {
+    let step = |change: &Step| {
         let mut text = format!(
             "{} — {}",
             parts::date_time(change.at),
@@ -154,15 +132,16 @@ fn timeline(order: &Order) -> Html {
         if let (Some(carrier), Some(tracking)) = (&change.carrier, &change.tracking_number) {
             text.push_str(&format!(" with {carrier}, tracking number {tracking}"));
         }
-        if let (OrderStatus::Cancelled, Some(cancellation)) = (change.status, &order.cancellation) {
-            text.push_str(&format!(": {}", cancellation.reason));
+        if let (OrderStatus::Cancelled, Some(reason)) = (change.status, &order.cancellation_reason)
+        {
+            text.push_str(&format!(": {reason}"));
         }
         html! { <li data-testid="timeline-step" data-status={change.status.as_str()}>{ text }</li> }
     };
     html! {
         <ol data-testid="order-history">
             { for order.history.iter().map(step) }
-            { for order.refunds.iter().filter(|r| r.state == RefundState::Done).map(|refund| html! {
+            { for order.refunds.iter().filter(|r| r.done()).map(|refund| html! {
                 <li data-testid="timeline-step" data-status="REFUNDED">
                     { format!("{} — Refunded {}", parts::date_time(refund.settled_at.unwrap_or(refund.created_at)), refund.amount.to_inr()) }
                 </li>
@@ -237,7 +216,7 @@ fn cancel_form(
                 });
                 let mut call = Call::with_body("POST", url, body, Some(&token));
                 call.idempotency_key = Some(&form.key);
-                match call.json::<Order>().await {
+                match json::fetch(call, Order::read).await {
                     Ok(cancelled) => {
                         cancelling.set(None);
                         order.set(Some(Ok(cancelled)));
@@ -270,20 +249,20 @@ fn cancel_form(
     }
 }
 
-fn line(line: &OrderLine) -> Html {
+fn line(line: &Line) -> Html {
     html! {
         <tr data-testid="order-line" data-product-id={line.product_id.clone()}>
             <td>{ line.name.clone() }</td>
             <td>{ line.hsn.clone() }</td>
             <td class="num">{ line.quantity }</td>
             { parts::amount_cells(&[line.unit_price, line.tax.taxable]) }
-            <td class="num">{ line.tax.rate.to_string() }</td>
+            <td class="num">{ line.tax.rate.map(|rate| rate.to_string()) }</td>
             { parts::amount_cells(&[line.tax.cgst, line.tax.sgst, line.tax.igst, line.tax.total]) }
         </tr>
     }
 }
 
-fn invoice_links(invoices: &Option<Result<DocumentList, ApiError>>) -> Html {
+fn invoice_links(invoices: &Option<Result<Vec<DocumentRef>, ApiError>>) -> Html {
     let Some(answer) = invoices else {
         return Html::default();
     };
@@ -292,12 +271,12 @@ fn invoice_links(invoices: &Option<Result<DocumentList, ApiError>>) -> Html {
             <h2>{ "Tax invoices" }</h2>
             { match answer {
                 Err(problem) => parts::problem(problem),
-                Ok(list) if list.items.is_empty() => parts::empty("No invoice has been issued yet."),
+                Ok(list) if list.is_empty() => parts::empty("No invoice has been issued yet."),
                 Ok(list) => html! {
                     <ul>
-                        { for list.items.iter().map(|invoice| html! {
+                        { for list.iter().map(|invoice| html! {
                             <li data-testid="invoice-link">
-                                { parts::link(format!("/invoices/{}", invoice.id), html! { <span>{ format!("{} · {} · {}", invoice.number, invoice.supplier.name, invoice.totals.total.to_inr()) }</span> }) }
+                                { parts::link(format!("/invoices/{}", invoice.id), html! { <span>{ format!("{} · {} · {}", invoice.number, invoice.supplier, invoice.total.to_inr()) }</span> }) }
                             </li>
                         }) }
                     </ul>

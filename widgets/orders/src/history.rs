@@ -1,8 +1,10 @@
 //! `/orders`: the customer's orders, newest first, a page at a time.
 
-use contracts::orders::{Order, OrderPage};
+use crate::json;
+use crate::wire::{Order, OrderPage};
 use shop_kit::http::{ApiError, Call, query_value};
 use shop_kit::parts;
+use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -12,9 +14,11 @@ pub struct HistoryProps {
     pub token: AttrValue,
 }
 
-#[derive(Default, PartialEq)]
+/// The pages fetched so far, each shared: loading the next one copies the list of pages, not
+/// the orders (which need no `Clone`, and its code in the wasm, that way).
+#[derive(Default)]
 struct Listed {
-    orders: Vec<Order>,
+    pages: Vec<Rc<Vec<Order>>>,
     next_cursor: Option<String>,
     loading: bool,
     problem: Option<ApiError>,
@@ -28,35 +32,38 @@ pub fn History(props: &HistoryProps) -> Html {
     });
     let fetch = {
         let (listed, api, token) = (listed.clone(), props.api.clone(), props.token.clone());
-        Callback::from(move |(cursor, mut shown): (Option<String>, Vec<Order>)| {
-            listed.set(Listed {
-                orders: shown.clone(),
-                loading: true,
-                ..Listed::default()
-            });
-            let after = cursor.map_or_else(String::new, |c| format!("&after={}", query_value(&c)));
-            let url = format!("{api}/orders?limit=20{after}");
-            let (listed, token) = (listed.clone(), token.clone());
-            spawn_local(async move {
-                listed.set(
-                    match Call::get(url, Some(&token)).json::<OrderPage>().await {
-                        Ok(page) => {
-                            shown.extend(page.items);
-                            Listed {
-                                orders: shown,
-                                next_cursor: page.next_cursor,
-                                ..Listed::default()
+        Callback::from(
+            move |(cursor, mut shown): (Option<String>, Vec<Rc<Vec<Order>>>)| {
+                listed.set(Listed {
+                    pages: shown.clone(),
+                    loading: true,
+                    ..Listed::default()
+                });
+                let after =
+                    cursor.map_or_else(String::new, |c| format!("&after={}", query_value(&c)));
+                let url = format!("{api}/orders?limit=20{after}");
+                let (listed, token) = (listed.clone(), token.clone());
+                spawn_local(async move {
+                    listed.set(
+                        match json::fetch(Call::get(url, Some(&token)), OrderPage::read).await {
+                            Ok(page) => {
+                                shown.push(Rc::new(page.items));
+                                Listed {
+                                    pages: shown,
+                                    next_cursor: page.next_cursor,
+                                    ..Listed::default()
+                                }
                             }
-                        }
-                        Err(problem) => Listed {
-                            orders: shown,
-                            problem: Some(problem),
-                            ..Listed::default()
+                            Err(problem) => Listed {
+                                pages: shown,
+                                problem: Some(problem),
+                                ..Listed::default()
+                            },
                         },
-                    },
-                );
-            });
-        })
+                    );
+                });
+            },
+        )
     };
     {
         let fetch = fetch.clone();
@@ -65,12 +72,13 @@ pub fn History(props: &HistoryProps) -> Html {
     let more = {
         let (fetch, listed) = (fetch.clone(), listed.clone());
         Callback::from(move |_: MouseEvent| {
-            fetch.emit((listed.next_cursor.clone(), listed.orders.clone()));
+            fetch.emit((listed.next_cursor.clone(), listed.pages.clone()));
         })
     };
-    let body = if listed.orders.is_empty() && listed.loading {
+    let none = listed.pages.iter().all(|page| page.is_empty());
+    let body = if none && listed.loading {
         parts::loading()
-    } else if listed.orders.is_empty() && listed.problem.is_none() {
+    } else if none && listed.problem.is_none() {
         html! {
             <>
                 { parts::empty("You have no orders yet.") }
@@ -82,7 +90,7 @@ pub fn History(props: &HistoryProps) -> Html {
             <table data-testid="order-list">
                 { parts::head(&[("Order", false), ("Placed", false), ("Status", false), ("Items", true), ("Total", true)]) }
                 <tbody>
-                    { for listed.orders.iter().map(row) }
+                    { for listed.pages.iter().flat_map(|page| page.iter()).map(row) }
                 </tbody>
             </table>
         }
@@ -101,7 +109,7 @@ pub fn History(props: &HistoryProps) -> Html {
 }
 
 fn row(order: &Order) -> Html {
-    let units: u32 = order.lines.iter().map(|line| line.quantity).sum();
+    let units: i64 = order.lines.iter().map(|line| line.quantity).sum();
     html! {
         <tr data-testid="order-row" data-order-id={order.id.clone()}>
             <td>{ parts::link(format!("/orders/{}", order.id), html! { <span>{ short_id(&order.id) }</span> }) }</td>

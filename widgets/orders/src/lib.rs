@@ -3,7 +3,9 @@
 
 mod detail;
 mod history;
+mod json;
 mod money;
+mod wire;
 
 use detail::Detail;
 use history::History;

@@ -166,7 +166,9 @@ fn network(error: JsValue) -> ApiError {
     Rc::new(Problem::new(0, "network_error", "The server could not be reached").with_detail(detail))
 }
 
-fn unexpected(detail: &str) -> ApiError {
+/// The problem of an answer that does not decode (`unexpected_answer`), for a widget that
+/// decodes answers its own way.
+pub fn unexpected(detail: &str) -> ApiError {
     Rc::new(
         Problem::new(
             0,
