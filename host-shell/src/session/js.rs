@@ -18,6 +18,10 @@ export function sessionCall(url, csrfCookie, csrfHeader, bearer) {
     const headers = {};
     const prefix = csrfCookie + '=';
     const csrf = document.cookie.split('; ').find((c) => c.startsWith(prefix));
+    // The CSRF cookie is set and cleared with the refresh cookie, with the same lifetime: a
+    // browser without it holds no sign-in, and a cookie call would only be refused (a 401 in
+    // every guest's console). Status 0: not sent.
+    if (!csrf && !bearer) return [0, '', 0];
     if (csrf) headers[csrfHeader] = csrf.slice(prefix.length);
     if (bearer) headers.authorization = 'Bearer ' + bearer;
     // A hung request would hold the lock, and with it every tab's session, indefinitely.
@@ -36,7 +40,9 @@ export function onAnnouncement(listener) { if (channel) channel.onmessage = (e) 
 extern "C" {
     /// `POST url` with the session cookies, the CSRF header copied from `csrf_cookie`, and a
     /// bearer token unless `bearer` is empty, under the cross-tab lock. Resolves to
-    /// `[status, body text, server Date in ms or 0]`; rejects on a network error or after 15 s.
+    /// `[status, body text, server Date in ms or 0]`, or `[0, "", 0]` without sending when
+    /// there is neither a CSRF cookie nor a bearer (no sign-in to use); rejects on a network
+    /// error or after 15 s.
     #[wasm_bindgen(js_name = sessionCall)]
     pub fn session_call(url: &str, csrf_cookie: &str, csrf_header: &str, bearer: &str) -> Promise;
 

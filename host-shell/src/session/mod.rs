@@ -126,7 +126,8 @@ impl Sessions {
     }
 
     /// Exchanges the refresh cookie for a new session, unless a refresh is already in flight
-    /// (then its answer serves this caller too). 401 or 403 means signed out, quietly.
+    /// (then its answer serves this caller too). 401 or 403 means signed out, quietly; so does
+    /// a browser without the session cookies, which is not asked at all (status 0).
     pub fn refresh(&self) {
         let generation = {
             let mut inner = self.0.borrow_mut();
@@ -152,7 +153,7 @@ impl Sessions {
                     Ok(session) => sessions.set(Some(session)),
                     Err(e) => sessions.refresh_failed(&format!("unreadable session: {e}")),
                 },
-                Ok((401 | 403, _)) => sessions.set(None),
+                Ok((0 | 401 | 403, _)) => sessions.set(None),
                 Ok((status, _)) => sessions.refresh_failed(&format!("HTTP {status}")),
                 Err(e) => sessions.refresh_failed(&e),
             }
@@ -241,7 +242,8 @@ impl Sessions {
             (LOGOUT_URL, "")
         };
         let outcome = match self.call(url, bearer).await {
-            Ok((204, _)) => Ok(()),
+            // 0: this browser holds no sign-in to end (its cookies are gone).
+            Ok((0 | 204, _)) => Ok(()),
             Ok((status, _)) => Err(format!("HTTP {status}")),
             Err(e) => Err(e),
         };

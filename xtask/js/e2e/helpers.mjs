@@ -91,7 +91,8 @@ export async function launchBrowser() {
 }
 
 /**
- * A fresh page that records what it fetched and what the page logged as errors.
+ * A fresh page that records what it fetched, which requests failed (`failedRequests`) and what
+ * the page logged as errors.
  * `widgetsFetched()` names the widgets whose code (module or wasm) was requested.
  */
 export async function openPage(browser) {
@@ -107,10 +108,21 @@ export async function openPage(browser) {
     }
   });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  // Every answer of 400 or more and every request that got none, as "METHOD path status".
+  const failedRequests = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      failedRequests.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`);
+    }
+  });
+  page.on('requestfailed', (request) => {
+    failedRequests.push(`${request.method()} ${new URL(request.url()).pathname} ${request.failure()?.errorText}`);
+  });
   return {
     page,
     requests,
     consoleErrors,
+    failedRequests,
     widgetsFetched() {
       const names = new Set();
       for (const path of requests) {

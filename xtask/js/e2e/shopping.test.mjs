@@ -18,7 +18,7 @@ const ctx = serveShop('shop');
 const rupees = (text) => Number(text.replace(/[₹,]/g, ''));
 
 test('a guest fills a cart of two GST slabs, signs in, pays, and gets a CGST + SGST invoice as a PDF; an order to another state is IGST', async () => {
-  const { page, close, consoleErrors } = await openPage(ctx.browser);
+  const { page, close, consoleErrors, failedRequests } = await openPage(ctx.browser);
   await page.goto(`${ctx.url}/products`);
   // Browse: the demo catalog lists its products, a page at a time.
   await page.getByTestId('product-card').first().waitFor();
@@ -33,6 +33,9 @@ test('a guest fills a cart of two GST slabs, signs in, pays, and gets a CGST + S
   assert.equal(await page.getByTestId('price-with-tax').innerText(), '₹1,363.95');
   await addToCart(page, 1, 1);
   assert.ok(await page.evaluate(() => localStorage.getItem('bazaar.cart')), 'the guest cart id is kept');
+  // The guest's journey so far asked nothing the server refused: no refresh without a cookie.
+  assert.deepEqual(failedRequests, []);
+  assert.deepEqual(consoleErrors, []);
 
   // Signing in folds the guest cart into the customer's, once.
   await signInByApi(page, ctx.url, DEMO.customer);
