@@ -26,7 +26,7 @@ pub fn invoice(invoice: &Invoice) -> Html {
             <table data-testid="invoice-lines">
                 { parts::head(&[("Description", false), ("HSN", false), ("Qty", true), ("Unit", false),
                     ("Rate per unit", true), ("Taxable value", true), ("GST rate", true), ("CGST", true),
-                    ("SGST", true), ("IGST", true), ("Total", true)]) }
+                    (invoice.state_tax.label(), true), ("IGST", true), ("Total", true)]) }
                 <tbody>{ for invoice.lines.iter().map(line) }</tbody>
                 <tfoot><tr>
                     <th scope="row" colspan="5">{ "Total" }</th>
