@@ -8,8 +8,9 @@
 //! PostgreSQL), so the other sender skips it, and a sender stops taking mail from its batch
 //! [`LEASE_MARGIN_SECS`] before the lease ends, more than an SMTP command may take
 //! (`transport::SMTP_TIMEOUT`). A sender that dies mid-batch leaves its claimed mail to be
-//! claimed again when the lease ends: a mail sent just before the crash and not yet marked
-//! is then sent again (at least once, never lost).
+//! claimed again when the lease ends: a mail sent before the crash and not yet marked (a
+//! batch's outcomes are recorded together when the batch is done, one commit instead of one
+//! per mail) is then sent again (at least once, never lost).
 
 use crate::clock::Clock;
 use crate::crypto::Vault;
@@ -52,11 +53,11 @@ pub struct Pass {
     pub dead: usize,
 }
 
-/// How one mail's attempt went.
-enum Outcome {
-    Sent,
-    Retrying,
-    Dead,
+/// One claimed mail's sending: its id, its failures when claimed, and how it went.
+struct Attempt {
+    id: i64,
+    attempts: i32,
+    result: Result<(), Failure>,
 }
 
 /// Delivers the outbox.
@@ -129,36 +130,31 @@ impl Sender {
             if mails.is_empty() {
                 return Ok(pass);
             }
-            let outcomes: Vec<anyhow::Result<Option<Outcome>>> = stream::iter(mails)
+            let claimed = mails.len();
+            let attempts: Vec<Attempt> = stream::iter(mails)
                 .map(|mail| async move {
                     if self.clock.now() >= lease_until - LEASE_MARGIN_SECS {
                         // Left to be claimed again (by anyone) when its lease ends.
-                        return Ok(None);
+                        return None;
                     }
-                    self.deliver(mail).await.map(Some)
+                    Some(self.attempt(mail).await)
                 })
                 .buffer_unordered(IN_FLIGHT)
+                .filter_map(|attempt| async move { attempt })
                 .collect()
                 .await;
-            let mut late = false;
-            for outcome in outcomes {
-                match outcome? {
-                    Some(Outcome::Sent) => pass.sent += 1,
-                    Some(Outcome::Retrying) => pass.retrying += 1,
-                    Some(Outcome::Dead) => pass.dead += 1,
-                    None => late = true,
-                }
-            }
+            let late = attempts.len() < claimed;
+            self.record(&attempts, &mut pass).await?;
             if late {
                 return Ok(pass);
             }
         }
     }
 
-    /// Delivers claimed `mail` and records how it went.
-    async fn deliver(&self, mail: OutboxMail) -> anyhow::Result<Outcome> {
+    /// Sends claimed `mail`: its id and failures so far, and how the sending went.
+    async fn attempt(&self, mail: OutboxMail) -> Attempt {
         let (id, attempts) = (mail.id, mail.attempts);
-        let outcome = match crate::app::outbox::open(&self.vault, mail) {
+        let result = match crate::app::outbox::open(&self.vault, mail) {
             Ok(mail) => {
                 let outcome = self.transport.send(&self.from, &mail).await;
                 if outcome.is_ok() && self.log_bodies {
@@ -172,36 +168,53 @@ impl Sender {
                 permanent: false,
             }),
         };
+        Attempt {
+            id,
+            attempts,
+            result,
+        }
+    }
+
+    /// Records how a batch's attempts went, in one transaction: one commit per batch, not per
+    /// mail, because on SQLite every commit takes the database's single write lock from the
+    /// checkouts it serves beside. A crash before the commit leaves the batch claimed, and it is
+    /// sent again when its lease ends (at least once, never lost).
+    async fn record(&self, attempts: &[Attempt], pass: &mut Pass) -> anyhow::Result<()> {
         let now = self.clock.now();
-        let mut conn = self.db.conn().await.context("recording a delivery")?;
-        match outcome {
-            Ok(()) => {
-                outbox::mark_sent(&mut conn, id, now)
-                    .await
-                    .context("marking a mail sent")?;
-                tracing::debug!(outbox_id = id, "mail sent");
-                Ok(Outcome::Sent)
-            }
-            Err(failure) => {
-                let tried = attempts.saturating_add(1);
-                let retry = if failure.permanent || tried >= self.max_attempts {
-                    Retry::Dead(now)
-                } else {
-                    Retry::At(now + backoff(tried))
-                };
-                let error = scrub(&failure.error);
-                outbox::mark_failed(&mut conn, id, attempts, &error, retry)
-                    .await
-                    .context("recording a failed delivery")?;
-                let dead = matches!(retry, Retry::Dead(_));
-                tracing::warn!(outbox_id = id, attempts = tried, dead, %error, "mail delivery failed");
-                Ok(if dead {
-                    Outcome::Dead
-                } else {
-                    Outcome::Retrying
-                })
+        let mut tx = self.db.begin().await.context("recording deliveries")?;
+        for attempt in attempts {
+            let id = attempt.id;
+            match &attempt.result {
+                Ok(()) => {
+                    outbox::mark_sent(&mut tx, id, now)
+                        .await
+                        .context("marking a mail sent")?;
+                    tracing::debug!(outbox_id = id, "mail sent");
+                    pass.sent += 1;
+                }
+                Err(failure) => {
+                    let tried = attempt.attempts.saturating_add(1);
+                    let retry = if failure.permanent || tried >= self.max_attempts {
+                        Retry::Dead(now)
+                    } else {
+                        Retry::At(now + backoff(tried))
+                    };
+                    let error = scrub(&failure.error);
+                    outbox::mark_failed(&mut tx, id, attempt.attempts, &error, retry)
+                        .await
+                        .context("recording a failed delivery")?;
+                    let dead = matches!(retry, Retry::Dead(_));
+                    tracing::warn!(outbox_id = id, attempts = tried, dead, %error, "mail delivery failed");
+                    if dead {
+                        pass.dead += 1;
+                    } else {
+                        pass.retrying += 1;
+                    }
+                }
             }
         }
+        tx.commit().await.context("recording deliveries")?;
+        Ok(())
     }
 
     /// Runs a pass every `interval` until the runtime stops. A failed pass is logged; the
