@@ -59,6 +59,10 @@ struct Report {
     dashboard: DashboardLoad,
 }
 
+/// `BENCH_ONLY=orders cargo xtask bench`: only the order-creation case (no wrk needed).
+/// `BENCH_LOG=warn,sqlx::query=debug` sets the server's log filter, to count and time the
+/// statements of a case.
+///
 /// `BENCH_ONLY=dashboard cargo xtask bench`: only the dashboard case (no wrk needed): a few
 /// hundred confirmed orders placed through the API to copy, then the 10 000 and the timings.
 fn dashboard_only(addr: &str, database: &Path) -> Result<()> {
@@ -87,8 +91,10 @@ fn print_dashboard(load: &DashboardLoad) {
 }
 
 pub fn run(workspace: &Workspace) -> Result<()> {
-    let only_dashboard = std::env::var("BENCH_ONLY").is_ok_and(|only| only == "dashboard");
-    if !only_dashboard && Command::new("wrk").arg("--version").output().is_err() {
+    let only = std::env::var("BENCH_ONLY").ok();
+    let only_dashboard = only.as_deref() == Some("dashboard");
+    let only_orders = only.as_deref() == Some("orders");
+    if only.is_none() && Command::new("wrk").arg("--version").output().is_err() {
         bail!("wrk is missing: install Debian's wrk (apt-get install wrk)");
     }
     eprintln!("xtask: building the API and the bare endpoint (profile `server`)");
@@ -133,10 +139,18 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             .env("RATE_LIMIT_LOGIN_ACCOUNT", "0")
             .env("RATE_LIMIT_REGISTER", "0")
             .env("RATE_LIMIT_ORDERS", "0")
-            .env("RUST_LOG", "warn"),
+            .env(
+                "RUST_LOG",
+                std::env::var("BENCH_LOG").unwrap_or("warn".into()),
+            ),
     )?;
     if only_dashboard {
         return dashboard_only(&api.addr, &data.join("bench.db"));
+    }
+    if only_orders {
+        let (orders, _) = orders::order_load(&api.addr)?;
+        print_orders(&orders);
+        return Ok(());
     }
     let bare = Server::start(&mut Command::new(server.join("examples").join("bare")))?;
 
@@ -213,6 +227,17 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     Ok(())
 }
 
+fn print_orders(orders: &OrderLoad) {
+    println!(
+        "order creation: {:.0} orders/s ({} orders by {} customers in {} s), no oversell: {}",
+        orders.orders_per_sec,
+        orders.orders_placed,
+        orders.buyers,
+        orders.seconds,
+        orders.no_oversell
+    );
+}
+
 fn print_report(report: &Report) {
     wrk::print_loads("scenario", &report.loads);
     println!(
@@ -223,15 +248,7 @@ fn print_report(report: &Report) {
         "sign-in (argon2id m=19456 t=2 p=1 + request): p50 {:.1} ms, min {:.1} ms over {LOGINS} sequential",
         report.login_p50_ms, report.login_min_ms
     );
-    let orders = &report.orders;
-    println!(
-        "order creation: {:.0} orders/s ({} orders by {} customers in {} s), no oversell: {}",
-        orders.orders_per_sec,
-        orders.orders_placed,
-        orders.buyers,
-        orders.seconds,
-        orders.no_oversell
-    );
+    print_orders(&report.orders);
     let refunds = &report.refunds;
     println!(
         "refunds: {:.0} refunds/s ({} full refunds by {} threads in {:.1} s), each exactly its total: {}",
