@@ -42,8 +42,13 @@ impl Face {
     }
 }
 
-static FACES: LazyLock<[Face; 3]> =
-    LazyLock::new(|| [Face::load(SANS), Face::load(SANS_BOLD), Face::load(DEVANAGARI)]);
+static FACES: LazyLock<[Face; 3]> = LazyLock::new(|| {
+    [
+        Face::load(SANS),
+        Face::load(SANS_BOLD),
+        Face::load(DEVANAGARI),
+    ]
+});
 
 /// Which face a character asks for; `None` for what every face has (spaces, digits,
 /// punctuation), which stays in the run it is in.

@@ -210,7 +210,9 @@ pub fn finish(layout: Layout) -> Vec<u8> {
         page.finish();
     }
     // Only text, lines and fonts that parse are drawn: nothing krilla can refuse.
-    document.finish().expect("a document of text and lines serializes")
+    document
+        .finish()
+        .expect("a document of text and lines serializes")
 }
 
 /// An amount as the PDF prints it: `₹1,23,456.78`.

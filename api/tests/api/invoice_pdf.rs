@@ -2,7 +2,9 @@
 //! Devanagari and each tax's rate per line, as `pdftotext` (poppler-utils) reads them back
 //! from the embedded, subset fonts. Also [`pdf_text`], which the other PDF tests read with.
 
-use crate::fixtures::{GSTIN_MH, add_product, customer, json_of, product_body, seller, send, staff};
+use crate::fixtures::{
+    GSTIN_MH, add_product, customer, json_of, product_body, seller, send, staff,
+};
 use crate::helpers::{TestApp, spawn_app};
 use crate::orders::{answer, fill_cart, order_of, place};
 use contracts::credit_notes::CreditNoteList;
@@ -60,7 +62,11 @@ async fn paid_order(name: &str, state_code: &str) -> (TestApp, String, String, S
     let (buyer, _) = customer(&app, "buyer@example.com").await;
     let cart = fill_cart(&app, &buyer, &shirt.id, 1).await;
     let body = order_to(&cart, name, state_code);
-    let order = order_of(place(&app, &buyer, Some("k"), &body).await, StatusCode::CREATED).await;
+    let order = order_of(
+        place(&app, &buyer, Some("k"), &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
     answer(&app, order.payment_url.as_deref().unwrap(), "approve").await;
     (app, admin, buyer, order.id)
 }
@@ -74,12 +80,17 @@ async fn first_invoice(app: &TestApp, token: &str, order: &str) -> String {
 }
 
 #[tokio::test]
-async fn the_invoice_and_credit_note_print_the_rupee_sign_a_devanagari_name_and_rates_per_line()
-{
+async fn the_invoice_and_credit_note_print_the_rupee_sign_a_devanagari_name_and_rates_per_line() {
     let (app, admin, buyer, order) = paid_order("आशा राव", "27").await;
     let invoice = first_invoice(&app, &buyer, &order).await;
     let text = pdf_text(&app, &format!("/invoices/{invoice}/pdf"), &buyer).await;
-    for needle in ["आशा राव", "₹1,180.00", "₹90.00", "CGST 9% · SGST 9%", "Tax Invoice"] {
+    for needle in [
+        "आशा राव",
+        "₹1,180.00",
+        "₹90.00",
+        "CGST 9% · SGST 9%",
+        "Tax Invoice",
+    ] {
         assert!(text.contains(needle), "the invoice shows {needle}: {text}");
     }
     assert!(!text.contains("Rs.") && !text.contains('?'), "{text}");
@@ -101,7 +112,10 @@ async fn the_invoice_and_credit_note_print_the_rupee_sign_a_devanagari_name_and_
     let path = format!("/credit-notes/{}/pdf", notes.items[0].id);
     let text = pdf_text(&app, &path, &buyer).await;
     for needle in ["आशा राव", "₹1,180.00", "CGST 9% · SGST 9%"] {
-        assert!(text.contains(needle), "the credit note shows {needle}: {text}");
+        assert!(
+            text.contains(needle),
+            "the credit note shows {needle}: {text}"
+        );
     }
 }
 
@@ -110,7 +124,10 @@ async fn an_inter_state_invoice_prints_the_igst_rate_per_line() {
     let (app, _, buyer, order) = paid_order("Meera Buyer", "29").await;
     let invoice = first_invoice(&app, &buyer, &order).await;
     let text = pdf_text(&app, &format!("/invoices/{invoice}/pdf"), &buyer).await;
-    assert!(text.contains("IGST 18%") && text.contains("₹180.00"), "{text}");
+    assert!(
+        text.contains("IGST 18%") && text.contains("₹180.00"),
+        "{text}"
+    );
     assert!(!text.contains("CGST 9%"), "{text}");
 }
 
@@ -131,5 +148,8 @@ async fn invoice_pdf_render_time_and_size() {
         times.push(started.elapsed());
     }
     times.sort();
-    println!("invoice PDF: {size} bytes, median {:?}, max {:?}", times[10], times[19]);
+    println!(
+        "invoice PDF: {size} bytes, median {:?}, max {:?}",
+        times[10], times[19]
+    );
 }
