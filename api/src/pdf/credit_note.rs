@@ -2,7 +2,7 @@
 //! the document, its number and date, the invoice it corrects, the parties as on that invoice,
 //! and per line the taxable value, rate and tax credited), drawn like the invoices.
 
-use crate::pdf::{Layout, MARGIN, amount, finish, truncate};
+use crate::pdf::{Layout, MARGIN, amount, finish, rates, truncate};
 use contracts::credit_notes::CreditNote;
 
 /// Where the columns of the lines' table start.
@@ -32,8 +32,9 @@ pub fn render(note: &CreditNote) -> Vec<u8> {
     layout.rule();
     layout.parties(&note.supplier, &note.recipient);
 
+    let inter_state = note.supplier.state_code != note.place_of_supply_code;
     let rows = note.lines.iter().map(|line| {
-        [
+        let cells = [
             truncate(&line.description, 34),
             line.hsn.clone(),
             amount(line.tax.taxable),
@@ -42,7 +43,8 @@ pub fn render(note: &CreditNote) -> Vec<u8> {
             amount(line.tax.sgst),
             amount(line.tax.igst),
             amount(line.tax.total),
-        ]
+        ];
+        (cells, rates(&line.tax, note.state_tax, inter_state))
     });
     let mut headings = HEADINGS;
     headings[5] = note.state_tax.label();

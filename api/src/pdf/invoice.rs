@@ -1,7 +1,7 @@
 //! Tax invoices as PDF: every CGST Rule 46 particular of an [`Invoice`], drawn with the
 //! shared page layout (`pdf`).
 
-use crate::pdf::{Layout, MARGIN, amount, finish, truncate};
+use crate::pdf::{Layout, MARGIN, amount, finish, rates, truncate};
 use contracts::invoices::Invoice;
 
 /// Where the columns of the lines' table start.
@@ -34,8 +34,9 @@ pub fn render(invoice: &Invoice) -> Vec<u8> {
     layout.rule();
     layout.parties(&invoice.supplier, &invoice.recipient);
 
+    let inter_state = invoice.supplier.state_code != invoice.place_of_supply_code;
     let rows = invoice.lines.iter().map(|line| {
-        [
+        let cells = [
             truncate(&line.description, 30),
             line.hsn.clone(),
             format!("{} {}", line.quantity, line.unit),
@@ -45,7 +46,8 @@ pub fn render(invoice: &Invoice) -> Vec<u8> {
             amount(line.tax.cgst),
             amount(line.tax.sgst),
             amount(line.tax.igst),
-        ]
+        ];
+        (cells, rates(&line.tax, invoice.state_tax, inter_state))
     });
     let mut headings = HEADINGS;
     headings[7] = invoice.state_tax.label();

@@ -1,31 +1,43 @@
-//! Documents as PDF, rendered on the server with `pdf-writer` (the low-level writer typst is
-//! built on): A4 pages, the standard Helvetica fonts every PDF reader has, so nothing is
-//! embedded. [`invoice`] draws tax invoices, [`credit_note`] credit notes; this module holds
-//! what both use: the page [`Layout`], and amounts and text as the standard fonts print them.
-//!
-//! The standard fonts cover Latin-1 (WinAnsi) only: the rupee sign is written `Rs.` and text in
-//! other scripts (a product named in Devanagari) prints as `?`. The JSON documents and the
-//! invoice widget show every character; embedding a Unicode font is the fix when that matters.
+//! Documents as PDF, rendered on the server with krilla: A4 pages in Noto Sans and Noto Sans
+//! Devanagari, embedded and subset ([`fonts`]), so the rupee sign and names in Devanagari
+//! print as they are written. [`invoice`] draws tax invoices, [`credit_note`] credit notes;
+//! this module holds what both use: the page [`Layout`], amounts, and the rates per line.
 
 pub mod credit_note;
+mod fonts;
 pub mod invoice;
 
 use contracts::Paise;
-use contracts::gst::{StateTax, TaxTotals};
+use contracts::gst::{LineTax, StateTax, TaxTotals};
 use contracts::invoices::Party;
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+use krilla::Document;
+use krilla::geom::{PathBuilder, Size};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
 
 const PAGE_WIDTH: f32 = 595.0;
 const PAGE_HEIGHT: f32 = 842.0;
 pub const MARGIN: f32 = 40.0;
 /// Where a head particular's value starts.
 const VALUE: f32 = 200.0;
-const REGULAR: Name<'static> = Name(b"F1");
-const BOLD: Name<'static> = Name(b"F2");
+
+/// What is drawn on a page, at a height measured from the page's bottom as PDF does.
+enum Mark {
+    Text {
+        x: f32,
+        y: f32,
+        text: String,
+        size: f32,
+        bold: bool,
+    },
+    Rule {
+        y: f32,
+    },
+}
 
 /// Text placed on pages top to bottom, starting a new page when one is full.
 pub struct Layout {
-    pages: Vec<Content>,
+    pages: Vec<Vec<Mark>>,
     y: f32,
 }
 
@@ -36,7 +48,7 @@ impl Layout {
     )]
     pub fn new() -> Self {
         Layout {
-            pages: vec![Content::new()],
+            pages: vec![Vec::new()],
             y: PAGE_HEIGHT - MARGIN,
         }
     }
@@ -44,7 +56,7 @@ impl Layout {
     /// Moves down by `height`, to a new page if this one has no room.
     pub fn advance(&mut self, height: f32) {
         if self.y - height < MARGIN {
-            self.pages.push(Content::new());
+            self.pages.push(Vec::new());
             self.y = PAGE_HEIGHT - MARGIN;
         }
         self.y -= height;
@@ -52,12 +64,14 @@ impl Layout {
 
     /// Writes `text` at `x` on the current line.
     pub fn text(&mut self, x: f32, text: &str, size: f32, bold: bool) {
-        let page = self.pages.last_mut().expect("a page");
-        page.begin_text();
-        page.set_font(if bold { BOLD } else { REGULAR }, size);
-        page.next_line(x, self.y);
-        page.show(Str(&win_ansi(text)));
-        page.end_text();
+        let (y, text) = (self.y, text.to_owned());
+        self.mark(Mark::Text {
+            x,
+            y,
+            text,
+            size,
+            bold,
+        });
     }
 
     /// A new line of `size` with `cells` at their x positions.
@@ -101,22 +115,24 @@ impl Layout {
         self.rule();
     }
 
-    /// A table: `headings` and then `rows`, each cell at its column's x.
+    /// A table: `headings` and then `rows`, each cell at its column's x, and under each row
+    /// its note (the rates of its taxes) in small print.
     pub fn table<const N: usize>(
         &mut self,
         columns: &[f32; N],
         headings: &[&str; N],
-        rows: impl Iterator<Item = [String; N]>,
+        rows: impl Iterator<Item = ([String; N], String)>,
     ) {
         let cells: Vec<(f32, &str)> = columns.iter().copied().zip(*headings).collect();
         self.row(8.0, true, &cells);
-        for values in rows {
+        for (values, note) in rows {
             let cells: Vec<(f32, &str)> = columns
                 .iter()
                 .copied()
                 .zip(values.iter().map(String::as_str))
                 .collect();
             self.row(8.0, false, &cells);
+            self.row(7.0, false, &[(MARGIN, &note)]);
         }
         self.rule();
     }
@@ -150,62 +166,70 @@ impl Layout {
     /// A horizontal line across the page.
     pub fn rule(&mut self) {
         self.advance(6.0);
-        let page = self.pages.last_mut().expect("a page");
-        page.move_to(MARGIN, self.y);
-        page.line_to(PAGE_WIDTH - MARGIN, self.y);
-        page.stroke();
+        self.mark(Mark::Rule { y: self.y });
+    }
+
+    fn mark(&mut self, mark: Mark) {
+        self.pages.last_mut().expect("a page").push(mark);
     }
 }
 
 /// Assembles the pages into a PDF file.
 pub fn finish(layout: Layout) -> Vec<u8> {
-    let mut pdf = Pdf::new();
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let regular = Ref::new(3);
-    let bold = Ref::new(4);
-    let mut next = 5;
-    let mut alloc = || {
-        let id = Ref::new(next);
-        next += 1;
-        id
-    };
-    let pages: Vec<(Ref, Ref, Content)> = layout
-        .pages
-        .into_iter()
-        .map(|content| (alloc(), alloc(), content))
-        .collect();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree)
-        .kids(pages.iter().map(|(page, ..)| *page))
-        .count(i32::try_from(pages.len()).unwrap_or(i32::MAX));
-    for (font, base) in [(regular, "Helvetica"), (bold, "Helvetica-Bold")] {
-        pdf.type1_font(font)
-            .base_font(Name(base.as_bytes()))
-            .encoding_predefined(Name(b"WinAnsiEncoding"));
-    }
-    for (page_id, content_id, content) in pages {
-        let mut page = pdf.page(page_id);
-        page.media_box(Rect::new(0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT));
-        page.parent(tree);
-        page.contents(content_id);
-        let mut resources = page.resources();
-        let mut fonts = resources.fonts();
-        fonts.pair(REGULAR, regular);
-        fonts.pair(BOLD, bold);
-        fonts.finish();
-        resources.finish();
+    let mut document = Document::new();
+    let size = Size::from_wh(PAGE_WIDTH, PAGE_HEIGHT).expect("A4 is a size");
+    for marks in layout.pages {
+        let mut page = document.start_page_with(PageSettings::new(size));
+        let mut surface = page.surface();
+        surface.set_fill(Some(Fill::default()));
+        for mark in marks {
+            // krilla measures from the top left, the layout from the bottom left.
+            match mark {
+                Mark::Text {
+                    x,
+                    y,
+                    text,
+                    size,
+                    bold,
+                } => fonts::draw(&mut surface, x, PAGE_HEIGHT - y, &text, size, bold),
+                Mark::Rule { y } => {
+                    let mut path = PathBuilder::new();
+                    path.move_to(MARGIN, PAGE_HEIGHT - y);
+                    path.line_to(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - y);
+                    if let Some(path) = path.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(Stroke::default()));
+                        surface.draw_path(&path);
+                        surface.set_stroke(None);
+                        surface.set_fill(Some(Fill::default()));
+                    }
+                }
+            }
+        }
+        surface.finish();
         page.finish();
-        // Uncompressed: invoices are small, and their text stays searchable by simple tools.
-        let stream = content.finish();
-        pdf.stream(content_id, &stream);
     }
-    pdf.finish()
+    // Only text, lines and fonts that parse are drawn: nothing krilla can refuse.
+    document
+        .finish()
+        .expect("a document of text and lines serializes")
 }
 
-/// An amount as the PDF prints it: `Rs. 1,23,456.78` (the standard fonts have no rupee sign).
+/// An amount as the PDF prints it: `₹1,23,456.78`.
 pub fn amount(value: Paise) -> String {
-    value.to_inr().replacen('₹', "Rs. ", 1)
+    value.to_inr()
+}
+
+/// Each tax's rate on a line (CGST Rule 46(i)): `CGST 9% · SGST 9%` within a state,
+/// `IGST 18%` between states (`inter_state`: the supplier's state is not the place of
+/// supply); the state tax named `state_tax` (SGST or UTGST).
+pub fn rates(tax: &LineTax, state_tax: StateTax, inter_state: bool) -> String {
+    if inter_state {
+        format!("IGST {}", tax.rate)
+    } else {
+        let half = tax.rate.half();
+        format!("CGST {half} · {} {half}", state_tax.label())
+    }
 }
 
 /// At most `max` characters, with an ellipsis when cut.
@@ -217,33 +241,13 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// `text` in the WinAnsi encoding of the standard fonts: Latin-1 as is, a few typographic
-/// characters mapped, anything else `?`.
-fn win_ansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{ff}' => c as u8,
-            '\u{2013}' => 0x96,
-            '\u{2014}' => 0x97,
-            '\u{2018}' => 0x91,
-            '\u{2019}' => 0x92,
-            '\u{201c}' => 0x93,
-            '\u{201d}' => 0x94,
-            '\u{20ac}' => 0x80,
-            _ => b'?',
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn text_is_encoded_for_the_standard_fonts() {
-        assert_eq!(win_ansi("Café – A"), b"Caf\xe9 \x96 A");
-        assert_eq!(win_ansi("कुर्ता"), b"??????");
-        assert_eq!(amount(Paise(12_345_678)), "Rs. 1,23,456.78");
+    fn amounts_and_long_text_are_printed_as_they_fit() {
+        assert_eq!(amount(Paise(12_345_678)), "₹1,23,456.78");
         assert_eq!(
             truncate("A very long product name indeed", 10),
             "A very ..."

@@ -755,7 +755,7 @@ async fn every_answer_to_support_masks_personal_data() {
     )
     .await;
     assert_eq!(pdf.status(), StatusCode::OK);
-    let pdf = String::from_utf8_lossy(&pdf.bytes().await.unwrap()).into_owned();
+    let pdf = crate::invoice_pdf::text_of(&pdf.bytes().await.unwrap());
     assert!(
         pdf.contains("27AAPF****ZV") && pdf.contains("[MASKED]"),
         "the PDF is masked"

@@ -24,6 +24,7 @@ mod fulfilment;
 mod health;
 mod helpers;
 mod impersonation;
+mod invoice_pdf;
 mod lockout;
 mod mail_sink;
 mod mfa;

@@ -1004,14 +1004,12 @@ async fn a_confirmed_order_gets_one_invoice_per_seller_numbered_in_sequence() {
                     .unwrap()
                     .contains(&shirt_invoice.number)
             );
-            let bytes = pdf.bytes().await.unwrap();
-            assert!(bytes.starts_with(b"%PDF-"));
-            let text = String::from_utf8_lossy(&bytes);
+            let text = crate::invoice_pdf::text_of(&pdf.bytes().await.unwrap());
             for needle in [
                 shirt_invoice.number.as_str(),
                 GSTIN_MH,
                 "Tax Invoice",
-                "Rs. 1,180.00",
+                "₹1,180.00",
             ] {
                 assert!(text.contains(needle), "the PDF shows {needle}");
             }

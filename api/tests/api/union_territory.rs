@@ -3,6 +3,7 @@
 
 use crate::fixtures::{add_product, customer, json_of, product_body, seller, send, staff};
 use crate::helpers::spawn_app;
+use crate::invoice_pdf::pdf_text;
 use crate::orders::{answer, fill_cart, order_body, order_of, place};
 use contracts::credit_notes::CreditNoteList;
 use contracts::gst::StateTax;
@@ -20,14 +21,6 @@ fn gstin_chandigarh() -> String {
         .map(|check| format!("04AAPFU0939F1Z{check}"))
         .find(|gstin| Gstin::parse(gstin).is_ok())
         .expect("one check character fits")
-}
-
-/// The PDF at `path` as `token` downloads it, as text (the content streams are not
-/// compressed, so the words are in the bytes).
-async fn pdf_text(app: &crate::helpers::TestApp, path: &str, token: &str) -> String {
-    let response = send(app, Method::GET, path, Some(token), None).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    String::from_utf8_lossy(&response.bytes().await.unwrap()).into_owned()
 }
 
 #[tokio::test]
