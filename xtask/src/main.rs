@@ -10,6 +10,7 @@ mod metadata;
 mod postgres;
 mod run;
 mod size;
+mod system;
 mod test;
 mod tools;
 

@@ -5,7 +5,7 @@
 
 use crate::cli::Target;
 use crate::metadata::Workspace;
-use crate::{deploy, postgres, size, tools};
+use crate::{deploy, postgres, size, system, tools};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,6 +19,9 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const API_FEATURES: &str = "api/failpoints";
 
 pub fn run(workspace: &Workspace) -> Result<()> {
+    // Debian's chromium, chromium-driver, node, npm, postgresql and poppler-utils, when missing
+    // (as root).
+    system::ensure_packages()?;
     tools::setup(workspace)?;
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.into());
     if !Path::new(&chromium).exists() {

@@ -110,6 +110,13 @@ pub fn routes() -> ApiRoutes {
         audit::export,
         audit::status,
     ),
+    // Referenced from query parameters (the catalog's, a seller's product list), so they must be
+    // components for those references to resolve.
+    components(schemas(
+        contracts::catalog::ProductSort,
+        contracts::product_manager::StatusFilter,
+        contracts::product_manager::StockFilter,
+    )),
     tags(
         (name = "operations", description = "Probes and this description"),
         (name = "identity", description = "Accounts, sessions, second factor, password reset"),
@@ -151,6 +158,19 @@ pub fn document() -> utoipa::openapi::OpenApi {
         if let Some(operation) = operation_mut(&mut doc, &spec) {
             apply_policy(operation, spec.policy);
         }
+    }
+    // `POST /auth/logout` answers 204 without a refresh cookie too (nothing to sign out), so
+    // the cookie is optional there: the empty requirement says "or none".
+    if let Some(logout) = doc
+        .paths
+        .paths
+        .get_mut("/auth/logout")
+        .and_then(|item| item.post.as_mut())
+    {
+        logout.security = Some(vec![
+            SecurityRequirement::new(REFRESH_COOKIE, Vec::<String>::new()),
+            SecurityRequirement::default(),
+        ]);
     }
     doc
 }
@@ -284,5 +304,45 @@ mod tests {
             serde_json::json!(["users:manage", "users:all"])
         );
         assert!(json["components"]["schemas"]["SessionGrant"].is_object());
+        // The logout answers without a cookie too: its security says the cookie is optional.
+        assert_eq!(
+            json["paths"]["/auth/logout"]["post"]["security"],
+            serde_json::json!([{ "refreshCookie": [] }, {}])
+        );
+    }
+
+    /// Every `$ref` the document holds names a component it defines (was: `ProductSort`).
+    #[test]
+    fn every_reference_resolves() {
+        let json: serde_json::Value = serde_json::from_str(rendered()).unwrap();
+        let mut refs = Vec::new();
+        collect_refs(&json, &mut refs);
+        let unresolved: Vec<_> = refs
+            .iter()
+            .filter(|r| {
+                let pointer = r.trim_start_matches('#');
+                json.pointer(pointer).is_none()
+            })
+            .collect();
+        assert!(!refs.is_empty());
+        assert!(
+            unresolved.is_empty(),
+            "unresolvable references: {unresolved:?}"
+        );
+    }
+
+    fn collect_refs(value: &serde_json::Value, refs: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    match (key.as_str(), inner) {
+                        ("$ref", serde_json::Value::String(r)) => refs.push(r.clone()),
+                        _ => collect_refs(inner, refs),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, refs)),
+            _ => {}
+        }
     }
 }
