@@ -306,3 +306,11 @@ export async function orderByApi(ctx, token, keyPrefix) {
   if (order.status !== 201) throw new Error(`an order answered ${JSON.stringify(order.body)}`);
   return { order: order.body, product };
 }
+
+// The text of a downloaded PDF as a reader gets it (poppler's `pdftotext`, installed by the
+// test command): the PDFs embed subset fonts, so their bytes do not hold the text as written.
+export function pdfText(path) {
+  const result = spawnSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`pdftotext failed: ${result.stderr}`);
+  return result.stdout;
+}
