@@ -1,6 +1,6 @@
 //! The invoice PDF in Unicode (issue 14, point 5): the rupee sign, a recipient named in
 //! Devanagari and each tax's rate per line, as `pdftotext` (poppler-utils) reads them back
-//! from the embedded, subset fonts. Also [`pdf_text`], which the other PDF tests read with.
+//! from the embedded, subset fonts. Also [`pdf_text`], which the other PDF tests read with, and [`refund_in_full`].
 
 use crate::fixtures::{
     GSTIN_MH, add_product, customer, json_of, product_body, seller, send, staff,
@@ -38,6 +38,28 @@ pub async fn pdf_text(app: &TestApp, path: &str, token: &str) -> String {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/pdf");
     text_of(&response.bytes().await.unwrap())
+}
+
+/// `admin` refunds the whole of `order`; its credit notes as `buyer` reads them.
+pub async fn refund_in_full(
+    app: &TestApp,
+    order: &str,
+    admin: &str,
+    buyer: &str,
+) -> CreditNoteList {
+    let refund = app
+        .client
+        .post(app.url(&format!("/api/v1/orders/{order}/refunds")))
+        .bearer_auth(admin)
+        .header("Idempotency-Key", "refund-1")
+        .json(&json!({ "reason": "returned" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(refund.status().is_success(), "{}", refund.status());
+    let path = format!("/orders/{order}/credit-notes");
+    let notes = send(app, Method::GET, &path, Some(buyer), None).await;
+    serde_json::from_value(json_of(notes, StatusCode::OK).await).unwrap()
 }
 
 /// The body of an order for one cart, delivered to `name` in the state `state_code`.
@@ -95,20 +117,7 @@ async fn the_invoice_and_credit_note_print_the_rupee_sign_a_devanagari_name_and_
     }
     assert!(!text.contains("Rs.") && !text.contains('?'), "{text}");
 
-    let refund = app
-        .client
-        .post(app.url(&format!("/api/v1/orders/{order}/refunds")))
-        .bearer_auth(&admin)
-        .header("Idempotency-Key", "refund-1")
-        .json(&json!({ "reason": "returned" }))
-        .send()
-        .await
-        .unwrap();
-    assert!(refund.status().is_success(), "{}", refund.status());
-    let path = format!("/orders/{order}/credit-notes");
-    let notes = send(&app, Method::GET, &path, Some(&buyer), None).await;
-    let notes: CreditNoteList =
-        serde_json::from_value(json_of(notes, StatusCode::OK).await).unwrap();
+    let notes = refund_in_full(&app, &order, &admin, &buyer).await;
     let path = format!("/credit-notes/{}/pdf", notes.items[0].id);
     let text = pdf_text(&app, &path, &buyer).await;
     for needle in ["आशा राव", "₹1,180.00", "CGST 9% · SGST 9%"] {

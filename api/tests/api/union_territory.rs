@@ -3,15 +3,14 @@
 
 use crate::fixtures::{add_product, customer, json_of, product_body, seller, send, staff};
 use crate::helpers::spawn_app;
-use crate::invoice_pdf::pdf_text;
+use crate::invoice_pdf::{pdf_text, refund_in_full};
 use crate::orders::{answer, fill_cart, order_body, order_of, place};
-use contracts::credit_notes::CreditNoteList;
 use contracts::gst::StateTax;
 use contracts::gstin::Gstin;
 use contracts::invoices::InvoiceList;
 use contracts::props::Role;
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A valid GSTIN registered in Chandigarh (04): a PAN of a firm and the check character that
 /// fits.
@@ -55,20 +54,7 @@ async fn an_order_within_chandigarh_is_invoiced_and_credited_with_cgst_and_utgst
     assert!(text.contains("UTGST"), "the invoice PDF names UTGST");
     assert!(!text.contains("SGST"), "and never SGST");
 
-    let refund = app
-        .client
-        .post(app.url(&format!("/api/v1/orders/{}/refunds", order.id)))
-        .bearer_auth(&admin)
-        .header("Idempotency-Key", "refund-1")
-        .json(&json!({ "reason": "returned" }))
-        .send()
-        .await
-        .unwrap();
-    assert!(refund.status().is_success(), "{}", refund.status());
-    let path = format!("/orders/{}/credit-notes", order.id);
-    let notes = send(&app, Method::GET, &path, Some(&buyer), None).await;
-    let notes: CreditNoteList =
-        serde_json::from_value(json_of(notes, StatusCode::OK).await).unwrap();
+    let notes = refund_in_full(&app, &order.id, &admin, &buyer).await;
     let note = &notes.items[0];
     assert_eq!(note.state_tax, StateTax::Utgst);
     let text = pdf_text(&app, &format!("/credit-notes/{}/pdf", note.id), &buyer).await;
