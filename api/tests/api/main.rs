@@ -27,6 +27,7 @@ mod impersonation;
 mod invoice_pdf;
 mod lockout;
 mod mail_sink;
+mod metrics;
 mod mfa;
 mod orders;
 mod password_reset;
