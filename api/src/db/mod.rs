@@ -22,6 +22,7 @@ pub use scope::Scope;
 pub use sql::{Arg, Record, Scalar, Sql, sql};
 
 pub mod audit;
+pub mod backup;
 pub mod carts;
 pub mod credit_notes;
 pub mod figures;
@@ -48,7 +49,7 @@ pub mod users;
 pub mod users_admin;
 
 use anyhow::Context as _;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
@@ -93,7 +94,7 @@ pub struct PoolUse {
 }
 
 /// Which backend a [`Db`] talks to. Serialised as `sqlite` / `postgres` (the health report).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DbKind {
     Sqlite,

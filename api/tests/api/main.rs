@@ -8,6 +8,7 @@ mod admin_figures;
 mod audit;
 mod audit_tamper;
 mod auth;
+mod backup;
 mod cart_races;
 mod carts;
 mod catalog;
