@@ -1,7 +1,9 @@
 //! The command line: subcommands and the flags that override the environment's settings, and
 //! the account commands (`create-admin`, `seed-demo`) as library functions the binary and the
-//! tests call alike; the key commands (`keys rotate`, `keys status`) are in [`keys`].
+//! tests call alike; the key commands (`keys rotate`, `keys status`) are in [`keys`], backup
+//! and restore in [`backup`].
 
+pub mod backup;
 pub mod keys;
 
 use crate::app::audit::checkpoint::Checkpoints;
@@ -70,6 +72,21 @@ pub enum Command {
     /// The audit log: `api audit verify` checks its hash chain and its signed checkpoints.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Copy the database (DATABASE_URL) and the audit checkpoint file (AUDIT_CHECKPOINT_FILE)
+    /// into DIR, with a manifest, while servers keep serving: SQLite by `VACUUM INTO` (one
+    /// consistent snapshot, WAL included), PostgreSQL by `pg_dump -Fc`. Keys are never
+    /// copied: restore under the same ones.
+    Backup {
+        /// A new or empty folder for this backup.
+        dir: PathBuf,
+    },
+    /// Restore the backup in DIR into DATABASE_URL and AUDIT_CHECKPOINT_FILE, after checking
+    /// every file against the manifest. Refuses to overwrite: the SQLite file's folder must be
+    /// empty (development key files aside) and the PostgreSQL database must have no tables.
+    Restore {
+        /// The folder `api backup` wrote.
+        dir: PathBuf,
+    },
 }
 
 /// `api audit ...`.

@@ -245,6 +245,12 @@ pub enum ApiError {
     #[error("database unavailable: {0:#}")]
     DatabaseUnavailable(anyhow::Error),
 
+    /// 503 `not_ready`: this instance should not take traffic yet (`GET /health/ready`): its
+    /// database does not answer, or its schema lacks migrations this build expects. The
+    /// detail names which, never a cause that could carry a secret.
+    #[error("not ready: {0}")]
+    NotReady(String),
+
     /// 503 `timeout`: the request took longer than `REQUEST_TIMEOUT_SECS` to answer (a slow
     /// body upload counts). Whatever the handler was doing is dropped; worth a retry.
     #[error("request timed out")]
@@ -307,6 +313,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::FrontendNotBuilt
             | ApiError::DatabaseUnavailable(_)
+            | ApiError::NotReady(_)
             | ApiError::Timeout
             | ApiError::PaymentsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) | ApiError::Undecryptable(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -360,6 +367,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::FrontendNotBuilt => "frontend_not_built",
             ApiError::DatabaseUnavailable(_) => "database_unavailable",
+            ApiError::NotReady(_) => "not_ready",
             ApiError::Timeout => "timeout",
             ApiError::Internal(_) => "internal_error",
             ApiError::Undecryptable(_) => "undecryptable_field",

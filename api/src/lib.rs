@@ -14,7 +14,7 @@
 //! middleware, listener, shutdown), [`middleware`] (security headers, CORS, rate limits, body
 //! size and timeout, problem+json), [`extractor`] (JSON bodies, the caller), [`state`] (what
 //! handlers share), [`static_files`] (the built front end), [`demo`] (the demo shop),
-//! [`telemetry`] (logging).
+//! [`telemetry`] (logging), [`metrics`] (Prometheus metrics, `GET /metrics`).
 
 pub mod app;
 pub mod auth;
@@ -30,6 +30,7 @@ pub mod domain;
 pub mod error;
 pub mod extractor;
 pub mod mail;
+pub mod metrics;
 pub mod middleware;
 pub mod object_store;
 pub mod payments;

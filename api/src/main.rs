@@ -69,6 +69,14 @@ async fn main() -> anyhow::Result<()> {
             let config = Config::from_env()?;
             api::catalog_seed::command(&config, products, &mut std::io::stdout()).await?;
         }
+        Command::Backup { dir } => {
+            let config = Config::from_env()?;
+            api::cli::backup::backup_command(&config, &dir, &mut std::io::stdout()).await?;
+        }
+        Command::Restore { dir } => {
+            let config = Config::from_env()?;
+            api::cli::backup::restore_command(&config, &dir, &mut std::io::stdout()).await?;
+        }
         Command::Audit(AuditCommand::Verify { checkpoints }) => {
             let config = Config::from_env()?;
             let valid =

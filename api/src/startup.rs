@@ -128,6 +128,7 @@ impl Application {
                 ))
             }
         });
+        crate::metrics::start();
         let state = AppState {
             dist_dir: config.dist_dir.as_path().into(),
             db: db.clone(),
@@ -211,7 +212,14 @@ pub fn app(state: AppState, config: &Config) -> Router {
         // The mock gateway's pay pages stand for a third party's site, beside the shop.
         routes = routes.merge(gateway.clone().router());
     }
-    let routes = routes.fallback(fallback);
+    let token = config
+        .metrics_token
+        .as_ref()
+        .map(|token| token.expose().as_str());
+    // Outside `/api`: neither rate-limited nor in the API's contract (`metrics::scrape`).
+    let routes = routes
+        .merge(crate::metrics::scrape::router(state.db.clone(), token))
+        .fallback(fallback);
     with_middleware(routes, config).with_state(state)
 }
 
@@ -221,7 +229,7 @@ fn with_middleware(routes: Router<AppState>, config: &Config) -> Router<AppState
     let timeout = config
         .request_timeout
         .map(|timeout| axum::middleware::from_fn_with_state(timeout, limits::enforce_timeout));
-    // Outermost first. The request id is set before the trace span opens so the span can
+    // Outermost first. The metrics see the final status of everything. The request id is set before the trace span opens so the span can
     // record it. Security headers wrap everything below, so refusals (429, 413, a CORS
     // preflight) carry them too; CORS wraps the refusals so a listed origin's page can read
     // them. `problem_details` completes the problems made below it (the timeout's, the rate
@@ -229,6 +237,8 @@ fn with_middleware(routes: Router<AppState>, config: &Config) -> Router<AppState
     // body, so a body trickled in slowly is cut off; the body limit is set before anything
     // reads one.
     let middleware = ServiceBuilder::new()
+        // Outermost: every answer is counted, refusals (429, 413, timeouts) included.
+        .layer(axum::middleware::from_fn(crate::metrics::http::track))
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()

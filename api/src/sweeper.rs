@@ -19,12 +19,18 @@ pub fn start(state: AppState, interval: Duration) {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            match payments::sweep(&sweeper, &state.db, &state.clock).await {
+            let swept = payments::sweep(&sweeper, &state.db, &state.clock).await;
+            crate::metrics::sweeper_run(swept.as_ref().map(|expired| *expired).map_err(drop));
+            match swept {
                 Ok(0) => {}
                 Ok(expired) => tracing::info!(expired, "unpaid orders timed out; stock released"),
                 Err(error) => tracing::warn!(%error, "sweeping unpaid orders failed"),
             }
-            match payments::reconcile(&reconciler, &state).await {
+            let reconciled = payments::reconcile(&reconciler, &state).await;
+            if let Ok(pass) = &reconciled {
+                crate::metrics::reconciled(pass.done, pass.failed, pass.pending);
+            }
+            match reconciled {
                 Ok(pass) if pass == payments::Reconciled::default() => {}
                 Ok(pass) => tracing::info!(
                     done = pass.done,

@@ -19,6 +19,12 @@ const PACKAGES: &[(&str, Probe)] = &[
         "postgresql",
         Probe::Glob("/usr/lib/postgresql", "bin/pg_ctl"),
     ),
+    // `pg_dump` and `pg_restore`, which `api backup` and `api restore` run on PostgreSQL (the
+    // server package depends on it; named so a machine with a server alone gets it too).
+    (
+        "postgresql-client",
+        Probe::Glob("/usr/lib/postgresql", "bin/pg_dump"),
+    ),
 ];
 
 enum Probe {

@@ -19,8 +19,8 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const API_FEATURES: &str = "api/failpoints";
 
 pub fn run(workspace: &Workspace) -> Result<()> {
-    // Debian's chromium, chromium-driver, node, npm, postgresql and poppler-utils, when missing
-    // (as root).
+    // Debian's chromium, chromium-driver, node, npm, postgresql (with its client's pg_dump and
+    // pg_restore) and poppler-utils, when missing (as root).
     system::ensure_packages()?;
     tools::setup(workspace)?;
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.into());
@@ -100,6 +100,8 @@ pub fn run(workspace: &Workspace) -> Result<()> {
                 API_FEATURES,
             ])
             .env("TEST_DATABASE_URL", cluster.url())
+            // The backup tests' `pg_dump` and `pg_restore`: the cluster's own version first.
+            .env("PATH", path_with(&postgres_bin)?)
             .current_dir(&workspace.root),
     )
     .context("API integration tests on PostgreSQL failed")?;
@@ -155,4 +157,11 @@ fn api_binary(workspace: &Workspace) -> Result<PathBuf> {
         bail!("{} was not built", path.display());
     }
     Ok(path)
+}
+
+/// `PATH` with `dir` first.
+fn path_with(dir: &Path) -> Result<std::ffi::OsString> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(dir.to_owned()).chain(std::env::split_paths(&path)))
+        .context("building PATH")
 }

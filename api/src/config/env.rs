@@ -140,6 +140,7 @@ impl Config {
         let data_folder = sqlite_folder(&database_url).unwrap_or_else(|| PathBuf::from("data"));
         let audit = audit::settings(&var, app_env, &data_folder)?;
         let mail = mail::settings(&var, app_env, &public_url)?;
+        let metrics_token = security::metrics_token(&var, app_env)?;
 
         Ok(Config {
             app_env,
@@ -156,6 +157,7 @@ impl Config {
             trust_proxy,
             rate_limits,
             request_timeout,
+            metrics_token,
             payments,
             field_keys,
             audit,
@@ -192,10 +194,10 @@ pub(super) fn config_from(vars: &[(&'static str, &str)]) -> Result<Config, Confi
 }
 
 /// The secrets production requires besides `JWT_SECRET` (the field keys, the blind-index key,
-/// the audit checkpoint key, the SMTP server), valid and none a development key: for tests of other settings
+/// the audit checkpoint key, the SMTP server, the metrics token), valid and none a development key: for tests of other settings
 /// in production.
 #[cfg(test)]
-pub(super) const PRODUCTION_KEYS: [(&str, &str); 5] = [
+pub(super) const PRODUCTION_KEYS: [(&str, &str); 6] = [
     (
         "FIELD_KEYS",
         "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
@@ -210,6 +212,7 @@ pub(super) const PRODUCTION_KEYS: [(&str, &str); 5] = [
         "a checkpoint key of at least 32 bytes",
     ),
     ("SMTP_URL", "smtps://bazaar:secret@smtp.example.in:465"),
+    ("METRICS_TOKEN", "a metrics token of at least 32 bytes"),
 ];
 
 #[cfg(test)]

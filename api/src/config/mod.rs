@@ -107,6 +107,9 @@ pub struct Config {
     /// 30 s); past it the client gets 503 `timeout`. 0 turns the timeout off. A checkout's
     /// idempotency key is leased for twice this (`app::checkout::lease_secs`).
     pub request_timeout: Option<Duration>,
+    /// `METRICS_TOKEN`: the bearer token of `GET /metrics` (at least 32 bytes). Required in
+    /// production; unset in dev and staging, only loopback clients may scrape.
+    pub metrics_token: Option<Secret<String>>,
     /// `PAYMENT_*`: the gateway, its webhook secret, and how long an order waits for payment.
     pub payments: PaymentSettings,
     /// `FIELD_KEYS`, `FIELD_KEY_ACTIVE`, `BLIND_INDEX_KEY`: the keys personal data is sealed

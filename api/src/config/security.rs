@@ -1,8 +1,9 @@
 //! The settings that guard the server against its clients: which other origins may call it
 //! (`CORS_ORIGINS`), whether a proxy stands in front (`TRUST_PROXY`), how many requests a
-//! client may make (`RATE_LIMIT_*`) and how long one may take (`REQUEST_TIMEOUT_SECS`).
+//! client may make (`RATE_LIMIT_*`), how long one may take (`REQUEST_TIMEOUT_SECS`), and who
+//! may scrape the metrics (`METRICS_TOKEN`).
 
-use super::{ConfigError, Lookup};
+use super::{AppEnv, ConfigError, Lookup, MIN_JWT_SECRET_BYTES, Secret};
 use std::time::Duration;
 
 /// The rate limits (`middleware::rate_limit`): a generous token bucket over every API request,
@@ -103,6 +104,28 @@ fn limit(var: &impl Lookup, name: &'static str, default: u32) -> Result<u32, Con
             value,
         }),
         None => Ok(default),
+    }
+}
+
+/// `METRICS_TOKEN`: the bearer token `GET /metrics` asks for, at least 32 bytes. Required in
+/// production; unset in dev and staging, the route answers loopback clients only
+/// (`metrics::scrape`).
+pub(super) fn metrics_token(
+    var: &impl Lookup,
+    app_env: AppEnv,
+) -> Result<Option<Secret<String>>, ConfigError> {
+    match (var("METRICS_TOKEN")?, app_env) {
+        (Some(token), _) if token.len() < MIN_JWT_SECRET_BYTES => Err(ConfigError::InvalidSecret {
+            name: "METRICS_TOKEN",
+            reason: "must be at least 32 bytes (e.g. `openssl rand -hex 32`)",
+        }),
+        (Some(token), _) => Ok(Some(Secret::new(token))),
+        (None, AppEnv::Production) => Err(ConfigError::Required {
+            name: "METRICS_TOKEN",
+            app_env: app_env.as_str(),
+            reason: "production never serves its metrics without a token",
+        }),
+        (None, AppEnv::Dev | AppEnv::Staging) => Ok(None),
     }
 }
 
@@ -208,7 +231,36 @@ fn check_origin(origin: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::env::config_from;
+    use crate::config::env::{PRODUCTION_KEYS, config_from};
+
+    #[test]
+    fn production_needs_a_metrics_token_and_dev_does_not() {
+        let mut production: Vec<_> = PRODUCTION_KEYS
+            .into_iter()
+            .filter(|(name, _)| *name != "METRICS_TOKEN")
+            .collect();
+        production.extend([
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "sqlite:///var/lib/bazaar/bazaar.db"),
+            ("JWT_SECRET", "a production secret of at least 32 bytes"),
+        ]);
+
+        let error = config_from(&production).unwrap_err();
+        let short = config_from(&[("METRICS_TOKEN", "short")]).unwrap_err();
+
+        assert!(
+            matches!(
+                error,
+                ConfigError::Required {
+                    name: "METRICS_TOKEN",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        assert!(!short.to_string().contains("short"), "{short}");
+        assert!(config_from(&[]).unwrap().metrics_token.is_none());
+    }
     use std::time::Duration;
 
     #[test]

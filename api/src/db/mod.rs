@@ -22,6 +22,7 @@ pub use scope::Scope;
 pub use sql::{Arg, Record, Scalar, Sql, sql};
 
 pub mod audit;
+pub mod backup;
 pub mod carts;
 pub mod credit_notes;
 pub mod figures;
@@ -48,7 +49,7 @@ pub mod users;
 pub mod users_admin;
 
 use anyhow::Context as _;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
@@ -81,8 +82,19 @@ pub enum Db {
     Postgres(PgPool),
 }
 
+/// A pool's connections at one moment ([`Db::pool_use`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Connections open, in use or idle.
+    pub open: u32,
+    /// Open connections no one holds.
+    pub idle: u32,
+    /// The most the pool opens (`DATABASE_MAX_CONNECTIONS`).
+    pub max: u32,
+}
+
 /// Which backend a [`Db`] talks to. Serialised as `sqlite` / `postgres` (the health report).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DbKind {
     Sqlite,
@@ -139,9 +151,78 @@ impl Db {
             Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
             // Up to date: nothing to run. Checked first because the application role of
             // production (docs/RUNBOOK.md, `bazaar_app`) may not create sqlx's table, which
-            // `run` creates "if not exists" even when nothing is pending.
-            Db::Postgres(pool) if postgres_up_to_date(pool).await => Ok(()),
+            // `run` creates "if not exists" even when nothing is pending. Two instances
+            // starting together are safe: `run` holds a PostgreSQL advisory lock while it
+            // migrates, so the second waits, then finds everything applied.
+            Db::Postgres(_)
+                if self
+                    .unapplied_migrations()
+                    .await
+                    .is_ok_and(|m| m.is_empty()) =>
+            {
+                Ok(())
+            }
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        }
+    }
+
+    /// The versions of the embedded migrations this database has not applied (with their
+    /// checksum): empty when its schema is what this build expects. An error when sqlx's
+    /// table cannot be read (none yet: nothing was ever migrated).
+    pub async fn unapplied_migrations(&self) -> Result<Vec<i64>, sqlx::Error> {
+        const APPLIED: &str = "SELECT version, checksum FROM _sqlx_migrations WHERE success";
+        let (migrator, applied): (&Migrator, Vec<(i64, Vec<u8>)>) = match self {
+            Db::Sqlite(pool) => (
+                &SQLITE_MIGRATIONS,
+                sqlx::query_as(APPLIED).fetch_all(pool).await?,
+            ),
+            Db::Postgres(pool) => (
+                &POSTGRES_MIGRATIONS,
+                sqlx::query_as(APPLIED).fetch_all(pool).await?,
+            ),
+        };
+        Ok(migrator
+            .iter()
+            .filter(|migration| migration.migration_type.is_up_migration())
+            .filter(|migration| {
+                !applied.iter().any(|(version, checksum)| {
+                    *version == migration.version && checksum.as_slice() == &*migration.checksum
+                })
+            })
+            .map(|migration| migration.version)
+            .collect())
+    }
+
+    /// How many embedded migrations this build has.
+    pub fn migrations(&self) -> usize {
+        let migrator = match self {
+            Db::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Db::Postgres(_) => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .iter()
+            .filter(|migration| migration.migration_type.is_up_migration())
+            .count()
+    }
+
+    /// The pool's connections now: open, idle, and the most it may open (for the metrics).
+    pub fn pool_use(&self) -> PoolUse {
+        let (open, idle, max) = match self {
+            Db::Sqlite(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+            Db::Postgres(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+        };
+        PoolUse {
+            open,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX),
+            max,
         }
     }
 
@@ -169,27 +250,6 @@ impl Db {
             Db::Postgres(pool) => pool.close().await,
         }
     }
-}
-
-/// Whether every embedded PostgreSQL migration is applied with its checksum; `false` on any
-/// doubt (no table yet, a failed one, an edited file), and then `run` decides and reports.
-async fn postgres_up_to_date(pool: &PgPool) -> bool {
-    let applied: Vec<(i64, Vec<u8>)> =
-        match sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success")
-            .fetch_all(pool)
-            .await
-        {
-            Ok(rows) => rows,
-            Err(_) => return false,
-        };
-    POSTGRES_MIGRATIONS
-        .iter()
-        .filter(|migration| migration.migration_type.is_up_migration())
-        .all(|migration| {
-            applied.iter().any(|(version, checksum)| {
-                *version == migration.version && checksum.as_slice() == &*migration.checksum
-            })
-        })
 }
 
 async fn connect_sqlite(url: &str, max_connections: Option<u32>) -> anyhow::Result<SqlitePool> {

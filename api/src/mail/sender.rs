@@ -190,6 +190,7 @@ impl Sender {
                         .await
                         .context("marking a mail sent")?;
                     tracing::debug!(outbox_id = id, "mail sent");
+                    crate::metrics::mail_delivery("sent");
                     pass.sent += 1;
                 }
                 Err(failure) => {
@@ -205,6 +206,7 @@ impl Sender {
                         .context("recording a failed delivery")?;
                     let dead = matches!(retry, Retry::Dead(_));
                     tracing::warn!(outbox_id = id, attempts = tried, dead, %error, "mail delivery failed");
+                    crate::metrics::mail_delivery(if dead { "dead" } else { "retrying" });
                     if dead {
                         pass.dead += 1;
                     } else {

@@ -129,6 +129,7 @@ impl ApiError {
             ApiError::Timeout => {
                 problem.with_detail("The server did not answer in time; try again shortly.")
             }
+            ApiError::NotReady(what) => problem.with_detail(format!("Not ready: {what}.")),
             ApiError::IdempotencyKeyRequired => problem.with_detail(
                 "Send an Idempotency-Key header (1 to 255 visible ASCII characters), the same for retries of one order.",
             ),

@@ -42,6 +42,7 @@ pub fn routes() -> ApiRoutes {
     servers((url = "/api/v1")),
     paths(
         health::get_health,
+        health::get_ready,
         get_openapi,
         auth::register,
         auth::login,

@@ -1,5 +1,6 @@
 //! The database: which backend serves, migrations at startup and through `api migrate`, the
-//! SQLite connection settings, and what health says when the database is gone.
+//! SQLite connection settings, and what liveness and readiness say when the database is gone
+//! or behind.
 
 use crate::helpers::{TestDatabase, expected_backend, problem, spawn_app};
 use api::Db;
@@ -122,18 +123,55 @@ async fn sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout() {
 }
 
 #[tokio::test]
-async fn health_answers_503_database_unavailable_when_the_database_is_gone() {
+async fn liveness_stays_up_and_readiness_answers_503_when_the_database_is_gone() {
     let app = spawn_app().await;
     // Closing the pool the server shares: every later query fails as it would with the
     // database unreachable, on both backends, without killing anything the test does not own.
     app.db.close().await;
 
-    let response = app.get("/api/v1/health").await;
+    let live = app.get("/api/v1/health").await;
+    let ready = app.get("/api/v1/health/ready").await;
 
-    assert_eq!(response.status(), 503);
-    let problem = problem(response).await;
-    assert_eq!(problem.code, "database_unavailable");
-    assert_eq!(problem.instance.as_deref(), Some("/api/v1/health"));
+    assert_eq!(live.status(), 200, "liveness never asks the database");
+    assert_eq!(ready.status(), 503);
+    let problem = problem(ready).await;
+    assert_eq!(problem.code, "not_ready");
+    assert!(
+        problem
+            .detail
+            .as_deref()
+            .unwrap_or_default()
+            .contains("database"),
+        "{problem:?}"
+    );
+    assert_eq!(problem.instance.as_deref(), Some("/api/v1/health/ready"));
+}
+
+#[tokio::test]
+async fn readiness_names_a_migration_the_database_has_not_applied() {
+    let app = spawn_app().await;
+    let ready = app.get("/api/v1/health/ready").await;
+    assert_eq!(ready.status(), 200);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["migrations"], migration_files(expected_backend()));
+    let last = count(&app.db, "SELECT MAX(version) FROM _sqlx_migrations").await;
+
+    // As if this build were deployed on a database one migration behind it.
+    app.execute(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .await;
+    let ready = app.get("/api/v1/health/ready").await;
+
+    assert_eq!(ready.status(), 503);
+    let problem = problem(ready).await;
+    assert_eq!(problem.code, "not_ready");
+    assert_eq!(
+        problem.detail.as_deref(),
+        Some(format!("Not ready: migrations not applied: {last}.").as_str())
+    );
+    assert_eq!(app.get("/api/v1/health").await.status(), 200);
 }
 
 #[tokio::test]

@@ -230,6 +230,8 @@ pub fn test_config(
         trust_proxy: false,
         rate_limits: GENEROUS_LIMITS,
         request_timeout: Some(std::time::Duration::from_secs(30)),
+        // Loopback only, which the tests are.
+        metrics_token: None,
         payments: PaymentSettings {
             provider: Some(PaymentProviderKind::Mock),
             // Known to the tests, so they can sign (and forge) webhooks of their own.

@@ -21,10 +21,23 @@ pub async fn spawn_process_app(failpoints: &str) -> TestApp {
 /// [`spawn_process_app`] with the environment variables `vars` set on the process too (e.g.
 /// `("SWEEP_INTERVAL_SECS", "1")`).
 pub async fn spawn_process_app_with(failpoints: &str, vars: &[(&str, &str)]) -> TestApp {
-    let dist = tempfile::tempdir().expect("creating a temporary dist directory");
     let mail = tempfile::tempdir().expect("creating a temporary mail directory");
     let keys = tempfile::tempdir().expect("creating a temporary key directory");
     let database = TestDatabase::create().await;
+    spawn_process_app_on(database, mail, keys, failpoints, vars).await
+}
+
+/// [`spawn_process_app_with`] on `database`, with `mail` as its mail folder (where its
+/// checkpoint file is, [`TEST_CHECKPOINT_FILE`]) and `keys` as its `DEV_KEY_DIR`, all of
+/// which may hold data already (a restored backup).
+pub async fn spawn_process_app_on(
+    database: TestDatabase,
+    mail: tempfile::TempDir,
+    keys: tempfile::TempDir,
+    failpoints: &str,
+    vars: &[(&str, &str)],
+) -> TestApp {
+    let dist = tempfile::tempdir().expect("creating a temporary dist directory");
     let config = test_config(&dist, &mail, &keys, &database);
     let mut app = TestApp {
         address: String::new(),

@@ -40,6 +40,7 @@ const CALLERS: [&str; 6] = [
 const MATRIX: &[(&str, &str, [Expect; 6])] = &[
     // Operations.
     ("GET", "/health", [Pass; 6]),
+    ("GET", "/health/ready", [Pass; 6]),
     ("GET", "/openapi.json", [Pass; 6]),
     // Identity.
     ("POST", "/auth/register", [Pass; 6]),

@@ -73,6 +73,12 @@ pub async fn receive(
         }
         other => other?,
     };
+    let disposition = match receipt {
+        Receipt::Applied(_) => PaymentDisposition::Applied.as_str(),
+        Receipt::Recorded(_, disposition) => disposition.as_str(),
+        Receipt::Duplicate => "REDELIVERED",
+    };
+    crate::metrics::payment_event(event.outcome.as_str(), disposition);
     if let Some(refund) = refund {
         // Committed: whatever happens now, the reconciler can finish it, so the gateway gets
         // its 2xx either way.
