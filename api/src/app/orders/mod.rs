@@ -193,6 +193,8 @@ fn header(vault: &Vault, row: OrderRow, withheld: bool) -> Result<Order> {
         payment_url: row
             .payment_url
             .filter(|_| status == OrderStatus::PaymentPending),
+        // Filled by `money::fill` for readers who see payments (a Razorpay order's checkout).
+        checkout: None,
         created_at: row.created_at,
         pay_by: UNPAID.contains(&status).then_some(row.pay_by),
     })
