@@ -23,13 +23,32 @@ async fn razorpay_world() -> (World, StandIn) {
 
 /// An order of `quantity` shirts placed under `key`, waiting for its Razorpay payment.
 async fn placed(w: &World, key: &str, quantity: u32) -> Order {
-    let cart = fill_cart(&w.app, &w.customer, &w.shirt.id, quantity).await;
+    placed_of(w, &w.shirt.id, key, quantity).await
+}
+
+/// An order of `quantity` of `product` placed under `key`, waiting for its payment.
+async fn placed_of(w: &World, product: &str, key: &str, quantity: u32) -> Order {
+    let cart = fill_cart(&w.app, &w.customer, product, quantity).await;
     let body = order_body(&cart, "27");
     order_of(
         place(&w.app, &w.customer, Some(key), &body).await,
         StatusCode::CREATED,
     )
     .await
+}
+
+/// Posts `body` to the webhook signed as Razorpay signs it; the 200 answer.
+async fn delivered(app: &TestApp, body: &[u8]) -> Value {
+    json_of(
+        post_webhook(app, body, Some(&sign(body))).await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Razorpay's `event` for `payment` of placed `order`, for its total.
+fn event_for(event: &str, payment: &str, order: &Order) -> Vec<u8> {
+    payment_event(event, payment, &gateway_order(order), order.totals.total.0)
 }
 
 /// The Razorpay order id of a placed order (its checkout's).
@@ -52,6 +71,14 @@ async fn razorpay_return(app: &TestApp, token: &str, id: &str, body: Value) -> r
         Some(body),
     )
     .await
+}
+
+/// Checkout's return of `payment`, signed `signature`, for placed `order` by its customer:
+/// the order answered (200).
+async fn returned(w: &World, order: &Order, payment: &str, signature: &str) -> Order {
+    let body = return_body(&gateway_order(order), payment, signature);
+    let response = razorpay_return(&w.app, &w.customer, &order.id, body).await;
+    order_of(response, StatusCode::OK).await
 }
 
 fn return_body(order_id: &str, payment_id: &str, signature: &str) -> Value {
@@ -121,14 +148,7 @@ async fn a_razorpay_checkout_pays_by_the_signed_return_and_the_webhook_is_then_a
 
     let (payment, signature) = stand_in.pay(&checkout.gateway_order_id);
     let mark = w.app.audit_mark().await;
-    let back = razorpay_return(
-        &w.app,
-        &w.customer,
-        &order.id,
-        return_body(&checkout.gateway_order_id, &payment, &signature),
-    )
-    .await;
-    let paid: Order = serde_json::from_value(json_of(back, StatusCode::OK).await).unwrap();
+    let paid = returned(&w, &order, &payment, &signature).await;
     assert_eq!(paid.status, OrderStatus::OrderConfirmed);
     assert_eq!(paid.checkout, None, "nothing left to pay");
     assert_eq!(paid.payments.len(), 1);
@@ -136,44 +156,20 @@ async fn a_razorpay_checkout_pays_by_the_signed_return_and_the_webhook_is_then_a
     assert_eq!(paid.captured, order.totals.total);
     assert_eq!(w.app.audited(mark, "payments:return").await.len(), 1);
     assert_eq!(w.app.audited(mark, "payments:event").await.len(), 1);
-    let invoices = send(
-        &w.app,
-        Method::GET,
-        &format!("/orders/{}/invoices", order.id),
-        Some(&w.customer),
-        None,
-    )
-    .await;
+    let path = format!("/orders/{}/invoices", order.id);
+    let invoices = send(&w.app, Method::GET, &path, Some(&w.customer), None).await;
     let invoices = json_of(invoices, StatusCode::OK).await;
     assert_eq!(invoices["items"].as_array().unwrap().len(), 1, "{invoices}");
 
     // Razorpay's webhook for the same payment, later: a duplicate, nothing changed.
     let before = books(&w.app).await;
-    let body = payment_event(
-        "payment.captured",
-        &payment,
-        &checkout.gateway_order_id,
-        order.totals.total.0,
-    );
-    let receipt = json_of(
-        post_webhook(&w.app, &body, Some(&sign(&body))).await,
-        StatusCode::OK,
-    )
-    .await;
+    let body = event_for("payment.captured", &payment, &order);
+    let receipt = delivered(&w.app, &body).await;
     assert_eq!(receipt["result"], "duplicate");
     assert_eq!(books(&w.app).await, before);
     // And the return again: the order as it is.
-    let again = razorpay_return(
-        &w.app,
-        &w.customer,
-        &order.id,
-        return_body(&checkout.gateway_order_id, &payment, &signature),
-    )
-    .await;
-    assert_eq!(
-        order_of(again, StatusCode::OK).await.status,
-        OrderStatus::OrderConfirmed
-    );
+    let again = returned(&w, &order, &payment, &signature).await;
+    assert_eq!(again.status, OrderStatus::OrderConfirmed);
     assert_eq!(books(&w.app).await, before);
 }
 
@@ -183,42 +179,20 @@ async fn the_webhook_alone_confirms_an_order_once_however_often_it_is_sent() {
     let order = placed(&w, "k", 1).await;
     let gateway_order = gateway_order(&order);
     let (payment, signature) = stand_in.pay(&gateway_order);
-    let body = payment_event(
-        "payment.captured",
-        &payment,
-        &gateway_order,
-        order.totals.total.0,
-    );
+    let body = event_for("payment.captured", &payment, &order);
 
-    let receipt = json_of(
-        post_webhook(&w.app, &body, Some(&sign(&body))).await,
-        StatusCode::OK,
-    )
-    .await;
+    let receipt = delivered(&w.app, &body).await;
     assert_eq!(receipt["result"], "applied");
     assert_eq!(receipt["orderStatus"], "ORDER_CONFIRMED");
     let before = books(&w.app).await;
     for _ in 0..2 {
-        let replay = json_of(
-            post_webhook(&w.app, &body, Some(&sign(&body))).await,
-            StatusCode::OK,
-        )
-        .await;
+        let replay = delivered(&w.app, &body).await;
         assert_eq!(replay["result"], "duplicate");
     }
     assert_eq!(books(&w.app).await, before);
     // The page's return, arriving after the webhook, changes nothing either.
-    let back = razorpay_return(
-        &w.app,
-        &w.customer,
-        &order.id,
-        return_body(&gateway_order, &payment, &signature),
-    )
-    .await;
-    assert_eq!(
-        order_of(back, StatusCode::OK).await.status,
-        OrderStatus::OrderConfirmed
-    );
+    let back = returned(&w, &order, &payment, &signature).await;
+    assert_eq!(back.status, OrderStatus::OrderConfirmed);
     assert_eq!(books(&w.app).await, before);
 }
 
@@ -229,18 +203,9 @@ async fn a_failed_payment_cancels_the_order_and_gives_the_stock_back() {
     assert_eq!(stock(&w.app, &w.shirt).await, 2);
     let gateway_order = gateway_order(&order);
     let (payment, _) = stand_in.pay(&gateway_order);
-    let body = payment_event(
-        "payment.failed",
-        &payment,
-        &gateway_order,
-        order.totals.total.0,
-    );
+    let body = event_for("payment.failed", &payment, &order);
 
-    let receipt = json_of(
-        post_webhook(&w.app, &body, Some(&sign(&body))).await,
-        StatusCode::OK,
-    )
-    .await;
+    let receipt = delivered(&w.app, &body).await;
 
     assert_eq!(receipt["result"], "applied");
     let failed = order_now(&w, &order.id).await;
@@ -305,11 +270,7 @@ async fn bad_missing_or_foreign_signatures_and_unknown_ids_change_nothing() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     // Another kind of event: acknowledged and ignored.
     let other = stand_in::webhook_body("order.paid", json!({ "order": { "id": gateway_order } }));
-    let ignored = json_of(
-        post_webhook(&w.app, &other, Some(&sign(&other))).await,
-        StatusCode::OK,
-    )
-    .await;
+    let ignored = delivered(&w.app, &other).await;
     assert_eq!(ignored["result"], "ignored");
     assert_eq!(books(&w.app).await, before);
 
@@ -365,14 +326,8 @@ async fn refunds_go_through_the_refunds_api_and_refund_processed_settles_what_wa
     let order = placed(&w, "k", 1).await;
     let gateway_order = gateway_order(&order);
     let (payment, signature) = stand_in.pay(&gateway_order);
-    let back = razorpay_return(
-        &w.app,
-        &w.customer,
-        &order.id,
-        return_body(&gateway_order, &payment, &signature),
-    )
-    .await;
-    assert_eq!(back.status(), StatusCode::OK);
+    let back = returned(&w, &order, &payment, &signature).await;
+    assert_eq!(back.status, OrderStatus::OrderConfirmed);
 
     // A part, refunded at once through the Refunds API under the refund's own key.
     let part = json!({ "amount": 18_000, "reason": "damaged" });
@@ -399,11 +354,7 @@ async fn refunds_go_through_the_refunds_api_and_refund_processed_settles_what_wa
     // Its refund.processed is a duplicate: the ledger had it DONE already.
     let before = books(&w.app).await;
     let processed = stand_in::refund_processed(&made[0]);
-    let receipt = json_of(
-        post_webhook(&w.app, &processed, Some(&sign(&processed))).await,
-        StatusCode::OK,
-    )
-    .await;
+    let receipt = delivered(&w.app, &processed).await;
     assert_eq!(receipt["result"], "duplicate");
     assert_eq!(books(&w.app).await, before);
 
@@ -430,25 +381,44 @@ async fn refunds_go_through_the_refunds_api_and_refund_processed_settles_what_wa
     let made = stand_in.refunds();
     assert_eq!(made.len(), 2);
     let processed = stand_in::refund_processed(&made[1]);
-    let receipt = json_of(
-        post_webhook(&w.app, &processed, Some(&sign(&processed))).await,
-        StatusCode::OK,
-    )
-    .await;
+    let receipt = delivered(&w.app, &processed).await;
     assert_eq!(receipt["result"], "applied");
     let admin_view = crate::refunds::order_json(&w.app, &w.admin, &order.id).await;
     assert_eq!(state_of(&admin_view, rest_amount), Some(json!("DONE")));
     assert_eq!(admin_view["refunded"], order.totals.total.0);
     let settled = books(&w.app).await;
-    let replay = json_of(
-        post_webhook(&w.app, &processed, Some(&sign(&processed))).await,
-        StatusCode::OK,
-    )
-    .await;
+    let replay = delivered(&w.app, &processed).await;
     assert_eq!(replay["result"], "duplicate");
     assert_eq!(books(&w.app).await, settled);
     // One refund per key at Razorpay: the reconciler asking again would get the same one.
     assert_eq!(stand_in.refunds().len(), 2);
+}
+
+#[tokio::test]
+async fn a_second_capture_of_a_paid_order_is_given_back_through_the_refunds_api() {
+    let (w, stand_in) = razorpay_world().await;
+    let order = placed(&w, "k", 1).await;
+    let (first, signature) = stand_in.pay(&gateway_order(&order));
+    returned(&w, &order, &first, &signature).await;
+
+    // The shopper paid the same Razorpay order again (another tab): Razorpay captured it too.
+    let (second, _) = stand_in.pay(&gateway_order(&order));
+    let receipt = delivered(&w.app, &event_for("payment.captured", &second, &order)).await;
+
+    assert_eq!(receipt["result"], "recorded");
+    assert_eq!(receipt["disposition"], "DUPLICATE");
+    let made = stand_in.refunds();
+    assert_eq!(made.len(), 1);
+    let total = order.totals.total.0;
+    assert_eq!(
+        (made[0].payment.as_str(), made[0].amount),
+        (second.as_str(), total)
+    );
+    let admin_view = crate::refunds::order_json(&w.app, &w.admin, &order.id).await;
+    assert_eq!(admin_view["refunds"][0]["automatic"], true);
+    assert_eq!(admin_view["refunds"][0]["state"], "DONE");
+    assert_eq!(admin_view["captured"], 2 * total);
+    assert_eq!(admin_view["status"], "ORDER_CONFIRMED");
 }
 
 #[tokio::test]
@@ -525,26 +495,9 @@ async fn webhook_to_confirmed_latency() {
     let mug = crate::fixtures::add_product(&w.app, &w.seller, body).await;
     let mut took = Vec::new();
     for n in 0..200 {
-        let cart = fill_cart(&w.app, &w.customer, &mug.id, 1).await;
-        let order = order_of(
-            place(
-                &w.app,
-                &w.customer,
-                Some(&format!("k{n}")),
-                &order_body(&cart, "27"),
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await;
-        let gateway_order = gateway_order(&order);
-        let (payment, _) = stand_in.pay(&gateway_order);
-        let event = payment_event(
-            "payment.captured",
-            &payment,
-            &gateway_order,
-            order.totals.total.0,
-        );
+        let order = placed_of(&w, &mug.id, &format!("k{n}"), 1).await;
+        let (payment, _) = stand_in.pay(&gateway_order(&order));
+        let event = event_for("payment.captured", &payment, &order);
         let signature = sign(&event);
         let started = std::time::Instant::now();
         let receipt = post_webhook(&w.app, &event, Some(&signature)).await;
