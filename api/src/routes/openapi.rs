@@ -6,6 +6,8 @@
 //! `the_document_and_the_router_describe_the_same_operations` fails when they and the route
 //! table disagree, so the document cannot drift from what the server serves.
 
+mod responses;
+
 use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
 use crate::routes::versioning::Deprecation;
@@ -142,7 +144,8 @@ pub fn routes() -> ApiRoutes {
 struct ApiDoc;
 
 /// The document: the annotations' paths and schemas, plus per operation the security its
-/// policy demands and, for permission policies, an `x-permissions` list.
+/// policy demands, for permission policies an `x-permissions` list, and the shared error
+/// responses it can answer (`responses`).
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     let components = doc.components.get_or_insert_with(Default::default);
@@ -162,9 +165,11 @@ pub fn document() -> utoipa::openapi::OpenApi {
             "The refresh token (httpOnly); send the CSRF cookie's value in the x-csrf-token header too.",
         ))),
     );
+    responses::add_components(components);
     for spec in super::routes().specs() {
         if let Some(operation) = operation_mut(&mut doc, &spec) {
             apply_policy(operation, spec.policy);
+            responses::apply(operation, spec.policy);
             if let Some(deprecation) = &spec.deprecation {
                 apply_deprecation(operation, deprecation);
             }
