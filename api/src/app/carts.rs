@@ -246,6 +246,12 @@ async fn write_line(
     Ok(())
 }
 
+/// Whether a line may be asked to hold `quantity` units: 1 to [`MAX_QUANTITY`], or 0 where
+/// that removes the line (`set`). The OpenAPI document states the same bounds.
+pub fn quantity_in_range(quantity: u32, zero_removes: bool) -> bool {
+    (zero_removes || quantity >= 1) && quantity <= MAX_QUANTITY
+}
+
 /// `total` units (what the line would hold), asked for `requested` more: at least 1, at most
 /// [`MAX_QUANTITY`] and the stock.
 fn checked_quantity(total: u32, requested: u32, stock: i64) -> Result<u32> {
@@ -257,7 +263,7 @@ fn checked_quantity(total: u32, requested: u32, stock: i64) -> Result<u32> {
     if requested == 0 {
         return problem("out_of_range", "must be at least 1".into());
     }
-    if total > MAX_QUANTITY {
+    if !quantity_in_range(total, false) {
         return problem(
             "out_of_range",
             format!("a cart holds at most {MAX_QUANTITY} of one product"),

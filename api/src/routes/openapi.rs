@@ -6,6 +6,7 @@
 //! `the_document_and_the_router_describe_the_same_operations` fails when they and the route
 //! table disagree, so the document cannot drift from what the server serves.
 
+mod constraints;
 mod responses;
 
 use crate::routes::PROBLEM;
@@ -166,6 +167,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         ))),
     );
     responses::add_components(components);
+    constraints::apply(&mut doc);
     for spec in super::routes().specs() {
         if let Some(operation) = operation_mut(&mut doc, &spec) {
             apply_policy(operation, spec.policy);

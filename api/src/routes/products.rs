@@ -28,7 +28,7 @@ const CHANGE_OWN: &[&str] = &["products:own_manage", "inventory:own_manage"];
 /// hold it too).
 const ADMIN_INVENTORY: &[&str] = &["products:all", "sellers:manage"];
 const DEFAULT_LIMIT: u32 = 24;
-const MAX_LIMIT: u32 = 100;
+pub(crate) const MAX_LIMIT: u32 = 100;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()

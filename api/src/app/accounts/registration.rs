@@ -17,7 +17,7 @@ use contracts::auth::NewAccount;
 use contracts::props::Role;
 
 /// The longest display name, in characters.
-const MAX_DISPLAY_NAME_CHARS: usize = 100;
+pub(crate) const MAX_DISPLAY_NAME_CHARS: usize = 100;
 
 /// A new account's fields, each past its rule.
 #[derive(Debug)]

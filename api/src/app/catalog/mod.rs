@@ -18,11 +18,16 @@ use crate::db::products::Viewer;
 use crate::domain::Fields;
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
-use contracts::Paise;
 use contracts::catalog::{Product, ProductPage};
 use contracts::gst;
 use contracts::product_manager::{GstRates, GstSlab};
 use view::{one, page};
+
+/// Whether a price filter (`minPrice`, `maxPrice`, paise) is one the catalog takes: never
+/// negative. The OpenAPI document states the same bound (`routes::openapi::constraints`).
+pub fn price_filter_ok(paise: i64) -> bool {
+    paise >= 0
+}
 
 /// A page of active products of approved shops: `listing` (`GET /products`), `limit` of them.
 /// Anyone may browse: every `actor` sees the shopper's view.
@@ -41,7 +46,7 @@ pub async fn browse(
         ("minPrice", listing.min_price),
         ("maxPrice", listing.max_price),
     ] {
-        if value.is_some_and(|v| v < Paise(0)) {
+        if value.is_some_and(|v| !price_filter_ok(v.0)) {
             fields.push(field, "out_of_range", "must not be negative");
         }
     }
