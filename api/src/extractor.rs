@@ -18,7 +18,8 @@ use serde::de::DeserializeOwned;
 /// axum's `Json`, whose rejections are problem+json: 415 `unsupported_media_type` without a
 /// JSON content type, 413 `payload_too_large` for a body over the limit (`DefaultBodyLimit`,
 /// set in `startup`), 400 `malformed_json` for a body that does not parse or does not fit the
-/// type. axum's own rejections are plain text.
+/// type, or that is not a JSON object (every body of this API is one: serde would otherwise
+/// read `[null, null]` as a struct's members in order). axum's own rejections are plain text.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
@@ -30,12 +31,13 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
+        if !has_json_content_type(request.headers()) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = body_bytes(request, state).await?;
+        refuse_non_object(&bytes)?;
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(Json(value)),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::PayloadTooLarge)
-            }
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType),
             // serde's message names the member and the position, never the value sent.
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::MalformedJson(e.body_text())),
             Err(JsonRejection::JsonSyntaxError(_)) => Err(ApiError::MalformedJson(
@@ -67,20 +69,36 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(';').next())
-            .map(str::trim)
-            .is_some_and(|media| {
-                media.eq_ignore_ascii_case("application/json") || media.ends_with("+json")
-            });
-        if !json {
+        if !has_json_content_type(request.headers()) {
             return Err(ApiError::UnsupportedMediaType);
         }
         let bytes = body_bytes(request, state).await?;
+        refuse_non_object(&bytes)?;
         decode_form(&bytes).map(JsonForm)
+    }
+}
+
+/// Whether `headers` say the body is JSON (`application/json`, or any `+json` type).
+fn has_json_content_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(str::trim)
+        .is_some_and(|media| {
+            media.eq_ignore_ascii_case("application/json") || media.ends_with("+json")
+        })
+}
+
+/// 400 `malformed_json` for a body that is JSON but not an object (an array, a string, a
+/// number): what the document's schemas describe are objects, and serde's derived structs
+/// would take an array's items as their members in order.
+fn refuse_non_object(bytes: &[u8]) -> Result<(), ApiError> {
+    match bytes.iter().find(|byte| !byte.is_ascii_whitespace()) {
+        Some(b'{') | None => Ok(()),
+        Some(_) => Err(ApiError::MalformedJson(
+            "The body must be a JSON object.".to_owned(),
+        )),
     }
 }
 

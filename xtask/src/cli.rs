@@ -20,6 +20,8 @@ pub enum Command {
         dist: PathBuf,
     },
     Test,
+    /// Only the test command's Schemathesis step (builds the API first).
+    Schemathesis,
     /// `catalog`: `--catalog [N]`, the catalog at scale instead of the main scenarios.
     Bench {
         catalog: Option<usize>,
@@ -109,6 +111,7 @@ impl Command {
             Some("setup") => Command::Setup,
             Some("run") => Command::Run { dist },
             Some("test") => Command::Test,
+            Some("schemathesis") => Command::Schemathesis,
             Some("bench") => Command::Bench { catalog },
             Some("build") => Command::Build {
                 target: target(rest)?,

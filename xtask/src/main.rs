@@ -9,6 +9,7 @@ mod fsx;
 mod metadata;
 mod postgres;
 mod run;
+mod schemathesis;
 mod size;
 mod system;
 mod test;
@@ -22,7 +23,8 @@ cargo xtask <command> [options]
 
   setup                       install what is missing: wasm target, trunk, wasm-bindgen-cli, node tools
   run                         setup, build and deploy everything, serve on http://127.0.0.1:8080
-  test                        every test: unit, integration, and browser tests in headless Chromium
+  test                        every test: unit, integration, Schemathesis as every role, and browser tests in headless Chromium
+  schemathesis                only the test command's Schemathesis step (xtask/schemathesis.toml)
   bench                       load figures (wrk, release builds): authenticated GET vs bare axum, sign-in cost
   bench --catalog [N]         the catalog at scale: N products (default 100000) seeded, then every kind of read under wrk
   build shell|<widget>|--all  build into dist/ (a widget gets a new release folder, not yet live)
@@ -55,6 +57,7 @@ fn dispatch(command: cli::Command) -> Result<()> {
         Setup => tools::setup(&workspace),
         Run { dist } => run::run(&workspace, &dist),
         Test => test::run(&workspace),
+        Schemathesis => test::schemathesis_only(&workspace),
         Bench { catalog: None } => bench::run(&workspace),
         Bench {
             catalog: Some(products),

@@ -25,6 +25,9 @@ const PACKAGES: &[(&str, Probe)] = &[
         "postgresql-client",
         Probe::Glob("/usr/lib/postgresql", "bin/pg_dump"),
     ),
+    // `python3 -m venv` for Schemathesis's virtualenv (`schemathesis`): Debian splits
+    // ensurepip into python3-venv.
+    ("python3-venv", Probe::Glob("/usr/lib", "ensurepip/__init__.py")),
 ];
 
 enum Probe {

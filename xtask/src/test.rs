@@ -1,11 +1,12 @@
 //! `cargo xtask test`: every test. Unit and integration tests of the native crates (the API's
 //! on SQLite, then again on a pool of one connection), the API's integration tests again on a
-//! throwaway PostgreSQL cluster, then the browser tests: headless Chromium against the real API
-//! binary serving a real build.
+//! throwaway PostgreSQL cluster, Schemathesis against the real API binary as every role
+//! (`schemathesis`), then the browser tests: headless Chromium against the real API binary
+//! serving a real build.
 
 use crate::cli::Target;
 use crate::metadata::Workspace;
-use crate::{deploy, postgres, size, system, tools};
+use crate::{deploy, postgres, schemathesis, size, system, tools};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -123,6 +124,10 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             .current_dir(&workspace.root),
     )?;
     let api = api_binary(workspace)?;
+
+    eprintln!("xtask: Schemathesis against the API as every role");
+    schemathesis::run(workspace, &api)?;
+
     // The servers the browser tests start migrate this database; without it they would create
     // `data/bazaar.db` under xtask/js, their working directory. Fresh every run.
     let e2e_data = workspace.target_dir.join("e2e-data");
@@ -145,6 +150,16 @@ pub fn run(workspace: &Workspace) -> Result<()> {
             .env("CHROMIUM", &chromium),
     )
     .context("browser tests failed")
+}
+
+/// `cargo xtask schemathesis`: the test command's Schemathesis step alone, on a fresh build.
+pub fn schemathesis_only(workspace: &Workspace) -> Result<()> {
+    tools::run(
+        Command::new(tools::cargo())
+            .args(["build", "-p", "api", "--features", API_FEATURES])
+            .current_dir(&workspace.root),
+    )?;
+    schemathesis::run(workspace, &api_binary(workspace)?)
 }
 
 fn api_binary(workspace: &Workspace) -> Result<PathBuf> {

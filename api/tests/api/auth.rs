@@ -245,6 +245,29 @@ async fn malformed_json_is_a_400_problem() {
     assert_eq!(problem(response).await.code, "malformed_json");
 }
 
+/// Found by Schemathesis: serde's derived structs read a JSON array's items as their members
+/// in order, so `["email", "password"]` was a sign-in (and `[null, null]` a product change).
+/// Every body is an object; anything else is refused before it is decoded.
+#[tokio::test]
+async fn a_body_that_is_json_but_not_an_object_is_a_400_problem() {
+    let app = spawn_app().await;
+    app.register("arr@example.com", "correct horse battery", "Arr")
+        .await;
+
+    for body in [
+        r#"["arr@example.com", "correct horse battery"]"#,
+        " [null, null]",
+        r#""arr@example.com""#,
+        "42",
+    ] {
+        let response = app
+            .post_raw("/api/v1/auth/login", "application/json", body)
+            .await;
+        assert_eq!(response.status(), 400, "{body}");
+        assert_eq!(problem(response).await.code, "malformed_json", "{body}");
+    }
+}
+
 #[tokio::test]
 async fn a_body_that_is_not_json_is_a_415_problem() {
     let app = spawn_app().await;

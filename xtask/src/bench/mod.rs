@@ -12,7 +12,7 @@
 
 pub mod catalog;
 mod dashboard;
-mod http;
+pub(crate) mod http;
 mod orders;
 mod refunds;
 mod wrk;
@@ -262,13 +262,13 @@ fn print_report(report: &Report) {
 }
 
 /// A server child process that printed `listening on http://ADDR`; killed on drop.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Server {
-    fn start(command: &mut Command) -> Result<Server> {
+    pub(crate) fn start(command: &mut Command) -> Result<Server> {
         let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -296,7 +296,7 @@ impl Drop for Server {
 }
 
 /// A fresh, empty folder at `path`.
-fn tempfile_dir(path: &Path) -> Result<std::path::PathBuf> {
+pub(crate) fn tempfile_dir(path: &Path) -> Result<std::path::PathBuf> {
     if path.exists() {
         std::fs::remove_dir_all(path).with_context(|| format!("clearing {}", path.display()))?;
     }
