@@ -50,4 +50,5 @@ mod shops;
 mod smtp_mail;
 mod static_files;
 mod stock;
+mod two_instances;
 mod union_territory;
