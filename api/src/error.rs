@@ -28,6 +28,11 @@ pub enum ApiError {
     #[error("method not allowed")]
     MethodNotAllowed,
 
+    /// 410 `sunset`: a deprecated operation past its sunset date (`routes::versioning`); its
+    /// `Link: rel="successor-version"` header names what replaces it.
+    #[error("this operation has been retired")]
+    Sunset,
+
     /// 400 `malformed_json`: the body is not JSON, or not the JSON this endpoint takes. The
     /// detail says what the parser found (it names fields, never echoes values).
     #[error("malformed JSON body: {0}")]
@@ -192,9 +197,11 @@ pub enum ApiError {
     #[error("the payment gateway failed")]
     PaymentGateway,
 
-    /// 503 `payments_unavailable`: no payment gateway is configured (production has none yet).
-    #[error("payments are unavailable")]
-    PaymentsUnavailable,
+    /// 400 `invalid_payment_signature`: what Razorpay Checkout handed back does not verify (the
+    /// payment signature under the key secret) or names another order's Razorpay order;
+    /// `errors` names the field (`razorpaySignature`, `razorpayOrderId`). Nothing changed.
+    #[error("the payment signature does not verify: {why}")]
+    InvalidPaymentSignature { field: &'static str, why: String },
 
     /// 413 `payload_too_large`: the request body is longer than the API takes
     /// (`config::MAX_BODY_BYTES`).
@@ -268,6 +275,7 @@ impl ApiError {
         match self {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Sunset => StatusCode::GONE,
             ApiError::MalformedJson(_) | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated
             | ApiError::InvalidCredentials
@@ -294,7 +302,9 @@ impl ApiError {
             | ApiError::RefundRefused { .. }
             | ApiError::IllegalTransition { .. }
             | ApiError::NotInvoiced => StatusCode::CONFLICT,
-            ApiError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
+            ApiError::IdempotencyKeyRequired | ApiError::InvalidPaymentSignature { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::PaymentGateway => StatusCode::BAD_GATEWAY,
             ApiError::PayloadTooLarge | ApiError::ImageTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType | ApiError::ImageTypeUnsupported => {
@@ -308,8 +318,7 @@ impl ApiError {
             ApiError::FrontendNotBuilt
             | ApiError::DatabaseUnavailable(_)
             | ApiError::NotReady(_)
-            | ApiError::Timeout
-            | ApiError::PaymentsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            | ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) | ApiError::Undecryptable(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -319,6 +328,7 @@ impl ApiError {
         match self {
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Sunset => "sunset",
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::InvalidQuery(_) => "invalid_query",
             ApiError::Unauthenticated => "unauthenticated",
@@ -351,7 +361,7 @@ impl ApiError {
             ApiError::OrderUnpaid { .. } => "order_unpaid",
             ApiError::InvalidSignature => "invalid_signature",
             ApiError::PaymentGateway => "payment_gateway_error",
-            ApiError::PaymentsUnavailable => "payments_unavailable",
+            ApiError::InvalidPaymentSignature { .. } => "invalid_payment_signature",
             ApiError::PayloadTooLarge | ApiError::ImageTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType | ApiError::ImageTypeUnsupported => {
                 "unsupported_media_type"
