@@ -33,12 +33,14 @@ impl Member {
     }
 }
 
-/// The form for `address`, reporting each edit to `onedit`. A function, not a component: a
+/// The form for `address`, reporting each edit to `onedit`; `locked` once an order holds the
+/// address. A function, not a component: a
 /// component's machinery is kilobytes of wasm per widget.
 pub fn form(
     address: &DeliveryAddress,
     onedit: &Callback<(Member, String)>,
     problem: Option<&Problem>,
+    locked: bool,
 ) -> Html {
     // Every keystroke, not only on leaving a field: "Pay" must see what was typed last.
     let edit = |member: Member| {
@@ -66,7 +68,7 @@ pub fn form(
         }
     };
     html! {
-        <fieldset data-testid="address-form">
+        <fieldset data-testid="address-form" disabled={locked}>
             <legend>{ "Delivery address" }</legend>
             { input("Name", "name", address.name.clone(), Member::Name, "text", "name") }
             { input("Phone", "phone", address.phone.clone(), Member::Phone, "tel", "tel-national") }

@@ -4,6 +4,7 @@
 mod address;
 mod attempt;
 mod pay;
+mod razorpay;
 mod result;
 
 use pay::Pay;

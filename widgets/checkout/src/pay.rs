@@ -1,26 +1,34 @@
 //! The checkout page: the delivery address, the order summary, and "Pay", which places the
-//! order and hands the shopper to the payment gateway's page.
+//! order and hands the shopper to the payment gateway: its page (`paymentUrl`, the mock
+//! gateway), or Razorpay Checkout opened over this page (`checkout`, see `razorpay`).
 
 use crate::address::{self, Member};
 use crate::attempt::Attempt;
+use crate::razorpay::{self, Outcome, member};
+use contracts::Problem;
 use contracts::cart::Cart;
 use contracts::orders::{DeliveryAddress, PlaceOrder};
-use serde::Deserialize;
 use shop_kit::cart;
-use shop_kit::http::{ApiError, Call, encode, random_key};
+use shop_kit::http::{ApiError, Call, encode, query_value, random_key, unexpected};
 use shop_kit::{parts, summary};
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-/// What "Pay" reads of the placed order: where to pay. Decoding the whole `Order` (lines,
-/// taxes, history) here would add its decoder to this widget's wasm for two members.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What "Pay" reads of the placed order, from the answer as `JSON.parse` made it: its id, and
+/// where to pay. Decoding the whole `Order` (lines, taxes, history) here would add its decoder
+/// to this widget's wasm for three members.
 struct Placed {
     id: String,
     payment_url: Option<String>,
+    /// Razorpay Checkout's options (`GatewayCheckout`), an object when present.
+    checkout: JsValue,
 }
+
+/// Shown when the shopper closes Razorpay's window without paying.
+const DISMISSED: &str = "The payment window was closed before paying, and nothing was charged. \
+                         Your order is kept: press Pay to open the payment window again.";
 
 /// The problem code of lines that cannot be bought; `errors` names each `lines.<productId>`.
 const NOT_PLACEABLE: &str = "order_not_placeable";
@@ -40,6 +48,10 @@ pub fn Pay(props: &PayProps) -> Html {
     let attempt = use_mut_ref(Attempt::default);
     let paying = use_state(|| false);
     let problem = use_state(|| None::<ApiError>);
+    let notice = use_state(|| None::<&'static str>);
+    // Set once an order is placed and its payment opened here: the order holds this address,
+    // and "Pay" must send the same body under the same key to get that order back.
+    let placed = use_state(|| false);
     {
         let (cart, api, token) = (cart.clone(), props.api.clone(), props.token.clone());
         use_effect_with((), move |_| {
@@ -73,11 +85,13 @@ pub fn Pay(props: &PayProps) -> Html {
         })
     };
     let onsubmit = {
-        let (address, attempt, paying, problem) = (
+        let (address, attempt, paying, problem, notice, placed) = (
             address.clone(),
             attempt.clone(),
             paying.clone(),
             problem.clone(),
+            notice.clone(),
+            placed.clone(),
         );
         let (api, token, cart_id) = (props.api.clone(), props.token.clone(), cart.cart_id.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -103,20 +117,51 @@ pub fn Pay(props: &PayProps) -> Html {
             };
             paying.set(true);
             problem.set(None);
-            let (paying, problem, api, token) =
-                (paying.clone(), problem.clone(), api.clone(), token.clone());
+            notice.set(None);
+            let (paying, problem, notice, placed, api, token) = (
+                paying.clone(),
+                problem.clone(),
+                notice.clone(),
+                placed.clone(),
+                api.clone(),
+                token.clone(),
+            );
             spawn_local(async move {
+                // The same key for the same body: after a dismissed window this answers the
+                // order placed before (the kept answer), never a second one.
                 let call = Call {
                     idempotency_key: Some(&key),
                     ..Call::with_body("POST", format!("{api}/orders"), Some(body), Some(&token))
                 };
-                match call.json::<Placed>().await {
-                    Ok(order) => leave_for_payment(&order),
-                    Err(error) => {
-                        problem.set(Some(error));
-                        paying.set(false);
+                match call.text().await.and_then(|text| read_placed(&text)) {
+                    Err(error) => problem.set(Some(error)),
+                    Ok(order) if !order.checkout.is_object() => return leave_for_payment(&order),
+                    Ok(order) => {
+                        placed.set(true);
+                        match razorpay::pay(&order.checkout).await {
+                            Ok(Outcome::Paid(body)) => {
+                                let url =
+                                    format!("{api}/orders/{}/razorpay-return", query_value(&order.id));
+                                let call = Call::with_body("POST", url, Some(body), Some(&token));
+                                match call.text().await {
+                                    Ok(_) => return show_result(&order.id),
+                                    Err(error) => problem.set(Some(error)),
+                                }
+                            }
+                            Ok(Outcome::Dismissed) => notice.set(Some(DISMISSED)),
+                            Err(razorpay::Unavailable) => problem.set(Some(Rc::new(
+                                Problem::new(
+                                    0,
+                                    "checkout_unavailable",
+                                    "The payment window could not be opened: Razorpay Checkout \
+                                     did not load. Nothing was charged and your order is kept; \
+                                     check your connection, then press Pay to try again.",
+                                ),
+                            ))),
+                        }
                     }
                 }
+                paying.set(false);
             });
         })
     };
@@ -133,7 +178,7 @@ pub fn Pay(props: &PayProps) -> Html {
         "Checkout",
         html! {
             <form {onsubmit} data-testid="checkout-form" novalidate=true>
-                { address::form(&shown, &onedit, problem.as_deref()) }
+                { address::form(&shown, &onedit, problem.as_deref(), *placed) }
                 <h2>{ "Order summary" }</h2>
                 <table data-testid="checkout-lines">
                     { parts::head(&[("Product", false), ("Quantity", true), ("Amount", true)]) }
@@ -155,6 +200,9 @@ pub fn Pay(props: &PayProps) -> Html {
                 if let Some(problem) = &problem {
                     { parts::problem(problem) }
                 }
+                if let Some(notice) = *notice {
+                    <p role="status" data-testid="payment-notice">{ notice }</p>
+                }
                 <button type="submit" disabled={*paying} data-testid="pay">
                     { if *paying { "Placing your order…".to_owned() } else { format!("Pay {}", cart.total_price.to_inr()) } }
                 </button>
@@ -163,15 +211,35 @@ pub fn Pay(props: &PayProps) -> Html {
     )
 }
 
+/// The id, `paymentUrl` and `checkout` of the order answer `text`.
+fn read_placed(text: &str) -> Result<Placed, ApiError> {
+    let order = js_sys::JSON::parse(text).map_err(|_| unexpected("not JSON"))?;
+    Ok(Placed {
+        id: member(&order, "id")
+            .as_string()
+            .ok_or_else(|| unexpected("the order has no id"))?,
+        payment_url: member(&order, "paymentUrl").as_string(),
+        checkout: member(&order, "checkout"),
+    })
+}
+
 /// To the gateway's page; it sends the shopper back to `/checkout/result?order=<id>`.
 fn leave_for_payment(order: &Placed) {
-    let target = order
-        .payment_url
-        .clone()
-        .unwrap_or_else(|| format!("/checkout/result?order={}", order.id));
+    match &order.payment_url {
+        Some(url) => assign(url),
+        None => show_result(&order.id),
+    }
+}
+
+/// To the result page, which waits for the payment's verdict.
+fn show_result(order_id: &str) {
+    assign(&format!("/checkout/result?order={order_id}"));
+}
+
+fn assign(target: &str) {
     if let Some(window) = web_sys::window() {
         // A full page load: the gateway is another site, not a route of the shell.
-        let _ = window.location().assign(&target);
+        let _ = window.location().assign(target);
     }
 }
 

@@ -1,0 +1,109 @@
+//! Razorpay Checkout, opened in the page for an order whose answer carries `checkout`
+//! (`contracts::orders::GatewayCheckout`): its script loaded once, `new Razorpay({...}).open()`,
+//! and what the shopper did there.
+//!
+//! Through js-sys (`Reflect`, `Function`, `Promise`), not a wasm-bindgen snippet: the shell imports
+//! a widget from one verified file, which cannot carry snippets (docs/MFE.md, section 4). The
+//! options are copied member by member from the answer as `JSON.parse` made it, so no serde
+//! decoder of `GatewayCheckout` is compiled into this widget.
+
+use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// What the shopper did in Razorpay's window.
+pub enum Outcome {
+    /// Paid: the body for `POST /orders/{id}/razorpay-return`, what Checkout's `handler` got
+    /// (`razorpay_payment_id`, `razorpay_order_id`, `razorpay_signature`) in the API's spelling.
+    Paid(String),
+    /// Closed the window without paying.
+    Dismissed,
+}
+
+/// Why Checkout did not open: its script did not load (a network failure, a blocked origin), or
+/// it defines no `Razorpay`.
+pub struct Unavailable;
+
+/// Opens Checkout on `checkout` (the order answer's member) and waits for the shopper.
+pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
+    let window: JsValue = web_sys::window().ok_or(Unavailable)?.into();
+    let url = member(checkout, "scriptUrl").as_string().ok_or(Unavailable)?;
+    let constructor = match member(&window, "Razorpay").dyn_into::<Function>() {
+        Ok(constructor) => constructor,
+        Err(_) => {
+            load(&url).await?;
+            member(&window, "Razorpay").dyn_into().map_err(|_| Unavailable)?
+        }
+    };
+    let mut open = Err(JsValue::UNDEFINED);
+    // Both callbacks settle one promise: `handler` with Razorpay's response, `ondismiss` with
+    // `null` (bound, whatever it is called with). A promise settles once, so a late second call
+    // changes nothing, and no Rust closure has to be kept alive or freed.
+    let outcome = Promise::new(&mut |resolve: Function, _| {
+        let options = Object::new();
+        for (to, from) in [
+            ("key", "keyId"),
+            ("order_id", "gatewayOrderId"),
+            ("amount", "amount"),
+            ("currency", "currency"),
+        ] {
+            set(&options, to, &member(checkout, from));
+        }
+        set(&options, "name", &"Bazaar".into());
+        set(&options, "handler", &resolve);
+        let modal = Object::new();
+        set(&modal, "ondismiss", &resolve.bind1(&JsValue::NULL, &JsValue::NULL));
+        set(&options, "modal", &modal);
+        open = Reflect::construct(&constructor, &Array::of1(&options)).and_then(|razorpay| {
+            member(&razorpay, "open")
+                .dyn_into::<Function>()
+                .map_err(JsValue::from)?
+                .call0(&razorpay)
+        });
+    });
+    open.map_err(|_| Unavailable)?;
+    let response = JsFuture::from(outcome).await.map_err(|_| Unavailable)?;
+    if response.is_null() {
+        return Ok(Outcome::Dismissed);
+    }
+    let body = Object::new();
+    for (to, from) in [
+        ("razorpayPaymentId", "razorpay_payment_id"),
+        ("razorpayOrderId", "razorpay_order_id"),
+        ("razorpaySignature", "razorpay_signature"),
+    ] {
+        set(&body, to, &member(&response, from));
+    }
+    let body = JSON::stringify(&body).map_err(|_| Unavailable)?;
+    Ok(Outcome::Paid(body.into()))
+}
+
+/// Adds `<script src=url>` to the page and waits for its `load` or `error` event. A script that
+/// failed is removed again, so the next attempt loads it afresh.
+async fn load(url: &str) -> Result<(), Unavailable> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(Unavailable)?;
+    let script = document.create_element("script").map_err(|_| Unavailable)?;
+    let loaded = Promise::new(&mut |resolve, reject| {
+        set(&script, "onload", &resolve);
+        set(&script, "onerror", &reject);
+    });
+    let _ = script.set_attribute("src", url);
+    let head = document.head().ok_or(Unavailable)?;
+    head.append_child(&script).map_err(|_| Unavailable)?;
+    if JsFuture::from(loaded).await.is_err() {
+        script.remove();
+        return Err(Unavailable);
+    }
+    Ok(())
+}
+
+/// `target[key]`; `undefined` when absent or when `target` is not an object.
+pub fn member(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
