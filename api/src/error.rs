@@ -192,9 +192,11 @@ pub enum ApiError {
     #[error("the payment gateway failed")]
     PaymentGateway,
 
-    /// 503 `payments_unavailable`: no payment gateway is configured (production has none yet).
-    #[error("payments are unavailable")]
-    PaymentsUnavailable,
+    /// 400 `invalid_payment_signature`: what Razorpay Checkout handed back does not verify (the
+    /// payment signature under the key secret) or names another order's Razorpay order;
+    /// `errors` names the field (`razorpaySignature`, `razorpayOrderId`). Nothing changed.
+    #[error("the payment signature does not verify: {why}")]
+    InvalidPaymentSignature { field: &'static str, why: String },
 
     /// 413 `payload_too_large`: the request body is longer than the API takes
     /// (`config::MAX_BODY_BYTES`).
@@ -288,7 +290,9 @@ impl ApiError {
             | ApiError::RefundRefused { .. }
             | ApiError::IllegalTransition { .. }
             | ApiError::NotInvoiced => StatusCode::CONFLICT,
-            ApiError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
+            ApiError::IdempotencyKeyRequired | ApiError::InvalidPaymentSignature { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::PaymentGateway => StatusCode::BAD_GATEWAY,
             ApiError::PayloadTooLarge | ApiError::ImageTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType | ApiError::ImageTypeUnsupported => {
@@ -299,10 +303,9 @@ impl ApiError {
             | ApiError::IdempotencyKeyReused
             | ApiError::OrderUnpaid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::FrontendNotBuilt
-            | ApiError::DatabaseUnavailable(_)
-            | ApiError::Timeout
-            | ApiError::PaymentsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::FrontendNotBuilt | ApiError::DatabaseUnavailable(_) | ApiError::Timeout => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) | ApiError::Undecryptable(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -344,7 +347,7 @@ impl ApiError {
             ApiError::OrderUnpaid { .. } => "order_unpaid",
             ApiError::InvalidSignature => "invalid_signature",
             ApiError::PaymentGateway => "payment_gateway_error",
-            ApiError::PaymentsUnavailable => "payments_unavailable",
+            ApiError::InvalidPaymentSignature { .. } => "invalid_payment_signature",
             ApiError::PayloadTooLarge | ApiError::ImageTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType | ApiError::ImageTypeUnsupported => {
                 "unsupported_media_type"

@@ -14,6 +14,7 @@ use crate::middleware::{cors, headers, limits, origin, problem};
 use crate::object_store::ObjectStore;
 use crate::payments::Payments;
 use crate::payments::mock::MockGateway;
+use crate::payments::razorpay::RazorpayGateway;
 use crate::routes;
 use crate::state::AppState;
 use crate::static_files;
@@ -109,7 +110,7 @@ impl Application {
             // is in this process, so it signs with the same.
             None => crate::auth::secret::random_bytes::<32>().as_slice().into(),
         };
-        let payments = config.payments.provider.map(|provider| match provider {
+        let payments = match config.payments.provider {
             PaymentProviderKind::Mock => {
                 // The mock gateway calls this very server, on the address it is bound to.
                 let host = match local_addr.ip() {
@@ -127,7 +128,15 @@ impl Application {
                     webhook_url,
                 ))
             }
-        });
+            PaymentProviderKind::Razorpay => {
+                let settings = config
+                    .payments
+                    .razorpay
+                    .as_ref()
+                    .context("PAYMENT_PROVIDER=razorpay needs the RAZORPAY_* settings")?;
+                Payments::Razorpay(RazorpayGateway::new(settings))
+            }
+        };
         let state = AppState {
             dist_dir: config.dist_dir.as_path().into(),
             db: db.clone(),
@@ -207,7 +216,7 @@ impl Application {
 /// timeout).
 pub fn app(state: AppState, config: &Config) -> Router {
     let mut routes = Router::new().nest("/api/v1", routes::router(&state));
-    if let Some(Payments::Mock(gateway)) = &state.payments {
+    if let Payments::Mock(gateway) = &state.payments {
         // The mock gateway's pay pages stand for a third party's site, beside the shop.
         routes = routes.merge(gateway.clone().router());
     }
@@ -337,7 +346,9 @@ mod tests {
             db: Db::connect("sqlite::memory:").await.unwrap(),
             jwt: JwtKeys::new(b"0123456789abcdef0123456789abcdef"),
             public_url: "http://127.0.0.1:8080".into(),
-            payments: None,
+            payments: Payments::Razorpay(RazorpayGateway::new(
+                &crate::config::RazorpaySettings::new("rzp_test_unused", "unused", "unused"),
+            )),
             webhook_secret: Arc::from(&b"a test webhook secret of 32 bytes"[..]),
             payment_timeout_secs: 1_800,
             checkout_lease_secs: 60,

@@ -25,9 +25,10 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// Where users open the storefront (`PUBLIC_URL`), for links in mail.
     pub public_url: Arc<str>,
-    /// The payment gateway (`PAYMENT_PROVIDER`); `None` when none is configured.
-    pub payments: Option<Payments>,
-    /// The key webhooks are signed with (`PAYMENT_WEBHOOK_SECRET`, or one made for this run).
+    /// The payment gateway (`PAYMENT_PROVIDER`): the mock gateway or Razorpay.
+    pub payments: Payments,
+    /// The key the mock gateway's webhooks are signed with (`PAYMENT_WEBHOOK_SECRET`, or one
+    /// made for this run). Razorpay's webhook secret lives with its gateway.
     pub webhook_secret: Arc<[u8]>,
     /// How long an order waits for its payment (`PAYMENT_TIMEOUT_SECS`).
     pub payment_timeout_secs: i64,

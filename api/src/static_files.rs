@@ -29,6 +29,27 @@ pub const SHELL_CSP: &str = "default-src 'self'; script-src 'self' blob: 'wasm-u
 style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
 base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The directive [`shell_csp_with`] extends with a gateway's checkout script.
+const SHELL_SCRIPT_SRC: &str = "script-src 'self' blob: 'wasm-unsafe-eval'";
+
+/// [`SHELL_CSP`] for a gateway that pays in the page (Razorpay Checkout): its script may load
+/// from `script_origin`, and its frames from `frame_origins` (each `scheme://host[:port]`,
+/// from configuration, so a stand-in on 127.0.0.1 works in tests). Nothing else is loosened.
+pub fn shell_csp_with(script_origin: &str, frame_origins: &[&str]) -> String {
+    let mut frames: Vec<&str> = Vec::new();
+    for origin in frame_origins {
+        if !frames.contains(origin) {
+            frames.push(origin);
+        }
+    }
+    let csp = SHELL_CSP.replacen(
+        SHELL_SCRIPT_SRC,
+        &format!("{SHELL_SCRIPT_SRC} {script_origin}"),
+        1,
+    );
+    format!("{csp}; frame-src {}", frames.join(" "))
+}
+
 /// For files whose URL changes whenever their content does: cache for a year, never revalidate.
 pub const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -72,10 +93,15 @@ pub async fn serve(state: &AppState, request: Request) -> Response<Body> {
         HeaderValue::from_static(cache_control),
     );
     if app_route {
-        response.headers_mut().insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(SHELL_CSP),
-        );
+        // With Razorpay, the page loads Checkout's script and frames too.
+        let csp = match state.payments.razorpay() {
+            Some(gateway) => HeaderValue::from_str(gateway.shell_csp())
+                .unwrap_or(HeaderValue::from_static(SHELL_CSP)),
+            None => HeaderValue::from_static(SHELL_CSP),
+        };
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     if is_success(response.status()) {
         // ServeDir sends Vary on 200 but not on 304; caches need it on both to keep the br,
@@ -234,6 +260,31 @@ fn is_missing(error: &io::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gateway_checkout_adds_its_script_and_frames_and_nothing_else() {
+        assert!(SHELL_CSP.contains(SHELL_SCRIPT_SRC));
+        let csp = shell_csp_with(
+            "https://checkout.razorpay.com",
+            &["https://checkout.razorpay.com", "https://api.razorpay.com"],
+        );
+        assert_eq!(
+            csp,
+            SHELL_CSP.replace(
+                SHELL_SCRIPT_SRC,
+                "script-src 'self' blob: 'wasm-unsafe-eval' https://checkout.razorpay.com"
+            ) + "; frame-src https://checkout.razorpay.com https://api.razorpay.com"
+        );
+        let stand_in = shell_csp_with(
+            "http://127.0.0.1:9",
+            &["http://127.0.0.1:9", "http://127.0.0.1:9"],
+        );
+        assert!(
+            stand_in.ends_with("; frame-src http://127.0.0.1:9"),
+            "{stand_in}"
+        );
+        assert!(!stand_in.contains("'unsafe-inline'"));
+    }
 
     #[test]
     fn hashed_shell_and_widget_files_are_content_hashed() {

@@ -49,7 +49,9 @@ async fn a_request_is_logged_with_method_path_status_latency_and_id_but_no_secre
         db,
         jwt: JwtKeys::new(b"0123456789abcdef0123456789abcdef"),
         public_url: "http://127.0.0.1:8080".into(),
-        payments: None,
+        payments: api::payments::Payments::Razorpay(api::payments::razorpay::RazorpayGateway::new(
+            &api::config::RazorpaySettings::new("rzp_test_unused", "unused", "unused"),
+        )),
         webhook_secret: std::sync::Arc::from(&b"a test webhook secret of 32 bytes"[..]),
         payment_timeout_secs: 1_800,
         checkout_lease_secs: 60,

@@ -256,9 +256,15 @@ pub struct Order {
     /// Every refund, oldest first, with its state.
     #[serde(default)]
     pub refunds: Vec<Refund>,
-    /// Where the shopper pays while the order is `PAYMENT_PENDING`: the gateway's page.
+    /// Where the shopper pays while the order is `PAYMENT_PENDING`: the gateway's page (a
+    /// hosted-page gateway, the mock one). Absent for Razorpay orders, which pay in
+    /// [`Order::checkout`] instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_url: Option<String>,
+    /// What the checkout widget opens Razorpay Checkout with, while the order is
+    /// `PAYMENT_PENDING` and its gateway is Razorpay; absent otherwise. Added in 1.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout: Option<GatewayCheckout>,
     /// Unix seconds.
     pub created_at: i64,
     /// When an unpaid order times out (unix seconds), while it can.
@@ -274,6 +280,40 @@ pub struct OrderPage {
     pub items: Vec<Order>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+/// The options of an in-page gateway checkout (Razorpay Checkout): the script to load, the
+/// public key id, the gateway's order to pay and its amount. Added in 1.5.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayCheckout {
+    /// The checkout script (`https://checkout.razorpay.com/v1/checkout.js` in production).
+    pub script_url: String,
+    /// The public key id (`rzp_test_...` in staging, `rzp_live_...` in production): Razorpay
+    /// Checkout's `key`.
+    pub key_id: String,
+    /// Razorpay's order id (`order_...`): Checkout's `order_id`.
+    pub gateway_order_id: String,
+    /// What is due, in paise: Checkout's `amount`.
+    pub amount: Paise,
+    /// `INR`.
+    pub currency: String,
+}
+
+/// `POST /api/v1/orders/{id}/razorpay-return` (the order's customer): what Razorpay Checkout's
+/// `handler` receives after a payment (`razorpay_payment_id`, `razorpay_order_id`,
+/// `razorpay_signature`), passed on for the server to verify. Added in 1.5.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RazorpayReturn {
+    /// `pay_...`.
+    pub razorpay_payment_id: String,
+    /// `order_...`: the order's [`GatewayCheckout::gateway_order_id`].
+    pub razorpay_order_id: String,
+    /// Hex HMAC-SHA256 of `razorpay_order_id|razorpay_payment_id` under the key secret.
+    pub razorpay_signature: String,
 }
 
 /// `POST /api/v1/orders/{id}/refunds` (administrators, with an `Idempotency-Key` header): give
@@ -346,5 +386,35 @@ mod tests {
             );
             assert_eq!(OrderStatus::parse(status.as_str()), Some(status));
         }
+    }
+
+    #[test]
+    fn a_gateway_checkout_and_a_razorpay_return_are_spelled_in_camel_case() {
+        let checkout = GatewayCheckout {
+            script_url: "https://checkout.razorpay.com/v1/checkout.js".into(),
+            key_id: "rzp_test_abc".into(),
+            gateway_order_id: "order_abc".into(),
+            amount: Paise(11_800),
+            currency: "INR".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&checkout).unwrap(),
+            serde_json::json!({
+                "scriptUrl": "https://checkout.razorpay.com/v1/checkout.js",
+                "keyId": "rzp_test_abc",
+                "gatewayOrderId": "order_abc",
+                "amount": 11800,
+                "currency": "INR",
+            })
+        );
+        let back: RazorpayReturn = serde_json::from_value(serde_json::json!({
+            "razorpayPaymentId": "pay_1",
+            "razorpayOrderId": "order_1",
+            "razorpaySignature": "ab",
+        }))
+        .unwrap();
+        assert_eq!(back.razorpay_payment_id, "pay_1");
+        assert_eq!(back.razorpay_order_id, "order_1");
+        assert_eq!(back.razorpay_signature, "ab");
     }
 }

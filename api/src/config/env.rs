@@ -135,11 +135,12 @@ impl Config {
         let trust_proxy = security::trust_proxy(&var)?;
         let rate_limits = security::rate_limits(&var)?;
         let request_timeout = security::request_timeout(&var)?;
-        let payments = payments::settings(&var, app_env)?;
         let field_keys = field_keys::field_keys(&var, app_env)?;
         let data_folder = sqlite_folder(&database_url).unwrap_or_else(|| PathBuf::from("data"));
         let audit = audit::settings(&var, app_env, &data_folder)?;
         let mail = mail::settings(&var, app_env, &public_url)?;
+        // Last: the gateway's keys are what a new production deployment sets up last.
+        let payments = payments::settings(&var, app_env)?;
 
         Ok(Config {
             app_env,
@@ -192,10 +193,10 @@ pub(super) fn config_from(vars: &[(&'static str, &str)]) -> Result<Config, Confi
 }
 
 /// The secrets production requires besides `JWT_SECRET` (the field keys, the blind-index key,
-/// the audit checkpoint key, the SMTP server), valid and none a development key: for tests of other settings
-/// in production.
+/// the audit checkpoint key, the SMTP server, Razorpay's keys), valid and none a development
+/// key: for tests of other settings in production.
 #[cfg(test)]
-pub(super) const PRODUCTION_KEYS: [(&str, &str); 5] = [
+pub(super) const PRODUCTION_KEYS: [(&str, &str); 8] = [
     (
         "FIELD_KEYS",
         "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
@@ -210,6 +211,9 @@ pub(super) const PRODUCTION_KEYS: [(&str, &str); 5] = [
         "a checkpoint key of at least 32 bytes",
     ),
     ("SMTP_URL", "smtps://bazaar:secret@smtp.example.in:465"),
+    ("RAZORPAY_KEY_ID", "rzp_live_0123456789abcd"),
+    ("RAZORPAY_KEY_SECRET", "key-secret-value"),
+    ("RAZORPAY_WEBHOOK_SECRET", "webhook-secret-value"),
 ];
 
 #[cfg(test)]

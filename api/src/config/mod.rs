@@ -23,7 +23,9 @@ pub use audit::{AuditSettings, DEFAULT_CHECKPOINT_FILE, DEFAULT_CHECKPOINT_INTER
 pub use field_keys::FieldKeys;
 pub use mail::{DEFAULT_MAIL_MAX_ATTEMPTS, DEFAULT_MAIL_POLL_INTERVAL_MS, MailSettings};
 pub use payments::{
-    DEFAULT_PAYMENT_TIMEOUT_SECS, DEFAULT_SWEEP_INTERVAL_SECS, PaymentProviderKind, PaymentSettings,
+    DEFAULT_PAYMENT_TIMEOUT_SECS, DEFAULT_RAZORPAY_API_URL, DEFAULT_RAZORPAY_CHECKOUT_URL,
+    DEFAULT_RAZORPAY_TIMEOUT_SECS, DEFAULT_SWEEP_INTERVAL_SECS, PaymentProviderKind,
+    PaymentSettings, RazorpaySettings,
 };
 pub use secret::{MIN_JWT_SECRET_BYTES, Secret};
 pub use security::{DEFAULT_REQUEST_TIMEOUT_SECS, RateLimits};
@@ -107,7 +109,8 @@ pub struct Config {
     /// 30 s); past it the client gets 503 `timeout`. 0 turns the timeout off. A checkout's
     /// idempotency key is leased for twice this (`app::checkout::lease_secs`).
     pub request_timeout: Option<Duration>,
-    /// `PAYMENT_*`: the gateway, its webhook secret, and how long an order waits for payment.
+    /// `PAYMENT_*`, `RAZORPAY_*`: the gateway and its keys, and how long an order waits for
+    /// payment.
     pub payments: PaymentSettings,
     /// `FIELD_KEYS`, `FIELD_KEY_ACTIVE`, `BLIND_INDEX_KEY`: the keys personal data is sealed
     /// and indexed with (see `field_keys`). Required in production; unset in dev and staging,
@@ -128,11 +131,11 @@ pub struct Config {
 pub enum AppEnv {
     /// A developer's machine: every setting has a default.
     Dev,
-    /// QA and load testing. Same defaults as `dev` for now (it encrypts as every tier does,
-    /// with the development key unless `FIELD_KEYS` is set); the payment sandbox that
-    /// distinguishes it (seed 000) arrives with that feature.
+    /// QA and load testing. Same defaults as `dev` (it encrypts as every tier does, with the
+    /// development key unless `FIELD_KEYS` is set); its payment sandbox is Razorpay on test
+    /// keys (`PAYMENT_PROVIDER=razorpay`), or the mock gateway by default.
     Staging,
-    /// Live: no default for where the data lives.
+    /// Live: no default for where the data lives, and payments through Razorpay.
     Production,
 }
 
@@ -178,6 +181,12 @@ pub enum ConfigError {
     Required {
         name: &'static str,
         app_env: &'static str,
+        reason: &'static str,
+    },
+    /// Several settings that go together, each missing one named.
+    #[error("{} must be set: {reason}", names.join(", "))]
+    Missing {
+        names: Vec<&'static str>,
         reason: &'static str,
     },
 }

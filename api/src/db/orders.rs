@@ -140,7 +140,12 @@ pub async fn add_history(conn: &mut Conn, id: Id, status: &str, at: i64) -> sqlx
 }
 
 /// Records the payment the gateway opened for order `id`: its reference and pay page.
-pub async fn set_payment(conn: &mut Conn, id: Id, reference: &str, url: &str) -> sqlx::Result<()> {
+pub async fn set_payment(
+    conn: &mut Conn,
+    id: Id,
+    reference: &str,
+    url: Option<&str>,
+) -> sqlx::Result<()> {
     sql("UPDATE orders SET payment_ref = $1, payment_url = $2 WHERE id = $3")
         .bind(reference)
         .bind(url)
@@ -203,6 +208,9 @@ pub struct OrderRow {
     pub total: i64,
     pub refunded: i64,
     pub payment_url: Option<String>,
+    /// The gateway that took (or takes) the payment, and its reference (Razorpay's `order_...`).
+    pub payment_provider: String,
+    pub payment_ref: Option<String>,
     pub created_at: i64,
     pub pay_by: i64,
     /// The order's standing past payment (`PACKED` ... `CANCELLED`), derived from its parts.
@@ -217,7 +225,8 @@ pub struct OrderRow {
 /// whose `$2` is the nil id).
 const SCOPED_ORDERS: &str = "SELECT o.id, o.status, o.recipient, o.phone, o.address_line1, \
        o.address_line2, o.city, o.state_code, o.pincode, o.taxable, o.cgst, o.sgst, o.igst, \
-       o.total, o.refunded, o.payment_url, o.created_at, o.pay_by, o.fulfilment, \
+       o.total, o.refunded, o.payment_url, o.payment_provider, o.payment_ref, o.created_at, \
+       o.pay_by, o.fulfilment, \
        (SELECT p.status FROM order_parts p WHERE p.order_id = o.id AND p.shop_id = $2) \
          AS part_status \
      FROM orders o WHERE \

@@ -188,9 +188,14 @@ impl ApiError {
             ApiError::PaymentGateway => problem.with_detail(
                 "The payment gateway failed; the order was cancelled and nothing was charged.",
             ),
-            ApiError::PaymentsUnavailable => {
-                problem.with_detail("This shop takes no payments at the moment.")
-            }
+            ApiError::InvalidPaymentSignature { field, why } => Problem {
+                errors: vec![FieldError {
+                    field: (*field).into(),
+                    code: "invalid_payment_signature".into(),
+                    message: why.clone(),
+                }],
+                ..problem.with_detail("The payment could not be verified. Nothing changed.")
+            },
             ApiError::Validation(errors) => Problem {
                 errors: errors.clone(),
                 ..problem.with_detail("Some fields are not valid; see errors.")

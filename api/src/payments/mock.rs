@@ -56,7 +56,9 @@ impl MockGateway {
             clock,
             secret,
             webhook_url: webhook_url.into(),
-            client: reqwest::Client::new(),
+            client: super::https::client_builder()
+                .build()
+                .expect("the HTTP client builds"),
         }
     }
 
@@ -111,7 +113,7 @@ impl PaymentProvider for MockGateway {
         .await
         .map_err(unavailable)?;
         Ok(PaymentSession {
-            pay_url: format!("{PAY_PATH}/{reference}"),
+            pay_url: Some(format!("{PAY_PATH}/{reference}")),
             reference,
         })
     }

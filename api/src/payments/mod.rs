@@ -1,9 +1,13 @@
 //! Payment gateways: what the shop asks of one ([`PaymentProvider`]: open a payment, refund
-//! once per idempotency key), the configured one ([`Payments`]), and the webhook signature every gateway's
-//! callbacks carry ([`signature`]). The gateway's verdict arrives by webhook
-//! (`routes::webhooks`, applied by `app::payments`), never from the shopper's browser.
+//! once per idempotency key), the configured one ([`Payments`]: the mock gateway or Razorpay),
+//! the webhook signatures their callbacks carry ([`signature`]), and the HTTPS client they are
+//! called with ([`https`]). The gateway's verdict arrives by signed webhook (`routes::webhooks`,
+//! applied by `app::payments`) or, for Razorpay, as the payment signature Checkout hands the
+//! shopper's browser, which only the key secret can make; never on the browser's word alone.
 
+pub mod https;
 pub mod mock;
+pub mod razorpay;
 pub mod signature;
 
 use contracts::Paise;
@@ -22,11 +26,13 @@ pub struct PaymentRequest<'a> {
     pub return_path: String,
 }
 
-/// A payment the gateway opened: its reference (webhooks name it) and where the shopper pays.
+/// A payment the gateway opened: its reference (webhooks name it; Razorpay's `order_...`) and,
+/// for a gateway with a hosted page, where the shopper pays (Razorpay's is paid in the page,
+/// from `Order::checkout`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentSession {
     pub reference: String,
-    pub pay_url: String,
+    pub pay_url: Option<String>,
 }
 
 /// What the shop asks a gateway to give back: Razorpay's `POST /v1/payments/{payment}/refund`
@@ -66,7 +72,9 @@ pub enum GatewayError {
     Unavailable(anyhow::Error),
 }
 
-/// A payment gateway. Implementations: [`mock::MockGateway`] (dev and staging).
+/// A payment gateway. Implementations: [`mock::MockGateway`] (dev and staging) and
+/// [`razorpay::RazorpayGateway`] (production, and staging on test keys); the trait stays open
+/// for another (Stripe).
 pub trait PaymentProvider: Send + Sync {
     /// The name stored on orders (`orders.payment_provider`).
     fn name(&self) -> &'static str;
@@ -92,12 +100,14 @@ pub trait PaymentProvider: Send + Sync {
 #[derive(Debug, Clone)]
 pub enum Payments {
     Mock(mock::MockGateway),
+    Razorpay(razorpay::RazorpayGateway),
 }
 
 impl Payments {
     pub fn name(&self) -> &'static str {
         match self {
             Payments::Mock(gateway) => gateway.name(),
+            Payments::Razorpay(gateway) => gateway.name(),
         }
     }
 
@@ -107,6 +117,7 @@ impl Payments {
     ) -> Result<PaymentSession, GatewayError> {
         match self {
             Payments::Mock(gateway) => gateway.initiate(request).await,
+            Payments::Razorpay(gateway) => gateway.initiate(request).await,
         }
     }
 
@@ -116,7 +127,30 @@ impl Payments {
     ) -> Result<GatewayRefund, GatewayError> {
         match self {
             Payments::Mock(gateway) => gateway.refund(request).await,
+            Payments::Razorpay(gateway) => gateway.refund(request).await,
         }
+    }
+
+    /// Razorpay, when it is the gateway.
+    pub fn razorpay(&self) -> Option<&razorpay::RazorpayGateway> {
+        match self {
+            Payments::Razorpay(gateway) => Some(gateway),
+            Payments::Mock(_) => None,
+        }
+    }
+
+    /// The in-page checkout of a payment opened by gateway `provider` (an order's
+    /// `payment_provider`) under `reference`, for `amount`: Razorpay Checkout's options while
+    /// Razorpay is this gateway and opened it; `None` for a hosted page (the mock's).
+    pub fn checkout(
+        &self,
+        provider: &str,
+        reference: &str,
+        amount: Paise,
+    ) -> Option<contracts::orders::GatewayCheckout> {
+        self.razorpay()
+            .filter(|gateway| gateway.name() == provider)
+            .map(|gateway| gateway.checkout(reference, amount))
     }
 }
 

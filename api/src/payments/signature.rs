@@ -1,7 +1,8 @@
-//! Webhook signatures: HMAC-SHA256 over `timestamp.raw_body`, sent as hex in
-//! `x-webhook-signature` with the unix timestamp in `x-webhook-timestamp`. The receiver refuses
-//! a timestamp more than five minutes away from its clock (a replayed old webhook) and compares
-//! signatures in constant time.
+//! Webhook signatures: the mock gateway's, HMAC-SHA256 over `timestamp.raw_body`, sent as hex
+//! in `x-webhook-signature` with the unix timestamp in `x-webhook-timestamp` (the receiver
+//! refuses a timestamp more than five minutes away from its clock, a replayed old webhook);
+//! and the plain hex HMAC-SHA256 Razorpay signs with ([`hmac_hex`], [`verify_hex`]). Every
+//! signature is compared in constant time.
 
 use crate::auth::secret::hex;
 use hmac::{Hmac, KeyInit as _, Mac as _};
@@ -57,6 +58,25 @@ pub fn verify(
     // `verify_slice` compares in constant time.
     mac.verify_slice(&signature)
         .map_err(|_| SignatureError::Mismatch)
+}
+
+/// The hex HMAC-SHA256 of `message` under `key` (Razorpay's signatures, lower-case hex).
+pub fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(message);
+    hex(&mac.finalize().into_bytes())
+}
+
+/// Whether `signature` (hex, either case) is the HMAC-SHA256 of `message` under `key`,
+/// compared in constant time. Junk is simply not a match.
+pub fn verify_hex(key: &[u8], message: &[u8], signature: &str) -> bool {
+    let Some(signature) = unhex(signature.trim()) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(message);
+    // `verify_slice` compares in constant time.
+    mac.verify_slice(&signature).is_ok()
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {

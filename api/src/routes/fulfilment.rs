@@ -132,7 +132,6 @@ pub async fn deliver(
         (status = 404, description = "`not_found`: not the customer's order", body = Problem, content_type = PROBLEM),
         (status = 409, description = "`illegal_transition` (`status`: `shipped` once a part has shipped, `cancelled` when cancelled before), `refund_refused` or `not_invoiced`", body = Problem, content_type = PROBLEM),
         (status = 422, description = "`validation_failed` (`reason`), `order_unpaid` (`orderId`) or `idempotency_key_reused`", body = Problem, content_type = PROBLEM),
-        (status = 503, description = "`payments_unavailable`", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn cancel(
     State(state): State<AppState>,

@@ -64,7 +64,6 @@ pub fn routes() -> ApiRoutes {
             headers(("Retry-After" = u64, description = "With `idempotency_in_progress`: seconds until a retry takes the key over"))),
         (status = 422, description = "`validation_failed` (address, empty cart) or `idempotency_key_reused`", body = Problem, content_type = PROBLEM),
         (status = 502, description = "`payment_gateway_error`: the order was cancelled", body = Problem, content_type = PROBLEM),
-        (status = 503, description = "`payments_unavailable`", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn place(
     State(state): State<AppState>,
@@ -199,7 +198,6 @@ pub async fn show(
         (status = 404, description = "`not_found`", body = Problem, content_type = PROBLEM),
         (status = 409, description = "`refund_refused`: the order is not confirmed (`orderId`), or the gateway refused (`amount`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "`validation_failed` (`amount`: zero, or more than is left; `reason`) or `idempotency_key_reused`", body = Problem, content_type = PROBLEM),
-        (status = 503, description = "`payments_unavailable`", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn refund(
     State(state): State<AppState>,

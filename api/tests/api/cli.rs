@@ -22,6 +22,9 @@ fn config(url: &str, app_env: &str) -> Config {
             "BLIND_INDEX_KEY" => Some(crate::helpers::TEST_BLIND_INDEX_KEY.into()),
             "AUDIT_CHECKPOINT_KEY" => Some("a checkpoint key of at least 32 bytes".into()),
             "SMTP_URL" => Some("smtp://127.0.0.1:2525".into()),
+            "RAZORPAY_KEY_ID" => Some("rzp_live_cli".into()),
+            "RAZORPAY_KEY_SECRET" => Some("a key secret".into()),
+            "RAZORPAY_WEBHOOK_SECRET" => Some("a webhook secret".into()),
             _ => None,
         })
     })

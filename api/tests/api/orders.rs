@@ -866,31 +866,6 @@ async fn order_history_pages_newest_first() {
 }
 
 #[tokio::test]
-async fn without_a_gateway_checkout_is_unavailable_and_orders_nothing() {
-    let app = spawn_app_with(|config| config.payments.provider = None).await;
-    let w = world_with(app).await;
-    let cart = fill_cart(&w.app, &w.customer, &w.shirt.id, 1).await;
-
-    let response = place(&w.app, &w.customer, Some("k"), &order_body(&cart, "27")).await;
-
-    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(problem(response).await.code, "payments_unavailable");
-    assert_eq!(w.app.count("SELECT count(*) FROM orders").await, 0);
-    let gateway = w
-        .app
-        .client
-        .get(w.app.url("/mock-gateway/pay/x"))
-        .send()
-        .await
-        .unwrap();
-    assert_ne!(
-        gateway.status(),
-        StatusCode::OK,
-        "no mock gateway pages either"
-    );
-}
-
-#[tokio::test]
 async fn a_confirmed_order_gets_one_invoice_per_seller_numbered_in_sequence() {
     let w = world().await;
     let (ravi, _) = seller(&w.app, &w.admin, "ravi@example.com", GSTIN_KA).await;

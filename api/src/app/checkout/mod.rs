@@ -55,10 +55,7 @@ pub async fn place(
     // the cart; the customer places the order.
     crate::app::impersonation::forbid(actor, "address")?;
     let (address, place_of_supply) = address::validate(&request.address)?;
-    let payments = state
-        .payments
-        .as_ref()
-        .ok_or(ApiError::PaymentsUnavailable)?;
+    let payments = &state.payments;
     let customer = actor.user_id().ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now();
 
@@ -134,10 +131,14 @@ async fn finish(
     let answer = match opened {
         Ok(session) => {
             if machine::step(&mut tx, actor, id, from, to, now).await? {
-                db::orders::set_payment(&mut tx, id, &session.reference, &session.pay_url).await?;
+                let pay_url = session.pay_url.as_deref();
+                db::orders::set_payment(&mut tx, id, &session.reference, pay_url).await?;
                 // The order as it is once the payment is open (what a read would give back).
                 order.status = OrderStatus::PaymentPending;
-                order.payment_url = Some(session.pay_url);
+                order.payment_url = session.pay_url.clone();
+                let payments = &state.payments;
+                order.checkout =
+                    payments.checkout(payments.name(), &session.reference, order.totals.total);
                 order.history.push(StatusChange {
                     status: OrderStatus::PaymentPending,
                     at: now,
@@ -219,7 +220,7 @@ async fn as_it_is(conn: &mut Conn, state: &AppState, customer: Id, id: Id) -> Re
 }
 
 async fn read_on(conn: &mut Conn, state: &AppState, customer: Id, id: Id) -> Result<Order> {
-    orders::read(conn, &state.vault, Scope::Customer(customer), id)
+    orders::read(conn, state, Scope::Customer(customer), id)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a placed order vanished")))
 }

@@ -56,9 +56,6 @@ pub async fn cancel(
         )])
     })?;
     let id = Id::parse(order_id).ok_or(ApiError::NotFound)?;
-    if state.payments.is_none() {
-        return Err(ApiError::PaymentsUnavailable);
-    }
     let hash = hex(&Sha256::digest(reason.as_str()));
     let mut tx = state.db.begin().await?;
     let scope = reader_scope(actor, &mut tx).await?;
@@ -186,7 +183,7 @@ async fn answer(
     refund: Option<RefundState>,
     replayed: bool,
 ) -> Result<CancelAnswer> {
-    let order = orders::read(&mut state.db.conn().await?, &state.vault, scope, id)
+    let order = orders::read(&mut state.db.conn().await?, state, scope, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     // A replay reports the refund as it stands now.

@@ -104,14 +104,9 @@ pub async fn advance(
     audit::record(&mut tx, actor, &entry).await?;
     tell(&mut tx, state, id, shop, to, carrier.zip(tracking)).await?;
     tx.commit().await?;
-    let order = orders::read(
-        &mut state.db.conn().await?,
-        &state.vault,
-        Scope::Shop(shop),
-        id,
-    )
-    .await?
-    .ok_or(ApiError::NotFound)?;
+    let order = orders::read(&mut state.db.conn().await?, state, Scope::Shop(shop), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(masking::for_actor(actor, order, masking::order))
 }
 

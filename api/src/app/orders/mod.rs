@@ -29,7 +29,7 @@ pub async fn show(actor: &Actor, state: &AppState, id: &str) -> Result<Order> {
     let mut conn = state.db.conn().await?;
     let scope = reader_scope(actor, &mut conn).await?;
     let id = Id::parse(id).ok_or(ApiError::NotFound)?;
-    let order = read(&mut conn, &state.vault, scope, id)
+    let order = read(&mut conn, state, scope, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     drop(conn);
@@ -75,7 +75,7 @@ pub async fn list(
     let more = rows.len() > limit;
     let mut items = Vec::with_capacity(rows.len().min(limit));
     for row in rows.into_iter().take(limit) {
-        items.push(complete(&mut conn, &state.vault, scope, row).await?);
+        items.push(complete(&mut conn, state, scope, row).await?);
     }
     let next_cursor = if more {
         items.last().map(|order| order.id.clone())
@@ -96,12 +96,12 @@ pub async fn list(
 /// Order `id` as `scope` sees it, if it may.
 pub(crate) async fn read(
     conn: &mut Conn,
-    vault: &Vault,
+    state: &AppState,
     scope: Scope,
     id: Id,
 ) -> Result<Option<Order>> {
     match orders::get(conn, scope, id).await? {
-        Some(row) => complete(conn, vault, scope, row).await.map(Some),
+        Some(row) => complete(conn, state, scope, row).await.map(Some),
         None => Ok(None),
     }
 }
@@ -114,8 +114,8 @@ pub(crate) fn parse_status(text: &str) -> Result<OrderStatus> {
 
 /// The order of `row` with its lines, history, money and fulfilment. A seller sees its own
 /// lines only, their totals rather than the order's, its own part (and steps) only, and
-/// neither payments, refunds nor the payment page.
-async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -> Result<Order> {
+/// neither payments, refunds nor the payment page (or in-page checkout).
+async fn complete(conn: &mut Conn, state: &AppState, scope: Scope, row: OrderRow) -> Result<Order> {
     let shop = match scope {
         Scope::Shop(shop) => Some(shop),
         Scope::Customer(_) | Scope::All => None,
@@ -140,7 +140,17 @@ async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -
     let status = parse_status(&row.status)?;
     let withheld = shop.is_some() && !status.is_paid();
     let view = parts::view(conn, id, status, row.fulfilment.as_deref(), &shops, shop).await?;
-    let mut order = header(vault, row, withheld)?;
+    // The in-page checkout (Razorpay's) while the payment is open, as the pay page is.
+    let checkout = match (&row.payment_ref, status) {
+        (Some(reference), OrderStatus::PaymentPending) => {
+            state
+                .payments
+                .checkout(&row.payment_provider, reference, Paise(row.total))
+        }
+        _ => None,
+    };
+    let mut order = header(&state.vault, row, withheld)?;
+    order.checkout = checkout;
     order.status = view.status;
     order.parts = view.parts;
     order.cancellation = view.cancellation;
@@ -151,6 +161,7 @@ async fn complete(conn: &mut Conn, vault: &Vault, scope: Scope, row: OrderRow) -
         order.totals = gst::totals(lines.iter().map(|line| &line.tax))
             .map_err(|error| ApiError::Internal(anyhow::anyhow!("totalling: {error}")))?;
         order.payment_url = None;
+        order.checkout = None;
     }
     order.lines = lines;
     order.history = history;
@@ -193,6 +204,8 @@ fn header(vault: &Vault, row: OrderRow, withheld: bool) -> Result<Order> {
         payment_url: row
             .payment_url
             .filter(|_| status == OrderStatus::PaymentPending),
+        // Filled by `complete`, from the gateway (a Razorpay order's Checkout options).
+        checkout: None,
         created_at: row.created_at,
         pay_by: UNPAID.contains(&status).then_some(row.pay_by),
     })
