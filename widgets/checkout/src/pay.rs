@@ -140,8 +140,10 @@ pub fn Pay(props: &PayProps) -> Html {
                         placed.set(true);
                         match razorpay::pay(&order.checkout).await {
                             Ok(Outcome::Paid(body)) => {
-                                let url =
-                                    format!("{api}/orders/{}/razorpay-return", query_value(&order.id));
+                                let url = format!(
+                                    "{api}/orders/{}/razorpay-return",
+                                    query_value(&order.id)
+                                );
                                 let call = Call::with_body("POST", url, Some(body), Some(&token));
                                 match call.text().await {
                                     Ok(_) => return show_result(&order.id),
@@ -149,15 +151,13 @@ pub fn Pay(props: &PayProps) -> Html {
                                 }
                             }
                             Ok(Outcome::Dismissed) => notice.set(Some(DISMISSED)),
-                            Err(razorpay::Unavailable) => problem.set(Some(Rc::new(
-                                Problem::new(
-                                    0,
-                                    "checkout_unavailable",
-                                    "The payment window could not be opened: Razorpay Checkout \
+                            Err(razorpay::Unavailable) => problem.set(Some(Rc::new(Problem::new(
+                                0,
+                                "checkout_unavailable",
+                                "The payment window could not be opened: Razorpay Checkout \
                                      did not load. Nothing was charged and your order is kept; \
                                      check your connection, then press Pay to try again.",
-                                ),
-                            ))),
+                            )))),
                         }
                     }
                 }

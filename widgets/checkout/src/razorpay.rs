@@ -27,12 +27,16 @@ pub struct Unavailable;
 /// Opens Checkout on `checkout` (the order answer's member) and waits for the shopper.
 pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
     let window: JsValue = web_sys::window().ok_or(Unavailable)?.into();
-    let url = member(checkout, "scriptUrl").as_string().ok_or(Unavailable)?;
+    let url = member(checkout, "scriptUrl")
+        .as_string()
+        .ok_or(Unavailable)?;
     let constructor = match member(&window, "Razorpay").dyn_into::<Function>() {
         Ok(constructor) => constructor,
         Err(_) => {
             load(&url).await?;
-            member(&window, "Razorpay").dyn_into().map_err(|_| Unavailable)?
+            member(&window, "Razorpay")
+                .dyn_into()
+                .map_err(|_| Unavailable)?
         }
     };
     let mut open = Err(JsValue::UNDEFINED);
@@ -52,12 +56,15 @@ pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
         set(&options, "name", &"Bazaar".into());
         set(&options, "handler", &resolve);
         let modal = Object::new();
-        set(&modal, "ondismiss", &resolve.bind1(&JsValue::NULL, &JsValue::NULL));
+        set(
+            &modal,
+            "ondismiss",
+            &resolve.bind1(&JsValue::NULL, &JsValue::NULL),
+        );
         set(&options, "modal", &modal);
         open = Reflect::construct(&constructor, &Array::of1(&options)).and_then(|razorpay| {
             member(&razorpay, "open")
-                .dyn_into::<Function>()
-                .map_err(JsValue::from)?
+                .dyn_into::<Function>()?
                 .call0(&razorpay)
         });
     });
