@@ -107,7 +107,7 @@ pub fn Pay(props: &PayProps) -> Html {
             let key = match random_key() {
                 Ok(fresh) => attempt.borrow_mut().key_for(&body, || fresh),
                 Err(_) => {
-                    problem.set(Some(Rc::new(contracts::Problem::new(
+                    problem.set(Some(Rc::new(Problem::new(
                         0,
                         "no_crypto",
                         "This browser cannot make a payment key",
