@@ -91,6 +91,16 @@ pub async fn by_request_key(
     .await
 }
 
+/// The refund the gateway knows by `gateway_ref` (Razorpay's `rfnd_...`), once settled.
+pub async fn by_gateway_ref(conn: &mut Conn, gateway_ref: &str) -> sqlx::Result<Option<RefundRow>> {
+    Sql::built(format!(
+        "SELECT {COLUMNS} FROM refunds WHERE gateway_ref = $1"
+    ))
+    .bind(gateway_ref)
+    .fetch_optional(conn)
+    .await
+}
+
 /// The refunds of order `order`, oldest first.
 pub async fn of_order(conn: &mut Conn, order: Id) -> sqlx::Result<Vec<RefundRow>> {
     Sql::built(format!(

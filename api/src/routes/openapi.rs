@@ -95,6 +95,7 @@ pub fn routes() -> ApiRoutes {
         orders::list,
         orders::show,
         orders::refund,
+        orders::razorpay_return,
         fulfilment::pack,
         fulfilment::ship,
         fulfilment::deliver,
@@ -106,6 +107,7 @@ pub fn routes() -> ApiRoutes {
         credit_notes::show,
         credit_notes::pdf,
         webhooks::payment,
+        webhooks::razorpay_webhook,
         audit::list,
         audit::export,
         audit::status,
@@ -127,7 +129,7 @@ pub fn routes() -> ApiRoutes {
         (name = "cart", description = "Guests' and customers' carts, priced with their GST"),
         (name = "orders", description = "Checkout, order history, refunds"),
         (name = "invoices", description = "GST tax invoices and credit notes, JSON and PDF"),
-        (name = "payments", description = "The payment gateway's webhook: every event recorded"),
+        (name = "payments", description = "The payment gateways' webhooks (the mock gateway's, Razorpay's): every event recorded"),
         (name = "audit", description = "The audit log: rows, CSV export, chain status"),
     )
 )]

@@ -1,7 +1,8 @@
 //! `/api/v1/orders`: checkout (an order from the customer's cart, idempotent by
 //! `Idempotency-Key`, paid through the configured gateway: `app::checkout`), order history
 //! within the reader's scope (`app::orders`), and refunds by administrators with a fresh
-//! second factor, idempotent by `Idempotency-Key` too (`app::payments`).
+//! second factor, idempotent by `Idempotency-Key` too, and Razorpay Checkout's signed return
+//! (`app::payments`).
 
 use crate::app::checkout::{self, Answer, IdempotencyKey};
 use crate::app::{Actor, orders, payments};
@@ -16,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use contracts::Problem;
-use contracts::orders::{Order, OrderPage, OrderStatus, PlaceOrder, RefundRequest};
+use contracts::orders::{Order, OrderPage, OrderStatus, PlaceOrder, RazorpayReturn, RefundRequest};
 use contracts::payments::RefundState;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -44,6 +45,13 @@ pub fn routes() -> ApiRoutes {
             "/orders/{id}/refunds",
             Policy::FreshMfa(REFUND),
             refund,
+        )
+        // The order's customer, as reading it; the use case scopes it to their own orders.
+        .route(
+            Method::POST,
+            "/orders/{id}/razorpay-return",
+            Policy::AnyOf(READ),
+            razorpay_return,
         )
 }
 
@@ -219,4 +227,29 @@ pub async fn refund(
         headers.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// `POST /orders/{id}/razorpay-return`: what Razorpay Checkout's `handler` received after the
+/// customer paid (`razorpay_payment_id`, `razorpay_order_id`, `razorpay_signature`), passed on.
+/// The signature (HMAC-SHA256 of `order_id|payment_id` under the key secret) and the Razorpay
+/// order (this order's) are checked; then the payment is applied as its `payment.captured`
+/// webhook would be, once per payment id: the webhook that follows is a duplicate.
+#[utoipa::path(post, path = "/orders/{id}/razorpay-return", tag = "orders",
+    params(("id" = String, Path, description = "The order's id")),
+    request_body = RazorpayReturn,
+    responses(
+        (status = 200, description = "Verified and applied (or already applied): the order as it is now, `ORDER_CONFIRMED` once paid", body = Order),
+        (status = 400, description = "`invalid_payment_signature` (`razorpaySignature` does not verify; `razorpayOrderId` is not this order's Razorpay order, or the order is not paid through Razorpay; `razorpayPaymentId` missing) or `malformed_json`; nothing changed", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "`not_found`: no such order of the caller's", body = Problem, content_type = PROBLEM),
+    ))]
+pub async fn razorpay_return(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Json(back): Json<RazorpayReturn>,
+) -> Result<Json<Order>> {
+    payments::payment_return(&actor, &state, &id, &back)
+        .await
+        .map(Json)
 }

@@ -32,6 +32,8 @@ mod orders;
 mod password_reset;
 mod process;
 mod rate_limits;
+mod razorpay;
+mod razorpay_stand_in;
 mod rbac;
 mod reconciliation;
 #[cfg(feature = "failpoints")]

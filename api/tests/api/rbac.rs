@@ -276,6 +276,14 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         [Unauth, Forbid, Forbid, Mfa, Pass, Pass],
     ),
     ("POST", "/webhooks/payment", [Unsigned; 6]),
+    ("POST", "/webhooks/razorpay", [Unsigned; 6]),
+    // Razorpay Checkout's return: the order's customer (as reading it; a reader of another's
+    // order, or of an unknown one, gets "not found", a Pass here).
+    (
+        "POST",
+        "/orders/{id}/razorpay-return",
+        [Unauth, Pass, Pass, Mfa, Pass, Pass],
+    ),
     // Fulfilment: a customer cancels its own order; sellers move their own part.
     (
         "POST",

@@ -30,8 +30,13 @@ pub enum Receipt {
     /// Recorded without moving the order (its status), for the reason given; a capture
     /// among them is being refunded.
     Recorded(OrderStatus, PaymentDisposition),
-    /// This transaction was recorded before; nothing changed.
+    /// This transaction (or refund) was recorded before; nothing changed.
     Duplicate,
+    /// A refund the gateway reports paid out, which the ledger had PENDING, is now DONE.
+    RefundSettled,
+    /// An event of a kind the shop does not act on (Razorpay sends what the webhook is
+    /// subscribed to); nothing changed.
+    Ignored,
 }
 
 /// Receives a webhook: `body` signed at `timestamp` with `signature` (the two headers), under
@@ -57,18 +62,33 @@ pub async fn receive(
     })?;
     let event: GatewayEvent = serde_json::from_slice(body)
         .map_err(|error| ApiError::MalformedJson(format!("The event does not fit: {error}.")))?;
-    let gateway = Actor {
+    accept(&as_gateway(actor), state, &event).await
+}
+
+/// `actor` (whoever delivered a verified event) as the gateway, which records it.
+pub(crate) fn as_gateway(actor: &Actor) -> Actor {
+    Actor {
         origin: actor.origin.clone(),
         ..Actor::system(Task::PaymentGateway)
-    };
-    let (receipt, refund) = match record(&gateway, state, &event).await {
+    }
+}
+
+/// Takes a verified `event` from the `gateway` (an actor of [`as_gateway`]): recorded once
+/// per transaction id, applied when its order waits for it, a capture no order took refunded.
+/// An event naming no order of ours is audited and answered 404, nothing recorded.
+pub(crate) async fn accept(
+    gateway: &Actor,
+    state: &AppState,
+    event: &GatewayEvent,
+) -> Result<Receipt> {
+    let (receipt, refund) = match record(gateway, state, event).await {
         Err(ApiError::NotFound) => {
             // No order of ours has this reference, so there is nothing to record it against
             // (or to refund): the attempt is on record, and the gateway keeps retrying.
             let why = "no order has this payment reference";
             let entry = Entry::failure("payments:event", "orders", None, why, state.clock.now())
-                .with_changes(event_changes(&event, None));
-            audit::record_alone(&state.db, &gateway, &entry).await?;
+                .with_changes(event_changes(event, None));
+            audit::record_alone(&state.db, gateway, &entry).await?;
             return Err(ApiError::NotFound);
         }
         other => other?,
@@ -76,7 +96,7 @@ pub async fn receive(
     if let Some(refund) = refund {
         // Committed: whatever happens now, the reconciler can finish it, so the gateway gets
         // its 2xx either way.
-        if let Err(error) = ledger::finish(&gateway, state, &refund).await {
+        if let Err(error) = ledger::finish(gateway, state, &refund).await {
             tracing::error!(%error, refund_id = %refund.id, "an automatic refund stays pending");
         }
     }
