@@ -3,6 +3,7 @@
 
 mod address;
 mod attempt;
+mod json;
 mod pay;
 mod razorpay;
 mod result;

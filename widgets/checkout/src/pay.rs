@@ -4,7 +4,8 @@
 
 use crate::address::{self, Member};
 use crate::attempt::Attempt;
-use crate::razorpay::{self, Outcome, member};
+use crate::json::{self, member};
+use crate::razorpay::{self, Outcome};
 use contracts::Problem;
 use contracts::cart::Cart;
 use contracts::orders::{DeliveryAddress, PlaceOrder};
@@ -48,7 +49,8 @@ pub fn Pay(props: &PayProps) -> Html {
     let attempt = use_mut_ref(Attempt::default);
     let paying = use_state(|| false);
     let problem = use_state(|| None::<ApiError>);
-    let notice = use_state(|| None::<&'static str>);
+    // A `Problem` like `problem` (the closed window's), so the page has one state type less.
+    let notice = use_state(|| None::<ApiError>);
     // Set once an order is placed and its payment opened here: the order holds this address,
     // and "Pay" must send the same body under the same key to get that order back.
     let placed = use_state(|| false);
@@ -150,7 +152,11 @@ pub fn Pay(props: &PayProps) -> Html {
                                     Err(error) => problem.set(Some(error)),
                                 }
                             }
-                            Ok(Outcome::Dismissed) => notice.set(Some(DISMISSED)),
+                            Ok(Outcome::Dismissed) => notice.set(Some(Rc::new(Problem::new(
+                                0,
+                                "payment_dismissed",
+                                DISMISSED,
+                            )))),
                             Err(razorpay::Unavailable) => problem.set(Some(Rc::new(Problem::new(
                                 0,
                                 "checkout_unavailable",
@@ -200,8 +206,8 @@ pub fn Pay(props: &PayProps) -> Html {
                 if let Some(problem) = &problem {
                     { parts::problem(problem) }
                 }
-                if let Some(notice) = *notice {
-                    <p role="status" data-testid="payment-notice">{ notice }</p>
+                if let Some(notice) = &*notice {
+                    <p role="status" data-testid="payment-notice">{ parts::message(notice) }</p>
                 }
                 <button type="submit" disabled={*paying} data-testid="pay">
                     { if *paying { "Placing your order…".to_owned() } else { format!("Pay {}", cart.total_price.to_inr()) } }
@@ -213,12 +219,10 @@ pub fn Pay(props: &PayProps) -> Html {
 
 /// The id, `paymentUrl` and `checkout` of the order answer `text`.
 fn read_placed(text: &str) -> Result<Placed, ApiError> {
-    let order = js_sys::JSON::parse(text).map_err(|_| unexpected("not JSON"))?;
+    let order = json::parse(text)?;
     Ok(Placed {
-        id: member(&order, "id")
-            .as_string()
-            .ok_or_else(|| unexpected("the order has no id"))?,
-        payment_url: member(&order, "paymentUrl").as_string(),
+        id: json::text(&order, "id").ok_or_else(|| unexpected("the order has no id"))?,
+        payment_url: json::text(&order, "paymentUrl"),
         checkout: member(&order, "checkout"),
     })
 }

@@ -7,6 +7,7 @@
 //! options are copied member by member from the answer as `JSON.parse` made it, so no serde
 //! decoder of `GatewayCheckout` is compiled into this widget.
 
+use crate::json::{member, set, text};
 use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -27,18 +28,15 @@ pub struct Unavailable;
 /// Opens Checkout on `checkout` (the order answer's member) and waits for the shopper.
 pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
     let window: JsValue = web_sys::window().ok_or(Unavailable)?.into();
-    let url = member(checkout, "scriptUrl")
-        .as_string()
-        .ok_or(Unavailable)?;
-    let constructor = match member(&window, "Razorpay").dyn_into::<Function>() {
-        Ok(constructor) => constructor,
-        Err(_) => {
-            load(&url).await?;
-            member(&window, "Razorpay")
-                .dyn_into()
-                .map_err(|_| Unavailable)?
-        }
-    };
+    let url = text(checkout, "scriptUrl").ok_or(Unavailable)?;
+    if !member(&window, "Razorpay").is_function() {
+        load(&url).await?;
+    }
+    let constructor = member(&window, "Razorpay");
+    if !constructor.is_function() {
+        return Err(Unavailable);
+    }
+    let constructor: Function = constructor.unchecked_into();
     let mut open = Err(JsValue::UNDEFINED);
     // Both callbacks settle one promise: `handler` with Razorpay's response, `ondismiss` with
     // `null` (bound, whatever it is called with). A promise settles once, so a late second call
@@ -64,7 +62,7 @@ pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
         set(&options, "modal", &modal);
         open = Reflect::construct(&constructor, &Array::of1(&options)).and_then(|razorpay| {
             member(&razorpay, "open")
-                .dyn_into::<Function>()?
+                .unchecked_into::<Function>()
                 .call0(&razorpay)
         });
     });
@@ -85,8 +83,8 @@ pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
     Ok(Outcome::Paid(body.into()))
 }
 
-/// Adds `<script src=url>` to the page and waits for its `load` or `error` event. A script that
-/// failed is removed again, so the next attempt loads it afresh.
+/// Adds `<script src=url>` to the page and waits for its `load` or `error` event. After an
+/// error `window.Razorpay` is still undefined, so the next attempt adds a fresh element.
 async fn load(url: &str) -> Result<(), Unavailable> {
     let document = web_sys::window()
         .and_then(|w| w.document())
@@ -96,21 +94,12 @@ async fn load(url: &str) -> Result<(), Unavailable> {
         set(&script, "onload", &resolve);
         set(&script, "onerror", &reject);
     });
-    let _ = script.set_attribute("src", url);
-    let head = document.head().ok_or(Unavailable)?;
-    head.append_child(&script).map_err(|_| Unavailable)?;
-    if JsFuture::from(loaded).await.is_err() {
-        script.remove();
-        return Err(Unavailable);
-    }
+    set(&script, "src", &url.into());
+    // `document.head` read as a member: one import fewer than web-sys's typed getter.
+    member(&document, "head")
+        .unchecked_into::<web_sys::Node>()
+        .append_child(&script)
+        .map_err(|_| Unavailable)?;
+    JsFuture::from(loaded).await.map_err(|_| Unavailable)?;
     Ok(())
-}
-
-/// `target[key]`; `undefined` when absent or when `target` is not an object.
-pub fn member(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
