@@ -27,9 +27,9 @@ struct Placed {
     checkout: JsValue,
 }
 
-/// Shown when the shopper closes Razorpay's window without paying.
-const DISMISSED: &str = "The payment window was closed before paying, and nothing was charged. \
-                         Your order is kept: press Pay to open the payment window again.";
+/// The code of the notice shown when the shopper closes Razorpay's window without paying: kept
+/// in `problem` like a problem (one state less), but shown as a notice.
+const DISMISSED: &str = "payment_dismissed";
 
 /// The problem code of lines that cannot be bought; `errors` names each `lines.<productId>`.
 const NOT_PLACEABLE: &str = "order_not_placeable";
@@ -49,8 +49,6 @@ pub fn Pay(props: &PayProps) -> Html {
     let attempt = use_mut_ref(Attempt::default);
     let paying = use_state(|| false);
     let problem = use_state(|| None::<ApiError>);
-    // A `Problem` like `problem` (the closed window's), so the page has one state type less.
-    let notice = use_state(|| None::<ApiError>);
     // Set once an order is placed and its payment opened here: the order holds this address,
     // and "Pay" must send the same body under the same key to get that order back.
     let placed = use_state(|| false);
@@ -87,12 +85,11 @@ pub fn Pay(props: &PayProps) -> Html {
         })
     };
     let onsubmit = {
-        let (address, attempt, paying, problem, notice, placed) = (
+        let (address, attempt, paying, problem, placed) = (
             address.clone(),
             attempt.clone(),
             paying.clone(),
             problem.clone(),
-            notice.clone(),
             placed.clone(),
         );
         let (api, token, cart_id) = (props.api.clone(), props.token.clone(), cart.cart_id.clone());
@@ -109,21 +106,18 @@ pub fn Pay(props: &PayProps) -> Html {
             let key = match random_key() {
                 Ok(fresh) => attempt.borrow_mut().key_for(&body, || fresh),
                 Err(_) => {
-                    problem.set(Some(Rc::new(Problem::new(
-                        0,
+                    problem.set(Some(said(
                         "no_crypto",
                         "This browser cannot make a payment key",
-                    ))));
+                    )));
                     return;
                 }
             };
             paying.set(true);
             problem.set(None);
-            notice.set(None);
-            let (paying, problem, notice, placed, api, token) = (
+            let (paying, problem, placed, api, token) = (
                 paying.clone(),
                 problem.clone(),
-                notice.clone(),
                 placed.clone(),
                 api.clone(),
                 token.clone(),
@@ -152,18 +146,16 @@ pub fn Pay(props: &PayProps) -> Html {
                                     Err(error) => problem.set(Some(error)),
                                 }
                             }
-                            Ok(Outcome::Dismissed) => notice.set(Some(Rc::new(Problem::new(
-                                0,
-                                "payment_dismissed",
+                            Ok(Outcome::Dismissed) => problem.set(Some(said(
                                 DISMISSED,
-                            )))),
-                            Err(razorpay::Unavailable) => problem.set(Some(Rc::new(Problem::new(
-                                0,
+                                "You closed the payment window, and nothing was charged. \
+                                 Your order is kept: press Pay to pay it.",
+                            ))),
+                            Err(razorpay::Unavailable) => problem.set(Some(said(
                                 "checkout_unavailable",
-                                "The payment window could not be opened: Razorpay Checkout \
-                                     did not load. Nothing was charged and your order is kept; \
-                                     check your connection, then press Pay to try again.",
-                            )))),
+                                "Razorpay Checkout did not load, and nothing was charged. Your \
+                                 order is kept: check your connection and press Pay again.",
+                            ))),
                         }
                     }
                 }
@@ -203,10 +195,10 @@ pub fn Pay(props: &PayProps) -> Html {
                     { "CGST and SGST apply when the seller ships within your state, IGST otherwise; \
                        the order shows the split." }
                 </p>
-                if let Some(problem) = &problem {
+                if let Some(problem) = problem.as_ref().filter(|p| p.code != DISMISSED) {
                     { parts::problem(problem) }
                 }
-                if let Some(notice) = &*notice {
+                if let Some(notice) = problem.as_ref().filter(|p| p.code == DISMISSED) {
                     <p role="status" data-testid="payment-notice">{ parts::message(notice) }</p>
                 }
                 <button type="submit" disabled={*paying} data-testid="pay">
@@ -245,6 +237,11 @@ fn assign(target: &str) {
         // A full page load: the gateway is another site, not a route of the shell.
         let _ = window.location().assign(target);
     }
+}
+
+/// A problem of this page's own (no HTTP status).
+fn said(code: &'static str, title: &'static str) -> ApiError {
+    Rc::new(Problem::new(0, code, title))
 }
 
 fn empty_address() -> DeliveryAddress {

@@ -131,7 +131,7 @@ test('closing the Razorpay window keeps the order: Pay opens it again on the sam
   await checkoutFrame(page).getByTestId('razorpay-cancel').click();
   // Back on the checkout page, told what happened, free to pay again; the address is the order's.
   await page.getByTestId('payment-notice').waitFor();
-  assert.match(await page.getByTestId('payment-notice').innerText(), /closed before paying/);
+  assert.match(await page.getByTestId('payment-notice').innerText(), /closed the payment window/);
   assert.equal(await page.locator('[data-testid="razorpay-checkout"]').count(), 0, 'the window is gone');
   assert.ok(await page.getByTestId('pay').isEnabled());
   assert.ok(await page.getByTestId('address-line1').isDisabled(), 'the address is locked');
