@@ -8,9 +8,9 @@ use crate::json::{self, member};
 use crate::razorpay::{self, Outcome};
 use contracts::Problem;
 use contracts::cart::Cart;
-use contracts::orders::{DeliveryAddress, PlaceOrder};
+use contracts::orders::DeliveryAddress;
 use shop_kit::cart;
-use shop_kit::http::{ApiError, Call, encode, query_value, random_key, unexpected};
+use shop_kit::http::{ApiError, Call, query_value, random_key, unexpected};
 use shop_kit::{parts, summary};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -98,11 +98,7 @@ pub fn Pay(props: &PayProps) -> Html {
             if *paying {
                 return;
             }
-            let order = PlaceOrder {
-                cart_id: cart_id.clone(),
-                address: address.borrow().clone(),
-            };
-            let body = encode(&order).unwrap_or_default();
+            let body = address::place_order(&cart_id, &address.borrow());
             let key = match random_key() {
                 Ok(fresh) => attempt.borrow_mut().key_for(&body, || fresh),
                 Err(_) => {

@@ -29,18 +29,20 @@ pub struct Unavailable;
 pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
     let window: JsValue = web_sys::window().ok_or(Unavailable)?.into();
     let url = text(checkout, "scriptUrl").ok_or(Unavailable)?;
-    if !member(&window, "Razorpay").is_function() {
+    // Tests of `undefined` and of objects only: the imports this widget has anyway (a value
+    // that is not a constructor makes `Reflect.construct` throw, which is `Unavailable` too).
+    if member(&window, "Razorpay").is_undefined() {
         load(&url).await?;
     }
     let constructor = member(&window, "Razorpay");
-    if !constructor.is_function() {
+    if constructor.is_undefined() {
         return Err(Unavailable);
     }
     let constructor: Function = constructor.unchecked_into();
     let mut open = Err(JsValue::UNDEFINED);
-    // Both callbacks settle one promise: `handler` with Razorpay's response, `ondismiss` with
-    // `null` (bound, whatever it is called with). A promise settles once, so a late second call
-    // changes nothing, and no Rust closure has to be kept alive or freed.
+    // Both callbacks are the `resolve` of one promise: `handler` settles it with Razorpay's
+    // response (an object), `ondismiss` with no argument. A promise settles once, so a late
+    // second call changes nothing, and no Rust closure has to be kept alive or freed.
     let outcome = Promise::new(&mut |resolve: Function, _| {
         let options = Object::new();
         for (to, from) in [
@@ -54,13 +56,12 @@ pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
         set(&options, "name", &"Bazaar".into());
         set(&options, "handler", &resolve);
         let modal = Object::new();
-        set(
-            &modal,
-            "ondismiss",
-            &resolve.bind1(&JsValue::NULL, &JsValue::NULL),
-        );
+        set(&modal, "ondismiss", &resolve);
         set(&options, "modal", &modal);
-        open = Reflect::construct(&constructor, &Array::of1(&options)).and_then(|razorpay| {
+        // `Array::new` and `push`, which the widget imports already, rather than `Array.of`.
+        let arguments = Array::new();
+        arguments.push(&options);
+        open = Reflect::construct(&constructor, &arguments).and_then(|razorpay| {
             member(&razorpay, "open")
                 .unchecked_into::<Function>()
                 .call0(&razorpay)
@@ -68,7 +69,8 @@ pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
     });
     open.map_err(|_| Unavailable)?;
     let response = JsFuture::from(outcome).await.map_err(|_| Unavailable)?;
-    if response.is_null() {
+    // Whatever `ondismiss` passes, it is not the response object.
+    if !response.is_object() {
         return Ok(Outcome::Dismissed);
     }
     let body = Object::new();
@@ -98,7 +100,8 @@ async fn load(url: &str) -> Result<(), Unavailable> {
     // `document.head` read as a member: one import fewer than web-sys's typed getter.
     member(&document, "head")
         .unchecked_into::<web_sys::Node>()
-        .append_child(&script)
+        // Appends, like `appendChild`: the import Yew already brings.
+        .insert_before(&script, None)
         .map_err(|_| Unavailable)?;
     JsFuture::from(loaded).await.map_err(|_| Unavailable)?;
     Ok(())
