@@ -52,9 +52,12 @@ async function orderCount(token) {
 
 /**
  * A page signed in as the demo customer that reports every CSP violation as a console error, on
- * /checkout with `product` (search words, name) in the cart and the address filled.
+ * /checkout with one unit of a product (search `words`, `name`) in the cart and the address
+ * filled; with the customer's `token` and the counts `before` it (orders, Razorpay orders).
  */
 async function checkoutWith(words, name) {
+  const token = await customerToken();
+  const before = { orders: await orderCount(token), gatewayOrders: razorpay.orders.size };
   const opened = await openPage(ctx.browser);
   const { page } = opened;
   await page.addInitScript(() => {
@@ -70,37 +73,48 @@ async function checkoutWith(words, name) {
   await page.goto(`${ctx.url}/checkout`);
   await page.getByTestId('address-form').waitFor();
   await fillAddress(page, address('27', 'Pune'));
-  return opened;
+  return { ...opened, token, before };
 }
 
 const checkoutFrame = (page) => page.frameLocator('[data-testid="razorpay-checkout"]');
+const checkoutShown = (page) => page.locator('[data-testid="razorpay-checkout"]').count();
 
-/** Waits for the result page's final status; the order id and that status. */
-async function paymentResult(page) {
+/**
+ * Pays in the open Razorpay window and waits for the result page to say the order is
+ * confirmed, with its invoice; the order's id.
+ */
+async function payAndConfirm(page) {
+  await checkoutFrame(page).getByTestId('razorpay-pay').click();
   await page.waitForURL(/\/checkout\/result\?order=/);
   await page.locator('[data-testid="order-status"]:not([data-status="PAYMENT_PENDING"])').waitFor({ timeout: 20_000 });
-  const status = await page.getByTestId('order-status').getAttribute('data-status');
-  return { orderId: new URL(page.url()).searchParams.get('order'), status };
+  assert.equal(await page.getByTestId('order-status').getAttribute('data-status'), 'ORDER_CONFIRMED');
+  await page.getByTestId('invoice-link').first().waitFor();
+  return new URL(page.url()).searchParams.get('order');
+}
+
+/**
+ * How every journey here ends: one order more and one Razorpay order more (a retry resumed the
+ * first), nothing logged as an error (CSP violations included), nothing the stand-in refused.
+ */
+async function endsWithOneOrder({ token, before, consoleErrors, close }) {
+  assert.equal(await orderCount(token), before.orders + 1);
+  assert.equal(razorpay.orders.size, before.gatewayOrders + 1);
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(razorpay.mistakes, []);
+  await close();
 }
 
 test('Pay in Razorpay Checkout confirms the order, with its invoice; the captured webhook after it changes nothing', async () => {
-  const token = await customerToken();
-  const ordersBefore = await orderCount(token);
-  const gatewayOrdersBefore = razorpay.orders.size;
-  const { page, close, consoleErrors } = await checkoutWith('kurta', 'Cotton kurta');
+  const journey = await checkoutWith('kurta', 'Cotton kurta');
+  const { page, token } = journey;
 
   await page.getByTestId('pay').click();
   // The stand-in's window over the page, on the Razorpay order the API created.
   await checkoutFrame(page).getByTestId('razorpay-amount').waitFor();
-  assert.equal(razorpay.orders.size, gatewayOrdersBefore + 1);
   const gatewayOrder = [...razorpay.orders.values()].at(-1);
   assert.equal(gatewayOrder.currency, 'INR');
-  await checkoutFrame(page).getByTestId('razorpay-pay').click();
-
-  const result = await paymentResult(page);
-  assert.equal(result.status, 'ORDER_CONFIRMED');
-  await page.getByTestId('invoice-link').first().waitFor();
-  const order = await apiCall(ctx, `/orders/${result.orderId}`, { token });
+  const orderId = await payAndConfirm(page);
+  const order = await apiCall(ctx, `/orders/${orderId}`, { token });
   assert.equal(order.body.status, 'ORDER_CONFIRMED');
   assert.equal(order.body.totals.total, gatewayOrder.amount, 'Razorpay was asked for the order total in paise');
   assert.equal(order.body.checkout, undefined, 'a paid order offers no checkout');
@@ -111,64 +125,45 @@ test('Pay in Razorpay Checkout confirms the order, with its invoice; the capture
   assert.ok(hook.status >= 200 && hook.status < 300, `the webhook answered ${hook.status} ${hook.body}`);
 
   // The order page: paid once, confirmed, its invoice listed.
-  await page.goto(`${ctx.url}/orders/${result.orderId}`);
+  await page.goto(`${ctx.url}/orders/${orderId}`);
   await page.getByTestId('invoice-link').first().waitFor();
   assert.equal(await page.getByTestId('order-status').first().getAttribute('data-status'), 'ORDER_CONFIRMED');
   assert.deepEqual(await page.getByTestId('payment').evaluateAll((rows) => rows.map((r) => r.dataset.disposition)), ['APPLIED']);
-  assert.equal(await orderCount(token), ordersBefore + 1);
-  assert.deepEqual(consoleErrors, []);
-  assert.deepEqual(razorpay.mistakes, []);
-  await close();
+  await endsWithOneOrder(journey);
 });
 
 test('closing the Razorpay window keeps the order: Pay opens it again on the same order, and paying confirms it', async () => {
-  const token = await customerToken();
-  const ordersBefore = await orderCount(token);
-  const gatewayOrdersBefore = razorpay.orders.size;
-  const { page, close, consoleErrors } = await checkoutWith('speaker', 'Bluetooth speaker');
+  const journey = await checkoutWith('speaker', 'Bluetooth speaker');
+  const { page, token, before } = journey;
 
   await page.getByTestId('pay').click();
   await checkoutFrame(page).getByTestId('razorpay-cancel').click();
   // Back on the checkout page, told what happened, free to pay again; the address is the order's.
   await page.getByTestId('payment-notice').waitFor();
   assert.match(await page.getByTestId('payment-notice').innerText(), /closed the payment window/);
-  assert.equal(await page.locator('[data-testid="razorpay-checkout"]').count(), 0, 'the window is gone');
+  assert.equal(await checkoutShown(page), 0, 'the window is gone');
   assert.ok(await page.getByTestId('pay').isEnabled());
   assert.ok(await page.getByTestId('address-line1').isDisabled(), 'the address is locked');
-  assert.equal(await orderCount(token), ordersBefore + 1);
+  assert.equal(await orderCount(token), before.orders + 1);
 
   await page.getByTestId('pay').click();
-  await checkoutFrame(page).getByTestId('razorpay-pay').click();
-  const result = await paymentResult(page);
-  assert.equal(result.status, 'ORDER_CONFIRMED');
-  await page.getByTestId('invoice-link').first().waitFor();
-  // One order, one Razorpay order: the second Pay resumed the first.
-  assert.equal(await orderCount(token), ordersBefore + 1);
-  assert.equal(razorpay.orders.size, gatewayOrdersBefore + 1);
-  assert.deepEqual(consoleErrors, []);
-  assert.deepEqual(razorpay.mistakes, []);
-  await close();
+  await payAndConfirm(page);
+  await endsWithOneOrder(journey);
 });
 
 test('a Razorpay script that does not load says so on the checkout page; Pay tries again on the same order', async () => {
-  const token = await customerToken();
-  const ordersBefore = await orderCount(token);
-  const { page, close, consoleErrors } = await checkoutWith('tiffin', 'Steel tiffin box');
+  const journey = await checkoutWith('tiffin', 'Steel tiffin box');
+  const { page } = journey;
   await page.route(razorpay.checkoutUrl, (route) => route.abort('connectionrefused'));
 
   await page.getByTestId('pay').click();
   await page.getByTestId('problem').waitFor();
   assert.match(await page.getByTestId('problem').innerText(), /Razorpay Checkout did not load/);
   assert.ok(await page.getByTestId('pay').isEnabled());
-  assert.equal(await page.locator('[data-testid="razorpay-checkout"]').count(), 0);
+  assert.equal(await checkoutShown(page), 0);
 
   await page.unroute(razorpay.checkoutUrl);
   await page.getByTestId('pay').click();
-  await checkoutFrame(page).getByTestId('razorpay-pay').click();
-  const result = await paymentResult(page);
-  assert.equal(result.status, 'ORDER_CONFIRMED');
-  assert.equal(await orderCount(token), ordersBefore + 1);
-  assert.deepEqual(consoleErrors, []);
-  assert.deepEqual(razorpay.mistakes, []);
-  await close();
+  await payAndConfirm(page);
+  await endsWithOneOrder(journey);
 });
