@@ -28,6 +28,11 @@ pub enum ApiError {
     #[error("method not allowed")]
     MethodNotAllowed,
 
+    /// 410 `sunset`: a deprecated operation past its sunset date (`routes::versioning`); its
+    /// `Link: rel="successor-version"` header names what replaces it.
+    #[error("this operation has been retired")]
+    Sunset,
+
     /// 400 `malformed_json`: the body is not JSON, or not the JSON this endpoint takes. The
     /// detail says what the parser found (it names fields, never echoes values).
     #[error("malformed JSON body: {0}")]
@@ -264,6 +269,7 @@ impl ApiError {
         match self {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Sunset => StatusCode::GONE,
             ApiError::MalformedJson(_) | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated
             | ApiError::InvalidCredentials
@@ -315,6 +321,7 @@ impl ApiError {
         match self {
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Sunset => "sunset",
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::InvalidQuery(_) => "invalid_query",
             ApiError::Unauthenticated => "unauthenticated",

@@ -341,23 +341,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_handler_answers_an_opaque_500_problem() {
-        let state = AppState {
-            dist_dir: std::path::Path::new("unused").into(),
-            db: Db::connect("sqlite::memory:").await.unwrap(),
-            jwt: JwtKeys::new(b"0123456789abcdef0123456789abcdef"),
-            public_url: "http://127.0.0.1:8080".into(),
-            payments: Payments::Razorpay(RazorpayGateway::new(
-                &crate::config::RazorpaySettings::new("rzp_test_unused", "unused", "unused"),
-            )),
-            webhook_secret: Arc::from(&b"a test webhook secret of 32 bytes"[..]),
-            payment_timeout_secs: 1_800,
-            checkout_lease_secs: 60,
-            refund_grace_secs: 120,
-            clock: Clock::system(),
-            images: ObjectStore::Local("unused".into()),
-            vault: crate::crypto::test_vault(),
-            checkpoints: Checkpoints::new("unused", b"0123456789abcdef0123456789abcdef"),
-        };
+        let state = AppState::for_tests().await;
         let routes: Router<AppState> = Router::new().route("/api/v1/boom", get(boom));
         let config = Config::from_lookup(|_| Ok(None)).unwrap();
         let app = with_middleware(routes, &config).with_state(state);

@@ -50,6 +50,35 @@ pub struct AppState {
     pub checkpoints: Checkpoints,
 }
 
+#[cfg(test)]
+impl AppState {
+    /// A state for unit tests of middleware and routing: an in-memory database, fixed keys, no
+    /// gateway, and a clock the test may move.
+    pub(crate) async fn for_tests() -> AppState {
+        const KEY: &[u8; 32] = b"0123456789abcdef0123456789abcdef";
+        AppState {
+            dist_dir: Path::new("unused").into(),
+            db: Db::connect("sqlite::memory:")
+                .await
+                .expect("an in-memory database"),
+            jwt: JwtKeys::new(KEY),
+            public_url: "http://127.0.0.1:8080".into(),
+            // Razorpay with the default addresses: nothing in these tests calls it.
+            payments: Payments::Razorpay(crate::payments::razorpay::RazorpayGateway::new(
+                &crate::config::RazorpaySettings::new("rzp_test_unused", "unused", "unused"),
+            )),
+            webhook_secret: Arc::from(&b"a test webhook secret of 32 bytes"[..]),
+            payment_timeout_secs: 1_800,
+            checkout_lease_secs: 60,
+            refund_grace_secs: 120,
+            clock: Clock::adjustable(),
+            images: ObjectStore::Local("unused".into()),
+            vault: crate::crypto::test_vault(),
+            checkpoints: Checkpoints::new("unused", KEY),
+        }
+    }
+}
+
 impl FromRef<AppState> for JwtKeys {
     fn from_ref(state: &AppState) -> Self {
         state.jwt.clone()

@@ -65,6 +65,32 @@ impl Date {
             u8::try_from(day).ok()?,
         )
     }
+
+    /// Days from 1970-01-01 to this date (negative before it): the inverse of
+    /// [`Date::from_unix_days`].
+    pub fn unix_days(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let (month, day) = (i64::from(self.month), i64::from(self.day));
+        let year = i64::from(self.year) - i64::from(month <= 2);
+        let era = year.div_euclid(400);
+        let year_of_era = year.rem_euclid(400);
+        let shifted_month = if month > 2 { month - 3 } else { month + 9 };
+        let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+
+    /// The same day `months` calendar months later, or the month's last day when it is
+    /// shorter (2026-01-31 plus one month is 2026-02-28). `None` past year 9999.
+    pub fn plus_months(self, months: u32) -> Option<Date> {
+        let index = u32::from(self.year) * 12 + u32::from(self.month) - 1 + months;
+        let year = u16::try_from(index / 12).ok()?;
+        let month = (index % 12) as u8 + 1;
+        if year > 9999 {
+            return None;
+        }
+        Date::new(year, month, self.day.min(days_in_month(year, month)))
+    }
 }
 
 const fn is_leap(year: u16) -> bool {
@@ -183,6 +209,29 @@ mod tests {
         );
         assert_eq!(Date::from_unix_days(11_016), Date::new(2000, 2, 29));
         assert_eq!(Date::from_unix_days(i64::MAX), None);
+    }
+
+    #[test]
+    fn unix_days_and_dates_round_trip() {
+        for days in [-719_162, -1, 0, 11_016, 20_353, 2_932_896] {
+            let date = Date::from_unix_days(days).unwrap();
+            assert_eq!(date.unix_days(), days, "{date}");
+        }
+        assert_eq!(
+            Date::new(2026, 12, 4).unwrap().unix_days(),
+            1_796_342_400 / 86_400
+        );
+    }
+
+    #[test]
+    fn months_are_added_on_the_calendar() {
+        let d = |text: &str| text.parse::<Date>().unwrap();
+        assert_eq!(d("2026-12-04").plus_months(24), Some(d("2028-12-04")));
+        assert_eq!(d("2026-08-31").plus_months(6), Some(d("2027-02-28")));
+        assert_eq!(d("2027-08-31").plus_months(6), Some(d("2028-02-29")));
+        assert_eq!(d("2026-11-30").plus_months(1), Some(d("2026-12-30")));
+        assert_eq!(d("2026-11-30").plus_months(0), Some(d("2026-11-30")));
+        assert_eq!(d("9999-12-01").plus_months(1), None);
     }
 
     #[test]

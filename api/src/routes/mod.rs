@@ -28,6 +28,7 @@ pub mod seller_dashboard;
 pub mod session;
 pub mod shops;
 pub mod users;
+pub mod versioning;
 pub mod webhooks;
 
 /// The path prefix every API route lives under.

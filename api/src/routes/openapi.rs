@@ -6,7 +6,9 @@
 //! `the_document_and_the_router_describe_the_same_operations` fails when they and the route
 //! table disagree, so the document cannot drift from what the server serves.
 
+use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy, RouteSpec};
+use crate::routes::versioning::Deprecation;
 use crate::routes::{
     audit, auth, carts, credit_notes, figures, fulfilment, gst, health, images, impersonation,
     invoices, mail, mfa, orders, password, products, reconciliation, seller_dashboard, session,
@@ -16,11 +18,14 @@ use axum::http::{Method, header};
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
 use utoipa::OpenApi;
+use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
+use utoipa::openapi::{Deprecated, Ref, RefOr};
 
 /// The security scheme of routes that need an access token.
 const BEARER: &str = "bearerAuth";
@@ -159,6 +164,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
     for spec in super::routes().specs() {
         if let Some(operation) = operation_mut(&mut doc, &spec) {
             apply_policy(operation, spec.policy);
+            if let Some(deprecation) = &spec.deprecation {
+                apply_deprecation(operation, deprecation);
+            }
         }
     }
     // `POST /auth/logout` answers 204 without a refresh cookie too (nothing to sign out), so
@@ -196,6 +204,39 @@ fn apply_policy(operation: &mut Operation, policy: Policy) {
         }
         operation.extensions = Some(extensions.build());
     }
+}
+
+/// Flags a deprecated operation: `deprecated`, its dates in the description and as
+/// `x-deprecated-since` / `x-sunset`, and the 410 it answers after the sunset.
+fn apply_deprecation(operation: &mut Operation, deprecation: &Deprecation) {
+    operation.deprecated = Some(Deprecated::True);
+    let note = deprecation.describe();
+    operation.description = Some(match operation.description.take() {
+        Some(text) => format!("{text}\n\n{note}"),
+        None => note,
+    });
+    let mut extensions = operation.extensions.take().unwrap_or_default();
+    let mut dates =
+        ExtensionsBuilder::new().add("x-deprecated-since", deprecation.since.to_string());
+    if let Some(sunset) = deprecation.sunset {
+        dates = dates.add("x-sunset", sunset.on.to_string());
+        operation.responses.responses.insert(
+            "410".to_owned(),
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description("`sunset`: the operation was retired on its sunset date")
+                    .content(
+                        PROBLEM,
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            ),
+        );
+    }
+    extensions.merge(dates.build());
+    operation.extensions = Some(extensions);
 }
 
 /// The operation the document has for `spec`, if any.
@@ -270,6 +311,61 @@ mod tests {
             }
         }
         found
+    }
+
+    #[test]
+    fn a_deprecated_operation_is_flagged_with_its_dates_and_its_410() {
+        use crate::routes::versioning::Sunset;
+        let mut doc = document();
+        let health = doc
+            .paths
+            .paths
+            .get_mut("/health")
+            .unwrap()
+            .get
+            .as_mut()
+            .unwrap();
+        assert!(health.deprecated.is_none());
+        apply_deprecation(
+            health,
+            &Deprecation {
+                since: "2027-01-15".parse().unwrap(),
+                sunset: Some(Sunset {
+                    on: "2029-01-15".parse().unwrap(),
+                    announced: "2027-01-15".parse().unwrap(),
+                }),
+                successor: None,
+            },
+        );
+        let json = serde_json::to_value(&doc).unwrap();
+        let operation = &json["paths"]["/health"]["get"];
+        assert_eq!(operation["deprecated"], true);
+        assert_eq!(operation["x-deprecated-since"], "2027-01-15");
+        assert_eq!(operation["x-sunset"], "2029-01-15");
+        assert!(
+            operation["description"]
+                .as_str()
+                .unwrap()
+                .ends_with("answers 410 `sunset` from 2029-01-15 (announced 2027-01-15).")
+        );
+        assert_eq!(
+            operation["responses"]["410"]["content"][PROBLEM]["schema"]["$ref"],
+            "#/components/schemas/Problem"
+        );
+    }
+
+    #[test]
+    fn every_deprecated_route_keeps_the_versioning_policy() {
+        // The router panics on a breach too; this names every one at once.
+        let breaches: Vec<String> = crate::routes::routes()
+            .specs()
+            .into_iter()
+            .filter_map(|spec| {
+                let breach = spec.deprecation?.check().err()?;
+                Some(format!("{} {}: {breach}", spec.method, spec.path))
+            })
+            .collect();
+        assert!(breaches.is_empty(), "{breaches:?}");
     }
 
     #[test]

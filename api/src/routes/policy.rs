@@ -1,6 +1,7 @@
 //! Who may call which route: a [`Policy`] declared beside each route in an [`ApiRoutes`]
 //! table, enforced by a layer before the handler runs, and readable by tests (the role × route
-//! matrix) and by the OpenAPI document (its security requirements).
+//! matrix) and by the OpenAPI document (its security requirements). The table also says which
+//! routes are deprecated (`routes::versioning`).
 //!
 //! Policies name permissions, never roles: which role holds which permission is decided once,
 //! in `auth::roles` (seed 000 §3.1). Data scopes (a seller's own shop, a customer's own rows)
@@ -9,6 +10,7 @@
 use crate::auth::token::Claims;
 use crate::error::ApiError;
 use crate::extractor::{AuthUser, authenticate};
+use crate::routes::versioning::{self, Deprecation};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -88,12 +90,13 @@ impl Policy {
 }
 
 /// One row of the route table: method, path (relative to `/api/v1`, axum syntax, `{id}` for
-/// parameters) and policy.
+/// parameters), policy, and whether it is on its way out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteSpec {
     pub method: Method,
     pub path: &'static str,
     pub policy: Policy,
+    pub deprecation: Option<Deprecation>,
 }
 
 /// The API's routes, each with its policy. Modules build one with [`ApiRoutes::route`] and
@@ -128,8 +131,19 @@ impl ApiRoutes {
             method,
             path,
             policy,
+            deprecation: None,
         };
         self.routes.push((spec, on(filter, handler)));
+        self
+    }
+
+    /// Marks the route added last as deprecated (`routes::versioning`).
+    pub fn deprecated(mut self, deprecation: Deprecation) -> Self {
+        let (spec, _) = self
+            .routes
+            .last_mut()
+            .expect("deprecated() follows the route() it marks");
+        spec.deprecation = Some(deprecation);
         self
     }
 
@@ -164,8 +178,22 @@ impl ApiRoutes {
                     authorize(policy, state, request, next)
                 },
             );
+            let mut handler = handler.route_layer(check);
+            if let Some(deprecation) = spec.deprecation {
+                if let Err(breach) = deprecation.check() {
+                    panic!(
+                        "{} {} breaks the versioning policy: {breach}",
+                        spec.method, spec.path
+                    );
+                }
+                // Outside the policy check, so a 401 or 403 carries the headers too.
+                let clock = state.clock.clone();
+                handler = handler.route_layer(middleware::from_fn(move |request, next| {
+                    versioning::announce(deprecation, clock.clone(), request, next)
+                }));
+            }
             // Same path, other method: axum merges the method routers of one path.
-            router = router.route(spec.path, handler.route_layer(check));
+            router = router.route(spec.path, handler);
         }
         router
     }
@@ -188,4 +216,65 @@ async fn authorize(policy: Policy, state: AppState, mut request: Request, next: 
     }
     request.extensions_mut().insert(AuthUser { claims });
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routes::versioning::Sunset;
+    use axum::body::Body;
+    use axum::http::StatusCode;
+    use tower::ServiceExt as _;
+
+    #[tokio::test]
+    async fn a_deprecated_route_announces_itself_even_when_refused_and_is_gone_after_its_sunset() {
+        let state = AppState::for_tests().await;
+        let today = contracts::calendar::Date::from_unix_days(state.clock.now() / 86_400).unwrap();
+        let retiring = Deprecation {
+            since: today,
+            sunset: Some(Sunset {
+                on: today.plus_months(versioning::SUPPORT_MONTHS).unwrap(),
+                announced: today,
+            }),
+            successor: None,
+        };
+        let app = ApiRoutes::new()
+            .route(Method::GET, "/old", Policy::SignedIn, || async { "old" })
+            .deprecated(retiring)
+            .into_router(&state)
+            .with_state(state.clone());
+        let get = || {
+            axum::http::Request::get("/old")
+                .body(Body::empty())
+                .unwrap()
+        };
+
+        let refused = app.clone().oneshot(get()).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+        assert!(refused.headers().contains_key("deprecation"));
+        assert!(refused.headers().contains_key("sunset"));
+
+        state.clock.advance(25 * 31 * 86_400);
+        let gone = app.oneshot(get()).await.unwrap();
+        assert_eq!(gone.status(), StatusCode::GONE);
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "GET /old breaks the versioning policy")]
+    async fn a_route_table_that_breaks_the_policy_does_not_build() {
+        let state = AppState::for_tests().await;
+        let day = |text: &str| text.parse().unwrap();
+        let too_soon = Deprecation {
+            since: day("2027-01-15"),
+            sunset: Some(Sunset {
+                on: day("2028-01-15"),
+                announced: day("2027-01-15"),
+            }),
+            successor: None,
+        };
+        let _ = ApiRoutes::new()
+            .route(Method::GET, "/old", Policy::Public, || async { "old" })
+            .deprecated(too_soon)
+            .into_router(&state);
+    }
 }
