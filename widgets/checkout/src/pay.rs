@@ -29,7 +29,7 @@ struct Placed {
 
 /// The code of the notice shown when the shopper closes Razorpay's window without paying: kept
 /// in `problem` like a problem (one state less), but shown as a notice.
-const DISMISSED: &str = "payment_dismissed";
+const DISMISSED: &str = "dismissed";
 
 /// The problem code of lines that cannot be bought; `errors` names each `lines.<productId>`.
 const NOT_PLACEABLE: &str = "order_not_placeable";
@@ -49,9 +49,6 @@ pub fn Pay(props: &PayProps) -> Html {
     let attempt = use_mut_ref(Attempt::default);
     let paying = use_state(|| false);
     let problem = use_state(|| None::<ApiError>);
-    // Set once an order is placed and its payment opened here: the order holds this address,
-    // and "Pay" must send the same body under the same key to get that order back.
-    let placed = use_state(|| false);
     {
         let (cart, api, token) = (cart.clone(), props.api.clone(), props.token.clone());
         use_effect_with((), move |_| {
@@ -85,12 +82,11 @@ pub fn Pay(props: &PayProps) -> Html {
         })
     };
     let onsubmit = {
-        let (address, attempt, paying, problem, placed) = (
+        let (address, attempt, paying, problem) = (
             address.clone(),
             attempt.clone(),
             paying.clone(),
             problem.clone(),
-            placed.clone(),
         );
         let (api, token, cart_id) = (props.api.clone(), props.token.clone(), cart.cart_id.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -111,25 +107,35 @@ pub fn Pay(props: &PayProps) -> Html {
             };
             paying.set(true);
             problem.set(None);
-            let (paying, problem, placed, api, token) = (
+            let (paying, problem, attempt, api, token) = (
                 paying.clone(),
                 problem.clone(),
-                placed.clone(),
+                attempt.clone(),
                 api.clone(),
                 token.clone(),
             );
+            let placed = attempt.borrow().order.clone();
             spawn_local(async move {
-                // The same key for the same body: after a dismissed window this answers the
-                // order placed before (the kept answer), never a second one.
+                // A placed order whose window was closed is read as it is now: still waiting, it
+                // offers `checkout` again; failed or timed out, it does not, and the result page
+                // says so. Otherwise the same key for the same body, so a retry after a lost
+                // answer gets the order placed before, never a second one.
+                let (method, url) = if placed.is_empty() {
+                    ("POST", format!("{api}/orders"))
+                } else {
+                    ("GET", format!("{api}/orders/{}", query_value(&placed)))
+                };
                 let call = Call {
                     idempotency_key: Some(&key),
-                    ..Call::with_body("POST", format!("{api}/orders"), Some(body), Some(&token))
+                    ..Call::with_body(method, url, placed.is_empty().then_some(body), Some(&token))
                 };
                 match call.text().await.and_then(|text| read_placed(&text)) {
                     Err(error) => problem.set(Some(error)),
                     Ok(order) if !order.checkout.is_object() => return leave_for_payment(&order),
                     Ok(order) => {
-                        placed.set(true);
+                        // Read at the next render (this task sets `paying` and `problem`):
+                        // the address form is locked, as the order holds the address.
+                        attempt.borrow_mut().order = order.id.clone();
                         match razorpay::pay(&order.checkout).await {
                             Ok(Outcome::Paid(body)) => {
                                 let url = format!(
@@ -144,13 +150,13 @@ pub fn Pay(props: &PayProps) -> Html {
                             }
                             Ok(Outcome::Dismissed) => problem.set(Some(said(
                                 DISMISSED,
-                                "You closed the payment window, and nothing was charged. \
-                                 Your order is kept: press Pay to pay it.",
+                                "You closed the payment window; nothing was charged. Press \
+                                 Pay to pay this order.",
                             ))),
                             Err(razorpay::Unavailable) => problem.set(Some(said(
                                 "checkout_unavailable",
-                                "Razorpay Checkout did not load, and nothing was charged. Your \
-                                 order is kept: check your connection and press Pay again.",
+                                "Razorpay Checkout did not load; nothing was charged. Press Pay \
+                                 to try again.",
                             ))),
                         }
                     }
@@ -172,7 +178,7 @@ pub fn Pay(props: &PayProps) -> Html {
         "Checkout",
         html! {
             <form {onsubmit} data-testid="checkout-form" novalidate=true>
-                { address::form(&shown, &onedit, problem.as_deref(), *placed) }
+                { address::form(&shown, &onedit, problem.as_deref(), !attempt.borrow().order.is_empty()) }
                 <h2>{ "Order summary" }</h2>
                 <table data-testid="checkout-lines">
                     { parts::head(&[("Product", false), ("Quantity", true), ("Amount", true)]) }
@@ -191,11 +197,12 @@ pub fn Pay(props: &PayProps) -> Html {
                     { "CGST and SGST apply when the seller ships within your state, IGST otherwise; \
                        the order shows the split." }
                 </p>
-                if let Some(problem) = problem.as_ref().filter(|p| p.code != DISMISSED) {
-                    { parts::problem(problem) }
-                }
-                if let Some(notice) = problem.as_ref().filter(|p| p.code == DISMISSED) {
-                    <p role="status" data-testid="payment-notice">{ parts::message(notice) }</p>
+                if let Some(problem) = &problem {
+                    if problem.code == DISMISSED {
+                        <p role="status" data-testid="payment-notice">{ parts::message(problem) }</p>
+                    } else {
+                        { parts::problem(problem) }
+                    }
                 }
                 <button type="submit" disabled={*paying} data-testid="pay">
                     { if *paying { "Placing your order…".to_owned() } else { format!("Pay {}", cart.total_price.to_inr()) } }
@@ -209,7 +216,7 @@ pub fn Pay(props: &PayProps) -> Html {
 fn read_placed(text: &str) -> Result<Placed, ApiError> {
     let order = json::parse(text)?;
     Ok(Placed {
-        id: json::text(&order, "id").ok_or_else(|| unexpected("the order has no id"))?,
+        id: json::text(&order, "id").ok_or_else(|| unexpected("not an order"))?,
         payment_url: json::text(&order, "paymentUrl"),
         checkout: member(&order, "checkout"),
     })

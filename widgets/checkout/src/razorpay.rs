@@ -7,7 +7,7 @@
 //! options are copied member by member from the answer as `JSON.parse` made it, so no serde
 //! decoder of `GatewayCheckout` is compiled into this widget.
 
-use crate::json::{member, set, text};
+use crate::json::{member, set};
 use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -28,17 +28,13 @@ pub struct Unavailable;
 /// Opens Checkout on `checkout` (the order answer's member) and waits for the shopper.
 pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
     let window: JsValue = web_sys::window().ok_or(Unavailable)?.into();
-    let url = text(checkout, "scriptUrl").ok_or(Unavailable)?;
-    // Tests of `undefined` and of objects only: the imports this widget has anyway (a value
-    // that is not a constructor makes `Reflect.construct` throw, which is `Unavailable` too).
+    // Tests of `undefined` and of objects only: the imports this widget has anyway. A script
+    // that defines no `Razorpay`, or not a constructor, makes `Reflect.construct` throw, which
+    // is `Unavailable` too.
     if member(&window, "Razorpay").is_undefined() {
-        load(&url).await?;
+        load(&window, &member(checkout, "scriptUrl")).await?;
     }
-    let constructor = member(&window, "Razorpay");
-    if constructor.is_undefined() {
-        return Err(Unavailable);
-    }
-    let constructor: Function = constructor.unchecked_into();
+    let constructor: Function = member(&window, "Razorpay").unchecked_into();
     let mut open = Err(JsValue::UNDEFINED);
     // Both callbacks are the `resolve` of one promise: `handler` settles it with Razorpay's
     // response (an object), `ondismiss` with no argument. A promise settles once, so a late
@@ -54,6 +50,11 @@ pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
             set(&options, to, &member(checkout, from));
         }
         set(&options, "name", &"Bazaar".into());
+        // One attempt per window: with Checkout's own retries, a payment after a failed one
+        // would land on an order the failure already cancelled (refunded, docs/API.md).
+        let retry = Object::new();
+        set(&retry, "enabled", &false.into());
+        set(&options, "retry", &retry);
         set(&options, "handler", &resolve);
         let modal = Object::new();
         set(&modal, "ondismiss", &resolve);
@@ -87,16 +88,14 @@ pub async fn pay(checkout: &JsValue) -> Result<Outcome, Unavailable> {
 
 /// Adds `<script src=url>` to the page and waits for its `load` or `error` event. After an
 /// error `window.Razorpay` is still undefined, so the next attempt adds a fresh element.
-async fn load(url: &str) -> Result<(), Unavailable> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or(Unavailable)?;
+async fn load(window: &JsValue, url: &JsValue) -> Result<(), Unavailable> {
+    let document: web_sys::Document = member(window, "document").unchecked_into();
     let script = document.create_element("script").map_err(|_| Unavailable)?;
     let loaded = Promise::new(&mut |resolve, reject| {
         set(&script, "onload", &resolve);
         set(&script, "onerror", &reject);
     });
-    set(&script, "src", &url.into());
+    set(&script, "src", url);
     // `document.head` read as a member: one import fewer than web-sys's typed getter.
     member(&document, "head")
         .unchecked_into::<web_sys::Node>()
