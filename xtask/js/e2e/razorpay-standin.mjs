@@ -152,6 +152,23 @@ export async function startRazorpay({ keyId, keySecret, webhookSecret }) {
     mistakes,
     requests,
     /**
+     * A payment of the Razorpay order `orderId` that failed (a card declined in Checkout, with
+     * its retries off): its id, for a `payment.failed` webhook.
+     */
+    failPayment(orderId) {
+      const order = orders.get(orderId);
+      if (!order) throw new Error(`no order ${orderId}`);
+      const payment = {
+        id: newId('pay'), entity: 'payment', amount: order.amount, currency: order.currency, status: 'failed',
+        order_id: order.id, method: 'card', amount_refunded: 0, captured: false, notes: [],
+        error_code: 'BAD_REQUEST_ERROR', error_description: 'Your payment has been declined by your bank.',
+        error_source: 'bank', error_step: 'payment_authorization', error_reason: 'payment_declined', created_at: now(),
+      };
+      payments.set(payment.id, payment);
+      order.attempts += 1;
+      return payment.id;
+    },
+    /**
      * Posts the event `event` (`payment.captured`, `payment.failed`) of payment `paymentId` to
      * the shop's webhook at `webhookUrl`, as Razorpay signs it; the status and body of the answer.
      */

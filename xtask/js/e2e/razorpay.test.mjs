@@ -151,6 +151,25 @@ test('closing the Razorpay window keeps the order: Pay opens it again on the sam
   await endsWithOneOrder(journey);
 });
 
+test('an order whose payment failed while the window was closed is not offered again: Pay shows it failed', async () => {
+  const journey = await checkoutWith('tea', 'Darjeeling tea 250 g');
+  const { page } = journey;
+  await page.getByTestId('pay').click();
+  await checkoutFrame(page).getByTestId('razorpay-cancel').click();
+  await page.getByTestId('payment-notice').waitFor();
+  // Meanwhile Razorpay reports a failed attempt on the order (say, from another tab).
+  const gatewayOrder = [...razorpay.orders.values()].at(-1);
+  const failed = razorpay.failPayment(gatewayOrder.id);
+  const hook = await razorpay.sendWebhook(`${ctx.url}/api/v1/webhooks/razorpay`, 'payment.failed', failed);
+  assert.ok(hook.status >= 200 && hook.status < 300, `the webhook answered ${hook.status} ${hook.body}`);
+
+  await page.getByTestId('pay').click();
+  await page.waitForURL(/\/checkout\/result\?order=/);
+  await page.locator('[data-testid="order-status"][data-status="PAYMENT_FAILED"]').waitFor({ timeout: 20_000 });
+  assert.equal(await checkoutShown(page), 0, 'Checkout did not open on the failed order');
+  await endsWithOneOrder(journey);
+});
+
 test('a Razorpay script that does not load says so on the checkout page; Pay tries again on the same order', async () => {
   const journey = await checkoutWith('tiffin', 'Steel tiffin box');
   const { page } = journey;
