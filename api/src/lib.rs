@@ -13,7 +13,8 @@
 //! Around them: [`config`] and [`cli`] (settings and flags), [`startup`] (database, router,
 //! middleware, listener, shutdown), [`middleware`] (security headers, CORS, rate limits, body
 //! size and timeout, problem+json), [`extractor`] (JSON bodies, the caller), [`state`] (what
-//! handlers share), [`static_files`] (the built front end), [`demo`] (the demo shop),
+//! handlers share), [`static_files`] (the built front end), [`csp`] (the shell's
+//! Content-Security-Policy), [`demo`] (the demo shop),
 //! [`telemetry`] (logging), [`metrics`] (Prometheus metrics, `GET /metrics`).
 
 pub mod app;
@@ -24,6 +25,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod csp;
 pub mod db;
 pub mod demo;
 pub mod domain;

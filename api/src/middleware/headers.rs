@@ -1,5 +1,5 @@
 //! Security headers on every response, set only where the response has none of its own: the
-//! shell page keeps its CSP (`static_files::SHELL_CSP`) and its caching, and a handler that
+//! shell page keeps its CSP (`csp::SHELL_CSP`) and its caching, and a handler that
 //! sets a header keeps its value.
 //!
 //! One middleware with a table rather than a `SetResponseHeaderLayer::if_not_present` per

@@ -70,7 +70,7 @@ impl RazorpayGateway {
                 webhook_secret: settings.webhook_secret.clone(),
                 api_url: settings.api_url.clone(),
                 checkout_url: settings.checkout_url.clone(),
-                shell_csp: crate::static_files::shell_csp_with(origins[0], &origins),
+                shell_csp: crate::csp::shell_csp_with(origins[0], &origins),
                 client: super::https::client(settings.timeout),
             }),
         }

@@ -108,6 +108,17 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Another handle on the same database, for a second server on it. The folder of an
+    /// SQLite database stays with `self`.
+    pub fn alias(&self) -> TestDatabase {
+        TestDatabase {
+            url: self.url.clone(),
+            _folder: None,
+        }
+    }
+}
+
 /// The backend this run of the suite tests, decided by the environment alone (not by asking
 /// the server), so the tests can tell when the server uses the wrong one.
 pub fn expected_backend() -> DbKind {
@@ -613,6 +624,23 @@ impl TestApp {
             "api audit verify crashed: {stderr}"
         );
         (output.status.success(), stdout)
+    }
+
+    /// Waits (polling, up to 60 s) until `sql`, a count, is `expected`: for what a server's
+    /// background task (sweeper, mail sender) does in its own time.
+    pub async fn wait_for_count(&self, sql: &'static str, expected: i64) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let got = self.count(sql).await;
+            if got == expected {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{sql} is {got}, never {expected}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 
     /// Runs a `SELECT count(*) ...` on the test database.

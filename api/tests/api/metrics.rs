@@ -26,7 +26,7 @@ async fn scrape(app: &TestApp, token: Option<&str>) -> reqwest::Response {
 
 /// The value of the series `name` whose labels include every one of `labels` (`key="value"`),
 /// summed over the series that match; `None` when none does.
-fn value(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
+pub(crate) fn value(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
     let matching: Vec<f64> = text
         .lines()
         .filter(|line| !line.starts_with('#'))
@@ -39,15 +39,6 @@ fn value(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
         })
         .collect();
     (!matching.is_empty()).then(|| matching.iter().sum())
-}
-
-/// Waits (up to 30 s) until `sql`, a count, is `expected`.
-async fn wait_for(app: &TestApp, sql: &'static str, expected: i64) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while app.count(sql).await != expected {
-        assert!(Instant::now() < deadline, "{sql} never reached {expected}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]
@@ -74,12 +65,9 @@ async fn after_a_journey_the_metrics_count_it_by_route_template_and_name_no_one(
         StatusCode::NOT_FOUND
     );
     // The order's confirmation is delivered by the background sender.
-    wait_for(
-        &w.app,
-        "SELECT count(*) FROM email_outbox WHERE state <> 'sent'",
-        0,
-    )
-    .await;
+    w.app
+        .wait_for_count("SELECT count(*) FROM email_outbox WHERE state <> 'sent'", 0)
+        .await;
     // And at least one sweeper pass has finished (they run every second from startup).
     let deadline = Instant::now() + Duration::from_secs(30);
     let text = loop {

@@ -37,9 +37,22 @@ pub async fn spawn_process_app_on(
     failpoints: &str,
     vars: &[(&str, &str)],
 ) -> TestApp {
+    let mut app = process_app_on(database, mail, keys).await;
+    app.start_process_with(failpoints, vars);
+    app
+}
+
+/// The [`TestApp`] of [`spawn_process_app_on`], its server not started yet (tests that start
+/// several at one moment call [`TestApp::launch_process`] on each, then
+/// [`TestApp::await_listening`]).
+pub async fn process_app_on(
+    database: TestDatabase,
+    mail: tempfile::TempDir,
+    keys: tempfile::TempDir,
+) -> TestApp {
     let dist = tempfile::tempdir().expect("creating a temporary dist directory");
     let config = test_config(&dist, &mail, &keys, &database);
-    let mut app = TestApp {
+    TestApp {
         address: String::new(),
         dist,
         client: test_client(),
@@ -55,9 +68,7 @@ pub async fn spawn_process_app_on(
         keys,
         process: None,
         database,
-    };
-    app.start_process_with(failpoints, vars);
-    app
+    }
 }
 
 impl TestApp {
@@ -69,6 +80,12 @@ impl TestApp {
     /// [`TestApp::start_process`] with the variables `env` set too (e.g. a short
     /// `REQUEST_TIMEOUT_SECS`), after the test's own.
     pub fn start_process_with(&mut self, failpoints: &str, env: &[(&str, &str)]) {
+        self.launch_process(failpoints, env);
+        self.await_listening();
+    }
+
+    /// Starts the server process with `failpoints` and `env`, without waiting for it.
+    pub fn launch_process(&mut self, failpoints: &str, env: &[(&str, &str)]) {
         assert!(self.process.is_none(), "the server process is running");
         let mut command = Command::new(env!("CARGO_BIN_EXE_api"));
         command
@@ -112,7 +129,12 @@ impl TestApp {
             command.env("DATABASE_MAX_CONNECTIONS", connections);
         }
         command.envs(env.iter().copied());
-        let mut child = command.spawn().expect("starting the api binary");
+        self.process = Some(command.spawn().expect("starting the api binary"));
+    }
+
+    /// Waits until the launched server process listens, and takes its address.
+    pub fn await_listening(&mut self) {
+        let child = self.process.as_mut().expect("no server process launched");
         // `api serve` prints one line on stdout once it listens: `listening on http://IP:PORT`.
         let stdout = child.stdout.take().expect("the server's stdout");
         let mut line = String::new();
@@ -124,7 +146,6 @@ impl TestApp {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("the server did not start: {line:?}"));
         self.address = address.to_owned();
-        self.process = Some(child);
     }
 
     /// The server process's log file (`server.log` in its mail folder), opened to append.

@@ -9,7 +9,6 @@ use crate::process::spawn_process_app;
 use crate::refunds::{paid_order, refund, refund_request};
 use reqwest::StatusCode;
 use serde_json::json;
-use std::time::{Duration, Instant};
 
 /// The restarted server: its reconciler finishes pending refunds older than a second, every
 /// second.
@@ -17,22 +16,6 @@ const RECONCILE_SOON: &[(&str, &str)] = &[("REFUND_GRACE_SECS", "1"), ("SWEEP_IN
 
 /// What is refunded in each test, in paise.
 const AMOUNT: i64 = 25_000;
-
-/// Waits (up to 30 s) until `sql`, a count, is `expected`.
-async fn wait_for(app: &TestApp, sql: &'static str, expected: i64) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let got = app.count(sql).await;
-        if got == expected {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{sql} is {got}, never {expected}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// Starts a server with `failpoint`, refunds [`AMOUNT`] of a paid order, waits until the
 /// database shows `reached` (a count of 1), kills the server, and starts it again without
@@ -46,7 +29,7 @@ async fn refund_killed_at(failpoint: &str, reached: &'static str) {
     // Held at the fault point until the kill cuts it off.
     let held = tokio::spawn(request.send());
 
-    wait_for(&w.app, reached, 1).await;
+    w.app.wait_for_count(reached, 1).await;
     w.app.kill_process();
     assert!(
         held.await.unwrap().is_err(),
@@ -70,7 +53,8 @@ async fn refund_killed_at(failpoint: &str, reached: &'static str) {
 /// Waits for the one refund to be DONE, then asserts the money moved once: one refund row,
 /// one refund at the gateway, and [`AMOUNT`] refunded on both sides.
 async fn finished_once(app: &TestApp) {
-    wait_for(app, "SELECT count(*) FROM refunds WHERE state = 'DONE'", 1).await;
+    app.wait_for_count("SELECT count(*) FROM refunds WHERE state = 'DONE'", 1)
+        .await;
     assert_eq!(app.count("SELECT count(*) FROM refunds").await, 1);
     assert_eq!(
         app.count("SELECT count(*) FROM mock_gateway_refunds").await,

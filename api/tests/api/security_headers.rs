@@ -2,7 +2,7 @@
 //! shell page's own CSP and caching win over the defaults.
 
 use crate::helpers::{header, problem, session_cookies, spawn_app};
-use api::static_files::SHELL_CSP;
+use api::csp::SHELL_CSP;
 
 /// The headers every response carries, with their values.
 const EVERY_RESPONSE: [(&str, &str); 6] = [

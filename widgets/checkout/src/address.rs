@@ -1,9 +1,11 @@
 //! The delivery address form. Each input shows the API's message for its field
 //! (`address.<member>` in the problem's `errors`).
 
+use crate::json::set;
 use contracts::Problem;
 use contracts::gstin::StateCode;
 use contracts::orders::DeliveryAddress;
+use js_sys::{JSON, Object};
 use shop_kit::parts::field_error;
 use yew::prelude::*;
 
@@ -33,12 +35,14 @@ impl Member {
     }
 }
 
-/// The form for `address`, reporting each edit to `onedit`. A function, not a component: a
+/// The form for `address`, reporting each edit to `onedit`; `locked` once an order holds the
+/// address. A function, not a component: a
 /// component's machinery is kilobytes of wasm per widget.
 pub fn form(
     address: &DeliveryAddress,
     onedit: &Callback<(Member, String)>,
     problem: Option<&Problem>,
+    locked: bool,
 ) -> Html {
     // Every keystroke, not only on leaving a field: "Pay" must see what was typed last.
     let edit = |member: Member| {
@@ -66,7 +70,7 @@ pub fn form(
         }
     };
     html! {
-        <fieldset data-testid="address-form">
+        <fieldset data-testid="address-form" disabled={locked}>
             <legend>{ "Delivery address" }</legend>
             { input("Name", "name", address.name.clone(), Member::Name, "text", "name") }
             { input("Phone", "phone", address.phone.clone(), Member::Phone, "tel", "tel-national") }
@@ -89,6 +93,30 @@ pub fn form(
             { input("PIN code", "pincode", address.pincode.clone(), Member::Pincode, "text", "postal-code") }
         </fieldset>
     }
+}
+
+/// The body of `POST /orders` (`contracts::orders::PlaceOrder`) for `cart_id` and `address`, as
+/// `JSON.stringify` writes it: the same text for the same values (members in this order), which
+/// `Attempt` relies on, and no serde encoder of the two types in this widget.
+pub fn place_order(cart_id: &str, address: &DeliveryAddress) -> String {
+    let to = Object::new();
+    for (member, value) in [
+        ("name", &address.name),
+        ("phone", &address.phone),
+        ("line1", &address.line1),
+        ("city", &address.city),
+        ("stateCode", &address.state_code),
+        ("pincode", &address.pincode),
+    ] {
+        set(&to, member, &value.into());
+    }
+    if let Some(line2) = &address.line2 {
+        set(&to, "line2", &line2.into());
+    }
+    let body = Object::new();
+    set(&body, "cartId", &cart_id.into());
+    set(&body, "address", &to);
+    JSON::stringify(&body).map(String::from).unwrap_or_default()
 }
 
 /// The value of the input or select an event came from (read by name: the typed binding of

@@ -4,12 +4,18 @@
 //! The API replays the first answer for a repeated key and body and refuses a repeated key with
 //! another body, so reusing a key for an edited address would fail, and a fresh key for a plain
 //! retry could buy twice.
+//!
+//! Once an order is placed and its payment opened in the page (Razorpay Checkout), the attempt
+//! also holds the order: "Pay" then reads that order as it is now instead of placing it again
+//! (the kept answer of the placement would still offer a payment the order may no longer take).
 
-/// The body last sent and its key.
+/// The body last sent and its key, and the order it placed, if its payment opened in the page
+/// (empty otherwise).
 #[derive(Default)]
 pub struct Attempt {
     body: String,
     key: String,
+    pub order: String,
 }
 
 impl Attempt {

@@ -3,7 +3,9 @@
 
 mod address;
 mod attempt;
+mod json;
 mod pay;
+mod razorpay;
 mod result;
 
 use pay::Pay;

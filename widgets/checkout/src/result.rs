@@ -2,12 +2,13 @@
 //! the order until the payment's outcome is final (the gateway's webhook may land a moment
 //! after the shopper does), then says what happened and links to the order and its invoices.
 
-use contracts::gst::TaxTotals;
+use crate::json::{self, member};
+use contracts::Paise;
 use contracts::orders::OrderStatus;
-use serde::Deserialize;
-use shop_kit::http::{ApiError, Call, query_value};
+use shop_kit::http::{ApiError, Call, query_value, unexpected};
 use shop_kit::parts;
 use std::time::Duration;
+use wasm_bindgen::JsValue;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -16,25 +17,50 @@ const POLL_EVERY: Duration = Duration::from_millis(1500);
 /// The longest pause between two reads, reached after a minute or so of waiting.
 const POLL_AT_MOST: Duration = Duration::from_secs(10);
 
-/// What this page reads of the order and its invoices. Only these members are decoded, which
-/// keeps the full `Order` and `Invoice` decoders (addresses, lines, dates) out of this widget.
-#[derive(Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What this page reads of the order and its invoices, member by member from `JSON.parse`
+/// (`crate::json`): the full `Order` and `Invoice` decoders (addresses, lines, dates), and even
+/// derived decoders of these few members, would be this widget's largest code.
+#[derive(Clone, PartialEq)]
 struct Order {
     id: String,
     status: OrderStatus,
-    totals: TaxTotals,
+    total: Paise,
 }
 
-#[derive(Clone, PartialEq, Deserialize)]
+impl Order {
+    fn read(order: &JsValue) -> Option<Order> {
+        Some(Order {
+            id: json::text(order, "id")?,
+            status: OrderStatus::parse(&json::text(order, "status")?)?,
+            total: Paise(member(&member(order, "totals"), "total").as_f64()? as i64),
+        })
+    }
+}
+
+#[derive(Clone, PartialEq)]
 struct InvoiceRef {
     id: String,
     number: String,
 }
 
-#[derive(Deserialize)]
-struct InvoiceList {
-    items: Vec<InvoiceRef>,
+/// The `items` of an `InvoiceList`; `None` when one does not read. Read by index through
+/// `Reflect.get`, which costs no import beyond the ones `crate::json` has.
+fn invoices_of(list: &JsValue) -> Option<Vec<InvoiceRef>> {
+    let items = member(list, "items");
+    let mut invoices = Vec::new();
+    for at in 0..member(&items, "length").as_f64()? as u32 {
+        let invoice = member(&items, &at.to_string());
+        invoices.push(InvoiceRef {
+            id: json::text(&invoice, "id")?,
+            number: json::text(&invoice, "number")?,
+        });
+    }
+    Some(invoices)
+}
+
+/// `call`'s answer as JSON.
+async fn fetch_json(call: Call<'_>) -> Result<JsValue, ApiError> {
+    json::parse(&call.text().await?)
 }
 
 #[derive(Properties, PartialEq)]
@@ -69,7 +95,11 @@ pub fn PaymentResult(props: &ResultProps) -> Html {
             };
             spawn_local(async move {
                 for poll in 0.. {
-                    let answer = Call::get(url.clone(), Some(&token)).json::<Order>().await;
+                    let answer = fetch_json(Call::get(url.clone(), Some(&token)))
+                        .await
+                        .and_then(|order| {
+                            Order::read(&order).ok_or_else(|| unexpected("not an order"))
+                        });
                     if !still() {
                         return;
                     }
@@ -82,11 +112,11 @@ pub fn PaymentResult(props: &ResultProps) -> Html {
                                     && order.status != OrderStatus::Success =>
                         {
                             if order.status.is_paid() {
-                                let list = Call::get(format!("{url}/invoices"), Some(&token))
-                                    .json::<InvoiceList>()
-                                    .await;
-                                if let Ok(list) = list {
-                                    invoices.set(list.items);
+                                let list =
+                                    fetch_json(Call::get(format!("{url}/invoices"), Some(&token)))
+                                        .await;
+                                if let Some(items) = list.ok().as_ref().and_then(invoices_of) {
+                                    invoices.set(items);
                                 }
                             }
                             seen.set(Seen::Order(order));
@@ -126,7 +156,7 @@ pub fn PaymentResult(props: &ResultProps) -> Html {
                 <div data-testid="payment-result" data-order-id={order.id.clone()}>
                     <p>{ "Status: " }{ parts::status(order.status) }</p>
                     <p aria-live="polite">{ outcome }</p>
-                    <p>{ format!("Total {}", order.totals.total.to_inr()) }</p>
+                    <p>{ format!("Total {}", order.total.to_inr()) }</p>
                     <ul>
                         <li>{ parts::link(format!("/orders/{}", order.id), html! { "View the order" }) }</li>
                         { for invoices.iter().map(|invoice| html! {

@@ -227,16 +227,20 @@ export function serveBuild() {
 /**
  * For a test file whose tests share one server over a private database (under a fresh folder
  * named `e2e-<prefix>-...`), seeded with the demo shop, and one browser; with `admin`
- * (`{ email, password, name }`) created by `api create-admin` first when given. Registers the
- * hooks and returns the context they fill (`dir`, `env`, `mail`, `dist`, `server`, `url`,
+ * (`{ email, password, name }`) created by `api create-admin` first when given, and the
+ * settings `await serverEnv()` answers added when given (awaited in the hook, so it may start a
+ * stand-in whose address they name: node runs a file's `before` hooks concurrently). Registers
+ * the hooks and returns the context they fill (`dir`, `env`, `mail`, `dist`, `server`, `url`,
  * `browser`).
  */
-export function serveShop(prefix, { admin } = {}) {
+export function serveShop(prefix, { admin, serverEnv = async () => ({}) } = {}) {
   const ctx = {};
   before(async () => {
     ctx.dir = mkdtempSync(join(tmpdir(), `e2e-${prefix}-`));
     ctx.mail = join(ctx.dir, 'mail');
-    ctx.env = { DATABASE_URL: `sqlite://${join(ctx.dir, 'bazaar.db')}`, MAIL_DIR: ctx.mail, DEV_KEY_DIR: ctx.dir };
+    ctx.env = {
+      DATABASE_URL: `sqlite://${join(ctx.dir, 'bazaar.db')}`, MAIL_DIR: ctx.mail, DEV_KEY_DIR: ctx.dir, ...(await serverEnv()),
+    };
     if (admin) apiCommand(['create-admin', admin.email, admin.name], { ...ctx.env, ADMIN_PASSWORD: admin.password });
     apiCommand(['seed-demo'], ctx.env);
     ctx.dist = copyDist();

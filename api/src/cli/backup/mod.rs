@@ -13,15 +13,21 @@
 //! the development key files) are never in a backup: a copy of the data with its keys would
 //! undo the encryption. Restore under the same keys.
 
+mod files;
+mod pg_tools;
+
 use crate::config::Config;
 use crate::db::{Db, DbKind, backup};
 use anyhow::{Context as _, bail, ensure};
+use files::{
+    check, copy_checkpoints, ensure_empty_folder, ensure_fresh_data_folder, entry, sync_folder,
+    unix_now,
+};
+use pg_tools::{postgres_tool, run_postgres_tool};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
-use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
-use std::io::{Read as _, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 use std::process::Command;
 use std::str::FromStr as _;
 use std::time::Instant;
@@ -242,224 +248,4 @@ pub async fn restore_command(
         started.elapsed().as_millis()
     )?;
     Ok(())
-}
-
-/// Refuses a backup folder that holds anything: one backup per folder.
-fn ensure_empty_folder(dir: &Path) -> anyhow::Result<()> {
-    match std::fs::read_dir(dir) {
-        Ok(mut entries) => ensure!(
-            entries.next().is_none(),
-            "{} is not empty: give each backup a folder of its own",
-            dir.display()
-        ),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-        Err(error) => return Err(error).with_context(|| format!("reading {}", dir.display())),
-    }
-    Ok(())
-}
-
-/// Refuses a data folder that holds anything but development key files (which an operator
-/// puts back before restoring, since backups never carry keys).
-fn ensure_fresh_data_folder(folder: &Path) -> anyhow::Result<()> {
-    let entries = match std::fs::read_dir(folder) {
-        Ok(entries) => entries,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(error) => return Err(error).with_context(|| format!("reading {}", folder.display())),
-    };
-    for entry in entries {
-        let name = entry?.file_name();
-        let name = name.to_string_lossy();
-        ensure!(
-            name.starts_with("dev-") && name.ends_with(".key"),
-            "{} is not empty ({name}): restore writes only into a fresh data folder",
-            folder.display()
-        );
-    }
-    Ok(())
-}
-
-/// Copies the whole lines of the checkpoint file `from` to `to` (a line being appended is
-/// left for the next backup); whether there was a file.
-fn copy_checkpoints(from: &Path, to: &Path) -> anyhow::Result<bool> {
-    let text = match std::fs::read(from) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(error) => return Err(error).with_context(|| format!("reading {}", from.display())),
-    };
-    let whole = text
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |end| end + 1);
-    let mut file =
-        std::fs::File::create(to).with_context(|| format!("creating {}", to.display()))?;
-    file.write_all(&text[..whole])?;
-    file.sync_all()?;
-    Ok(true)
-}
-
-/// The manifest entry of `name` in `dir`.
-fn entry(dir: &Path, name: &str) -> anyhow::Result<FileEntry> {
-    let (bytes, sha256) = digest(&dir.join(name))?;
-    Ok(FileEntry {
-        name: name.to_owned(),
-        bytes,
-        sha256,
-    })
-}
-
-/// Fails unless `file` in `dir` has the size and SHA-256 its entry says.
-fn check(dir: &Path, file: &FileEntry) -> anyhow::Result<()> {
-    ensure!(
-        !file.name.contains(['/', '\\']) && file.name != "..",
-        "the manifest names a file outside the backup: {}",
-        file.name
-    );
-    let (bytes, sha256) = digest(&dir.join(&file.name))?;
-    ensure!(
-        bytes == file.bytes && sha256 == file.sha256,
-        "{} does not match the manifest (damaged or changed since the backup)",
-        file.name
-    );
-    Ok(())
-}
-
-/// The size and hex SHA-256 of `path`, read in blocks.
-fn digest(path: &Path) -> anyhow::Result<(u64, String)> {
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let mut hasher = Sha256::new();
-    let mut block = vec![0; 1 << 20];
-    let mut bytes = 0;
-    loop {
-        let read = file.read(&mut block)?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&block[..read]);
-        bytes += read as u64;
-    }
-    Ok((bytes, crate::auth::secret::hex(&hasher.finalize())))
-}
-
-/// Makes the folder's entries (a rename) durable.
-fn sync_folder(folder: &Path) -> anyhow::Result<()> {
-    std::fs::File::open(folder)?.sync_all()?;
-    Ok(())
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
-/// `name` (`pg_dump`, `pg_restore`) on `PATH`, else the newest of Debian's
-/// `/usr/lib/postgresql/<major>/bin`.
-fn postgres_tool(name: &str) -> anyhow::Result<PathBuf> {
-    let on_path = std::env::var_os("PATH")
-        .map(|path| {
-            std::env::split_paths(&path)
-                .map(|dir| dir.join(name))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let mut debian: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|entries| {
-            entries
-                .flatten()
-                .filter_map(|entry| {
-                    let major = entry.file_name().to_str()?.parse().ok()?;
-                    Some((major, entry.path().join("bin").join(name)))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    debian.sort();
-    on_path
-        .into_iter()
-        .chain(debian.into_iter().rev().map(|(_, path)| path))
-        .find(|path| path.is_file())
-        .with_context(|| {
-            format!(
-                "{name} is missing: install PostgreSQL's client (apt-get install postgresql-client)"
-            )
-        })
-}
-
-/// Runs `command` (`pg_dump`, `pg_restore`) on the database of `url`, passed through libpq's
-/// variables: a command line is visible to every user of the machine, and the URL may carry
-/// a password. Its standard error is passed on; a failure names the tool.
-fn run_postgres_tool(mut command: Command, url: &str, tool: &str) -> anyhow::Result<()> {
-    let options = PgConnectOptions::from_str(url)
-        .map_err(|_| anyhow::anyhow!("DATABASE_URL is not a valid PostgreSQL URL"))?;
-    command
-        .env("PGHOST", options.get_host())
-        .env("PGPORT", options.get_port().to_string())
-        .env("PGUSER", options.get_username())
-        .env("PGDATABASE", options.get_database().unwrap_or_default())
-        // Only what the URL says: no password file or service of the operator's account.
-        .env_remove("PGSERVICE");
-    if let Some(password) = url_password(url) {
-        command.env("PGPASSWORD", password);
-    }
-    if tool == "pg_restore" {
-        command
-            .arg("--dbname")
-            .arg(options.get_database().unwrap_or_default());
-    }
-    let status = command
-        .status()
-        .with_context(|| format!("starting {tool}"))?;
-    ensure!(status.success(), "{tool} failed ({status})");
-    Ok(())
-}
-
-/// The password of a PostgreSQL URL, percent-decoded.
-fn url_password(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    let password = parsed.password()?;
-    Some(
-        percent_encoding::percent_decode_str(password)
-            .decode_utf8_lossy()
-            .into_owned(),
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_whole_checkpoint_lines_are_copied() {
-        let dir = tempfile::tempdir().unwrap();
-        let (from, to) = (dir.path().join("from"), dir.path().join("to"));
-        std::fs::write(&from, "{\"a\":1}\n{\"b\":2}\n{\"c\"").unwrap();
-
-        assert!(copy_checkpoints(&from, &to).unwrap());
-        assert_eq!(
-            std::fs::read_to_string(&to).unwrap(),
-            "{\"a\":1}\n{\"b\":2}\n"
-        );
-        assert!(!copy_checkpoints(&dir.path().join("none"), &to).unwrap());
-    }
-
-    #[test]
-    fn a_url_password_is_decoded() {
-        assert_eq!(
-            url_password("postgres://bazaar:p%40ss@db:5432/bazaar").as_deref(),
-            Some("p@ss")
-        );
-        assert_eq!(url_password("postgres://bazaar@db/bazaar"), None);
-    }
-
-    #[test]
-    fn a_data_folder_with_only_development_keys_is_fresh() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("dev-field.key"), "k").unwrap();
-        assert!(ensure_fresh_data_folder(dir.path()).is_ok());
-        assert!(ensure_fresh_data_folder(&dir.path().join("missing")).is_ok());
-
-        std::fs::write(dir.path().join("bazaar.db"), "x").unwrap();
-        assert!(ensure_fresh_data_folder(dir.path()).is_err());
-    }
 }
