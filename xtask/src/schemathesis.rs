@@ -37,13 +37,17 @@ pub fn ensure_installed(workspace: &Workspace) -> Result<PathBuf> {
         .output()
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains(VERSION));
     if !installed {
-        eprintln!("xtask: installing schemathesis=={VERSION} into {}", venv.display());
+        eprintln!(
+            "xtask: installing schemathesis=={VERSION} into {}",
+            venv.display()
+        );
         tools::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))
             .context("creating the Schemathesis virtualenv (apt-get install python3-venv)")?;
-        tools::run(
-            Command::new(venv.join("bin").join("pip"))
-                .args(["install", "--quiet", &format!("schemathesis=={VERSION}")]),
-        )?;
+        tools::run(Command::new(venv.join("bin").join("pip")).args([
+            "install",
+            "--quiet",
+            &format!("schemathesis=={VERSION}"),
+        ]))?;
     }
     Ok(st)
 }
@@ -84,7 +88,10 @@ pub fn run(workspace: &Workspace, api: &Path) -> Result<()> {
     let roles = [
         ("anonymous", None),
         ("customer", Some(customer(addr)?)),
-        ("seller", Some(sign_in(addr, "seller@bazaar.test", "demo-seller-pass")?)),
+        (
+            "seller",
+            Some(sign_in(addr, "seller@bazaar.test", "demo-seller-pass")?),
+        ),
         (
             "admin",
             Some(sign_in_admin(addr, "admin@bazaar.test", "demo-admin-pass")?),
@@ -121,8 +128,9 @@ pub fn run(workspace: &Workspace, api: &Path) -> Result<()> {
         "xtask: schemathesis took {:.0} s for four roles at two seeds",
         started.elapsed().as_secs_f64()
     );
-    let (open, fatal): (Vec<_>, Vec<_>) =
-        failed.iter().partition(|(role, _)| OPEN_ROLES.contains(role));
+    let (open, fatal): (Vec<_>, Vec<_>) = failed
+        .iter()
+        .partition(|(role, _)| OPEN_ROLES.contains(role));
     let list = |runs: &[&(&str, u64)]| {
         runs.iter()
             .map(|(role, seed)| format!("{role} at seed {seed}"))

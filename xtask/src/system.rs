@@ -27,7 +27,10 @@ const PACKAGES: &[(&str, Probe)] = &[
     ),
     // `python3 -m venv` for Schemathesis's virtualenv (`schemathesis`): Debian splits
     // ensurepip into python3-venv.
-    ("python3-venv", Probe::Glob("/usr/lib", "ensurepip/__init__.py")),
+    (
+        "python3-venv",
+        Probe::Glob("/usr/lib", "ensurepip/__init__.py"),
+    ),
 ];
 
 enum Probe {

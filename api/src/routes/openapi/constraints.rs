@@ -99,9 +99,7 @@ const DISPLAY_NAME: Constraint = Constraint {
         property: "displayName",
     },
     keywords: || json!({ "maxLength": MAX_DISPLAY_NAME_CHARS, "pattern": NOT_BLANK }),
-    accepts: |value| {
-        crate::domain::BoundedText::parse(text(value), MAX_DISPLAY_NAME_CHARS).is_ok()
-    },
+    accepts: |value| crate::domain::BoundedText::parse(text(value), MAX_DISPLAY_NAME_CHARS).is_ok(),
     edges: || {
         vec![
             json!(""),
@@ -164,7 +162,11 @@ fn price(name: &'static str) -> Constraint {
             name,
         },
         keywords: || json!({ "minimum": 0 }),
-        accepts: |value| value.as_i64().is_some_and(crate::app::catalog::price_filter_ok),
+        accepts: |value| {
+            value
+                .as_i64()
+                .is_some_and(crate::app::catalog::price_filter_ok)
+        },
         edges: || vec![json!(-1), json!(0), json!(1)],
     }
 }
@@ -182,7 +184,14 @@ const ADD_QUANTITY: Constraint = Constraint {
             .and_then(|n| u32::try_from(n).ok())
             .is_some_and(|n| crate::app::carts::quantity_in_range(n, false))
     },
-    edges: || vec![json!(0), json!(1), json!(MAX_QUANTITY), json!(MAX_QUANTITY + 1)],
+    edges: || {
+        vec![
+            json!(0),
+            json!(1),
+            json!(MAX_QUANTITY),
+            json!(MAX_QUANTITY + 1),
+        ]
+    },
 };
 
 const SET_QUANTITY: Constraint = Constraint {
@@ -197,7 +206,14 @@ const SET_QUANTITY: Constraint = Constraint {
             .and_then(|n| u32::try_from(n).ok())
             .is_some_and(|n| crate::app::carts::quantity_in_range(n, true))
     },
-    edges: || vec![json!(0), json!(1), json!(MAX_QUANTITY), json!(MAX_QUANTITY + 1)],
+    edges: || {
+        vec![
+            json!(0),
+            json!(1),
+            json!(MAX_QUANTITY),
+            json!(MAX_QUANTITY + 1),
+        ]
+    },
 };
 
 /// Every constraint the document states.
@@ -331,7 +347,10 @@ mod tests {
             schemas["ResetPassword"]["properties"]["password"]["pattern"],
             NOT_BLANK
         );
-        assert_eq!(schemas["AddToCart"]["properties"]["quantity"]["maximum"], MAX_QUANTITY);
+        assert_eq!(
+            schemas["AddToCart"]["properties"]["quantity"]["maximum"],
+            MAX_QUANTITY
+        );
         let limit = json["paths"]["/products"]["get"]["parameters"]
             .as_array()
             .unwrap()

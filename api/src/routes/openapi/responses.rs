@@ -120,7 +120,11 @@ pub const VALIDATION_FAILED: Family = Family {
 pub const RATE_LIMITED: Family = Family {
     name: "RateLimited",
     description: "`rate_limited`: too many requests from this client (or for this account) in the current window",
-    errors: || vec![ApiError::RateLimited { retry_after_secs: 0 }],
+    errors: || {
+        vec![ApiError::RateLimited {
+            retry_after_secs: 0,
+        }]
+    },
     headers: &[RETRY_AFTER],
 };
 pub const UNAVAILABLE: Family = Family {
@@ -244,8 +248,10 @@ pub fn apply(operation: &mut Operation, policy: Policy) {
                             .map(|f| f.description)
                             .collect::<Vec<_>>()
                             .join("; ");
-                        let headers: Vec<_> =
-                            many.iter().flat_map(|f| f.headers.iter().copied()).collect();
+                        let headers: Vec<_> = many
+                            .iter()
+                            .flat_map(|f| f.headers.iter().copied())
+                            .collect();
                         RefOr::T(response(status, &description, Some(&codes), &headers))
                     }
                 };
@@ -316,7 +322,11 @@ mod tests {
             .map(|spec| {
                 let method = spec.method.as_str().to_ascii_lowercase();
                 let operation = json["paths"][spec.path][&method].clone();
-                (format!("{} {}", spec.method, spec.path), spec.policy, operation)
+                (
+                    format!("{} {}", spec.method, spec.path),
+                    spec.policy,
+                    operation,
+                )
             })
             .collect()
     }
@@ -350,7 +360,10 @@ mod tests {
             if operation["requestBody"]["content"]["application/json"].is_object() {
                 want.extend(["400", "413", "415", "422"]);
             }
-            let parameters = operation["parameters"].as_array().cloned().unwrap_or_default();
+            let parameters = operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             if parameters.iter().any(|p| p["in"] == "query") {
                 want.push("400");
             }
