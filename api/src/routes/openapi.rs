@@ -7,6 +7,7 @@
 //! table disagree, so the document cannot drift from what the server serves.
 
 mod constraints;
+mod links;
 mod responses;
 
 use crate::routes::PROBLEM;
@@ -145,8 +146,9 @@ pub fn routes() -> ApiRoutes {
 struct ApiDoc;
 
 /// The document: the annotations' paths and schemas, plus per operation the security its
-/// policy demands, for permission policies an `x-permissions` list, and the shared error
-/// responses it can answer (`responses`).
+/// policy demands, for permission policies an `x-permissions` list, the shared error
+/// responses it can answer (`responses`) and the constraints the server validates
+/// (`constraints`). The links of the stateful flows (`links`) are added as it is rendered.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     let components = doc.components.get_or_insert_with(Default::default);
@@ -283,9 +285,9 @@ fn http_method(method: &Method) -> Option<HttpMethod> {
 fn rendered() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        document()
-            .to_pretty_json()
-            .expect("the OpenAPI document serialises")
+        let mut json = serde_json::to_value(document()).expect("the OpenAPI document serialises");
+        links::apply(&mut json);
+        serde_json::to_string_pretty(&json).expect("the OpenAPI document serialises")
     })
 }
 
