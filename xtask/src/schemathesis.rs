@@ -4,7 +4,7 @@
 //! stateful one follows the document's links), at a fixed seed and at a random one printed
 //! for replay. The exclusions are in `xtask/schemathesis.toml`, each with its reason.
 
-use crate::bench::http::{post_json, sign_in, sign_in_admin};
+use crate::bench::http::{register_buyer, sign_in, sign_in_admin};
 use crate::bench::{Server, tempfile_dir};
 use crate::metadata::Workspace;
 use crate::tools;
@@ -87,7 +87,11 @@ pub fn run(workspace: &Workspace, api: &Path) -> Result<()> {
     let addr = &server.addr;
     let roles = [
         ("anonymous", None),
-        ("customer", Some(customer(addr)?)),
+        // A new customer (the demo customer's cart and orders stay as seeded).
+        (
+            "customer",
+            Some(register_buyer(addr, "contract@example.com")?.0),
+        ),
         (
             "seller",
             Some(sign_in(addr, "seller@bazaar.test", "demo-seller-pass")?),
@@ -147,21 +151,4 @@ pub fn run(workspace: &Workspace, api: &Path) -> Result<()> {
         bail!("schemathesis found failures: {}", list(&fatal));
     }
     Ok(())
-}
-
-/// A new customer account (the demo customer's cart and orders stay as seeded); its token.
-fn customer(addr: &str) -> Result<String> {
-    let (status, body) = post_json(
-        addr,
-        "/api/v1/auth/register",
-        r#"{"email":"contract@example.com","password":"contract test password","displayName":"Contract"}"#,
-    )?;
-    if status != 201 {
-        bail!("registering the contract-test customer answered {status}: {body}");
-    }
-    let grant: serde_json::Value = serde_json::from_str(&body)?;
-    Ok(grant["accessToken"]
-        .as_str()
-        .context("no accessToken in the sign-up answer")?
-        .to_owned())
 }

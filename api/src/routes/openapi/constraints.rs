@@ -172,26 +172,30 @@ fn price(name: &'static str) -> Constraint {
 }
 
 /// A cart line holds 1 to [`MAX_QUANTITY`] units (`app::carts`); setting 0 removes it.
+fn quantity_ok(value: &Value, zero_removes: bool) -> bool {
+    value
+        .as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .is_some_and(|n| crate::app::carts::quantity_in_range(n, zero_removes))
+}
+
+fn quantity_edges() -> Vec<Value> {
+    vec![
+        json!(0),
+        json!(1),
+        json!(MAX_QUANTITY),
+        json!(MAX_QUANTITY + 1),
+    ]
+}
+
 const ADD_QUANTITY: Constraint = Constraint {
     target: Target::Property {
         schema: "AddToCart",
         property: "quantity",
     },
     keywords: || json!({ "minimum": 1, "maximum": MAX_QUANTITY }),
-    accepts: |value| {
-        value
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .is_some_and(|n| crate::app::carts::quantity_in_range(n, false))
-    },
-    edges: || {
-        vec![
-            json!(0),
-            json!(1),
-            json!(MAX_QUANTITY),
-            json!(MAX_QUANTITY + 1),
-        ]
-    },
+    accepts: |value| quantity_ok(value, false),
+    edges: quantity_edges,
 };
 
 const SET_QUANTITY: Constraint = Constraint {
@@ -200,20 +204,8 @@ const SET_QUANTITY: Constraint = Constraint {
         property: "quantity",
     },
     keywords: || json!({ "minimum": 0, "maximum": MAX_QUANTITY }),
-    accepts: |value| {
-        value
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .is_some_and(|n| crate::app::carts::quantity_in_range(n, true))
-    },
-    edges: || {
-        vec![
-            json!(0),
-            json!(1),
-            json!(MAX_QUANTITY),
-            json!(MAX_QUANTITY + 1),
-        ]
-    },
+    accepts: |value| quantity_ok(value, true),
+    edges: quantity_edges,
 };
 
 /// Every constraint the document states.
