@@ -1,13 +1,29 @@
-//! The catalog page: the search and filter form, the results, and "Load more" (keyset pages:
-//! the next page starts after the last product shown, so rows added meanwhile never repeat).
+//! The catalog page: the filters (a sidebar on wide screens, a collapsible panel on narrow
+//! ones), the results, and "Load more" (keyset pages: the next page starts after the last
+//! product shown, so rows added meanwhile never repeat).
 
 use crate::filters::{Filters, SORTS};
 use contracts::catalog::{Product, ProductPage};
 use shop_kit::http::{ApiError, Call, query_value};
 use shop_kit::parts;
 use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
+
+/// The catalog's layout: filters beside the results from 48rem up, above them below that.
+const LAYOUT: &str = "
+& { display: grid; gap: 1rem; }
+& > details > summary { cursor: pointer; font-weight: bold; margin-bottom: .5rem; }
+& .grid { list-style: none; padding: 0; margin: 0; }
+& .thumb { aspect-ratio: 4 / 3; margin-bottom: .5rem; border-radius: 4px; overflow: hidden;
+  background: #eee linear-gradient(135deg, #f4f4f4, #e2e2e2); }
+& .thumb img { width: 100%; height: 100%; object-fit: cover; display: block; }
+& .thumb img[hidden] { display: none; }
+@media (min-width: 48rem) { & { grid-template-columns: 15rem 1fr; align-items: start; } }
+";
+/// Where the sidebar starts; below it the filters start folded, so the results come first.
+const WIDE_PX: f64 = 768.0;
 
 #[derive(Properties, PartialEq)]
 pub struct CatalogProps {
@@ -20,9 +36,13 @@ pub struct CatalogProps {
 #[derive(Default, PartialEq)]
 struct Results {
     items: Vec<Product>,
+    /// The page "Load more" asks for: the next one, or the one whose fetch failed (a retry).
     next_cursor: Option<String>,
     loading: bool,
     problem: Option<ApiError>,
+    /// The first product a "Load more" added, when the button went away with that page: focus
+    /// moves there instead of being dropped on the page.
+    focus_from: Option<usize>,
 }
 
 #[function_component]
@@ -44,6 +64,7 @@ pub fn Catalog(props: &CatalogProps) -> Html {
                 let this = *generation.borrow();
                 results.set(Results {
                     items: shown.clone(),
+                    next_cursor: cursor.clone(),
                     loading: true,
                     ..Results::default()
                 });
@@ -52,6 +73,7 @@ pub fn Catalog(props: &CatalogProps) -> Html {
                     "{api}/products?{}",
                     filters.api_query(cursor.as_deref(), query_value)
                 );
+                let more = cursor.is_some();
                 spawn_local(async move {
                     let answer = Call::get(url, None).json::<ProductPage>().await;
                     if *generation.borrow() != this {
@@ -59,16 +81,21 @@ pub fn Catalog(props: &CatalogProps) -> Html {
                     }
                     results.set(match answer {
                         Ok(page) => {
+                            let first_new = shown.len();
                             shown.extend(page.items);
+                            let last = page.next_cursor.is_none();
                             Results {
                                 items: shown,
+                                focus_from: (more && last).then_some(first_new),
                                 next_cursor: page.next_cursor,
                                 ..Results::default()
                             }
                         }
+                        // The cursor stays, so "Load more" retries the page that failed.
                         Err(problem) => Results {
                             items: shown,
                             problem: Some(problem),
+                            next_cursor: cursor,
                             ..Results::default()
                         },
                     });
@@ -113,6 +140,46 @@ pub fn Catalog(props: &CatalogProps) -> Html {
             });
         })
     };
+    // A sort applies at once (with the filters typed so far, when they read), so the control
+    // never shows an order the list is not in.
+    let on_sort = {
+        let (draft, applied) = (draft.clone(), applied.clone());
+        Callback::from(move |e: Event| {
+            let base = if draft.price_error().is_none() {
+                (*draft).clone()
+            } else {
+                applied.clone()
+            };
+            let sort = input_value(&e);
+            parts::navigate(Filters { sort, ..base }.to_path(query_value));
+        })
+    };
+    // `selected` on an option only sets the select's first value: once the shopper has picked
+    // one, the browser keeps showing it whatever the attributes say. So the value is set.
+    let sort_select = use_node_ref();
+    {
+        let sort_select = sort_select.clone();
+        use_effect_with(applied.sort_in_force().to_owned(), move |sort| {
+            if let Some(select) = sort_select.get() {
+                let _ = js_sys::Reflect::set(&select, &"value".into(), &sort.as_str().into());
+            }
+        });
+    }
+    let list_ref = use_node_ref();
+    {
+        let list_ref = list_ref.clone();
+        use_effect_with(results.focus_from, move |from| {
+            let first_new = from.and_then(|index| {
+                let list = list_ref.cast::<web_sys::Element>()?;
+                list.query_selector(&format!("li:nth-child({}) a", index + 1))
+                    .ok()
+                    .flatten()
+            });
+            if let Some(link) = first_new.and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = link.focus();
+            }
+        });
+    }
     let price_error = draft.price_error();
     let onsubmit = {
         let draft = draft.clone();
@@ -126,6 +193,9 @@ pub fn Catalog(props: &CatalogProps) -> Html {
     let load_more = {
         let (fetch, results, applied) = (fetch.clone(), results.clone(), applied.clone());
         Callback::from(move |_: MouseEvent| {
+            if results.loading {
+                return;
+            }
             if let Some(cursor) = results.next_cursor.clone() {
                 fetch.emit((applied.clone(), Some(cursor), results.items.clone()));
             }
@@ -149,13 +219,20 @@ pub fn Catalog(props: &CatalogProps) -> Html {
         parts::empty(&text)
     } else {
         html! {
-            <ul class="grid" data-testid="product-list">
+            <ul class="grid" data-testid="product-list" ref={list_ref}>
                 { for results.items.iter().map(card) }
             </ul>
         }
     };
+    let wide = web_sys::window()
+        .and_then(|window| window.inner_width().ok())
+        .and_then(|width| width.as_f64())
+        .is_some_and(|width| width >= WIDE_PX);
+    let in_force = applied.sort_in_force().to_owned();
     html! {
-        { parts::page("Products", html! { <>
+        { parts::page("Products", html! { <div class={widget_kit::style::class(LAYOUT)}>
+            <details open={wide} data-testid="filters-panel">
+                <summary>{ "Filters" }</summary>
                 <form role="search" {onsubmit} data-testid="catalog-filters">
                     <label>{ "Search products " }
                         <input type="search" name="q" value={draft.q.clone()} data-testid="search"
@@ -179,9 +256,9 @@ pub fn Catalog(props: &CatalogProps) -> Html {
                         { " In stock only" }
                     </label>
                     <label>{ "Sort " }
-                        <select name="sort" data-testid="sort" onchange={edit(|f, v| f.sort = v)}>
+                        <select name="sort" data-testid="sort" onchange={on_sort} ref={sort_select}>
                             { for SORTS.iter().map(|&(value, label)| html! {
-                                <option {value} selected={draft.sort == value}>{ label }</option>
+                                <option {value} selected={in_force == value}>{ label }</option>
                             }) }
                         </select>
                     </label>
@@ -190,28 +267,46 @@ pub fn Catalog(props: &CatalogProps) -> Html {
                     }
                     <button type="submit" data-testid="search-submit">{ "Search" }</button>
                 </form>
+            </details>
+            <div data-testid="results">
                 if let Some(problem) = &results.problem {
                     { parts::problem(problem) }
                 }
                 { list }
-                if results.next_cursor.is_some() {
-                    <button onclick={load_more} disabled={results.loading} data-testid="load-more">
-                        { if results.loading { "Loading…" } else { "Load more" } }
+                if results.next_cursor.is_some() && !results.items.is_empty() {
+                    // aria-disabled, not disabled: a disabled button drops the keyboard focus.
+                    <button onclick={load_more} aria-disabled={results.loading.to_string()}
+                        data-testid="load-more">
+                        { if results.loading { "Loading…" } else if results.problem.is_some() { "Retry" } else { "Load more" } }
                     </button>
                 }
-            </> }) }
+            </div>
+        </div> }) }
     }
 }
 
 fn card(product: &Product) -> Html {
     html! {
-        <li class="card" data-testid="product-card" data-product-id={product.id.clone()}>
+        <li key={product.id.clone()} class="card" data-testid="product-card" data-product-id={product.id.clone()}>
+            <div class="thumb" aria-hidden="true">
+                if let Some(src) = product.images.first() {
+                    <img src={src.clone()} alt="" loading="lazy" decoding="async"
+                        onerror={Callback::from(hide_broken)} data-testid="card-image" />
+                }
+            </div>
             { parts::link(format!("/products/{}", product.id), html! { <strong>{ product.name.clone() }</strong> }) }
-            <div>{ product.price.to_inr() }<span class="muted">{ format!(" + {} GST", product.gst_rate) }</span></div>
+            <div data-testid="card-price" data-paise={product.price.0.to_string()}>{ product.price.to_inr() }<span class="muted">{ format!(" + {} GST", product.gst_rate) }</span></div>
             <div class="muted">
                 { if product.stock > 0 { format!("{} in stock", product.stock) } else { "Out of stock".to_owned() } }
             </div>
         </li>
+    }
+}
+
+/// An image that failed to load gives way to its frame's placeholder.
+fn hide_broken(e: Event) {
+    if let Some(img) = e.target_dyn_into::<web_sys::Element>() {
+        let _ = img.set_attribute("hidden", "");
     }
 }
 

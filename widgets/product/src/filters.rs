@@ -67,6 +67,17 @@ impl Filters {
         query.join("&")
     }
 
+    /// The sort the API applies to these filters: the one asked for, else `newest`; and
+    /// `newest` for `relevance` without search words, as the API treats it. The sort control
+    /// shows this, so it never names an order the list is not in.
+    pub fn sort_in_force(&self) -> &str {
+        match self.sort.trim() {
+            "" => "newest",
+            "relevance" if self.q.trim().is_empty() => "newest",
+            sort => sort,
+        }
+    }
+
     /// Rupee amounts that do not read as money: the form says so instead of searching.
     pub fn price_error(&self) -> Option<&'static str> {
         let bad = |text: &str| !text.trim().is_empty() && rupees_to_paise(text).is_none();
@@ -184,6 +195,24 @@ mod tests {
         assert_eq!(filters.category, "apparel");
         assert!(filters.in_stock);
         assert_eq!(Filters::default().to_path(plain), "/products");
+    }
+
+    #[test]
+    fn the_sort_in_force_is_the_one_the_api_applies() {
+        let with = |q: &str, sort: &str| Filters {
+            q: q.into(),
+            sort: sort.into(),
+            ..Filters::default()
+        };
+        assert_eq!(with("", "").sort_in_force(), "newest");
+        assert_eq!(with("", "relevance").sort_in_force(), "newest");
+        assert_eq!(with("  ", "relevance").sort_in_force(), "newest");
+        assert_eq!(with("kurta", "relevance").sort_in_force(), "relevance");
+        assert_eq!(with("kurta", "").sort_in_force(), "newest");
+        assert_eq!(with("", "price_desc").sort_in_force(), "price_desc");
+        for (value, _) in SORTS {
+            assert_eq!(with("kurta", value).sort_in_force(), value);
+        }
     }
 
     #[test]

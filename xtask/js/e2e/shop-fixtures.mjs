@@ -3,6 +3,8 @@
 
 /** Searches the catalog for `words` and opens the product named `name`. */
 export async function openProduct(page, words, name) {
+  // The catalog is ready once it has answered (a page of cards, or its empty state).
+  await page.locator('[data-testid="product-card"], [data-testid="empty"]').first().waitFor();
   await page.getByRole('searchbox', { name: 'Search products' }).fill(words);
   await page.getByTestId('search-submit').click();
   await page.waitForURL((url) => url.searchParams.get('q') === words);
