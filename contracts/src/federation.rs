@@ -75,6 +75,17 @@ pub struct WidgetEntry {
     /// access"). Added in contract 1.1.0; older shells ignore it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<RouteAccess>,
+    /// The API operations the widget calls, as `METHOD /path` of the OpenAPI document
+    /// (relative to `/api/v1`): `GET /products/{id}`. From its crate metadata; a deploy
+    /// against an API checks them (docs/CONTRACTS.md). Added in contract 1.6.0.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
+    /// Set when the API the widgets are deployed against lacks one of `operations` or
+    /// rejects what the widget sends one: why. The shell loads nothing of such an entry and
+    /// shows that the part of the page is being updated. Added in contract 1.6.0; older
+    /// shells ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incompatible: Option<String>,
 }
 
 /// Who may open some of a widget's routes: signed-in users, of `roles` when it names any,
@@ -527,6 +538,8 @@ mod tests {
             slots: slots.iter().map(|s| s.to_string()).collect(),
             nav: None,
             access: Vec::new(),
+            operations: Vec::new(),
+            incompatible: None,
         }
     }
 

@@ -16,6 +16,10 @@ pub struct Widget {
     pub nav: Option<contracts::federation::NavLink>,
     /// Who may open which routes (`access` in the table; none: every route is open).
     pub access: Vec<contracts::federation::RouteAccess>,
+    /// The API operations it calls (`METHOD /path` of the OpenAPI document, relative to
+    /// `/api/v1`); copied into its manifest entry and checked against an API's document by
+    /// `deploy --api` and `contract-test`.
+    pub operations: Vec<String>,
     /// Test fixtures are deployed only by the browser tests, never by `--all`.
     pub fixture: bool,
 }
@@ -59,6 +63,8 @@ struct WidgetMetadata {
     #[serde(default)]
     access: Vec<contracts::federation::RouteAccess>,
     #[serde(default)]
+    operations: Vec<String>,
+    #[serde(default)]
     fixture: bool,
 }
 
@@ -97,6 +103,7 @@ impl Workspace {
                 slots: meta.slots,
                 nav: meta.nav,
                 access: meta.access,
+                operations: meta.operations,
                 fixture: meta.fixture,
             });
         }

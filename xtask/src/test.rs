@@ -114,8 +114,8 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     if dist.exists() {
         std::fs::remove_dir_all(&dist).with_context(|| format!("clearing {}", dist.display()))?;
     }
-    deploy::deploy(workspace, &Target::All, &dist)?;
-    deploy::deploy(workspace, &Target::Widget("probe".into()), &dist)?;
+    deploy::deploy(workspace, &Target::All, &dist, None)?;
+    deploy::deploy(workspace, &Target::Widget("probe".into()), &dist, None)?;
     // The size budget is part of correctness: a part over it fails the test command.
     size::report(&dist, true)?;
     tools::run(
