@@ -52,9 +52,12 @@ pub fn deploy(
             Target::Widget(name) => vec![workspace.widget(name)?],
             Target::All => workspace.product_widgets().collect(),
         };
+        let shell = matches!(target, Target::Shell | Target::All)
+            .then(|| compat::check_shell(workspace, &doc));
         let refused: Vec<String> = widgets
             .into_iter()
             .map(|widget| compat::check_widget(widget, &doc))
+            .chain(shell)
             .filter(|check| !check.issues.is_empty())
             .map(|check| format!("{}: {}", check.name, check.issues.join("; ")))
             .collect();

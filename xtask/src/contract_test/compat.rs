@@ -65,13 +65,25 @@ pub fn issues(doc: &Document, operations: &[String]) -> Vec<String> {
     issues
 }
 
-/// The workspace's widgets (fixtures too), each against `doc`.
+/// The shell and the workspace's widgets (fixtures too), each against `doc`.
 pub fn check_workspace(workspace: &Workspace, doc: &Document) -> Vec<WidgetCheck> {
-    workspace
-        .widgets
-        .iter()
-        .map(|widget| check_widget(widget, doc))
+    std::iter::once(check_shell(workspace, doc))
+        .chain(
+            workspace
+                .widgets
+                .iter()
+                .map(|widget| check_widget(widget, doc)),
+        )
         .collect()
+}
+
+/// The host shell's own calls (its session), from `[package.metadata.shell]`.
+pub fn check_shell(workspace: &Workspace, doc: &Document) -> WidgetCheck {
+    WidgetCheck {
+        name: "shell".into(),
+        operations: workspace.shell_operations.clone(),
+        issues: issues(doc, &workspace.shell_operations),
+    }
 }
 
 pub fn check_widget(widget: &Widget, doc: &Document) -> WidgetCheck {
