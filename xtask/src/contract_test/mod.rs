@@ -137,6 +137,37 @@ pub fn run(workspace: &Workspace, api: &str, roles: &[Role], dist: Option<&Path>
     Ok(())
 }
 
+/// The test command's step: the kit against a fresh server of `api` (the debug binary the
+/// test command built) on SQLite with the demo accounts, as every role.
+pub fn against_test_server(workspace: &Workspace, api: &Path) -> Result<()> {
+    use crate::bench::{Server, tempfile_dir};
+    use std::process::Command;
+    let data = tempfile_dir(&workspace.target_dir.join("contract-test-data"))?;
+    let database_url = format!("sqlite://{}", data.join("bazaar.db").display());
+    crate::tools::run(
+        Command::new(api)
+            .arg("seed-demo")
+            .env("DATABASE_URL", &database_url)
+            .env("DEV_KEY_DIR", &data)
+            .env("RUST_LOG", "warn")
+            .current_dir(&data),
+    )?;
+    let mut serve = Command::new(api);
+    serve
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("DATABASE_URL", &database_url)
+        .env("DEV_KEY_DIR", &data)
+        .env("DIST_DIR", data.join("no-dist"))
+        .env("RUST_LOG", "warn")
+        .current_dir(&data);
+    // One client from one address signing in several times within a second.
+    for limit in ["API_PER_MINUTE", "LOGIN", "LOGIN_ACCOUNT", "MFA", "REGISTER", "ORDERS"] {
+        serve.env(format!("RATE_LIMIT_{limit}"), "0");
+    }
+    let server = Server::start(&mut serve)?;
+    run(workspace, &format!("http://{}", server.addr), &[], None)
+}
+
 /// Operations of the document the journey has no case for.
 fn no_case_rows(doc_ops: &BTreeSet<String>) -> Vec<Row> {
     doc_ops

@@ -1,0 +1,68 @@
+// Widgets against the API they are deployed to: a widget built against an operation that the API
+// removed is refused at deploy (`cargo xtask deploy --api URL`), its live entry is marked
+// incompatible in the manifest, and the shell shows "being updated" in its place without fetching
+// any of its code, while the other widgets keep working (docs/CONTRACTS.md, docs/MFE.md).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mainHeading, openPage, readManifest, serveBuild, xtask } from './helpers.mjs';
+
+const ctx = serveBuild();
+
+/**
+ * The API's next version as far as the check can see: the real server's own OpenAPI document with
+ * `GET /products/{id}` removed, served on a free port. (The check reads only the document.)
+ */
+let nextApi;
+before(async () => {
+  const document = await (await fetch(`${ctx.server.url}/api/v1/openapi.json`)).json();
+  assert.ok(document.paths['/products/{id}']?.get, 'the real API has GET /products/{id}');
+  delete document.paths['/products/{id}'].get;
+  const server = createServer((request, response) => {
+    if (request.url === '/api/v1/openapi.json') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(document));
+    } else {
+      response.writeHead(404);
+      response.end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  nextApi = { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+});
+after(async () => { await nextApi?.close(); });
+
+test('a widget calling an operation the API removed is refused at deploy and shown as being updated', async () => {
+  const before = readManifest(ctx.dist).widgets.find((w) => w.name === 'product');
+  assert.ok(before.operations.includes('GET /products/{id}'), 'the manifest records what product calls');
+  assert.equal(before.incompatible, undefined);
+
+  assert.throws(
+    () => xtask(['deploy', 'product', '--api', nextApi.url, '--dist', ctx.dist]),
+    /refused: not compatible with the API at .*\n\s+product: calls GET \/products\/\{id\}, which the API does not have/,
+  );
+  const manifest = readManifest(ctx.dist);
+  const product = manifest.widgets.find((w) => w.name === 'product');
+  assert.equal(product.build, before.build, 'no new release went live');
+  assert.match(product.incompatible, /calls GET \/products\/\{id\}, which the API does not have/);
+  // Widgets that do not call it are left as they were.
+  for (const name of ['cart', 'auth', 'orders']) {
+    assert.equal(manifest.widgets.find((w) => w.name === name).incompatible, undefined, name);
+  }
+
+  const { page, widgetsFetched, consoleErrors, close } = await openPage(ctx.browser);
+  try {
+    await page.goto(`${ctx.server.url}/products`);
+    const updating = page.locator('[data-slot="main"] [data-state="updating"][data-widget="product"]');
+    await updating.waitFor();
+    assert.equal(await mainHeading(page), 'This part of the page is being updated');
+    assert.match(await updating.getAttribute('title'), /GET \/products\/\{id\}/);
+    // The header's widgets still load and work; nothing of product was fetched.
+    await page.getByTestId('cart-badge').click();
+    await page.locator('[data-slot="main"] h1', { hasText: 'Your cart' }).waitFor();
+    assert.deepEqual(widgetsFetched(), ['auth', 'cart']);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await close();
+  }
+});
