@@ -136,7 +136,10 @@ pub fn render(
                 panel.set_text_content(Some("Being updated"));
             } else {
                 add("h1", "This part of the page is being updated");
-                add("p", "Please come back in a few minutes. The rest of the page still works.");
+                add(
+                    "p",
+                    "Please come back in a few minutes. The rest of the page still works.",
+                );
             }
         }
         PanelKind::Problem { title, detail } => {
