@@ -578,6 +578,28 @@ mod tests {
         assert_eq!(m.issues(&["header-cart"]), vec![]);
     }
 
+    /// A 1.5 manifest (no `operations`, no `incompatible`) still reads; a 1.6 entry writes
+    /// both only when set.
+    #[test]
+    fn operations_and_the_incompatible_mark_are_optional() {
+        let old = serde_json::json!({
+            "name": "cart", "version": "0.1.0", "contractVersion": "1.5.0",
+            "build": "0123456789abcdef", "entry": "/widgets/cart/0123456789abcdef/cart.js",
+            "wasm": "/widgets/cart/0123456789abcdef/cart_bg.wasm",
+            "integrity": SRI, "wasmIntegrity": SRI, "routes": ["/cart"]
+        });
+        let read: WidgetEntry = serde_json::from_value(old).unwrap();
+        assert!(read.operations.is_empty() && read.incompatible.is_none());
+        let written = serde_json::to_value(&read).unwrap();
+        assert!(written.get("operations").is_none() && written.get("incompatible").is_none());
+        let mut marked = read;
+        marked.operations = vec!["GET /cart".into()];
+        marked.incompatible = Some("calls GET /cart, which the API does not have".into());
+        let again: WidgetEntry =
+            serde_json::from_value(serde_json::to_value(&marked).unwrap()).unwrap();
+        assert_eq!(again, marked);
+    }
+
     #[test]
     fn reports_each_malformed_field_against_its_widget() {
         let mut bad = entry("Bad Name", &["products"], &["sidebar"]);

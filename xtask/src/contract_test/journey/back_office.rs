@@ -15,22 +15,19 @@ impl Journey<'_> {
             let (email, password) = &accounts.seller;
             self.sign_in(seller, email, password);
         }
-        let own_shop = self
-            .get(
-                seller,
-                "GET /seller/shop",
-                "/seller/shop",
-                json::<ShopProfile>(),
-            )
-            .and_then(|profile| profile["shop"]["id"].as_str().map(str::to_owned));
-
-        own_shop
+        self.get(
+            seller,
+            "GET /seller/shop",
+            "/seller/shop",
+            json::<ShopProfile>(),
+        )
+        .and_then(|profile| profile["shop"]["id"].as_str().map(str::to_owned))
     }
 
+    /// The seller's back office, and the fulfilment of the customer's paid order.
     pub(super) fn seller(&mut self, facts: &Facts) {
         let seller = Role::Seller;
         let (own_shop, paid) = (&facts.own_shop, &facts.paid);
-        // The seller's back office.
         self.get(
             seller,
             "GET /seller/dashboard",
@@ -116,6 +113,7 @@ impl Journey<'_> {
         }
     }
 
+    /// The administrators' part, then the customer's sign-out and the account actions on them.
     pub(super) fn admin(&mut self, accounts: &Accounts, facts: &Facts) {
         let (customer, admin) = (Role::Customer, Role::Admin);
         let Facts {

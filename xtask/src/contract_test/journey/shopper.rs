@@ -450,7 +450,7 @@ impl Journey<'_> {
 
 /// A GSTIN of Karnataka unique to this run, with the right check character (found by
 /// `contracts`' own validation rather than a second copy of its arithmetic).
-fn gstin(run_id: &str) -> String {
+pub(super) fn gstin(run_id: &str) -> String {
     let digits: String = run_id
         .bytes()
         .map(|b| char::from(b'0' + b % 10))
