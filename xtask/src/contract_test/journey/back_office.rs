@@ -341,7 +341,7 @@ impl Journey<'_> {
             password: password.clone(),
         };
         let login = |j: &mut Journey<'_>| {
-            j.tokens.entry(role).or_insert_with(String::new);
+            j.tokens.entry(role).or_default();
             j.send(
                 role,
                 "POST /auth/login",
@@ -372,21 +372,21 @@ impl Journey<'_> {
                     json::<MfaEnrollment>(),
                 )
                 .and_then(|a| text(&a, "secret"));
-            if let Some(new_secret) = enrolled {
-                if let Ok((code, step)) = totp_code(&new_secret, None) {
-                    self.send(
-                        role,
-                        "POST /auth/mfa/activate",
-                        "/auth/mfa/activate",
-                        &MfaActivate { code },
-                        vec![],
-                        &[200],
-                        json::<RecoveryCodes>(),
-                    );
-                    used_step = Some(step);
-                    secret = Some(new_secret);
-                    outcome = login(self);
-                }
+            if let Some(new_secret) = enrolled
+                && let Ok((code, step)) = totp_code(&new_secret, None)
+            {
+                self.send(
+                    role,
+                    "POST /auth/mfa/activate",
+                    "/auth/mfa/activate",
+                    &MfaActivate { code },
+                    vec![],
+                    &[200],
+                    json::<RecoveryCodes>(),
+                );
+                used_step = Some(step);
+                secret = Some(new_secret);
+                outcome = login(self);
             }
         }
         self.tokens.remove(&role);
@@ -410,7 +410,7 @@ impl Journey<'_> {
             challenge_token: challenge,
             code,
         };
-        self.tokens.entry(role).or_insert_with(String::new);
+        self.tokens.entry(role).or_default();
         let grant = self
             .send(
                 role,

@@ -413,7 +413,7 @@ impl<'a> Journey<'a> {
             password: password.to_owned(),
         };
         // Signing in is the anonymous request that makes the role; its row is the role's.
-        self.tokens.entry(role).or_insert_with(String::new);
+        self.tokens.entry(role).or_default();
         let answer = self.send(
             role,
             "POST /auth/login",
@@ -567,7 +567,10 @@ mod tests {
     #[test]
     fn the_generated_gstin_is_valid() {
         for run in ["0", "abc123", "ffffffffffff"] {
-            assert!(contracts::gstin::Gstin::parse(&shopper::gstin(run)).is_ok(), "{run}");
+            assert!(
+                contracts::gstin::Gstin::parse(&shopper::gstin(run)).is_ok(),
+                "{run}"
+            );
         }
     }
 }

@@ -201,10 +201,10 @@ impl Journey<'_> {
             .as_ref()
             .and_then(value)
             .and_then(|grant| grant["user"]["id"].as_str().map(str::to_owned));
-        if let Some(grant) = registered.as_ref().and_then(value) {
-            if let Some(token) = grant["accessToken"].as_str() {
-                self.tokens.insert(customer, token.to_owned());
-            }
+        if let Some(grant) = registered.as_ref().and_then(value)
+            && let Some(token) = grant["accessToken"].as_str()
+        {
+            self.tokens.insert(customer, token.to_owned());
         }
         let signed_in = self.sign_in(customer, &email, &password);
         // The device's cookies, rotated by each refresh; signing out at the end sends them.
@@ -342,40 +342,40 @@ impl Journey<'_> {
                 json::<MfaEnrollment>(),
             )
             .and_then(|a| text(&a, "secret"));
-        if let Some(secret) = enrolled {
-            if let Ok((code, _)) = totp_code(&secret, None) {
-                self.send(
-                    customer,
-                    "POST /auth/mfa/activate",
-                    "/auth/mfa/activate",
-                    &MfaActivate { code },
-                    vec![],
-                    &[200],
-                    json::<RecoveryCodes>(),
-                );
-            }
+        if let Some(secret) = enrolled
+            && let Ok((code, _)) = totp_code(&secret, None)
+        {
+            self.send(
+                customer,
+                "POST /auth/mfa/activate",
+                "/auth/mfa/activate",
+                &MfaActivate { code },
+                vec![],
+                &[200],
+                json::<RecoveryCodes>(),
+            );
         }
 
         // A second order, cancelled by the customer once paid.
-        if let Some(cart) = &cart {
-            if let Some(order) = self.order_and_pay(cart, &product, "second") {
-                let cancel = CancelOrder {
-                    reason: "Ordered by mistake (contract test)".into(),
-                };
-                let key = vec![(
-                    "Idempotency-Key",
-                    format!("contract-cancel-{}", self.run_id),
-                )];
-                self.send(
-                    customer,
-                    "POST /orders/{id}/cancel",
-                    &format!("/orders/{order}/cancel"),
-                    &cancel,
-                    key,
-                    &[200, 202],
-                    json::<Order>(),
-                );
-            }
+        if let Some(cart) = &cart
+            && let Some(order) = self.order_and_pay(cart, &product, "second")
+        {
+            let cancel = CancelOrder {
+                reason: "Ordered by mistake (contract test)".into(),
+            };
+            let key = vec![(
+                "Idempotency-Key",
+                format!("contract-cancel-{}", self.run_id),
+            )];
+            self.send(
+                customer,
+                "POST /orders/{id}/cancel",
+                &format!("/orders/{order}/cancel"),
+                &cancel,
+                key,
+                &[200, 202],
+                json::<Order>(),
+            );
         }
 
         facts.customer_id = customer_id;
