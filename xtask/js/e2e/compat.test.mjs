@@ -2,43 +2,42 @@
 // removed is refused at deploy (`cargo xtask deploy --api URL`), its live entry is marked
 // incompatible in the manifest, and the shell shows "being updated" in its place without fetching
 // any of its code, while the other widgets keep working (docs/CONTRACTS.md, docs/MFE.md).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { mainHeading, openPage, readManifest, serveBuild, xtask } from './helpers.mjs';
 
 const ctx = serveBuild();
 
 /**
  * The API's next version as far as the check can see: the real server's own OpenAPI document with
- * `GET /products/{id}` removed, served on a free port. (The check reads only the document.)
+ * `GET /products/{id}` removed. The check reads only `<URL>/api/v1/openapi.json`, so the document
+ * is published as a static file of the test's own server under `/next` and the check is pointed
+ * at `<server>/next`. (`xtask` blocks this process while it runs, so a server in it could not
+ * answer.)
  */
-let nextApi;
-before(async () => {
+async function nextApi() {
   const document = await (await fetch(`${ctx.server.url}/api/v1/openapi.json`)).json();
   assert.ok(document.paths['/products/{id}']?.get, 'the real API has GET /products/{id}');
   delete document.paths['/products/{id}'].get;
-  const server = createServer((request, response) => {
-    if (request.url === '/api/v1/openapi.json') {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(document));
-    } else {
-      response.writeHead(404);
-      response.end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  nextApi = { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
-});
-after(async () => { await nextApi?.close(); });
+  const folder = join(ctx.dist, 'next', 'api', 'v1');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'openapi.json'), JSON.stringify(document));
+  const url = `${ctx.server.url}/next`;
+  const served = await fetch(`${url}/api/v1/openapi.json`);
+  assert.equal(served.status, 200, 'the next document is served');
+  return url;
+}
 
 test('a widget calling an operation the API removed is refused at deploy and shown as being updated', async () => {
   const before = readManifest(ctx.dist).widgets.find((w) => w.name === 'product');
   assert.ok(before.operations.includes('GET /products/{id}'), 'the manifest records what product calls');
   assert.equal(before.incompatible, undefined);
 
+  const next = await nextApi();
   assert.throws(
-    () => xtask(['deploy', 'product', '--api', nextApi.url, '--dist', ctx.dist]),
+    () => xtask(['deploy', 'product', '--api', next, '--dist', ctx.dist]),
     /refused: not compatible with the API at .*\n\s+product: calls GET \/products\/\{id\}, which the API does not have/,
   );
   const manifest = readManifest(ctx.dist);
