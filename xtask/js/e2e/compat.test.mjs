@@ -6,9 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mainHeading, openPage, readManifest, serveBuild, xtask } from './helpers.mjs';
+import { mainHeading, openPage, readManifest, serveShop, xtask } from './helpers.mjs';
 
-const ctx = serveBuild();
+// A private database: the shared one must stay without the demo catalog (failures.test.mjs).
+const ctx = serveShop('compat');
 
 /**
  * The API's next version as far as the check can see: the real server's own OpenAPI document with
@@ -18,13 +19,13 @@ const ctx = serveBuild();
  * answer.)
  */
 async function nextApi() {
-  const document = await (await fetch(`${ctx.server.url}/api/v1/openapi.json`)).json();
+  const document = await (await fetch(`${ctx.url}/api/v1/openapi.json`)).json();
   assert.ok(document.paths['/products/{id}']?.get, 'the real API has GET /products/{id}');
   delete document.paths['/products/{id}'].get;
   const folder = join(ctx.dist, 'next', 'api', 'v1');
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'openapi.json'), JSON.stringify(document));
-  const url = `${ctx.server.url}/next`;
+  const url = `${ctx.url}/next`;
   const served = await fetch(`${url}/api/v1/openapi.json`);
   assert.equal(served.status, 200, 'the next document is served');
   return url;
@@ -51,7 +52,7 @@ test('a widget calling an operation the API removed is refused at deploy and sho
 
   const { page, widgetsFetched, consoleErrors, close } = await openPage(ctx.browser);
   try {
-    await page.goto(`${ctx.server.url}/products`);
+    await page.goto(`${ctx.url}/products`);
     const updating = page.locator('[data-slot="main"] [data-state="updating"][data-widget="product"]');
     await updating.waitFor();
     assert.equal(await mainHeading(page), 'This part of the page is being updated');
