@@ -75,6 +75,17 @@ pub struct WidgetEntry {
     /// access"). Added in contract 1.1.0; older shells ignore it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<RouteAccess>,
+    /// The API operations the widget calls, as `METHOD /path` of the OpenAPI document
+    /// (relative to `/api/v1`): `GET /products/{id}`. From its crate metadata; a deploy
+    /// against an API checks them (docs/CONTRACTS.md). Added in contract 1.6.0.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
+    /// Set when the API the widgets are deployed against lacks one of `operations` or
+    /// rejects what the widget sends one: why. The shell loads nothing of such an entry and
+    /// shows that the part of the page is being updated. Added in contract 1.6.0; older
+    /// shells ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incompatible: Option<String>,
 }
 
 /// Who may open some of a widget's routes: signed-in users, of `roles` when it names any,
@@ -527,6 +538,8 @@ mod tests {
             slots: slots.iter().map(|s| s.to_string()).collect(),
             nav: None,
             access: Vec::new(),
+            operations: Vec::new(),
+            incompatible: None,
         }
     }
 
@@ -563,6 +576,28 @@ mod tests {
             entry("cart", &["/cart"], &["header-cart"]),
         ]);
         assert_eq!(m.issues(&["header-cart"]), vec![]);
+    }
+
+    /// A 1.5 manifest (no `operations`, no `incompatible`) still reads; a 1.6 entry writes
+    /// both only when set.
+    #[test]
+    fn operations_and_the_incompatible_mark_are_optional() {
+        let old = serde_json::json!({
+            "name": "cart", "version": "0.1.0", "contractVersion": "1.5.0",
+            "build": "0123456789abcdef", "entry": "/widgets/cart/0123456789abcdef/cart.js",
+            "wasm": "/widgets/cart/0123456789abcdef/cart_bg.wasm",
+            "integrity": SRI, "wasmIntegrity": SRI, "routes": ["/cart"]
+        });
+        let read: WidgetEntry = serde_json::from_value(old).unwrap();
+        assert!(read.operations.is_empty() && read.incompatible.is_none());
+        let written = serde_json::to_value(&read).unwrap();
+        assert!(written.get("operations").is_none() && written.get("incompatible").is_none());
+        let mut marked = read;
+        marked.operations = vec!["GET /cart".into()];
+        marked.incompatible = Some("calls GET /cart, which the API does not have".into());
+        let again: WidgetEntry =
+            serde_json::from_value(serde_json::to_value(&marked).unwrap()).unwrap();
+        assert_eq!(again, marked);
     }
 
     #[test]

@@ -210,6 +210,7 @@ fn nav(
         let preload = manifest
             .resolve(&link.path)
             .filter(|found| state.issues_of(&found.entry.name).is_none())
+            .filter(|found| found.entry.incompatible.is_none())
             .filter(|found| found.entry.access_for(found.pattern, user) == Access::Open)
             .map(|found| {
                 let (federation, entry) = (federation.clone(), Rc::new(found.entry.clone()));
@@ -312,12 +313,18 @@ fn plan(manifest: &ManifestState, location: &Location, session: &SessionState) -
         let layout = LAYOUT_SLOTS.map(|slot| (slot, Target::Nothing));
         return Plan::Slots(std::iter::once((MAIN_SLOT, main)).chain(layout).collect());
     };
-    // An entry with issues is never loaded: its slot says what is wrong with it instead.
-    let widget_or_problem = |entry: &WidgetEntry, slot: &str, params, title: String| match manifest
-        .issues_of(&entry.name)
-    {
-        Some(detail) => Target::Panel(PanelKind::Problem { title, detail }),
-        None => Target::Widget {
+    // An entry with issues is never loaded: its slot says what is wrong with it instead. Nor
+    // is one the deploy found incompatible with the API: it would call what is not there.
+    let widget_or_problem = |entry: &WidgetEntry, slot: &str, params, title: String| match (
+        manifest.issues_of(&entry.name),
+        &entry.incompatible,
+    ) {
+        (Some(detail), _) => Target::Panel(PanelKind::Problem { title, detail }),
+        (None, Some(reason)) => Target::Panel(PanelKind::Updating {
+            widget: entry.name.clone(),
+            reason: reason.clone(),
+        }),
+        (None, None) => Target::Widget {
             entry: Rc::new(entry.clone()),
             props: props(slot, params),
         },

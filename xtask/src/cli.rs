@@ -30,9 +30,18 @@ pub enum Command {
         target: Target,
         dist: PathBuf,
     },
+    /// `api`: `--api URL`, the API to check the widgets against before they go live.
     Deploy {
         target: Target,
         dist: PathBuf,
+        api: Option<String>,
+    },
+    /// The contract-test kit against the API at `api`, as `roles` (none: every role it can
+    /// sign in as); with `dist` (`--dist` given), records each live entry's compatibility.
+    ContractTest {
+        api: String,
+        roles: Vec<crate::contract_test::Role>,
+        dist: Option<PathBuf>,
     },
     Rollback {
         widget: String,
@@ -58,11 +67,27 @@ impl Command {
         let mut keep = 3;
         let mut check = false;
         let mut catalog = None;
+        let mut api = None;
+        let mut roles = Vec::new();
+        let mut dist_given = false;
         let mut positional = Vec::new();
         let mut args = args.into_iter().peekable();
         while let Some(arg) = args.next() {
             match arg.as_str() {
+                "--api" => {
+                    api = Some(
+                        args.next()
+                            .ok_or_else(|| anyhow::anyhow!("--api needs a URL"))?,
+                    )
+                }
+                "--as" => {
+                    let role = args
+                        .next()
+                        .ok_or_else(|| anyhow::anyhow!("--as needs a role"))?;
+                    roles.push(crate::contract_test::Role::parse(&role)?);
+                }
                 "--dist" => {
+                    dist_given = true;
                     dist = args
                         .next()
                         .map(PathBuf::from)
@@ -120,6 +145,14 @@ impl Command {
             Some("deploy") => Command::Deploy {
                 target: target(rest)?,
                 dist,
+                api,
+            },
+            Some("contract-test") => Command::ContractTest {
+                api: api.ok_or_else(|| {
+                    anyhow::anyhow!("contract-test needs --api URL (e.g. http://127.0.0.1:8080)")
+                })?,
+                roles,
+                dist: dist_given.then_some(dist),
             },
             Some("rollback") => Command::Rollback {
                 widget: widget(rest)?,
@@ -167,7 +200,16 @@ mod tests {
             parse("deploy cart --dist /tmp/d").unwrap(),
             Command::Deploy {
                 target: Target::Widget("cart".into()),
-                dist: "/tmp/d".into()
+                dist: "/tmp/d".into(),
+                api: None,
+            }
+        );
+        assert_eq!(
+            parse("deploy product --api http://127.0.0.1:9 --dist /tmp/d").unwrap(),
+            Command::Deploy {
+                target: Target::Widget("product".into()),
+                dist: "/tmp/d".into(),
+                api: Some("http://127.0.0.1:9".into()),
             }
         );
         assert_eq!(
@@ -177,6 +219,29 @@ mod tests {
                 dist: "dist".into()
             }
         );
+    }
+
+    #[test]
+    fn parses_the_contract_test_with_roles_and_an_optional_dist() {
+        use crate::contract_test::Role;
+        assert_eq!(
+            parse("contract-test --api http://h:1").unwrap(),
+            Command::ContractTest {
+                api: "http://h:1".into(),
+                roles: vec![],
+                dist: None
+            }
+        );
+        assert_eq!(
+            parse("contract-test --api http://h:1 --as customer --as admin --dist d").unwrap(),
+            Command::ContractTest {
+                api: "http://h:1".into(),
+                roles: vec![Role::Customer, Role::Admin],
+                dist: Some("d".into())
+            }
+        );
+        assert!(parse("contract-test").is_err());
+        assert!(parse("contract-test --api http://h:1 --as root").is_err());
     }
 
     #[test]

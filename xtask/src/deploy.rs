@@ -7,6 +7,7 @@
 
 use crate::build::{self, Release};
 use crate::cli::Target;
+use crate::contract_test::compat;
 use crate::fsx;
 use crate::metadata::{Widget, Workspace};
 use anyhow::{Context, Result, bail};
@@ -33,7 +34,40 @@ pub struct Deployed {
     pub entry: WidgetEntry,
 }
 
-pub fn deploy(workspace: &Workspace, target: &Target, dist: &Path) -> Result<()> {
+/// `api`: the URL of the API the widgets are deployed against (`--api`). Its document is
+/// checked before anything is built: a widget calling an operation it lacks, or sending one
+/// a body its schema rejects, is refused, and every live entry's verdict is recorded in the
+/// manifest (`incompatible`), so the shell shows a fallback for those that no longer fit.
+pub fn deploy(
+    workspace: &Workspace,
+    target: &Target,
+    dist: &Path,
+    api: Option<&str>,
+) -> Result<()> {
+    if let Some(api) = api {
+        let doc = compat::fetch(api)?;
+        compat::mark_manifest(dist, &doc, api)?;
+        let widgets: Vec<&Widget> = match target {
+            Target::Shell => Vec::new(),
+            Target::Widget(name) => vec![workspace.widget(name)?],
+            Target::All => workspace.product_widgets().collect(),
+        };
+        let shell = matches!(target, Target::Shell | Target::All)
+            .then(|| compat::check_shell(workspace, &doc));
+        let refused: Vec<String> = widgets
+            .into_iter()
+            .map(|widget| compat::check_widget(widget, &doc))
+            .chain(shell)
+            .filter(|check| !check.issues.is_empty())
+            .map(|check| format!("{}: {}", check.name, check.issues.join("; ")))
+            .collect();
+        if !refused.is_empty() {
+            bail!(
+                "refused: not compatible with the API at {api} (nothing was built or made live):\n  {}",
+                refused.join("\n  ")
+            );
+        }
+    }
     let releases = build::build(workspace, target, dist)?;
     for (name, release) in releases {
         if name == "shell" {
@@ -73,6 +107,9 @@ fn entry_for(workspace: &Workspace, widget: &Widget, release: &Release) -> Resul
         slots: widget.slots.clone(),
         nav: widget.nav.clone(),
         access: widget.access.clone(),
+        operations: widget.operations.clone(),
+        // A release goes live only compatible (or unchecked): `deploy --api` refuses others.
+        incompatible: None,
     })
 }
 
@@ -238,6 +275,23 @@ fn with_entry(dist: &Path, entry: WidgetEntry) -> Result<Manifest> {
     Ok(manifest)
 }
 
+/// Applies `edit` to every entry of the live manifest, under the deploy lock, and swaps the
+/// result in when it changed (the contract check's verdicts).
+pub fn update_entries(dist: &Path, mut edit: impl FnMut(&mut WidgetEntry)) -> Result<()> {
+    let _lock = lock(dist)?;
+    let path = dist.join("federation.json");
+    if !path.is_file() {
+        return Ok(());
+    }
+    let before = read_manifest(&path)?;
+    let mut manifest = before.clone();
+    manifest.widgets.iter_mut().for_each(&mut edit);
+    if manifest != before {
+        fsx::write_atomic(&path, &serde_json::to_vec_pretty(&manifest)?)?;
+    }
+    Ok(())
+}
+
 /// Swaps the manifest in with one atomic rename.
 fn write_manifest(dist: &Path, manifest: &Manifest, entry: &WidgetEntry) -> Result<()> {
     let path = dist.join("federation.json");
@@ -325,6 +379,8 @@ mod tests {
             slots: vec![],
             nav: None,
             access: vec![],
+            operations: vec![],
+            incompatible: None,
         }
     }
 

@@ -4,6 +4,7 @@
 mod bench;
 mod build;
 mod cli;
+mod contract_test;
 mod deploy;
 mod fsx;
 mod metadata;
@@ -29,6 +30,10 @@ cargo xtask <command> [options]
   bench --catalog [N]         the catalog at scale: N products (default 100000) seeded, then every kind of read under wrk
   build shell|<widget>|--all  build into dist/ (a widget gets a new release folder, not yet live)
   deploy <widget>|--all       build and make live: swap the widget's federation.json entry atomically
+  deploy ... --api URL        the same, refused if a widget calls what the API at URL lacks or rejects
+  contract-test --api URL [--as ROLE] [--dist DIR]
+                              every operation of URL's API called and decoded into the contracts types;
+                              every widget's operations checked against it (docs/CONTRACTS.md)
   rollback <widget>           make the previous release of <widget> live again
   prune [--keep N]            delete release folders older than the last N (default 3) of each widget
   size [--check]              size report of the shell and live widgets (also dist/size-report.json)
@@ -63,7 +68,10 @@ fn dispatch(command: cli::Command) -> Result<()> {
             catalog: Some(products),
         } => bench::catalog::run(&workspace, products),
         Build { target, dist } => build::build(&workspace, &target, &dist).map(drop),
-        Deploy { target, dist } => deploy::deploy(&workspace, &target, &dist),
+        Deploy { target, dist, api } => deploy::deploy(&workspace, &target, &dist, api.as_deref()),
+        ContractTest { api, roles, dist } => {
+            contract_test::run(&workspace, &api, &roles, dist.as_deref())
+        }
         Rollback { widget, dist } => deploy::rollback(&dist, &widget),
         Prune { keep, dist } => deploy::prune(&dist, keep),
         Size { check, dist } => size::report(&dist, check),

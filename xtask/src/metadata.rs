@@ -16,6 +16,10 @@ pub struct Widget {
     pub nav: Option<contracts::federation::NavLink>,
     /// Who may open which routes (`access` in the table; none: every route is open).
     pub access: Vec<contracts::federation::RouteAccess>,
+    /// The API operations it calls (`METHOD /path` of the OpenAPI document, relative to
+    /// `/api/v1`); copied into its manifest entry and checked against an API's document by
+    /// `deploy --api` and `contract-test`.
+    pub operations: Vec<String>,
     /// Test fixtures are deployed only by the browser tests, never by `--all`.
     pub fixture: bool,
 }
@@ -26,6 +30,8 @@ pub struct Workspace {
     pub widgets: Vec<Widget>,
     /// The version of `contracts` every crate here is built against.
     pub contract_version: String,
+    /// The API operations the host shell calls (`[package.metadata.shell]`).
+    pub shell_operations: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -46,6 +52,14 @@ struct Package {
 #[derive(Deserialize)]
 struct PackageMetadata {
     widget: Option<WidgetMetadata>,
+    shell: Option<ShellMetadata>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShellMetadata {
+    #[serde(default)]
+    operations: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +72,8 @@ struct WidgetMetadata {
     nav: Option<contracts::federation::NavLink>,
     #[serde(default)]
     access: Vec<contracts::federation::RouteAccess>,
+    #[serde(default)]
+    operations: Vec<String>,
     #[serde(default)]
     fixture: bool,
 }
@@ -86,8 +102,15 @@ impl Workspace {
             .map(|p| p.version.clone())
             .context("the workspace has no contracts crate")?;
         let mut widgets = Vec::new();
+        let mut shell_operations = Vec::new();
         for package in metadata.packages {
-            let Some(meta) = package.metadata.and_then(|m| m.widget) else {
+            let Some(meta) = package.metadata else {
+                continue;
+            };
+            if let Some(shell) = meta.shell {
+                shell_operations = shell.operations;
+            }
+            let Some(meta) = meta.widget else {
                 continue;
             };
             widgets.push(Widget {
@@ -97,6 +120,7 @@ impl Workspace {
                 slots: meta.slots,
                 nav: meta.nav,
                 access: meta.access,
+                operations: meta.operations,
                 fixture: meta.fixture,
             });
         }
@@ -106,6 +130,7 @@ impl Workspace {
             target_dir: metadata.target_directory,
             widgets,
             contract_version,
+            shell_operations,
         })
     }
 
@@ -278,6 +303,100 @@ mod tests {
             ("auth", "/login"),
         ] {
             assert_eq!(decide(widget, route, None), Access::Open, "{route}");
+        }
+    }
+
+    /// The API paths a crate's own code builds on its API base (`format!("{api}/orders/{}")`),
+    /// query left out and parameters as `{}`.
+    fn api_paths_in(dir: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let code = std::fs::read_to_string(&path).unwrap();
+                for piece in code.split("\"{api}").skip(1) {
+                    let literal = piece.split(['"', '?']).next().unwrap_or_default();
+                    if literal.starts_with('/') {
+                        found.push(shape(literal));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// `/orders/{id}/invoices` and `/orders/{}/invoices` as one shape.
+    fn shape(path: &str) -> String {
+        path.split('/')
+            .map(|segment| match segment.find('{') {
+                Some(0) => "{}",
+                // `export.csv{}`: a query appended by a helper.
+                Some(at) => &segment[..at],
+                None => segment,
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// A widget's `operations` cannot rot unnoticed: every path its code builds on the API
+    /// base is one it declares, and every operation it declares is known to the API's kit.
+    #[test]
+    fn declared_operations_cover_what_each_widget_calls() {
+        let workspace = Workspace::load().unwrap();
+        for widget in workspace.product_widgets() {
+            assert!(
+                !widget.operations.is_empty(),
+                "{} declares no operations",
+                widget.name
+            );
+            let declared: Vec<String> = widget
+                .operations
+                .iter()
+                .map(|op| shape(op.split_once(' ').expect("METHOD /path").1))
+                .collect();
+            let dir = workspace
+                .root
+                .join("widgets")
+                .join(&widget.name)
+                .join("src");
+            for path in api_paths_in(&dir) {
+                // A `{}` the code fills (an id, a step's name) stands for any segment; a base
+                // path the code extends later matches the operations below it.
+                let fits = |declared: &String| {
+                    let (code, ops): (Vec<&str>, Vec<&str>) =
+                        (path.split('/').collect(), declared.split('/').collect());
+                    code.len() <= ops.len()
+                        && code.iter().zip(&ops).all(|(c, o)| c == o || *c == "{}")
+                };
+                assert!(
+                    declared.iter().any(fits),
+                    "{} calls {path} but its operations do not list it",
+                    widget.name
+                );
+            }
+            for op in &widget.operations {
+                let (method, _) = op.split_once(' ').unwrap();
+                assert!(
+                    ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method),
+                    "{}: {op}",
+                    widget.name
+                );
+            }
+        }
+        assert!(!workspace.shell_operations.is_empty());
+        let session =
+            std::fs::read_to_string(workspace.root.join("host-shell/src/session/mod.rs")).unwrap();
+        for op in &workspace.shell_operations {
+            let path = op.split_once(' ').unwrap().1;
+            assert!(
+                session.contains(&format!("\"/api/v1{path}\"")),
+                "the shell does not call {op}"
+            );
         }
     }
 

@@ -10,7 +10,7 @@ use std::process::Command;
 pub const ADDRESS: &str = "127.0.0.1:8080";
 
 pub fn run(workspace: &Workspace, dist: &Path) -> Result<()> {
-    deploy::deploy(workspace, &Target::All, dist)?;
+    deploy::deploy(workspace, &Target::All, dist, None)?;
     // The demo accounts (customer, seller, admin; README lists them) let a first run sign in
     // without typing a sign-up form. `seed-demo` skips accounts that exist, so reruns are quiet,
     // and refuses APP_ENV=production, where published passwords have no place.

@@ -1,12 +1,13 @@
 //! `cargo xtask test`: every test. Unit and integration tests of the native crates (the API's
 //! on SQLite, then again on a pool of one connection), the API's integration tests again on a
 //! throwaway PostgreSQL cluster, Schemathesis against the real API binary as every role
-//! (`schemathesis`), then the browser tests: headless Chromium against the real API binary
-//! serving a real build.
+//! (`schemathesis`), the contract-test kit against it (`contract_test`: every answer decoded
+//! into the `contracts` types, every widget's operations checked), then the browser tests:
+//! headless Chromium against the real API binary serving a real build.
 
 use crate::cli::Target;
 use crate::metadata::Workspace;
-use crate::{deploy, postgres, schemathesis, size, system, tools};
+use crate::{contract_test, deploy, postgres, schemathesis, size, system, tools};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -114,8 +115,8 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     if dist.exists() {
         std::fs::remove_dir_all(&dist).with_context(|| format!("clearing {}", dist.display()))?;
     }
-    deploy::deploy(workspace, &Target::All, &dist)?;
-    deploy::deploy(workspace, &Target::Widget("probe".into()), &dist)?;
+    deploy::deploy(workspace, &Target::All, &dist, None)?;
+    deploy::deploy(workspace, &Target::Widget("probe".into()), &dist, None)?;
     // The size budget is part of correctness: a part over it fails the test command.
     size::report(&dist, true)?;
     tools::run(
@@ -127,6 +128,9 @@ pub fn run(workspace: &Workspace) -> Result<()> {
 
     eprintln!("xtask: Schemathesis against the API as every role");
     schemathesis::run(workspace, &api)?;
+
+    eprintln!("xtask: the contract-test kit against the API as every role");
+    contract_test::against_test_server(workspace, &api)?;
 
     // The servers the browser tests start migrate this database; without it they would create
     // `data/bazaar.db` under xtask/js, their working directory. Fresh every run.

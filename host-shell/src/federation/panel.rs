@@ -26,6 +26,13 @@ pub enum PanelKind {
     Forbidden {
         path: String,
     },
+    /// The manifest marks the widget incompatible with the API it is deployed against
+    /// (`WidgetEntry::incompatible`): nothing of it is fetched until a release that fits is
+    /// deployed. `reason` is for the title (the operator's view), not the page's text.
+    Updating {
+        widget: String,
+        reason: String,
+    },
     /// Something is wrong before any widget code is involved (the manifest, a misconfigured entry).
     Problem {
         title: String,
@@ -120,6 +127,20 @@ pub fn render(
                     on_home();
                 },
             ));
+        }
+        PanelKind::Updating { widget, reason } => {
+            attr("data-state", "updating");
+            attr("data-widget", widget);
+            attr("title", reason);
+            if compact {
+                panel.set_text_content(Some("Being updated"));
+            } else {
+                add("h1", "This part of the page is being updated");
+                add(
+                    "p",
+                    "Please come back in a few minutes. The rest of the page still works.",
+                );
+            }
         }
         PanelKind::Problem { title, detail } => {
             attr("data-state", "problem");
