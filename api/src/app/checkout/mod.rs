@@ -68,7 +68,17 @@ pub async fn place(
     let claimed = idempotency::claim(&mut tx, &state.vault, customer, key, body, lease).await?;
     let (held, earlier) = match claimed {
         // Dropping `tx` rolls back a claim that wrote nothing.
-        Claimed::Answered(answer) => return Ok(answer),
+        Claimed::Answered(answer, None) => return Ok(answer),
+        // The order as it is now, not as it was answered: paid, failed or timed out since, it
+        // no longer offers its payment page or in-page checkout.
+        Claimed::Answered(answer, Some(id)) => {
+            drop(tx);
+            let order = read(state, customer, id).await?;
+            return Ok(Answer {
+                body: fresh(201, &order, None)?.body,
+                ..answer
+            });
+        }
         Claimed::Held(held, earlier) => (held, earlier),
     };
     let order = match earlier {
