@@ -242,7 +242,7 @@ impl<'q> Sql<'q> {
             Text::Both(text) | Text::PerBackend { sqlite: text, .. } => text,
             Text::Built(text) => text.as_str(),
         };
-        let word = text.trim_start().split_whitespace().next().unwrap_or("");
+        let word = text.split_whitespace().next().unwrap_or("");
         ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"]
             .iter()
             .any(|verb| word.eq_ignore_ascii_case(verb))
