@@ -1,8 +1,10 @@
-//! The audit log's storage: appending a row at the head of the chain (under the chain's lock),
+//! The audit log's storage: appending a row at the head of the chain (under the chain's lock,
+//! the head's read folded into the insert when this process appended the head),
 //! reading the chain in order for verification, and the viewer's filtered, keyset-paged reads.
 //! The rules (who, what, the hash) are in `app::audit`.
 
-use crate::db::{Arg, Conn, Id, Sql, sql};
+use crate::db::{Arg, Conn, DbKind, Id, Sql, sql};
+use std::sync::{Mutex, PoisonError};
 
 /// One stored row, every column.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -50,10 +52,14 @@ const CHAIN_LOCK: i64 = 0x61_75_64_69_74;
 
 /// Takes the chain's lock until the transaction on `conn` ends, so that reading the head and
 /// appending after it is one step for concurrent writers. PostgreSQL: a transaction-level
-/// advisory lock. SQLite: nothing to do, every write transaction here is `BEGIN IMMEDIATE`
-/// and so already holds the database's one write lock.
+/// advisory lock. SQLite: nothing to send, every write transaction here is `BEGIN IMMEDIATE`
+/// and so already holds the database's one write lock (a statement would only cost a turn on
+/// the connection's thread while holding it).
 pub async fn lock_chain(conn: &mut Conn) -> sqlx::Result<()> {
-    Sql::per_backend("SELECT $1", "SELECT pg_advisory_xact_lock($1)")
+    if conn.kind() == DbKind::Sqlite {
+        return Ok(());
+    }
+    sql("SELECT pg_advisory_xact_lock($1)")
         .bind(CHAIN_LOCK)
         .execute(conn)
         .await
@@ -67,33 +73,76 @@ pub async fn head(conn: &mut Conn) -> sqlx::Result<Option<Head>> {
         .await
 }
 
+/// The head this process appended last, a guess at the chain's head that saves reading it:
+/// [`insert_at_head`] checks it in the insert itself. It may be stale (another process
+/// appended, the transaction that appended it rolled back, another database): the insert then
+/// does nothing and the caller reads the head.
+static LAST_APPENDED: Mutex<Option<Head>> = Mutex::new(None);
+
+/// The head this process appended last, if any.
+pub fn last_appended() -> Option<Head> {
+    LAST_APPENDED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+}
+
+/// Appends `row` (its `seq`, `prev_hash` and `hash` already computed under the lock) if the
+/// chain's head is still the row whose hash is its `prev_hash` (`genesis` for an empty log);
+/// whether it did. One statement for the check and the append: the head's read is folded in.
+pub async fn insert_at_head(conn: &mut Conn, row: &AuditRow, genesis: &str) -> sqlx::Result<bool> {
+    let text = format!(
+        "INSERT INTO audit_log ({COLUMNS}) SELECT {VALUES} \
+         WHERE COALESCE((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), $17) = $15"
+    );
+    // Only constants and `$n` placeholders are spliced in: every value is bound.
+    let appended = bind_row(Sql::built(text), row)
+        .bind(genesis)
+        .execute(conn)
+        .await?;
+    if appended == 1 {
+        remember(row);
+    }
+    Ok(appended == 1)
+}
+
 /// Appends `row` (its `seq`, `prev_hash` and `hash` already computed under the lock).
 pub async fn insert(conn: &mut Conn, row: &AuditRow) -> sqlx::Result<()> {
-    sql(
-        "INSERT INTO audit_log (seq, at, actor_type, actor_id, action, resource_type, \
-         resource_id, changes, ip, user_agent, impersonation_flag, impersonated_by, status, \
-         error_message, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(row.seq)
-    .bind(row.at)
-    .bind(&row.actor_type)
-    .bind(row.actor_id.as_ref())
-    .bind(&row.action)
-    .bind(&row.resource_type)
-    .bind(row.resource_id.as_ref())
-    .bind(&row.changes)
-    .bind(row.ip.as_ref())
-    .bind(row.user_agent.as_ref())
-    .bind(row.impersonation_flag)
-    .bind(row.impersonated_by.as_ref())
-    .bind(&row.status)
-    .bind(row.error_message.as_ref())
-    .bind(&row.prev_hash)
-    .bind(&row.hash)
-    .execute(conn)
-    .await
-    .map(drop)
+    let text = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ({VALUES})");
+    // Only constants and `$n` placeholders are spliced in: every value is bound.
+    bind_row(Sql::built(text), row).execute(conn).await?;
+    remember(row);
+    Ok(())
+}
+
+/// The placeholders of [`COLUMNS`], in order.
+const VALUES: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16";
+
+fn bind_row<'q>(statement: Sql<'q>, row: &'q AuditRow) -> Sql<'q> {
+    statement
+        .bind(row.seq)
+        .bind(row.at)
+        .bind(&row.actor_type)
+        .bind(row.actor_id.as_ref())
+        .bind(&row.action)
+        .bind(&row.resource_type)
+        .bind(row.resource_id.as_ref())
+        .bind(&row.changes)
+        .bind(row.ip.as_ref())
+        .bind(row.user_agent.as_ref())
+        .bind(row.impersonation_flag)
+        .bind(row.impersonated_by.as_ref())
+        .bind(&row.status)
+        .bind(row.error_message.as_ref())
+        .bind(&row.prev_hash)
+        .bind(&row.hash)
+}
+
+fn remember(row: &AuditRow) {
+    *LAST_APPENDED.lock().unwrap_or_else(PoisonError::into_inner) = Some(Head {
+        seq: row.seq,
+        hash: row.hash.clone(),
+    });
 }
 
 /// Up to `limit` rows after sequence number `after`, in chain order (verification reads the

@@ -14,6 +14,8 @@ pub struct KeyRow {
     pub response: Option<String>,
     /// When the attempt holding the key took it.
     pub leased_at: i64,
+    /// The order the key placed, if any.
+    pub order_id: Option<Id>,
 }
 
 /// What claiming a key needs: who, which key, the body's hash, the attempt and its time.
@@ -64,7 +66,7 @@ pub async fn claim(conn: &mut Conn, claim: &Claim<'_>) -> sqlx::Result<Option<Op
 /// `customer`'s key `key`, if it exists.
 pub async fn get(conn: &mut Conn, customer: Id, key: &str) -> sqlx::Result<Option<KeyRow>> {
     sql(
-        "SELECT request_hash, status_code, response, leased_at FROM idempotency_keys \
+        "SELECT request_hash, status_code, response, leased_at, order_id FROM idempotency_keys \
          WHERE customer_id = $1 AND idem_key = $2",
     )
     .bind(customer)

@@ -139,20 +139,28 @@ pub async fn add_history(conn: &mut Conn, id: Id, status: &str, at: i64) -> sqlx
     .map(drop)
 }
 
-/// Records the payment the gateway opened for order `id`: its reference and pay page.
-pub async fn set_payment(
+/// Sets order `id` to status `to` with the payment the gateway opened (its reference and pay
+/// page), if it is still `from`; whether it changed. [`set_status`] and the payment in one
+/// statement, for checkout's step to PAYMENT_PENDING.
+pub async fn set_status_and_payment(
     conn: &mut Conn,
     id: Id,
+    (from, to): (&str, &str),
     reference: &str,
     url: Option<&str>,
-) -> sqlx::Result<()> {
-    sql("UPDATE orders SET payment_ref = $1, payment_url = $2 WHERE id = $3")
-        .bind(reference)
-        .bind(url)
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(drop)
+) -> sqlx::Result<bool> {
+    let changed = sql(
+        "UPDATE orders SET status = $1, payment_ref = $2, payment_url = $3 \
+         WHERE id = $4 AND status = $5",
+    )
+    .bind(to)
+    .bind(reference)
+    .bind(url)
+    .bind(id)
+    .bind(from)
+    .execute(conn)
+    .await?;
+    Ok(changed == 1)
 }
 
 /// An order's status (and total), found by the gateway's reference or by id.

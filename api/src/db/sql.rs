@@ -120,6 +120,7 @@ impl<'q> Sql<'q> {
 
     /// Runs the statement; the number of rows it changed.
     pub async fn execute(self, conn: &mut Conn) -> sqlx::Result<u64> {
+        let _turn = conn.turn(self.writes()).await?;
         match conn.raw() {
             Raw::Sqlite(c) => {
                 let (text, args) = self.sqlite()?;
@@ -140,6 +141,7 @@ impl<'q> Sql<'q> {
 
     /// The first row, if any.
     pub async fn fetch_optional<T: Record>(self, conn: &mut Conn) -> sqlx::Result<Option<T>> {
+        let _turn = conn.turn(self.writes()).await?;
         match conn.raw() {
             Raw::Sqlite(c) => {
                 let (text, args) = self.sqlite()?;
@@ -161,6 +163,7 @@ impl<'q> Sql<'q> {
 
     /// Every row.
     pub async fn fetch_all<T: Record>(self, conn: &mut Conn) -> sqlx::Result<Vec<T>> {
+        let _turn = conn.turn(self.writes()).await?;
         match conn.raw() {
             Raw::Sqlite(c) => {
                 let (text, args) = self.sqlite()?;
@@ -175,6 +178,7 @@ impl<'q> Sql<'q> {
 
     /// The first column of the first row, if any.
     pub async fn scalar_optional<T: Scalar>(self, conn: &mut Conn) -> sqlx::Result<Option<T>> {
+        let _turn = conn.turn(self.writes()).await?;
         match conn.raw() {
             Raw::Sqlite(c) => {
                 let (text, args) = self.sqlite()?;
@@ -196,6 +200,7 @@ impl<'q> Sql<'q> {
 
     /// The first column of every row.
     pub async fn scalar_all<T: Scalar>(self, conn: &mut Conn) -> sqlx::Result<Vec<T>> {
+        let _turn = conn.turn(self.writes()).await?;
         match conn.raw() {
             Raw::Sqlite(c) => {
                 let (text, args) = self.sqlite()?;
@@ -227,6 +232,20 @@ impl<'q> Sql<'q> {
                 rows.iter().map(|row| row.try_get(0)).collect()
             }
         }
+    }
+
+    /// Whether the statement may write: it then takes its turn in SQLite's write queue when it
+    /// runs outside a transaction (`Conn::turn`). Told by its first word; a `WITH` counts, as it
+    /// may lead to an `INSERT`.
+    fn writes(&self) -> bool {
+        let text = match &self.text {
+            Text::Both(text) | Text::PerBackend { sqlite: text, .. } => text,
+            Text::Built(text) => text.as_str(),
+        };
+        let word = text.split_whitespace().next().unwrap_or("");
+        ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"]
+            .iter()
+            .any(|verb| word.eq_ignore_ascii_case(verb))
     }
 
     /// The SQLite text and arguments.

@@ -233,3 +233,28 @@ async fn the_application_role_may_append_but_not_rewrite_the_log() {
     tx.commit().await.unwrap();
     assert_eq!(app.audit_mark().await, 3);
 }
+
+/// An append whose transaction rolls back leaves no row, and the next append chains after the
+/// row before it, not after the one rolled back (appends skip the head's read when this
+/// process appended the head, and check it in the insert instead).
+#[tokio::test]
+async fn an_append_rolled_back_leaves_the_chain_whole() {
+    let app = app_with_rows(2).await;
+    let actor = api::app::Actor::system(api::app::Task::Operator);
+    let entry = api::app::audit::Entry::success("test:append", "tests", None, 0);
+
+    let mut tx = app.db.begin().await.unwrap();
+    api::app::audit::record(&mut tx, &actor, &entry)
+        .await
+        .unwrap();
+    drop(tx);
+    assert_eq!(app.audit_mark().await, 2, "rolled back");
+    for _ in 0..2 {
+        crate::fixtures::send(&app, Method::POST, "/carts", None, None).await;
+    }
+
+    assert_eq!(app.audit_mark().await, 4);
+    let (valid, out) = app.audit_verify();
+    assert!(valid, "{out}");
+    assert!(out.starts_with("4/4 rows valid"), "{out}");
+}

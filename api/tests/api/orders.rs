@@ -263,6 +263,45 @@ async fn another_state_pays_igst_and_a_declined_payment_gives_the_stock_back() {
     assert_eq!(stock(&w.app, &w.shirt).await, 5, "released");
 }
 
+/// A retry of a checkout whose payment failed since gets the order as it is now: failed, with
+/// neither its pay page nor an in-page checkout to pay it by, not the answer kept at first.
+#[tokio::test]
+async fn a_replayed_checkout_answers_the_order_as_it_is_now() {
+    let w = world().await;
+    let cart = fill_cart(&w.app, &w.customer, &w.shirt.id, 1).await;
+    let body = order_body(&cart, "27");
+    let placed = order_of(
+        place(&w.app, &w.customer, Some("k"), &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(placed.status, OrderStatus::PaymentPending);
+    let pay_url = placed
+        .payment_url
+        .clone()
+        .expect("a pay page while pending");
+    answer(&w.app, &pay_url, "decline").await;
+
+    let again = place(&w.app, &w.customer, Some("k"), &body).await;
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again = order_of(again, StatusCode::CREATED).await;
+    assert_eq!(again.id, placed.id);
+    assert_eq!(again.status, OrderStatus::PaymentFailed);
+    assert_eq!(again.payment_url, None);
+    assert!(again.checkout.is_none());
+    let read = order_of(
+        get_order(&w.app, &w.customer, &placed.id).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        serde_json::to_value(&again).unwrap(),
+        serde_json::to_value(&read).unwrap(),
+        "what a read of the order gives"
+    );
+    assert_eq!(w.app.count("SELECT count(*) FROM orders").await, 1);
+}
+
 #[tokio::test]
 async fn one_idempotency_key_places_one_order() {
     let w = world().await;

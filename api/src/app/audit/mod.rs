@@ -88,15 +88,10 @@ pub async fn record(conn: &mut Conn, actor: &Actor, entry: &Entry<'_>) -> Result
     let changes = redact::checked(&entry.changes)?;
     let (actor_type, actor_id) = actor_columns(actor);
     let impersonation = actor.impersonation();
-    // Serialises appends: the head read here stays the head until this transaction ends.
+    // Serialises appends: the head stays the head until this transaction ends.
     audit::lock_chain(conn).await?;
-    let head = audit::head(conn).await?;
-    let (seq, prev_hash) = match head {
-        Some(head) => (head.seq + 1, head.hash),
-        None => (1, chain::GENESIS.to_owned()),
-    };
     let mut row = AuditRow {
-        seq,
+        seq: 0,
         at: entry.at,
         actor_type: actor_type.as_str().to_owned(),
         actor_id,
@@ -110,12 +105,31 @@ pub async fn record(conn: &mut Conn, actor: &Actor, entry: &Entry<'_>) -> Result
         impersonated_by: impersonation.map(|i| i.admin.to_string()),
         status: entry.status.as_str().to_owned(),
         error_message: entry.error.map(str::to_owned),
-        prev_hash,
+        prev_hash: String::new(),
         hash: String::new(),
     };
-    row.hash = chain::hash(&row.prev_hash, &row);
+    // The head this process appended last is most often still the head: one statement checks
+    // it and appends. Else (another process appended, or that append rolled back) the head is
+    // read, and the row appended after it.
+    if let Some(head) = audit::last_appended() {
+        chain_after(&mut row, Some(head));
+        if audit::insert_at_head(conn, &row, chain::GENESIS).await? {
+            return Ok(());
+        }
+    }
+    chain_after(&mut row, audit::head(conn).await?);
     audit::insert(conn, &row).await?;
     Ok(())
+}
+
+/// Places `row` after `head` (`None`: first of an empty log): its sequence number, the hash it
+/// follows, and its own hash.
+fn chain_after(row: &mut AuditRow, head: Option<audit::Head>) {
+    (row.seq, row.prev_hash) = match head {
+        Some(head) => (head.seq + 1, head.hash),
+        None => (1, chain::GENESIS.to_owned()),
+    };
+    row.hash = chain::hash(&row.prev_hash, row);
 }
 
 /// [`record`] in a transaction of its own: a failure (a wrong password, a wrong code) whose

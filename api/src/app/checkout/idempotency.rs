@@ -74,8 +74,9 @@ pub(super) struct Held<'k> {
 pub(super) enum Claimed<'k> {
     /// This attempt holds the key; the order an earlier attempt with it placed, if any.
     Held(Held<'k>, Option<Id>),
-    /// The answer an earlier attempt with the key got: this request repeats it.
-    Answered(Answer),
+    /// The answer an earlier attempt with the key got: this request repeats it. With the order
+    /// the key placed when that answer was the order (201): it is answered as it is now.
+    Answered(Answer, Option<Id>),
 }
 
 /// Claims `key` for `customer` and `body` at `now` under a lease of `lease` seconds. A key
@@ -117,12 +118,15 @@ pub(super) async fn claim<'k>(
         stored.response,
     ) {
         (false, ..) => Err(ApiError::IdempotencyKeyReused),
-        (true, Some(status), Some(body)) => Ok(Claimed::Answered(Answer {
-            status: u16::try_from(status).unwrap_or(500),
-            body: vault.open(Column::IdempotencyResponse, row_id(customer, key), &body)?,
-            placed: None,
-            replayed: true,
-        })),
+        (true, Some(status), Some(body)) => Ok(Claimed::Answered(
+            Answer {
+                status: u16::try_from(status).unwrap_or(500),
+                body: vault.open(Column::IdempotencyResponse, row_id(customer, key), &body)?,
+                placed: None,
+                replayed: true,
+            },
+            stored.order_id.filter(|_| status == 201),
+        )),
         (true, ..) => Err(ApiError::IdempotencyInProgress {
             // At least a second: a lease taken over just now by another retry has all of it.
             retry_after_secs: u64::try_from(stored.leased_at + lease - now)

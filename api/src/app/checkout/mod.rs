@@ -17,7 +17,7 @@ use crate::app::Actor;
 use crate::app::audit::{self, Entry};
 use crate::app::catalog::stock;
 use crate::app::orders::{self, machine};
-use crate::db::{self, Conn, Id, Scope, Tx};
+use crate::db::{Conn, Id, Scope, Tx};
 use crate::error::{ApiError, Result};
 use crate::payments::{GatewayError, PaymentRequest, PaymentSession};
 use crate::state::AppState;
@@ -40,7 +40,8 @@ pub struct Answer {
 }
 
 /// Buys what the customer's cart holds. `body` is the request's JSON ([`PlaceOrder`]): the
-/// same `key` and the same bytes within the TTL get the first answer again.
+/// same `key` and the same bytes within the TTL get the first answer again (the order it
+/// placed as it is now).
 pub async fn place(
     actor: &Actor,
     state: &AppState,
@@ -68,7 +69,17 @@ pub async fn place(
     let claimed = idempotency::claim(&mut tx, &state.vault, customer, key, body, lease).await?;
     let (held, earlier) = match claimed {
         // Dropping `tx` rolls back a claim that wrote nothing.
-        Claimed::Answered(answer) => return Ok(answer),
+        Claimed::Answered(answer, None) => return Ok(answer),
+        // The order as it is now, not as it was answered: paid, failed or timed out since, it
+        // no longer offers its payment page or in-page checkout.
+        Claimed::Answered(answer, Some(id)) => {
+            drop(tx);
+            let order = read(state, customer, id).await?;
+            return Ok(Answer {
+                body: fresh(201, &order, None)?.body,
+                ..answer
+            });
+        }
         Claimed::Held(held, earlier) => (held, earlier),
     };
     let order = match earlier {
@@ -126,13 +137,12 @@ async fn finish(
 ) -> Result<Answer> {
     let id = Id::parse(&order.id)
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("an order id is not an id")))?;
-    let (from, to) = (OrderStatus::Initiated, OrderStatus::PaymentPending);
+    let from = OrderStatus::Initiated;
     let mut tx = state.db.begin().await?;
     let answer = match opened {
         Ok(session) => {
-            if machine::step(&mut tx, actor, id, from, to, now).await? {
-                let pay_url = session.pay_url.as_deref();
-                db::orders::set_payment(&mut tx, id, &session.reference, pay_url).await?;
+            let payment = (session.reference.as_str(), session.pay_url.as_deref());
+            if machine::open_payment(&mut tx, actor, id, payment, now).await? {
                 // The order as it is once the payment is open (what a read would give back).
                 order.status = OrderStatus::PaymentPending;
                 order.payment_url = session.pay_url.clone();

@@ -22,16 +22,56 @@ pub(crate) async fn step(
     to: OrderStatus,
     now: i64,
 ) -> Result<bool> {
-    if !from.can_become(to) {
-        return Err(ApiError::Internal(anyhow::anyhow!(
-            "the payment state machine does not allow {} → {}",
-            from.as_str(),
-            to.as_str()
-        )));
-    }
+    allowed(from, to)?;
     if !orders::set_status(conn, order, from.as_str(), to.as_str()).await? {
         return Ok(false);
     }
+    moved(conn, actor, order, from, to, now).await?;
+    Ok(true)
+}
+
+/// [`step`] from INITIATED to PAYMENT_PENDING, recording the payment the gateway opened (its
+/// `reference` and pay page `url`) in the same statement as the move.
+pub(crate) async fn open_payment(
+    conn: &mut Conn,
+    actor: &Actor,
+    order: Id,
+    (reference, url): (&str, Option<&str>),
+    now: i64,
+) -> Result<bool> {
+    let (from, to) = (OrderStatus::Initiated, OrderStatus::PaymentPending);
+    allowed(from, to)?;
+    let statuses = (from.as_str(), to.as_str());
+    if !orders::set_status_and_payment(conn, order, statuses, reference, url).await? {
+        return Ok(false);
+    }
+    moved(conn, actor, order, from, to, now).await?;
+    Ok(true)
+}
+
+/// A move the machine does not allow is a bug.
+fn allowed(from: OrderStatus, to: OrderStatus) -> Result<()> {
+    if from.can_become(to) {
+        Ok(())
+    } else {
+        Err(ApiError::Internal(anyhow::anyhow!(
+            "the payment state machine does not allow {} → {}",
+            from.as_str(),
+            to.as_str()
+        )))
+    }
+}
+
+/// What follows a move of `order` from `from` to `to`: its history, the stock it gives back,
+/// its audit row.
+async fn moved(
+    conn: &mut Conn,
+    actor: &Actor,
+    order: Id,
+    from: OrderStatus,
+    to: OrderStatus,
+    now: i64,
+) -> Result<()> {
     orders::add_history(conn, order, to.as_str(), now).await?;
     if from.reserves_stock() && !to.reserves_stock() {
         stock::release(conn, order).await?;
@@ -43,7 +83,7 @@ pub(crate) async fn step(
         serde_json::json!({"status": {"before": from.as_str(), "after": to.as_str()}}),
     );
     audit::record(conn, actor, &entry).await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Applies `verdict` (SUCCESS, FAILED or TIMEOUT: what the gateway or the clock said) to
