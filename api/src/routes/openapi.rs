@@ -147,8 +147,8 @@ struct ApiDoc;
 
 /// The document: the annotations' paths and schemas, plus per operation the security its
 /// policy demands, for permission policies an `x-permissions` list, the shared error
-/// responses it can answer (`responses`) and the constraints the server validates
-/// (`constraints`). The links of the stateful flows (`links`) are added as it is rendered.
+/// responses it can answer (`responses`). The constraints the server validates (`constraints`) and the links of the stateful flows
+/// (`links`) are added as it is rendered.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     let components = doc.components.get_or_insert_with(Default::default);
@@ -169,7 +169,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
         ))),
     );
     responses::add_components(components);
-    constraints::apply(&mut doc);
     for spec in super::routes().specs() {
         if let Some(operation) = operation_mut(&mut doc, &spec) {
             apply_policy(operation, spec.policy);
@@ -286,6 +285,7 @@ fn rendered() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
         let mut json = serde_json::to_value(document()).expect("the OpenAPI document serialises");
+        constraints::apply(&mut json);
         links::apply(&mut json);
         serde_json::to_string_pretty(&json).expect("the OpenAPI document serialises")
     })

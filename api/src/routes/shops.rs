@@ -20,7 +20,7 @@ use utoipa::IntoParams;
 /// (`sellers:all`), seed 000 §3.1.
 const REVIEW_SHOPS: &[&str] = &["sellers:manage", "sellers:all"];
 const DEFAULT_LIMIT: u32 = 50;
-const MAX_LIMIT: u32 = 100;
+pub(crate) const MAX_LIMIT: u32 = 100;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
