@@ -135,7 +135,9 @@ fn required_text(
 
 /// [`required_text`] with `BoundedText::parse` itself.
 fn bounded(target: Target, max: usize) -> Constraint {
-    required_text(target, max, move |text| BoundedText::parse(text, max).is_ok())
+    required_text(target, max, move |text| {
+        BoundedText::parse(text, max).is_ok()
+    })
 }
 
 /// Text that may be blank or absent, of at most `max` characters once trimmed.
@@ -268,15 +270,16 @@ fn quantity(schema: &'static str, zero_removes: bool) -> Constraint {
         min,
         i64::from(MAX_QUANTITY),
         move |n| {
-            u32::try_from(n)
-                .is_ok_and(|n| crate::app::carts::quantity_in_range(n, zero_removes))
+            u32::try_from(n).is_ok_and(|n| crate::app::carts::quantity_in_range(n, zero_removes))
         },
     )
 }
 
 /// The checkout's address check (`app::checkout::address::validate`) with one member set to
 /// `text` and the others valid.
-fn delivery_address_accepts(set: fn(&mut contracts::orders::DeliveryAddress, String)) -> impl Fn(&str) -> bool {
+fn delivery_address_accepts(
+    set: fn(&mut contracts::orders::DeliveryAddress, String),
+) -> impl Fn(&str) -> bool {
     move |text| {
         let mut address = contracts::orders::DeliveryAddress {
             name: "Asha Rao".into(),
@@ -294,7 +297,7 @@ fn delivery_address_accepts(set: fn(&mut contracts::orders::DeliveryAddress, Str
 
 fn delivery_address() -> Vec<Constraint> {
     use crate::app::checkout::address::{LINE_MAX, NAME_MAX};
-    let schema = "DeliveryAddress";
+    let schema = "DeliveryAddressInput";
     vec![
         required_text(
             property(schema, "name"),
@@ -351,7 +354,14 @@ fn delivery_address() -> Vec<Constraint> {
 /// `Pincode`: six ASCII digits, the first not 0.
 const PINCODE: &str = "[1-9][0-9]{5}";
 const PINCODE_EDGES: &[&str] = &[
-    "411001", " 411001 ", "011001", "41100", "4110011", "41100a", "", "٤١١٠٠١",
+    "411001",
+    " 411001 ",
+    "011001",
+    "41100",
+    "4110011",
+    "41100a",
+    "",
+    "٤١١٠٠١",
 ];
 
 /// A shop's application (`app::shops::validate_application`) with one member changed.
@@ -411,12 +421,12 @@ fn shops() -> Vec<Constraint> {
             GSTIN_EDGES,
         ),
         required_text(
-            property("Address", "line1"),
+            property("AddressInput", "line1"),
             shops::MAX_NAME_CHARS,
             both(shops::MAX_NAME_CHARS, shop_profile::MAX_NAME_CHARS),
         ),
         {
-            let mut line2 = optional_text(property("Address", "line2"), shops::MAX_NAME_CHARS);
+            let mut line2 = optional_text(property("AddressInput", "line2"), shops::MAX_NAME_CHARS);
             let accepts = application_accepts(|a, v| a.address.line2 = Some(v));
             line2.accepts = Box::new(move |value| {
                 value.as_str().is_some_and(|text| {
@@ -428,18 +438,18 @@ fn shops() -> Vec<Constraint> {
             line2
         },
         required_text(
-            property("Address", "city"),
+            property("AddressInput", "city"),
             shops::MAX_SHORT_CHARS,
             both(shops::MAX_SHORT_CHARS, shop_profile::MAX_SHORT_CHARS),
         ),
         on_text(
-            property("Address", "stateCode"),
+            property("AddressInput", "stateCode"),
             json!({ "pattern": trimmed(&state_codes()) }),
             |text| crate::domain::state_code(text).is_ok(),
             &["27", " 07 ", "00", "7", "270", ""],
         ),
         on_text(
-            property("Address", "pincode"),
+            property("AddressInput", "pincode"),
             json!({ "pattern": trimmed(PINCODE) }),
             |text| crate::domain::Pincode::parse(text).is_ok(),
             PINCODE_EDGES,
@@ -758,7 +768,13 @@ fn audit() -> Vec<Constraint> {
             parameter(path, "get", "preset"),
             json!({ "enum": ["failed-logins", "impersonations", "price-changes"] }),
             |text| crate::app::audit::query::preset(text).is_ok(),
-            &["failed-logins", "impersonations", "price-changes", "prices", ""],
+            &[
+                "failed-logins",
+                "impersonations",
+                "price-changes",
+                "prices",
+                "",
+            ],
         ));
         for name in ["from", "to"] {
             all.push(on_text(
@@ -770,8 +786,23 @@ fn audit() -> Vec<Constraint> {
             ));
         }
     }
-    // The CSV export takes every matching row (up to its own cap): its `limit` is not read.
     all.push(page_size("/audit", crate::app::audit::query::MAX_LIMIT));
+    // The CSV export takes every matching row (up to its own cap): its `limit` is parsed (a
+    // `u32`, so 400 `invalid_query` past it) and not read.
+    all.push(Constraint {
+        target: parameter("/audit/export.csv", "get", "limit"),
+        keywords: json!({
+            "minimum": 0,
+            "maximum": u32::MAX,
+            "format": "int64",
+            "description": "Not read by the export, which takes every matching row; a number from 0 to 4294967295.",
+        }),
+        accepts: Box::new(|value| {
+            serde_json::from_value::<crate::app::audit::query::AuditQuery>(json!({ "limit": value }))
+                .is_ok()
+        }),
+        edges: vec![json!(-1), json!(0), json!(u32::MAX), json!(u64::from(u32::MAX) + 1)],
+    });
     all
 }
 
@@ -817,7 +848,10 @@ pub fn all() -> Vec<Constraint> {
     let mut all = vec![
         password("NewAccount"),
         password("ResetPassword"),
-        bounded(property("NewAccount", "displayName"), MAX_DISPLAY_NAME_CHARS),
+        bounded(
+            property("NewAccount", "displayName"),
+            MAX_DISPLAY_NAME_CHARS,
+        ),
         email(),
         page_size("/products", crate::routes::products::MAX_LIMIT),
         page_size("/seller/products", crate::routes::products::MAX_LIMIT),
@@ -848,9 +882,55 @@ pub fn all() -> Vec<Constraint> {
     all
 }
 
+/// Components that answers carry too (an order's address, a shop's), where what is stored or
+/// withheld (`""` for a seller's view of a delivery address) need not meet the input rules: the
+/// requests that send one refer to a copy, `<name>Input`, which takes the constraints.
+/// (component, the request schemas' properties that refer to it)
+const REQUEST_COPIES: &[(&str, &[(&str, &str)])] = &[
+    ("DeliveryAddress", &[("PlaceOrder", "address")]),
+    (
+        "Address",
+        &[("ShopApplication", "address"), ("ShopChanges", "address")],
+    ),
+];
+
+fn split_request_copies(doc: &mut Value) {
+    for (component, users) in REQUEST_COPIES {
+        let schemas = &mut doc["components"]["schemas"];
+        let copy = schemas[*component].clone();
+        assert!(copy.is_object(), "no component {component}");
+        schemas[format!("{component}Input")] = copy;
+        let from = format!("#/components/schemas/{component}");
+        let to = format!("#/components/schemas/{component}Input");
+        for (schema, property) in *users {
+            let slot = &mut schemas[*schema]["properties"][*property];
+            assert!(slot.is_object(), "no property {schema}.{property}");
+            retarget(slot, &from, &to);
+        }
+    }
+}
+
+/// Points every `$ref` to `from` inside `value` to `to`.
+fn retarget(value: &mut Value, from: &str, to: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map.iter_mut() {
+                if key == "$ref" && inner == from {
+                    *inner = json!(to);
+                } else {
+                    retarget(inner, from, to);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| retarget(item, from, to)),
+        _ => {}
+    }
+}
+
 /// Writes every constraint into `doc` (the rendered document). Panics when a target is
 /// missing: a renamed schema, property or parameter must move its constraint too.
 pub fn apply(doc: &mut Value) {
+    split_request_copies(doc);
     for constraint in all() {
         let mut keywords = constraint.keywords.clone();
         let keywords = keywords.as_object_mut().expect("keywords are an object");
@@ -987,8 +1067,17 @@ mod tests {
             MAX_QUANTITY
         );
         assert_eq!(
-            schemas["DeliveryAddress"]["properties"]["pincode"]["pattern"],
+            schemas["DeliveryAddressInput"]["properties"]["pincode"]["pattern"],
             trimmed(PINCODE)
+        );
+        // What answers carry is not held to the input rules.
+        assert_eq!(
+            schemas["DeliveryAddress"]["properties"]["pincode"].get("pattern"),
+            None
+        );
+        assert_eq!(
+            schemas["PlaceOrder"]["properties"]["address"]["$ref"],
+            "#/components/schemas/DeliveryAddressInput"
         );
         // A reference takes its keywords through `allOf`; a required member loses its `null`.
         assert_eq!(
