@@ -261,3 +261,69 @@ fn check_consistency(db: &Path) -> Result<Vec<String>> {
     );
     Ok(broken)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database with the tables the rules read, holding `rows` (SQL inserts).
+    fn database(dir: &Path, rows: &str) -> PathBuf {
+        let db = dir.join("check.db");
+        let schema = "CREATE TABLE products (id TEXT, stock INTEGER);\
+            CREATE TABLE inventory_events (seq INTEGER, product_id TEXT, reason TEXT, delta INTEGER, level INTEGER, order_id TEXT);\
+            CREATE TABLE orders (id TEXT, status TEXT, taxable INTEGER, cgst INTEGER, sgst INTEGER, igst INTEGER, total INTEGER, refunded INTEGER);\
+            CREATE TABLE order_lines (order_id TEXT, product_id TEXT, quantity INTEGER, taxable INTEGER, cgst INTEGER, sgst INTEGER, igst INTEGER, total INTEGER);\
+            CREATE TABLE payment_events (gateway_txn_id TEXT, order_id TEXT, outcome TEXT, disposition TEXT, amount INTEGER);\
+            CREATE TABLE refunds (order_id TEXT, payment_txn_id TEXT, amount INTEGER, state TEXT);";
+        let status = Command::new("python3")
+            .args([
+                "-c",
+                "import sqlite3, sys\ndb = sqlite3.connect(sys.argv[1])\ndb.executescript(sys.argv[2])\ndb.commit()",
+            ])
+            .arg(&db)
+            .arg(format!("{schema}{rows}"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        db
+    }
+
+    /// A product of 10 units of which an order of 2 is paid.
+    const CONSISTENT: &str = "INSERT INTO products VALUES ('p', 8);\
+        INSERT INTO inventory_events VALUES (1, 'p', 'created', 10, 10, NULL), (2, 'p', 'order_reserved', -2, 8, 'o');\
+        INSERT INTO orders VALUES ('o', 'ORDER_CONFIRMED', 100, 9, 9, 0, 118, 0);\
+        INSERT INTO order_lines VALUES ('o', 'p', 2, 100, 9, 9, 0, 118);\
+        INSERT INTO payment_events VALUES ('t', 'o', 'SUCCESS', 'APPLIED', 118);";
+
+    #[test]
+    fn consistent_data_breaks_no_rule() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            check_consistency(&database(dir.path(), CONSISTENT)).unwrap(),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn each_inconsistency_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let broken = format!(
+            "{CONSISTENT}UPDATE products SET stock = 9;\
+             INSERT INTO orders VALUES ('empty', 'INITIATED', 0, 0, 0, 0, 0, 0);\
+             INSERT INTO refunds VALUES ('o', 't', 200, 'PENDING');"
+        );
+        let found = check_consistency(&database(dir.path(), &broken)).unwrap();
+        let rules: Vec<&str> = found
+            .iter()
+            .map(|line| line.split(" (").next().unwrap())
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                CONSISTENCY[1].0,
+                CONSISTENCY[3].0,
+                CONSISTENCY[8].0,
+            ]
+        );
+    }
+}
