@@ -184,7 +184,10 @@ pub fn run(workspace: &Workspace, api: &Path) -> Result<()> {
                 .args(["--url", &format!("http://{addr}/api/v1")])
                 .args(["--checks", "all", "--max-examples", MAX_EXAMPLES])
                 .args(["--seed", &seed.to_string()])
-                .arg("--no-color");
+                .arg("--no-color")
+                // Schemathesis keeps its cache (`.schemathesis/`) in its working directory:
+                // the run's data directory, not the checkout.
+                .current_dir(&data);
             if let Some(token) = token {
                 command.args(["-H", &format!("Authorization: Bearer {token}")]);
             }
