@@ -172,6 +172,8 @@ pub fn run(workspace: &Workspace, api: &Path) -> Result<()> {
         "xtask: schemathesis seeds {seeds:?} (replay one: SCHEMATHESIS_SEED=N cargo xtask schemathesis)"
     );
     let config = workspace.root.join("xtask").join("schemathesis.toml");
+    let work = workspace.target_dir.join("schemathesis-work");
+    std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
     let mut failed = Vec::new();
     for &seed in &seeds {
         for (role, token) in &roles {
@@ -185,9 +187,10 @@ pub fn run(workspace: &Workspace, api: &Path) -> Result<()> {
                 .args(["--checks", "all", "--max-examples", MAX_EXAMPLES])
                 .args(["--seed", &seed.to_string()])
                 .arg("--no-color")
-                // Schemathesis keeps its cache (`.schemathesis/`) in its working directory:
-                // the run's data directory, not the checkout.
-                .current_dir(&data);
+                // Schemathesis keeps its cache (`.schemathesis/`: earlier runs' failures,
+                // replayed first) in its working directory: under the target directory, kept
+                // from run to run, not in the checkout.
+                .current_dir(&work);
             if let Some(token) = token {
                 command.args(["-H", &format!("Authorization: Bearer {token}")]);
             }
