@@ -29,9 +29,9 @@ use contracts::gstin::Gstin;
 use contracts::seller_dashboard::{ShopChanges, ShopProfile};
 use contracts::shops::ShopStatus;
 
-const MAX_SHORT_CHARS: usize = 100;
-const MAX_NAME_CHARS: usize = 200;
-const MAX_DESCRIPTION_CHARS: usize = 2000;
+pub(crate) const MAX_SHORT_CHARS: usize = 100;
+pub(crate) const MAX_NAME_CHARS: usize = 200;
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 2000;
 
 /// The actor's shop, opened, as they may see it.
 async fn profile_of(

@@ -17,11 +17,11 @@ use contracts::props::Role;
 use contracts::shops::{Address, Shop, ShopApplication, ShopDecision, ShopStatus};
 
 /// Longest legal names and address lines, in characters.
-const MAX_NAME_CHARS: usize = 200;
+pub(crate) const MAX_NAME_CHARS: usize = 200;
 /// Longest display names and cities, in characters.
-const MAX_SHORT_CHARS: usize = 100;
+pub(crate) const MAX_SHORT_CHARS: usize = 100;
 /// Longest decision note, in characters.
-const MAX_NOTE_CHARS: usize = 500;
+pub(crate) const MAX_NOTE_CHARS: usize = 500;
 
 /// An application that passed every check, trimmed and normalised.
 #[derive(Debug)]

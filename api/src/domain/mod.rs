@@ -20,7 +20,7 @@ pub use hsn::Hsn;
 pub use mobile::IndianMobile;
 pub use page::page_limit;
 pub use pincode::Pincode;
-pub use sku::Sku;
+pub use sku::{MAX_SKU_CHARS, Sku};
 pub use state::state_code;
 pub use text::BoundedText;
 pub use valid::{Rule, Valid};

@@ -4,7 +4,7 @@ use crate::domain::valid::{Rule, Valid};
 use crate::domain::{BoundedText, Invalid};
 
 /// The longest SKU, in characters.
-const MAX_SKU_CHARS: usize = 64;
+pub const MAX_SKU_CHARS: usize = 64;
 
 /// 1 to 64 letters, digits and `- _ . /`, trimmed.
 pub type Sku = Valid<SkuRule>;

@@ -19,18 +19,28 @@ const OWN_CART: &[&str] = &["cart:own_manage"];
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
         .route(Method::POST, "/carts", Policy::Public, create)
-        .route(Method::GET, "/carts/{cart_id}", Policy::Public, show)
-        .route(Method::POST, "/carts/{cart_id}/items", Policy::Public, add)
+        .route(
+            Method::GET,
+            "/carts/{cart_id}",
+            Policy::GuestOrSignedIn,
+            show,
+        )
+        .route(
+            Method::POST,
+            "/carts/{cart_id}/items",
+            Policy::GuestOrSignedIn,
+            add,
+        )
         .route(
             Method::PUT,
             "/carts/{cart_id}/items/{product_id}",
-            Policy::Public,
+            Policy::GuestOrSignedIn,
             set,
         )
         .route(
             Method::DELETE,
             "/carts/{cart_id}/items/{product_id}",
-            Policy::Public,
+            Policy::GuestOrSignedIn,
             remove,
         )
         .route(Method::GET, "/cart", Policy::AnyOf(OWN_CART), mine)

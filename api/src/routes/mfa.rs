@@ -48,7 +48,7 @@ pub async fn enroll(State(state): State<AppState>, actor: Actor) -> Result<Respo
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`mfa_required`: the account has MFA and this session did not pass it", body = Problem, content_type = PROBLEM),
         (status = 409, description = "`mfa_not_pending`: enrol first", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`: `code` is not the current code", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`: `code` `invalid_mfa_code`, not the authenticator's current code", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn activate(
     State(state): State<AppState>,

@@ -147,8 +147,8 @@ struct ApiDoc;
 
 /// The document: the annotations' paths and schemas, plus per operation the security its
 /// policy demands, for permission policies an `x-permissions` list, the shared error
-/// responses it can answer (`responses`) and the constraints the server validates
-/// (`constraints`). The links of the stateful flows (`links`) are added as it is rendered.
+/// responses it can answer (`responses`). The constraints the server validates (`constraints`) and the links of the stateful flows
+/// (`links`) are added as it is rendered.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     let components = doc.components.get_or_insert_with(Default::default);
@@ -169,7 +169,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
         ))),
     );
     responses::add_components(components);
-    constraints::apply(&mut doc);
     for spec in super::routes().specs() {
         if let Some(operation) = operation_mut(&mut doc, &spec) {
             apply_policy(operation, spec.policy);
@@ -198,6 +197,14 @@ pub fn document() -> utoipa::openapi::OpenApi {
 fn apply_policy(operation: &mut Operation, policy: Policy) {
     let scheme = match policy {
         Policy::Public => return,
+        // A token is optional: the empty requirement says "or none".
+        Policy::GuestOrSignedIn => {
+            operation.security = Some(vec![
+                SecurityRequirement::new(BEARER, Vec::<String>::new()),
+                SecurityRequirement::default(),
+            ]);
+            return;
+        }
         Policy::RefreshCookie => REFRESH_COOKIE,
         Policy::SignedIn | Policy::AnyOf(_) | Policy::FreshMfa(_) => BEARER,
     };
@@ -286,6 +293,7 @@ fn rendered() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
         let mut json = serde_json::to_value(document()).expect("the OpenAPI document serialises");
+        constraints::apply(&mut json);
         links::apply(&mut json);
         serde_json::to_string_pretty(&json).expect("the OpenAPI document serialises")
     })
@@ -417,6 +425,95 @@ mod tests {
             json["paths"]["/auth/logout"]["post"]["security"],
             serde_json::json!([{ "refreshCookie": [] }, {}])
         );
+    }
+
+    /// The security each operation states, as the route table's policy makes it.
+    fn stated_security(policy: Policy) -> serde_json::Value {
+        use serde_json::json;
+        match policy {
+            Policy::Public => serde_json::Value::Null,
+            Policy::GuestOrSignedIn => json!([{ BEARER: [] }, {}]),
+            Policy::RefreshCookie => json!([{ REFRESH_COOKIE: [] }]),
+            Policy::SignedIn | Policy::AnyOf(_) | Policy::FreshMfa(_) => json!([{ BEARER: [] }]),
+        }
+    }
+
+    /// Exact security per operation, held against the server itself: every route of the
+    /// table is called without credentials and with a token that is not one. A bearer
+    /// operation answers 401 to both; an operation whose token is optional answers 401 to the
+    /// bad token only; a public one ignores the header (the same answer either way). And the
+    /// document states for each the security its policy means.
+    #[tokio::test]
+    async fn every_operation_requires_exactly_the_security_the_document_states() {
+        use axum::body::Body;
+        use tower::ServiceExt as _;
+        let json: serde_json::Value = serde_json::from_str(rendered()).unwrap();
+        let state = crate::state::AppState::for_tests().await;
+        let app = crate::routes::router(&state).with_state(state.clone());
+        let mut wrong = Vec::new();
+        for spec in crate::routes::routes().specs() {
+            let name = format!("{} {}", spec.method, spec.path);
+            let method = spec.method.as_str().to_ascii_lowercase();
+            let mut expected = stated_security(spec.policy);
+            // The logout's cookie is optional (see `document`).
+            if spec.path == "/auth/logout" {
+                expected = serde_json::json!([{ REFRESH_COOKIE: [] }, {}]);
+            }
+            let stated = json["paths"][spec.path][&method]
+                .get("security")
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            if stated != expected {
+                wrong.push(format!(
+                    "{name}: states {stated}, its policy means {expected}"
+                ));
+            }
+            let path = spec
+                .path
+                .split('/')
+                .map(|part| {
+                    if part.starts_with('{') {
+                        "00000000-0000-4000-8000-000000000000"
+                    } else {
+                        part
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let call = |token: Option<&str>| {
+                let mut request = axum::http::Request::builder()
+                    .method(spec.method.clone())
+                    .uri(&path)
+                    .header(header::CONTENT_TYPE, "application/json");
+                if let Some(token) = token {
+                    request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+                }
+                let app = app.clone();
+                async move {
+                    app.oneshot(request.body(Body::from("{}")).unwrap())
+                        .await
+                        .unwrap()
+                        .status()
+                        .as_u16()
+                }
+            };
+            let without = call(None).await;
+            let bad_token = call(Some("not-a-token")).await;
+            let fine = match spec.policy {
+                Policy::SignedIn | Policy::AnyOf(_) | Policy::FreshMfa(_) => {
+                    without == 401 && bad_token == 401
+                }
+                Policy::GuestOrSignedIn => without != 401 && bad_token == 401,
+                Policy::Public | Policy::RefreshCookie => without == bad_token,
+            };
+            if !fine {
+                wrong.push(format!(
+                    "{name} ({:?}): {without} without a token, {bad_token} with a bad one",
+                    spec.policy
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
     /// Every `$ref` the document holds names a component it defines (was: `ProductSort`).

@@ -33,7 +33,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// Set on an answer replayed from an idempotency key.
 pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 const DEFAULT_LIMIT: u32 = 20;
-const MAX_LIMIT: u32 = 50;
+pub(crate) const MAX_LIMIT: u32 = 50;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()

@@ -27,6 +27,10 @@ use std::collections::HashSet;
 pub enum Policy {
     /// Anyone, signed in or not: sign-up, sign-in, probes, the public catalog.
     Public,
+    /// Anyone, as a guest or signed in: a guest's cart, or the customer's own when a token is
+    /// sent. The handler reads the caller from the token if there is one (`Actor`), so a
+    /// token that is sent must be valid: 401 `unauthenticated` otherwise.
+    GuestOrSignedIn,
     /// Anyone holding the refresh cookie and its CSRF token. The handler checks both (they
     /// are the credential); the layer lets the request through like [`Policy::Public`].
     RefreshCookie,
@@ -60,7 +64,9 @@ impl Policy {
     pub fn permissions(self) -> Option<&'static [&'static str]> {
         match self {
             Policy::AnyOf(needed) | Policy::FreshMfa(needed) => Some(needed),
-            Policy::Public | Policy::RefreshCookie | Policy::SignedIn => None,
+            Policy::Public | Policy::GuestOrSignedIn | Policy::RefreshCookie | Policy::SignedIn => {
+                None
+            }
         }
     }
 

@@ -223,7 +223,7 @@ pub async fn own_product(
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`forbidden`", body = Problem, content_type = PROBLEM),
         (status = 409, description = "`sku_taken` (the shop uses this SKU) or `shop_not_approved`", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`, with `errors` per field (a member of the wrong JSON type: `invalid_type`)", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`, with `errors` per field: the schema's rules, a member of the wrong JSON type (`invalid_type`), and `gstRate` `not_in_force` (not a GST slab in force today)", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn add_product(
     State(state): State<AppState>,

@@ -20,7 +20,7 @@ use utoipa::IntoParams;
 /// (`sellers:all`), seed 000 §3.1.
 const REVIEW_SHOPS: &[&str] = &["sellers:manage", "sellers:all"];
 const DEFAULT_LIMIT: u32 = 50;
-const MAX_LIMIT: u32 = 100;
+pub(crate) const MAX_LIMIT: u32 = 100;
 
 pub fn routes() -> ApiRoutes {
     ApiRoutes::new()
@@ -47,7 +47,7 @@ pub fn routes() -> ApiRoutes {
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`forbidden`: only customers apply", body = Problem, content_type = PROBLEM),
         (status = 409, description = "`shop_exists`: this account already has a shop or an application", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`, with `errors` per field (`gstin`, `address.stateCode`, ...)", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`, with `errors` per field: the schema's rules, and what no schema states: `gstin` `gstin_check_character`, `gstin_pan_holder_type`, `gstin_pan_serial`; `address.stateCode` `state_mismatch` (not the GSTIN's state)", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn apply(
     State(state): State<AppState>,
@@ -114,7 +114,7 @@ pub async fn list(
         (status = 403, description = "`forbidden`, or `mfa_required`", body = Problem, content_type = PROBLEM),
         (status = 404, description = "`not_found`", body = Problem, content_type = PROBLEM),
         (status = 409, description = "`shop_decided`: approved or rejected before", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`: a rejection without a `note`", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`: a rejection without a `note` (`required`), or a `note` over 500 characters", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn decide(
     State(state): State<AppState>,

@@ -23,7 +23,7 @@ pub const LIST_USERS: &[&str] = &["users:manage", "users:all"];
 
 /// The page size when none is asked for, and the largest allowed.
 const DEFAULT_LIMIT: u32 = 50;
-const MAX_LIMIT: u32 = 100;
+pub(crate) const MAX_LIMIT: u32 = 100;
 
 pub fn routes() -> ApiRoutes {
     // Reads want a second factor; changes want it passed in the last five minutes.

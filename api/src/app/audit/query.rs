@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 /// The page size when none is asked for, and the largest allowed.
 const DEFAULT_LIMIT: u32 = 50;
-const MAX_LIMIT: u32 = 200;
+pub(crate) const MAX_LIMIT: u32 = 200;
 /// The most rows one CSV export holds (newest first): bounds the answer's memory.
 pub const MAX_EXPORT_ROWS: usize = 100_000;
 /// How far back `failed-logins` looks.
@@ -205,7 +205,7 @@ pub fn filter(query: &AuditQuery, now: i64) -> Result<Filter> {
     Ok(filter)
 }
 
-fn preset(name: &str) -> Result<AuditPreset> {
+pub(crate) fn preset(name: &str) -> Result<AuditPreset> {
     match name {
         "failed-logins" => Ok(AuditPreset::FailedLogins),
         "impersonations" => Ok(AuditPreset::Impersonations),

@@ -13,13 +13,13 @@ use std::ops::RangeInclusive;
 
 /// The highest unit price accepted: ₹1 crore. Far above anything sold here, far below where
 /// order arithmetic could overflow.
-const MAX_PRICE: Paise = Paise(1_000_000_000);
+pub(crate) const MAX_PRICE: Paise = Paise(1_000_000_000);
 /// The most units a product may hold.
 pub const MAX_STOCK: i64 = 1_000_000_000;
 /// Longest names, descriptions and categories, in characters.
-const MAX_NAME_CHARS: usize = 200;
-const MAX_DESCRIPTION_CHARS: usize = 5_000;
-const MAX_CATEGORY_CHARS: usize = 50;
+pub(crate) const MAX_NAME_CHARS: usize = 200;
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 5_000;
+pub(crate) const MAX_CATEGORY_CHARS: usize = 50;
 
 /// Every field of a new product, checked as of `today` (India's date).
 pub fn new_product(new: NewProduct, today: Date) -> Result<ProductFields> {

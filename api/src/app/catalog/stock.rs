@@ -68,7 +68,7 @@ pub async fn adjust(
     drop(conn);
     let id = Id::parse(product_id).ok_or(ApiError::NotFound)?;
     let delta = adjustment.delta;
-    if delta == 0 || delta.unsigned_abs() > MAX_STOCK.unsigned_abs() {
+    if !delta_in_range(delta) {
         return Err(delta_error(format!(
             "must be a number of units between -{MAX_STOCK} and {MAX_STOCK}, not zero"
         )));
@@ -98,6 +98,11 @@ pub async fn adjust(
     one(&mut conn, Viewer::Shop(shop), id)
         .await?
         .ok_or(ApiError::NotFound)
+}
+
+/// Whether `delta` is a change of stock at all (not zero) and within what a stock may hold.
+pub(crate) fn delta_in_range(delta: i64) -> bool {
+    delta != 0 && delta.unsigned_abs() <= MAX_STOCK.unsigned_abs()
 }
 
 /// 422 `validation_failed` naming `delta`.

@@ -8,9 +8,9 @@ use contracts::gstin::StateCode;
 use contracts::orders::DeliveryAddress;
 
 /// The longest recipient name and city.
-const NAME_MAX: usize = 100;
+pub(crate) const NAME_MAX: usize = 100;
 /// The longest address line.
-const LINE_MAX: usize = 200;
+pub(crate) const LINE_MAX: usize = 200;
 
 /// `address` checked: the stored form and the place of supply, or 422 naming every bad field.
 pub fn validate(address: &DeliveryAddress) -> Result<(DeliveryAddress, StateCode)> {

@@ -6,7 +6,7 @@
 //! session it opened for the order, if any); already further, the answer is the order as it
 //! is; no order yet, it is placed.
 
-mod address;
+pub(crate) mod address;
 mod idempotency;
 mod placement;
 

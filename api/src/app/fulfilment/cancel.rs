@@ -25,7 +25,7 @@ use contracts::payments::RefundState;
 use sha2::{Digest as _, Sha256};
 
 /// The longest reason.
-const REASON_MAX: usize = 500;
+pub(crate) const REASON_MAX: usize = 500;
 
 /// What a cancellation came to: the order as it is now, where its refund stands (`None`:
 /// nothing was left to refund), and whether this answer repeats an earlier one for its key.

@@ -8,7 +8,7 @@
 //! the same transaction as every step (migration 0015 says why). Each step is added to the
 //! order's history and audited on its transaction; the rules are `contracts::fulfilment`'s.
 
-mod cancel;
+pub(crate) mod cancel;
 
 pub use cancel::{CancelAnswer, cancel};
 

@@ -11,7 +11,7 @@ pub(crate) mod ledger;
 mod razorpay;
 mod reconcile;
 mod reconciliation;
-mod refunds;
+pub(crate) mod refunds;
 mod sweep;
 
 pub use events::{Receipt, receive};

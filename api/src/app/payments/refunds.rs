@@ -21,7 +21,7 @@ use contracts::payments::RefundState;
 use sha2::{Digest as _, Sha256};
 
 /// The longest reason.
-const REASON_MAX: usize = 500;
+pub(crate) const REASON_MAX: usize = 500;
 /// The permission a refund takes (`auth::roles`: administrators only).
 pub const REFUND_PERMISSION: &str = "payments:refund";
 

@@ -205,13 +205,13 @@ pub fn apply(operation: &mut Operation, policy: Policy) {
     if has(ParameterIn::Path) {
         families.push(&NOT_FOUND);
     }
-    if policy.needs_token() {
+    if policy.needs_token() || policy == Policy::GuestOrSignedIn {
         families.push(&UNAUTHENTICATED);
     }
     match policy {
         Policy::AnyOf(_) => families.push(&FORBIDDEN),
         Policy::FreshMfa(_) => families.push(&FORBIDDEN_FRESH_MFA),
-        Policy::Public | Policy::RefreshCookie | Policy::SignedIn => {}
+        Policy::Public | Policy::GuestOrSignedIn | Policy::RefreshCookie | Policy::SignedIn => {}
     }
     families.extend([&RATE_LIMITED, &UNAVAILABLE]);
 
@@ -351,7 +351,7 @@ mod tests {
         let mut missing = Vec::new();
         for (name, policy, operation) in operations() {
             let mut want = vec!["429", "503"];
-            if policy.needs_token() {
+            if policy.needs_token() || policy == Policy::GuestOrSignedIn {
                 want.push("401");
             }
             if policy.permissions().is_some() {
