@@ -37,13 +37,7 @@ pub fn run(workspace: &Workspace, products: usize) -> Result<()> {
     if Command::new("wrk").arg("--version").output().is_err() {
         bail!("wrk is missing: install Debian's wrk (apt-get install wrk)");
     }
-    eprintln!("xtask: building the API (profile `server`)");
-    tools::run(
-        Command::new(tools::cargo())
-            .args(["build", "--profile", "server", "-p", "api", "--bin", "api"])
-            .current_dir(&workspace.root),
-    )?;
-    let api = workspace.target_dir.join("server").join("api");
+    let api = super::build_server(workspace)?.join("api");
     let data = tempfile_dir(&workspace.target_dir.join("bench-catalog"))?;
     let database_url = std::env::var("BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}", data.join("catalog.db").display()));

@@ -41,7 +41,7 @@ const MAX_THINK_MS: f64 = 15_000.0;
 /// Seconds before the measurement starts: shoppers arriving, connections opening.
 const WARMUP_SECS: u64 = 10;
 /// Seconds measured.
-const MEASURE_SECS: u64 = 40;
+const MEASURE_SECS: u64 = 30;
 /// Seed 004's budget: the capacity is the most shoppers with p95 under this.
 const CAPACITY_P95_MS: f64 = 200.0;
 /// The capacity search stops bisecting when the bounds are this close (a fraction).
@@ -215,13 +215,7 @@ fn catalog_sample(addr: &str) -> Result<(Vec<String>, Vec<String>)> {
 }
 
 pub fn run(workspace: &Workspace, shoppers: usize, capacity: bool) -> Result<()> {
-    eprintln!("xtask: building the API (profile `server`)");
-    tools::run(
-        Command::new(tools::cargo())
-            .args(["build", "--profile", "server", "-p", "api", "--bin", "api"])
-            .current_dir(&workspace.root),
-    )?;
-    let api = workspace.target_dir.join("server").join("api");
+    let api = super::build_server(workspace)?.join("api");
     let data = tempfile_dir(&workspace.target_dir.join("bench-mixed"))?;
     let database_url = std::env::var("BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}", data.join("mixed.db").display()));

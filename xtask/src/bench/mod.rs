@@ -117,23 +117,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     if (only.is_none() || only_auth) && Command::new("wrk").arg("--version").output().is_err() {
         bail!("wrk is missing: install Debian's wrk (apt-get install wrk)");
     }
-    eprintln!("xtask: building the API and the bare endpoint (profile `server`)");
-    tools::run(
-        Command::new(tools::cargo())
-            .args([
-                "build",
-                "--profile",
-                "server",
-                "-p",
-                "api",
-                "--bin",
-                "api",
-                "--example",
-                "bare",
-            ])
-            .current_dir(&workspace.root),
-    )?;
-    let server = workspace.target_dir.join("server");
+    let server = build_server(workspace)?;
     let data = tempfile_dir(&workspace.target_dir.join("bench-data"))?;
     let database_url = format!("sqlite://{}", data.join("bench.db").display());
     // The demo accounts and the demo shop's catalog: something to search, a seller to list
@@ -278,6 +262,30 @@ fn print_report(report: &Report) {
         "machine: {} cores, shared by the server and wrk",
         report.machine_cores
     );
+}
+
+/// Builds the API and the bare endpoint with the `server` profile; the folder they are in.
+/// Every bench builds both, even one that runs only the API: the example brings the API's
+/// dev-dependencies into the build, whose features change how shared crates are compiled,
+/// so building the binary alone would compile most of the tree a second time.
+pub(crate) fn build_server(workspace: &Workspace) -> Result<std::path::PathBuf> {
+    eprintln!("xtask: building the API and the bare endpoint (profile `server`)");
+    tools::run(
+        Command::new(tools::cargo())
+            .args([
+                "build",
+                "--profile",
+                "server",
+                "-p",
+                "api",
+                "--bin",
+                "api",
+                "--example",
+                "bare",
+            ])
+            .current_dir(&workspace.root),
+    )?;
+    Ok(workspace.target_dir.join("server"))
 }
 
 /// A server child process that printed `listening on http://ADDR`; killed on drop.
