@@ -265,9 +265,8 @@ fn print_report(report: &Report) {
 }
 
 /// Builds the API and the bare endpoint with the `server` profile; the folder they are in.
-/// Every bench builds both, even one that runs only the API: the example brings the API's
-/// dev-dependencies into the build, whose features change how shared crates are compiled,
-/// so building the binary alone would compile most of the tree a second time.
+/// Every bench builds both, even one that runs only the API, so that one build serves them
+/// all and switching benches never rebuilds (the example is the bare baseline).
 pub(crate) fn build_server(workspace: &Workspace) -> Result<std::path::PathBuf> {
     eprintln!("xtask: building the API and the bare endpoint (profile `server`)");
     tools::run(
