@@ -50,6 +50,9 @@ pub fn run(workspace: &Workspace, products: usize) -> Result<()> {
             .args(["seed-catalog", "--products", &products.to_string()])
             .env("DATABASE_URL", &database_url)
             .env("DEV_KEY_DIR", &data)
+            // Files the server keeps beside its working folder (mail, audit checkpoints on
+            // PostgreSQL) go to the bench's folder, not the checkout.
+            .current_dir(&data)
             .env("RUST_LOG", "warn"),
     )?;
     let seed_seconds = started.elapsed().as_secs_f64();
@@ -59,6 +62,7 @@ pub fn run(workspace: &Workspace, products: usize) -> Result<()> {
             .args(["serve", "--addr", "127.0.0.1:0"])
             .env("DATABASE_URL", &database_url)
             .env("DEV_KEY_DIR", &data)
+            .current_dir(&data)
             .env("JWT_SECRET", "bench-secret-of-at-least-thirty-two-bytes!")
             .env("DIST_DIR", data.join("no-dist"))
             // One client from one address: the per-address API bucket (bursts of 1,200, 600 a

@@ -226,6 +226,9 @@ pub fn run(workspace: &Workspace, shoppers: usize, capacity: bool) -> Result<()>
             .args(["seed-catalog", "--products", &PRODUCTS.to_string()])
             .env("DATABASE_URL", &database_url)
             .env("DEV_KEY_DIR", &data)
+            // Files the server keeps beside its working folder (mail, audit checkpoints on
+            // PostgreSQL) go to the bench's folder, not the checkout.
+            .current_dir(&data)
             .env("RUST_LOG", "warn"),
     )?;
     let server = Server::start(
@@ -233,6 +236,7 @@ pub fn run(workspace: &Workspace, shoppers: usize, capacity: bool) -> Result<()>
             .args(["serve", "--addr", "127.0.0.1:0"])
             .env("DATABASE_URL", &database_url)
             .env("DEV_KEY_DIR", &data)
+            .current_dir(&data)
             .env("JWT_SECRET", "bench-secret-of-at-least-thirty-two-bytes!")
             .env("DIST_DIR", data.join("no-dist"))
             // The driver is the balancer (see the module's comment); no limit is changed.
