@@ -22,9 +22,13 @@ pub enum Command {
     Test,
     /// Only the test command's Schemathesis step (builds the API first).
     Schemathesis,
-    /// `catalog`: `--catalog [N]`, the catalog at scale instead of the main scenarios.
+    /// `catalog`: `--catalog [N]`, the catalog at scale instead of the main scenarios;
+    /// `shoppers`: `--shoppers [N]`, the mixed traffic of N shoppers, and with `capacity`
+    /// (`--capacity`) the search for the most shoppers with p95 under 200 ms.
     Bench {
         catalog: Option<usize>,
+        shoppers: Option<usize>,
+        capacity: bool,
     },
     Build {
         target: Target,
@@ -70,6 +74,8 @@ impl Command {
         let mut api = None;
         let mut roles = Vec::new();
         let mut dist_given = false;
+        let mut shoppers = None;
+        let mut capacity = false;
         let mut positional = Vec::new();
         let mut args = args.into_iter().peekable();
         while let Some(arg) = args.next() {
@@ -111,6 +117,12 @@ impl Command {
                     let n = n.and_then(|n| n.parse().ok());
                     catalog = Some(n.unwrap_or(crate::bench::DEFAULT_CATALOG));
                 }
+                "--shoppers" => {
+                    let n = args.next_if(|next| next.parse::<usize>().is_ok());
+                    let n = n.and_then(|n| n.parse().ok());
+                    shoppers = Some(n.unwrap_or(crate::bench::DEFAULT_SHOPPERS));
+                }
+                "--capacity" => capacity = true,
                 "--all" => positional.push("--all".to_owned()),
                 "-h" | "--help" => return Ok(Command::Help),
                 flag if flag.starts_with('-') => bail!("unknown option {flag}"),
@@ -137,7 +149,14 @@ impl Command {
             Some("run") => Command::Run { dist },
             Some("test") => Command::Test,
             Some("schemathesis") => Command::Schemathesis,
-            Some("bench") => Command::Bench { catalog },
+            Some("bench") if capacity && shoppers.is_none() => {
+                bail!("--capacity searches over shoppers: add --shoppers [N]")
+            }
+            Some("bench") => Command::Bench {
+                catalog,
+                shoppers,
+                capacity,
+            },
             Some("build") => Command::Build {
                 target: target(rest)?,
                 dist,
@@ -179,19 +198,35 @@ mod tests {
 
     #[test]
     fn parses_the_catalog_bench_with_and_without_a_number() {
-        assert_eq!(parse("bench").unwrap(), Command::Bench { catalog: None });
-        assert_eq!(
-            parse("bench --catalog 5000").unwrap(),
-            Command::Bench {
-                catalog: Some(5_000)
-            }
-        );
+        let catalog = |catalog| Command::Bench {
+            catalog,
+            shoppers: None,
+            capacity: false,
+        };
+        assert_eq!(parse("bench").unwrap(), catalog(None));
+        assert_eq!(parse("bench --catalog 5000").unwrap(), catalog(Some(5_000)));
         assert_eq!(
             parse("bench --catalog").unwrap(),
-            Command::Bench {
-                catalog: Some(crate::bench::DEFAULT_CATALOG)
-            }
+            catalog(Some(crate::bench::DEFAULT_CATALOG))
         );
+    }
+
+    #[test]
+    fn parses_the_mixed_bench_with_and_without_a_number_and_the_capacity_search() {
+        let mixed = |shoppers, capacity| Command::Bench {
+            catalog: None,
+            shoppers: Some(shoppers),
+            capacity,
+        };
+        assert_eq!(
+            parse("bench --shoppers").unwrap(),
+            mixed(crate::bench::DEFAULT_SHOPPERS, false)
+        );
+        assert_eq!(
+            parse("bench --shoppers 250 --capacity").unwrap(),
+            mixed(250, true)
+        );
+        assert!(parse("bench --capacity").is_err());
     }
 
     #[test]

@@ -28,6 +28,8 @@ cargo xtask <command> [options]
   schemathesis                only the test command's Schemathesis step (xtask/schemathesis.toml)
   bench                       load figures (wrk, release builds): authenticated GET vs bare axum, sign-in cost
   bench --catalog [N]         the catalog at scale: N products (default 100000) seeded, then every kind of read under wrk
+  bench --shoppers [N]        mixed traffic: N shoppers (default 1000) with think time browse, fill carts, order, pay, sign in
+        [--capacity]          ... then the most shoppers with p95 < 200 ms (doubling, then bisecting)
   build shell|<widget>|--all  build into dist/ (a widget gets a new release folder, not yet live)
   deploy <widget>|--all       build and make live: swap the widget's federation.json entry atomically
   deploy ... --api URL        the same, refused if a widget calls what the API at URL lacks or rejects
@@ -63,10 +65,16 @@ fn dispatch(command: cli::Command) -> Result<()> {
         Run { dist } => run::run(&workspace, &dist),
         Test => test::run(&workspace),
         Schemathesis => test::schemathesis_only(&workspace),
-        Bench { catalog: None } => bench::run(&workspace),
+        Bench {
+            shoppers: Some(shoppers),
+            capacity,
+            ..
+        } => bench::mixed::run(&workspace, shoppers, capacity),
         Bench {
             catalog: Some(products),
+            ..
         } => bench::catalog::run(&workspace, products),
+        Bench { .. } => bench::run(&workspace),
         Build { target, dist } => build::build(&workspace, &target, &dist).map(drop),
         Deploy { target, dist, api } => deploy::deploy(&workspace, &target, &dist, api.as_deref()),
         ContractTest { api, roles, dist } => {

@@ -270,7 +270,13 @@ async fn connect_sqlite(url: &str, max_connections: Option<u32>) -> anyhow::Resu
             .with_context(|| format!("creating {} for the SQLite database", folder.display()))?;
     }
     let file = file.display().to_string();
-    let mut pool = SqlitePoolOptions::new().acquire_timeout(ACQUIRE_TIMEOUT);
+    // No ping before a connection is handed out (sqlx's default pings every acquire): an
+    // embedded database's connection cannot drop, and the ping is a round trip to the
+    // connection's worker thread, two thread switches, as dear as the query itself. `perf`
+    // under the bench's authenticated GET put it at 14 % of the server's samples (BENCHMARKS.md).
+    let mut pool = SqlitePoolOptions::new()
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .test_before_acquire(false);
     if let Some(max) = max_connections {
         pool = pool.max_connections(max);
     }

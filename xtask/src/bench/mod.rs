@@ -13,6 +13,7 @@
 pub mod catalog;
 mod dashboard;
 pub(crate) mod http;
+pub mod mixed;
 mod orders;
 mod refunds;
 mod wrk;
@@ -33,6 +34,8 @@ use wrk::{Load, wrk};
 
 /// The products `--catalog` seeds without a number.
 pub const DEFAULT_CATALOG: usize = catalog::DEFAULT_PRODUCTS;
+/// The shoppers `--shoppers` simulates without a number.
+pub const DEFAULT_SHOPPERS: usize = mixed::DEFAULT_SHOPPERS;
 /// Connections held open by wrk (the issues' "256 concurrent connections").
 const CONNECTIONS: u32 = 256;
 /// How long each load scenario runs.
@@ -63,6 +66,8 @@ struct Report {
 /// `BENCH_LOG=warn,sqlx::query=debug` sets the server's log filter, to count and time the
 /// statements of a case.
 ///
+/// `BENCH_ONLY=auth cargo xtask bench`: only the authenticated GET and the bare endpoint.
+///
 /// `BENCH_ONLY=dashboard cargo xtask bench`: only the dashboard case (no wrk needed): a few
 /// hundred confirmed orders placed through the API to copy, then the 10 000 and the timings.
 fn dashboard_only(addr: &str, database: &Path) -> Result<()> {
@@ -76,6 +81,20 @@ fn dashboard_only(addr: &str, database: &Path) -> Result<()> {
     print_dashboard(&load);
     Ok(())
 }
+
+/// `BENCH_ONLY=auth cargo xtask bench`: only the authenticated GET and the bare endpoint, one
+/// right after the other, and their ratio (issue 13's "authenticated GET >= 25 % of bare").
+fn auth_only(api: &str, bare: &str, token: &str) -> Result<()> {
+    let authenticated = wrk(AUTHENTICATED, api, "/api/v1/auth/me", Some(token))?;
+    let bare = wrk("bare axum endpoint", bare, "/", None)?;
+    let ratio = authenticated.requests_per_sec / bare.requests_per_sec;
+    wrk::print_loads("scenario", &[authenticated, bare]);
+    println!("authenticated / bare throughput: {:.0}%", ratio * 100.0);
+    Ok(())
+}
+
+/// The authenticated GET's scenario name.
+const AUTHENTICATED: &str = "authenticated GET (token + policy + indexed query)";
 
 fn print_dashboard(load: &DashboardLoad) {
     println!(
@@ -94,26 +113,11 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     let only = std::env::var("BENCH_ONLY").ok();
     let only_dashboard = only.as_deref() == Some("dashboard");
     let only_orders = only.as_deref() == Some("orders");
-    if only.is_none() && Command::new("wrk").arg("--version").output().is_err() {
+    let only_auth = only.as_deref() == Some("auth");
+    if (only.is_none() || only_auth) && Command::new("wrk").arg("--version").output().is_err() {
         bail!("wrk is missing: install Debian's wrk (apt-get install wrk)");
     }
-    eprintln!("xtask: building the API and the bare endpoint (profile `server`)");
-    tools::run(
-        Command::new(tools::cargo())
-            .args([
-                "build",
-                "--profile",
-                "server",
-                "-p",
-                "api",
-                "--bin",
-                "api",
-                "--example",
-                "bare",
-            ])
-            .current_dir(&workspace.root),
-    )?;
-    let server = workspace.target_dir.join("server");
+    let server = build_server(workspace)?;
     let data = tempfile_dir(&workspace.target_dir.join("bench-data"))?;
     let database_url = format!("sqlite://{}", data.join("bench.db").display());
     // The demo accounts and the demo shop's catalog: something to search, a seller to list
@@ -170,6 +174,10 @@ pub fn run(workspace: &Workspace) -> Result<()> {
         .context("no accessToken in the sign-up answer")?
         .to_owned();
 
+    if only_auth {
+        return auth_only(&api.addr, &bare.addr, &token);
+    }
+
     let mut logins = Vec::with_capacity(LOGINS);
     for _ in 0..LOGINS {
         let started = Instant::now();
@@ -186,12 +194,7 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     logins.sort_by(f64::total_cmp);
 
     eprintln!("xtask: {DURATION_SECS} s of load per scenario at {CONNECTIONS} connections");
-    let authenticated = wrk(
-        "authenticated GET (token + policy + indexed query)",
-        &api.addr,
-        "/api/v1/auth/me",
-        Some(&token),
-    )?;
+    let authenticated = wrk(AUTHENTICATED, &api.addr, "/api/v1/auth/me", Some(&token))?;
     let bare_load = wrk("bare axum endpoint", &bare.addr, "/", None)?;
     let search = wrk(
         "product search (FTS, relevance, 14 products)",
@@ -261,6 +264,29 @@ fn print_report(report: &Report) {
     );
 }
 
+/// Builds the API and the bare endpoint with the `server` profile; the folder they are in.
+/// Every bench builds both, even one that runs only the API, so that one build serves them
+/// all and switching benches never rebuilds (the example is the bare baseline).
+pub(crate) fn build_server(workspace: &Workspace) -> Result<std::path::PathBuf> {
+    eprintln!("xtask: building the API and the bare endpoint (profile `server`)");
+    tools::run(
+        Command::new(tools::cargo())
+            .args([
+                "build",
+                "--profile",
+                "server",
+                "-p",
+                "api",
+                "--bin",
+                "api",
+                "--example",
+                "bare",
+            ])
+            .current_dir(&workspace.root),
+    )?;
+    Ok(workspace.target_dir.join("server"))
+}
+
 /// A server child process that printed `listening on http://ADDR`; killed on drop.
 pub(crate) struct Server {
     child: Child,
@@ -268,6 +294,11 @@ pub(crate) struct Server {
 }
 
 impl Server {
+    /// The server's process id (for its memory, `/proc/<pid>/status`).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub(crate) fn start(command: &mut Command) -> Result<Server> {
         let mut child = command
             .stdout(Stdio::piped())
