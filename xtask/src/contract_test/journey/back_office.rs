@@ -362,28 +362,7 @@ impl Journey<'_> {
         {
             // No second factor yet: enrol one, as an authenticator app would.
             self.tokens.insert(role, token.to_owned());
-            let enrolled = self
-                .call(
-                    role,
-                    "POST /auth/mfa/enroll",
-                    "/auth/mfa/enroll",
-                    Extra::default(),
-                    &[200],
-                    json::<MfaEnrollment>(),
-                )
-                .and_then(|a| text(&a, "secret"));
-            if let Some(new_secret) = enrolled
-                && let Ok((code, step)) = totp_code(&new_secret, None)
-            {
-                self.send(
-                    role,
-                    "POST /auth/mfa/activate",
-                    "/auth/mfa/activate",
-                    &MfaActivate { code },
-                    vec![],
-                    &[200],
-                    json::<RecoveryCodes>(),
-                );
+            if let Some((new_secret, step)) = self.enrol_mfa(role) {
                 used_step = Some(step);
                 secret = Some(new_secret);
                 outcome = login(self);

@@ -361,6 +361,32 @@ impl<'a> Journey<'a> {
             .and_then(|a| value(&a))
     }
 
+    /// Enrols and activates a second factor for `role`, as an authenticator app would: the
+    /// secret and the time step of the code that activated it (a sign-in needs a later one).
+    fn enrol_mfa(&mut self, role: Role) -> Option<(String, u64)> {
+        let secret = self
+            .call(
+                role,
+                "POST /auth/mfa/enroll",
+                "/auth/mfa/enroll",
+                Extra::default(),
+                &[200],
+                json::<MfaEnrollment>(),
+            )
+            .and_then(|a| text(&a, "secret"))?;
+        let (code, step) = totp_code(&secret, None).ok()?;
+        self.send(
+            role,
+            "POST /auth/mfa/activate",
+            "/auth/mfa/activate",
+            &MfaActivate { code },
+            vec![],
+            &[200],
+            json::<RecoveryCodes>(),
+        );
+        Some((secret, step))
+    }
+
     /// Operations of [`CASES`] this run never reached (an earlier step failed, or a role was
     /// left out), as skipped rows of the roles selected.
     pub fn skipped_rest(&mut self, doc_ops: &BTreeSet<String>) {

@@ -332,29 +332,7 @@ impl Journey<'_> {
         self.get(customer, "GET /shops/mine", "/shops/mine", json::<Shop>());
 
         // A second factor for the customer.
-        let enrolled = self
-            .call(
-                customer,
-                "POST /auth/mfa/enroll",
-                "/auth/mfa/enroll",
-                Extra::default(),
-                &[200],
-                json::<MfaEnrollment>(),
-            )
-            .and_then(|a| text(&a, "secret"));
-        if let Some(secret) = enrolled
-            && let Ok((code, _)) = totp_code(&secret, None)
-        {
-            self.send(
-                customer,
-                "POST /auth/mfa/activate",
-                "/auth/mfa/activate",
-                &MfaActivate { code },
-                vec![],
-                &[200],
-                json::<RecoveryCodes>(),
-            );
-        }
+        self.enrol_mfa(customer);
 
         // A second order, cancelled by the customer once paid.
         if let Some(cart) = &cart
