@@ -162,7 +162,7 @@ pub fn sign_in_admin(addr: &str, email: &str, password: &str) -> Result<String> 
 
 /// The six-digit TOTP code of base32 `secret` at 30-second step `step` (now's when `None`),
 /// and the step.
-fn totp_code(secret: &str, step: Option<u64>) -> Result<(String, u64)> {
+pub(crate) fn totp_code(secret: &str, step: Option<u64>) -> Result<(String, u64)> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_secs();

@@ -13,6 +13,7 @@ use super::conform::{conforms, short_name};
 use super::document::{API_BASE, Document};
 use super::http::{Answer, Client, Extra};
 use super::{Role, Row, Verdict};
+use crate::bench::http::totp_code;
 use anyhow::{Context, Result};
 use base64::Engine;
 use contracts::admin::{AccountView, ApplicationPage, Figures, RoleChange};
@@ -517,21 +518,6 @@ fn cookie_extra(cookies: &BTreeMap<String, String>) -> Extra<'static> {
         ],
         ..Extra::default()
     }
-}
-
-/// The six-digit TOTP code of base32 `secret` at 30-second step `step` (now's when `None`),
-/// and the step.
-fn totp_code(secret: &str, step: Option<u64>) -> Result<(String, u64)> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs();
-    let step = step.unwrap_or(now / 30);
-    let key = totp_rs::Secret::try_from_base32(secret).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let totp = totp_rs::Builder::new()
-        .with_secret(key)
-        .build()
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    Ok((totp.generate(step * 30).to_string(), step))
 }
 
 #[cfg(test)]
