@@ -12,6 +12,7 @@ use crate::config::{AppEnv, Config};
 use crate::crypto::Vault;
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::object_store::ObjectStore;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use contracts::auth::NewAccount;
@@ -278,13 +279,20 @@ pub async fn seed_demo_command(config: &Config, out: &mut impl Write) -> anyhow:
     );
     let vault = Vault::from_config(config)?;
     let db = connect_and_migrate(config).await?;
-    let result = seed_demo(&db, &vault, out).await;
+    let store = ObjectStore::Local(config.upload_dir.clone());
+    let result = seed_demo(&db, &vault, &store, out).await;
     db.close().await;
     result
 }
 
-/// Creates the missing demo accounts and prints them all.
-pub async fn seed_demo(db: &Db, vault: &Vault, out: &mut impl Write) -> anyhow::Result<()> {
+/// Creates the missing demo accounts and prints them all; then the demo shop, its pictures
+/// stored in `store`.
+pub async fn seed_demo(
+    db: &Db,
+    vault: &Vault,
+    store: &ObjectStore,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     writeln!(
         out,
         "demo accounts (development passwords; never use them for real):"
@@ -312,7 +320,7 @@ pub async fn seed_demo(db: &Db, vault: &Vault, out: &mut impl Write) -> anyhow::
             demo.password
         )?;
     }
-    crate::demo::seed_shop(db, vault, out).await
+    crate::demo::seed_shop(db, vault, store, out).await
 }
 
 /// `audit verify`: prints the report to `out`; whether everything verified.

@@ -1,14 +1,19 @@
 //! The demo shop of `seed-demo`: the demo seller's approved shop in Maharashtra and a small
 //! catalog across categories and GST slabs (0%, 5%, 18% and the 40% of the 2025 reform), so a
-//! fresh `cargo xtask run` has something to browse, buy and invoice.
+//! fresh `cargo xtask run` has something to browse, buy and invoice, each product with a
+//! picture ([`pictures`]).
+
+mod pictures;
 
 use crate::app::accounts::lookup;
+use crate::app::catalog::images::{self, Upload};
 use crate::app::catalog::{rules, seller};
 use crate::app::{Actor, Task, shops};
 use crate::clock::{self, Clock};
 use crate::crypto::Vault;
 use crate::db::{self, Db};
 use crate::error::ApiError;
+use crate::object_store::ObjectStore;
 use anyhow::Context as _;
 use contracts::Paise;
 use contracts::catalog::NewProduct;
@@ -173,11 +178,12 @@ const CATALOG: &[DemoProduct] = &[
     ),
 ];
 
-/// Gives the demo seller an approved shop and the demo catalog, unless they exist. Lines of
-/// what happened go to `out`.
+/// Gives the demo seller an approved shop and the demo catalog, unless they exist; each new
+/// product gets its picture, stored in `store`. Lines of what happened go to `out`.
 pub async fn seed_shop(
     db: &Db,
     vault: &Vault,
+    store: &ObjectStore,
     out: &mut impl std::io::Write,
 ) -> anyhow::Result<()> {
     let mut conn = db.conn().await?;
@@ -237,8 +243,15 @@ pub async fn seed_shop(
         let fields = rules::new_product(product, today).with_context(|| format!("demo {sku}"))?;
         let mut tx = db.begin().await?;
         match seller::create(&mut tx, &operator, shop.id, &fields, now).await {
-            Ok(_) => {
+            Ok(id) => {
                 tx.commit().await?;
+                let upload = Upload {
+                    content_type: "image/jpeg",
+                    bytes: pictures::picture(sku, category),
+                };
+                images::attach(db, store, &operator, shop.id, id, upload, now)
+                    .await
+                    .with_context(|| format!("the picture of demo {sku}"))?;
                 created += 1;
             }
             // The SKU is there already: seeded before.

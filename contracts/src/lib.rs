@@ -18,6 +18,7 @@ pub mod federation;
 pub mod fulfilment;
 pub mod gst;
 pub mod gstin;
+pub mod images;
 pub mod impersonation;
 pub mod inventory;
 pub mod invoices;

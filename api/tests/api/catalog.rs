@@ -374,8 +374,8 @@ async fn bad_listing_parameters_are_named_never_a_500() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
-/// The smallest PNG: its signature and an empty IHDR will do for the type check.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+/// A real 1×1 PNG: an upload must decode as the type it claims.
+const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x04\x00\x00\x00\xb5\x1c\x0c\x02\x00\x00\x00\x0b\x49\x44\x41\x54\x78\xda\x63\x64\x60\x00\x00\x00\x06\x00\x02\x30\x81\xd0\x2f\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
 
 #[tokio::test]
 async fn a_seller_adds_images_that_shoppers_load_and_junk_is_refused() {
@@ -459,6 +459,88 @@ async fn a_seller_adds_images_that_shoppers_load_and_junk_is_refused() {
     }
     let ninth = upload(&seller, "image/png", PNG.to_vec()).await.unwrap();
     assert_eq!(problem(ninth).await.errors[0].code, "too_many_images");
+}
+
+/// A `width` × `height` PNG of noise (so its copies are lighter than it).
+fn noisy_png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        let n = x.wrapping_mul(73_856_093) ^ y.wrapping_mul(19_349_663);
+        image::Rgb([(n % 251) as u8, (x % 256) as u8, (y % 256) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn an_image_is_served_at_each_storefront_width_and_pixel_bombs_are_refused() {
+    let app = spawn_app().await;
+    let admin = staff(&app, "admin@example.com", Role::Admin).await;
+    let (seller, _) = seller(&app, &admin, "asha@example.com", GSTIN_MH).await;
+    let product = add_product(&app, &seller, product_body("Shirt", "SH-1", 100)).await;
+    let upload = |body: Vec<u8>| {
+        app.client
+            .post(app.url(&format!("/api/v1/seller/products/{}/images", product.id)))
+            .bearer_auth(&seller)
+            .header("content-type", "image/png")
+            .body(body)
+            .send()
+    };
+    let app = &app;
+    let width_of = |url: String| async move {
+        let response = app.client.get(app.url(&url)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        assert_eq!(response.headers()["content-type"], "image/png");
+        let bytes = response.bytes().await.unwrap();
+        image::load_from_memory(&bytes).unwrap().width()
+    };
+
+    let wide = noisy_png(1200, 800);
+    let added: Product =
+        serde_json::from_value(json_of(upload(wide).await.unwrap(), StatusCode::CREATED).await)
+            .unwrap();
+    let url = added.images[0].clone();
+    assert_eq!(width_of(url.clone()).await, 1200, "the original");
+    for width in contracts::images::IMAGE_WIDTHS {
+        assert_eq!(
+            width_of(contracts::images::at_width(&url, width)).await,
+            width
+        );
+    }
+    // A one-pixel image has no copies: every width serves the original.
+    let small: Product = serde_json::from_value(
+        json_of(upload(PNG.to_vec()).await.unwrap(), StatusCode::CREATED).await,
+    )
+    .unwrap();
+    assert_eq!(
+        width_of(contracts::images::at_width(&small.images[1], 640)).await,
+        1
+    );
+
+    let unknown = app.get(&format!("{url}?w=500")).await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = problem(unknown).await;
+    assert_eq!(
+        (
+            unknown.errors[0].field.as_str(),
+            unknown.errors[0].code.as_str()
+        ),
+        ("w", "unknown_width")
+    );
+    let garbled = app.get(&format!("{url}?w=wide")).await;
+    assert_eq!(problem(garbled).await.code, "invalid_query");
+
+    // Small on the wire, huge once decoded; and bytes that only start like a PNG.
+    let bomb = upload(noisy_png(5000, 1)).await.unwrap();
+    assert_eq!(bomb.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem(bomb).await.errors[0].code, "too_many_pixels");
+    let truncated = upload(noisy_png(400, 300)[..100].to_vec()).await.unwrap();
+    assert_eq!(problem(truncated).await.errors[0].code, "not_an_image");
+    assert_eq!(
+        app.count("SELECT count(*) FROM product_images").await,
+        2,
+        "refused uploads attach nothing"
+    );
 }
 
 #[tokio::test]

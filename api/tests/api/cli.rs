@@ -5,6 +5,7 @@ use api::Config;
 use api::cli::{
     AdminRole, CreateAdminArgs, DEMO_ACCOUNTS, create_admin_command, seed_demo_command,
 };
+use api::object_store::ObjectStore;
 use contracts::auth::LoginOutcome;
 use contracts::props::Role;
 
@@ -110,10 +111,11 @@ async fn seed_demo_creates_the_three_demo_accounts_once_and_prints_their_passwor
     let mut first = Vec::new();
     let mut second = Vec::new();
 
-    api::cli::seed_demo(&app.db, &app.vault, &mut first)
+    let store = ObjectStore::Local(app.config.upload_dir.clone());
+    api::cli::seed_demo(&app.db, &app.vault, &store, &mut first)
         .await
         .unwrap();
-    api::cli::seed_demo(&app.db, &app.vault, &mut second)
+    api::cli::seed_demo(&app.db, &app.vault, &store, &mut second)
         .await
         .unwrap();
 
@@ -140,6 +142,21 @@ async fn seed_demo_creates_the_three_demo_accounts_once_and_prints_their_passwor
         .await
         .unwrap();
     assert_eq!(catalog.items[0].name, "Cotton kurta");
+    // Each demo product has its picture, served whole and at every width.
+    assert_eq!(app.count("SELECT count(*) FROM product_images").await, 14);
+    let picture = &catalog.items[0].images[0];
+    for width in [None, Some(320), Some(640), Some(960)] {
+        let url = match width {
+            Some(width) => contracts::images::at_width(picture, width),
+            None => picture.clone(),
+        };
+        let response = app.get(&url).await;
+        assert_eq!(response.status(), 200, "{url}");
+        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        let bytes = response.bytes().await.unwrap();
+        let decoded = image::load_from_memory(&bytes).unwrap();
+        assert_eq!(decoded.width(), width.unwrap_or(1200), "{url}");
+    }
     for demo in &DEMO_ACCOUNTS {
         assert!(first.contains(demo.password), "{first}");
         let response = app.login(demo.email, demo.password).await;

@@ -12,8 +12,8 @@ use contracts::props::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// The smallest PNG: its signature and an empty IHDR will do for the type check.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+/// A real 1×1 PNG: an upload must decode as the type it claims.
+const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x04\x00\x00\x00\xb5\x1c\x0c\x02\x00\x00\x00\x0b\x49\x44\x41\x54\x78\xda\x63\x64\x60\x00\x00\x00\x06\x00\x02\x30\x81\xd0\x2f\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
 
 async fn own_page(app: &TestApp, token: &str, query: &str) -> ProductPage {
     let response = send(

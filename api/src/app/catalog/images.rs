@@ -1,18 +1,22 @@
 //! Product images: a seller appends PNG, JPEG or WebP images to its products (the bytes must be
-//! the type they claim, at most [`MAX_IMAGES`] a product), kept in the object store under keys
-//! the server makes; anyone loads them by key. The seller reorders them (sending every key
+//! an image of the type they claim, at most [`MAX_IMAGES`] a product), kept in the object store
+//! under keys the server makes, with copies at the storefront's widths; anyone loads them by
+//! key, whole or at a width. The seller reorders them (sending every key
 //! once, in the new order) and removes one; a removed image is no longer served.
 
 use crate::app::Actor;
 use crate::app::audit::{self, Entry};
+use crate::app::catalog::image_copies::{self, Refusal};
 use crate::app::catalog::view::one;
 use crate::app::shops::approved_shop;
-use crate::db::Id;
 use crate::db::products::{self, Viewer};
+use crate::db::{Db, Id};
 use crate::domain::field_error;
 use crate::error::{ApiError, Result};
+use crate::object_store::ObjectStore;
 use crate::state::AppState;
 use contracts::catalog::Product;
+use contracts::images::IMAGE_WIDTHS;
 
 /// The largest image accepted: 2 MiB (the API's general body limit is 64 KiB; the upload route
 /// reads its body itself).
@@ -40,50 +44,94 @@ pub async fn add<B: AsRef<[u8]>>(
 ) -> Result<Product> {
     // No connection is held while the body arrives (up to 2 MiB, at the client's pace).
     let shop = approved_shop(&mut state.db.conn().await?, actor).await?;
-    let (extension, magic) = kind(content_type).ok_or(ApiError::ImageTypeUnsupported)?;
+    extension(content_type).ok_or(ApiError::ImageTypeUnsupported)?;
     let bytes = body.await?;
-    let bytes = bytes.as_ref();
-    if !magic(bytes) {
-        return Err(ApiError::Validation(vec![field_error(
-            "image",
-            "not_an_image",
-            "the bytes are not the image type the Content-Type says",
-        )]));
-    }
     let id = Id::parse(product_id).ok_or(ApiError::NotFound)?;
-    let key = format!("{}.{extension}", Id::new());
-    // Stored first, attached second: a failure in between leaves an unreferenced file, never a
-    // reference to a missing one.
-    state
-        .images
-        .put(&key, bytes)
-        .await
-        .map_err(|error| ApiError::Internal(anyhow::anyhow!("storing an image: {error}")))?;
-    let mut tx = state.db.begin().await?;
-    match products::image_count(&mut tx, shop, id).await? {
-        None => return Err(ApiError::NotFound),
-        Some(count) if count >= MAX_IMAGES => {
-            return Err(ApiError::Validation(vec![field_error(
-                "image",
-                "too_many_images",
-                "a product has at most 8 images",
-            )]));
-        }
-        Some(_) => {}
-    }
-    products::add_image(&mut tx, id, &key, content_type).await?;
-    let entry = Entry::success(
-        "products:add_image",
-        "products",
-        Some(id),
+    let upload = Upload {
+        content_type,
+        bytes: bytes.as_ref().to_vec(),
+    };
+    attach(
+        &state.db,
+        &state.images,
+        actor,
+        shop,
+        id,
+        upload,
         state.clock.now(),
     )
-    .with_changes(serde_json::json!({"image": {"after": key}}));
-    audit::record(&mut tx, actor, &entry).await?;
-    tx.commit().await?;
+    .await?;
     one(&mut state.db.conn().await?, Viewer::Shop(shop), id)
         .await?
         .ok_or(ApiError::NotFound)
+}
+
+/// An image as it arrived: its declared type and its bytes.
+pub struct Upload<'a> {
+    pub content_type: &'a str,
+    pub bytes: Vec<u8>,
+}
+
+/// Checks `upload` (decodable as the type it claims, within [`image_copies::MAX_SIDE`]), stores
+/// it and its copies at the storefront's widths, and appends it to product `id` of `shop`;
+/// audited as `products:add_image`. The seller's upload and `seed-demo` both come here.
+pub async fn attach(
+    db: &Db,
+    store: &ObjectStore,
+    actor: &Actor,
+    shop: Id,
+    id: Id,
+    upload: Upload<'_>,
+    now: i64,
+) -> Result<()> {
+    let extension = extension(upload.content_type).ok_or(ApiError::ImageTypeUnsupported)?;
+    let refused = |code, message| ApiError::Validation(vec![field_error("image", code, message)]);
+    // Decoding and resizing take tens of milliseconds of CPU: not on an async worker.
+    let (content_type, bytes) = (upload.content_type.to_owned(), upload.bytes);
+    let (bytes, copies) = tokio::task::spawn_blocking(move || {
+        let copies = image_copies::copies(&bytes, &content_type);
+        (bytes, copies)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(anyhow::anyhow!("copying an image: {error}")))?;
+    let copies = copies.map_err(|refusal| match refusal {
+        Refusal::NotAnImage => refused(
+            "not_an_image",
+            "the bytes are not an image of the type the Content-Type says",
+        ),
+        Refusal::TooManyPixels => refused(
+            "too_many_pixels",
+            "an image may be at most 4096 pixels wide and 4096 high",
+        ),
+    })?;
+    let key = format!("{}.{extension}", Id::new());
+    // Stored first, attached second: a failure in between leaves unreferenced files, never a
+    // reference to a missing one. The copies go before the original, so an attached image has
+    // every copy it will ever have.
+    let put = |key: String, bytes: Vec<u8>| async move {
+        store
+            .put(&key, &bytes)
+            .await
+            .map_err(|error| ApiError::Internal(anyhow::anyhow!("storing an image: {error}")))
+    };
+    for (width, copy) in copies {
+        put(image_copies::copy_key(&key, width), copy).await?;
+    }
+    put(key.clone(), bytes).await?;
+    let mut tx = db.begin().await?;
+    match products::image_count(&mut tx, shop, id).await? {
+        None => return Err(ApiError::NotFound),
+        Some(count) if count >= MAX_IMAGES => {
+            return Err(refused("too_many_images", "a product has at most 8 images"));
+        }
+        Some(_) => {}
+    }
+    products::add_image(&mut tx, id, &key, upload.content_type).await?;
+    let entry = Entry::success("products:add_image", "products", Some(id), now)
+        .with_changes(serde_json::json!({"image": {"after": key}}));
+    audit::record(&mut tx, actor, &entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Puts the images of product `product_id` of the seller's shop in the order of `keys`, which
@@ -169,35 +217,49 @@ pub async fn remove(
         .ok_or(ApiError::NotFound)
 }
 
-/// The image stored under `key`, to any `actor`; `not_found` for a key no product has.
-pub async fn get(_actor: &Actor, state: &AppState, key: &str) -> Result<Image> {
+/// The image stored under `key`, to any `actor`, at `width` when asked (one of
+/// [`IMAGE_WIDTHS`]; the original where the image has no copy at that width, being narrower);
+/// `not_found` for a key no product has.
+pub async fn get(_actor: &Actor, state: &AppState, key: &str, width: Option<u32>) -> Result<Image> {
+    if let Some(width) = width.filter(|width| !IMAGE_WIDTHS.contains(width)) {
+        return Err(ApiError::Validation(vec![field_error(
+            "w",
+            "unknown_width",
+            &format!("{width} is not one of the widths images are kept at: 320, 640 or 960"),
+        )]));
+    }
     let mut conn = state.db.conn().await?;
     let content_type = products::image_type(&mut conn, key)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let bytes = state
-        .images
-        .get(key)
-        .await
-        .map_err(|error| ApiError::Internal(anyhow::anyhow!("reading an image: {error}")))?
-        .ok_or(ApiError::NotFound)?;
+    drop(conn);
+    let read = |key: String| async move {
+        state
+            .images
+            .get(&key)
+            .await
+            .map_err(|error| ApiError::Internal(anyhow::anyhow!("reading an image: {error}")))
+    };
+    let copy = match width {
+        Some(width) => read(image_copies::copy_key(key, width)).await?,
+        None => None,
+    };
+    let bytes = match copy {
+        Some(bytes) => bytes,
+        None => read(key.to_owned()).await?.ok_or(ApiError::NotFound)?,
+    };
     Ok(Image {
         content_type,
         bytes,
     })
 }
 
-/// Whether bytes begin as an image of one type does (its magic number).
-type Magic = fn(&[u8]) -> bool;
-
-/// The file extension of an image type we accept, and the test of its magic bytes.
-fn kind(content_type: &str) -> Option<(&'static str, Magic)> {
-    Some(match content_type {
-        "image/png" => ("png", |b| b.starts_with(b"\x89PNG\r\n\x1a\n")),
-        "image/jpeg" => ("jpg", |b| b.starts_with(&[0xFF, 0xD8, 0xFF])),
-        "image/webp" => ("webp", |b| {
-            b.len() >= 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP"
-        }),
-        _ => return None,
-    })
+/// The file extension of an image type we accept.
+fn extension(content_type: &str) -> Option<&'static str> {
+    match content_type {
+        "image/png" => Some("png"),
+        "image/jpeg" => Some("jpg"),
+        "image/webp" => Some("webp"),
+        _ => None,
+    }
 }

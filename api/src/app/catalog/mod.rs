@@ -4,6 +4,7 @@
 //! ([`rules`]) and product images ([`images`]).
 
 mod cursor;
+mod image_copies;
 pub mod images;
 pub mod rules;
 pub mod seller;
