@@ -3,6 +3,7 @@
 //! product shown, so rows added meanwhile never repeat).
 
 use crate::filters::{Filters, SORTS};
+use crate::pictures;
 use contracts::catalog::{Product, ProductPage};
 use shop_kit::http::{ApiError, Call, query_value};
 use shop_kit::parts;
@@ -289,9 +290,8 @@ fn card(product: &Product) -> Html {
     html! {
         <li key={product.id.clone()} class="card" data-testid="product-card" data-product-id={product.id.clone()}>
             <div class="thumb" aria-hidden="true">
-                if let Some(src) = product.images.first() {
-                    <img src={src.clone()} alt="" loading="lazy" decoding="async"
-                        onerror={Callback::from(hide_broken)} data-testid="card-image" />
+                if let Some(url) = product.images.first() {
+                    { pictures::card(url) }
                 }
             </div>
             { parts::link(format!("/products/{}", product.id), html! { <strong>{ product.name.clone() }</strong> }) }
@@ -300,13 +300,6 @@ fn card(product: &Product) -> Html {
                 { if product.stock > 0 { format!("{} in stock", product.stock) } else { "Out of stock".to_owned() } }
             </div>
         </li>
-    }
-}
-
-/// An image that failed to load gives way to its frame's placeholder.
-fn hide_broken(e: Event) {
-    if let Some(img) = e.target_dyn_into::<web_sys::Element>() {
-        let _ = img.set_attribute("hidden", "");
     }
 }
 

@@ -1,9 +1,10 @@
-//! The product widget: the catalog (search, filters, sort, "Load more") and the product page,
-//! whose "Add to cart" fills the shopper's cart.
+//! The product widget: the catalog (search, filters, sort, "Load more") and the product page
+//! (its pictures, and "Add to cart", which fills the shopper's cart).
 
 mod catalog;
 mod detail;
 mod filters;
+mod pictures;
 
 use catalog::Catalog;
 use detail::Detail;

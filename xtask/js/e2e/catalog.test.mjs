@@ -1,7 +1,8 @@
 // The catalog as a shopper sees it (issue 14, item 3): a grid of cards without list bullets,
 // a sort control that always names the order the list is in (after a change, back and
 // forward), the filters beside the results on a wide screen and folded above them on a phone,
-// an image that fails to load giving way to a placeholder, and "Load more" that keeps the
+// the demo products' pictures on cards and on the product page (lazy, with `srcset`), an image
+// that fails to load giving way to a placeholder, and "Load more" that keeps the
 // keyboard focus and can be retried after a failure.
 //
 // One server over a private database with the demo data (14 products: two pages of 12).
@@ -89,9 +90,41 @@ test('the sort control always shows the order the list is in', async () => {
   await close();
 });
 
+test('cards and the product page show the demo pictures, at a width the screen needs', async () => {
+  const { page, close, consoleErrors, failedRequests } = await openPage(ctx.browser);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${ctx.url}/products`);
+  await catalogReady(page);
+  const first = page.getByTestId('card-image').first();
+  await page.waitForFunction(() => {
+    const img = document.querySelector('[data-testid="card-image"]');
+    return img?.complete && img.naturalWidth > 0;
+  });
+  assert.equal(await page.getByTestId('card-image').count(), 12, 'every card has its picture');
+  assert.equal(await first.getAttribute('loading'), 'lazy');
+  assert.match(await first.getAttribute('srcset'), /\?w=320 320w, .*\?w=640 640w, .*\?w=960 960w/);
+  // Half a phone's width on a 1× screen: a copy, never the 1200-pixel original.
+  const chosen = await first.evaluate((img) => [img.currentSrc, img.naturalWidth]);
+  assert.match(chosen[0], /\?w=(320|640)$/);
+  assert.ok(chosen[1] <= 640, `loaded ${chosen[1]} pixels wide`);
+
+  await page.getByTestId('product-card').first().getByRole('link').click();
+  const main = page.getByTestId('gallery-image');
+  await page.waitForFunction(() => {
+    const img = document.querySelector('[data-testid="gallery-image"]');
+    return img?.complete && img.naturalWidth > 0;
+  });
+  const name = await page.locator('[data-slot="main"] h1').first().innerText();
+  assert.equal(await main.getAttribute('alt'), name, 'the product page names its picture');
+  assert.equal(await main.getAttribute('loading'), null, 'the main picture is not lazy');
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(failedRequests, []);
+  await close();
+});
+
 test('an image that fails to load gives way to a placeholder', async () => {
   const { page, close } = await openPage(ctx.browser);
-  // The demo products have no images: the first page's answer is given one that is not there.
+  // The first page's answer gives its first product an image that is not there.
   await page.route(/\/api\/v1\/products\?/, async (route) => {
     const response = await route.fetch();
     const body = await response.json();
@@ -100,9 +133,8 @@ test('an image that fails to load gives way to a placeholder', async () => {
   }, { times: 1 });
   await page.goto(`${ctx.url}/products`);
   await catalogReady(page);
-  const image = page.getByTestId('card-image');
+  const image = page.getByTestId('card-image').first();
   await page.waitForFunction(() => document.querySelector('[data-testid="card-image"]')?.hidden === true);
-  assert.equal(await image.count(), 1);
   assert.equal(await image.getAttribute('loading'), 'lazy');
   const placeholder = await page.getByTestId('product-card').first().locator('.thumb')
     .evaluate((thumb) => [thumb.getBoundingClientRect().height > 0, getComputedStyle(thumb).backgroundImage]);
