@@ -267,7 +267,15 @@ fn print_report(report: &Report) {
 /// Builds the API and the bare endpoint with the `server` profile; the folder they are in.
 /// Every bench builds both, even one that runs only the API, so that one build serves them
 /// all and switching benches never rebuilds (the example is the bare baseline).
+///
+/// `BENCH_SERVER_DIR=<folder>` skips the build and runs the `api` and `examples/bare` built
+/// there before: a copy of an earlier build, so that before/after runs alternate back to back
+/// without a rebuild between them.
 pub(crate) fn build_server(workspace: &Workspace) -> Result<std::path::PathBuf> {
+    if let Some(dir) = std::env::var_os("BENCH_SERVER_DIR") {
+        eprintln!("xtask: the API and the bare endpoint built before, in {dir:?}");
+        return Ok(dir.into());
+    }
     eprintln!("xtask: building the API and the bare endpoint (profile `server`)");
     tools::run(
         Command::new(tools::cargo())
