@@ -91,7 +91,12 @@ export function dropStyles(widget, loadId) {
 
 export function mountWidget(module, element, props) { return module.mount(element, props); }
 export function updateWidget(handle, props) { handle.update(props); }
-export function unmountWidget(handle) { handle.unmount(); }
+// Focus leaves the widget first: a focused input removed with it would report its blur and
+// change to listeners the unmount already dropped ("closure invoked after being dropped").
+export function unmountWidget(handle, container) {
+  if (container.contains(document.activeElement)) document.activeElement.blur();
+  handle.unmount();
+}
 "#)]
 extern "C" {
     /// Fetches, verifies, imports and initialises a widget; resolves to its module namespace.
@@ -123,8 +128,9 @@ extern "C" {
     #[wasm_bindgen(js_name = updateWidget, catch)]
     pub fn update_widget(handle: &JsValue, props: &str) -> Result<(), JsValue>;
 
+    /// `handle.unmount()`, once focus is out of `container` (the widget's element).
     #[wasm_bindgen(js_name = unmountWidget, catch)]
-    pub fn unmount_widget(handle: &JsValue) -> Result<(), JsValue>;
+    pub fn unmount_widget(handle: &JsValue, container: &web_sys::Element) -> Result<(), JsValue>;
 }
 
 /// The message of a thrown JS error, for fallbacks and the console.

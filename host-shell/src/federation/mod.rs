@@ -110,7 +110,7 @@ impl Content {
                 handle,
                 ..
             } => {
-                if let Err(e) = js::unmount_widget(&handle) {
+                if let Err(e) = js::unmount_widget(&handle, &container) {
                     log_error(&format!(
                         "unmounting {widget} failed: {}",
                         js::error_message(&e)
