@@ -5,7 +5,7 @@ use crate::federation::{self, Federation, PanelKind, Target};
 use crate::manifest::{self, LAYOUT_SLOTS, ManifestState};
 use crate::router::{self, Location};
 use crate::session::{SessionState, Sessions};
-use crate::toasts::{TOAST_MS, Toast, ToastAction, Toasts};
+use crate::toasts::{FOCUS, POINTER, TOAST_MS, Toast, ToastAction, Toasts};
 use contracts::events::{CRASH_EVENT, CrashReport, SHELL_SOURCE, ShellEvent, ToastLevel};
 use contracts::federation::{Access, NEXT_PARAM, SECOND_FACTOR_ROUTE, SIGN_IN_ROUTE, WidgetEntry};
 use contracts::props::{MAIN_SLOT, MountProps};
@@ -42,9 +42,12 @@ pub fn App() -> Html {
     });
     let toasts = use_reducer(Toasts::default);
 
-    {
-        let (manifest, federation) = (manifest.clone(), federation.clone());
-        use_effect_with((), move |_| {
+    // Fetches the manifest: at start, and again when its problem panel's Retry is pressed.
+    let fetch_manifest = {
+        let (manifest, federation) = (manifest.setter(), federation.clone());
+        Callback::from(move |()| {
+            let (manifest, federation) = (manifest.clone(), federation.clone());
+            manifest.set(ManifestState::Loading);
             spawn_local(async move {
                 let state = manifest::fetch().await;
                 // One clear console error for a manifest that is missing, malformed or partly unusable.
@@ -56,7 +59,11 @@ pub fn App() -> Html {
                 }
                 manifest.set(state);
             });
-        });
+        })
+    };
+    {
+        let fetch_manifest = fetch_manifest.clone();
+        use_effect_with((), move |_| fetch_manifest.emit(()));
     }
     {
         let location = location.clone();
@@ -123,7 +130,12 @@ pub fn App() -> Html {
         let federation = federation.clone();
         use_effect_with(
             ((*manifest).clone(), (*location).clone(), (*session).clone()),
-            move |(manifest, location, session)| match plan(manifest, location, session) {
+            move |(manifest, location, session)| match plan(
+                manifest,
+                location,
+                session,
+                &fetch_manifest,
+            ) {
                 Plan::Slots(slots) => {
                     for (slot, target) in slots {
                         federation.show(slot, target);
@@ -149,9 +161,18 @@ pub fn App() -> Html {
             if let Some(notice) = notice {
                 <p class="shell-notice" role="alert" data-testid="manifest-notice">{ notice }</p>
             }
-            <div class="shell-toasts" aria-live="polite">
-                { for toasts.shown.iter().map(|t| html! {
-                    <div class="shell-toast" data-level={level_name(t.level)} data-testid="toast">{ t.message.clone() }</div>
+            <div class="shell-toasts" aria-live="polite"
+                onmouseenter={hold(&toasts, POINTER, true)} onmouseleave={hold(&toasts, POINTER, false)}
+                onfocusin={hold(&toasts, FOCUS, true)} onfocusout={hold(&toasts, FOCUS, false)}>
+                { for toasts.shown.iter().map(|t| {
+                    let (toasts, id) = (toasts.clone(), t.id);
+                    html! {
+                        <div key={id} class="shell-toast" data-level={level_name(t.level)} data-testid="toast">
+                            <span>{ t.message.clone() }</span>
+                            <button type="button" aria-label="Dismiss" data-testid="dismiss-toast"
+                                onclick={move |_| toasts.dispatch(ToastAction::Dismiss(id))}>{ "\u{d7}" }</button>
+                        </div>
+                    }
                 }) }
             </div>
         </>
@@ -257,10 +278,14 @@ fn show_toast(toasts: &UseReducerHandle<Toasts>, toast: Toast) {
     let id = NEXT_TOAST.with(|next| next.replace(next.get() + 1));
     toasts.dispatch(ToastAction::Show(Toast { id, ..toast }));
     let toasts = toasts.clone();
-    gloo_timers::callback::Timeout::new(TOAST_MS, move || {
-        toasts.dispatch(ToastAction::Dismiss(id))
-    })
-    .forget();
+    gloo_timers::callback::Timeout::new(TOAST_MS, move || toasts.dispatch(ToastAction::Expire(id)))
+        .forget();
+}
+
+/// The pointer (or focus) coming to the toasts holds them; leaving lets them go.
+fn hold<E>(toasts: &UseReducerHandle<Toasts>, by: u8, on: bool) -> Callback<E> {
+    let toasts = toasts.clone();
+    Callback::from(move |_| toasts.dispatch(ToastAction::Hold(by, on)))
 }
 
 fn sign_out(sessions: &Sessions, toasts: &UseReducerHandle<Toasts>, everywhere: bool) {
@@ -290,7 +315,12 @@ enum Plan {
 }
 
 /// What each slot shows for this manifest, location and session.
-fn plan(manifest: &ManifestState, location: &Location, session: &SessionState) -> Plan {
+fn plan(
+    manifest: &ManifestState,
+    location: &Location,
+    session: &SessionState,
+    fetch_manifest: &Callback<()>,
+) -> Plan {
     let props = |slot: &str, params: BTreeMap<String, String>| MountProps {
         slot: slot.to_owned(),
         load_id: 0,
@@ -307,6 +337,7 @@ fn plan(manifest: &ManifestState, location: &Location, session: &SessionState) -
             ManifestState::Failed(reason) => Target::Panel(PanelKind::Problem {
                 title: "The storefront could not load its widgets".into(),
                 detail: reason.clone(),
+                retry: Some(fetch_manifest.clone()),
             }),
             _ => Target::Nothing,
         };
@@ -319,7 +350,11 @@ fn plan(manifest: &ManifestState, location: &Location, session: &SessionState) -
         manifest.issues_of(&entry.name),
         &entry.incompatible,
     ) {
-        (Some(detail), _) => Target::Panel(PanelKind::Problem { title, detail }),
+        (Some(detail), _) => Target::Panel(PanelKind::Problem {
+            title,
+            detail,
+            retry: None,
+        }),
         (None, Some(reason)) => Target::Panel(PanelKind::Updating {
             widget: entry.name.clone(),
             reason: reason.clone(),

@@ -1,10 +1,12 @@
-//! Fetching `/federation.json` (never from cache) and deciding what is usable in it.
+//! Fetching `/federation.json` (never from cache, within a timeout) and deciding what is usable
+//! in it.
 
-use contracts::federation::{EntryIssue, MANIFEST_PATH, MANIFEST_SCHEMA_VERSION, Manifest};
+use crate::federation::js;
+use contracts::federation::{
+    DEFAULT_LOAD_TIMEOUT_MS, EntryIssue, MANIFEST_PATH, MANIFEST_SCHEMA_VERSION, Manifest,
+};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Request, RequestCache, RequestInit, Response};
 
 pub use contracts::federation::LAYOUT_SLOTS;
 
@@ -95,31 +97,12 @@ fn parse(text: &str) -> ManifestState {
     }
 }
 
+/// The manifest's text. The wait is bounded: without a manifest the page can show nothing
+/// but the reason and a Retry, and a hung request would show "Loading" for ever.
 async fn fetch_text() -> Result<String, String> {
-    let failed = |e: wasm_bindgen::JsValue| {
-        format!(
-            "could not fetch {MANIFEST_PATH}: {}",
-            crate::federation::js::error_message(&e)
-        )
-    };
-    let init = RequestInit::new();
-    // Revalidate every time: a redeploy must be visible on the next page load.
-    init.set_cache(RequestCache::NoCache);
-    let request = Request::new_with_str_and_init(MANIFEST_PATH, &init).map_err(failed)?;
-    let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+    let text = JsFuture::from(js::fetch_manifest(MANIFEST_PATH, DEFAULT_LOAD_TIMEOUT_MS))
         .await
-        .map_err(failed)?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!(
-            "{MANIFEST_PATH} is missing (HTTP {}): no widget is deployed. Run `cargo xtask deploy --all`.",
-            response.status()
-        ));
-    }
-    let text = JsFuture::from(response.text().map_err(failed)?)
-        .await
-        .map_err(failed)?;
+        .map_err(|e| js::error_message(&e))?;
     text.as_string()
         .ok_or_else(|| format!("{MANIFEST_PATH} is not text"))
 }

@@ -69,7 +69,8 @@ pub fn run(workspace: &Workspace) -> Result<()> {
     // Widget crates are not default members (trunk builds them for wasm), but their pure logic
     // (the auth widget's `next` handling and QR drawing, the catalog's filters in the URL, the
     // checkout's idempotency key per attempt, the kit's chart scales, the product manager's
-    // hand-written request bodies) is tested natively.
+    // hand-written request bodies, the shell's toasts held by pointer or focus) is tested
+    // natively.
     tools::run(
         Command::new(tools::cargo())
             .args([
@@ -84,6 +85,8 @@ pub fn run(workspace: &Workspace) -> Result<()> {
                 "checkout",
                 "-p",
                 "shop-kit",
+                "-p",
+                "host-shell",
             ])
             .current_dir(&workspace.root),
     )?;

@@ -47,10 +47,12 @@ pub fn setup(workspace: &Workspace) -> Result<()> {
     let node = workspace.node_tools();
     let wasm_opt = node.join("node_modules/.bin/wasm-opt");
     if !version_matches(&wasm_opt, WASM_OPT_VERSION)
-        || !node.join("node_modules/playwright-core").exists()
+        || ["playwright-core", "axe-core", "terser"]
+            .iter()
+            .any(|tool| !node.join("node_modules").join(tool).exists())
     {
         eprintln!(
-            "xtask: installing node tools (binaryen, playwright-core) from package-lock.json"
+            "xtask: installing node tools (binaryen, terser, playwright-core, axe-core) from package-lock.json"
         );
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])

@@ -17,7 +17,7 @@ use contracts::CONTRACT_VERSION;
 use contracts::events::CrashReport;
 use contracts::federation::WidgetEntry;
 use contracts::props::{MAIN_SLOT, MountProps};
-use js_sys::{Array, Promise};
+use js_sys::Promise;
 use names::Names;
 use panel::PanelActions;
 use std::cell::RefCell;
@@ -25,6 +25,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::Element;
+
+/// How the JavaScript loader's integrity failure starts (`fetchChecked` in `js.rs`).
+const INTEGRITY_FAILED: &str = "integrity check failed";
 
 /// What a slot should show.
 #[derive(Debug, Clone)]
@@ -107,7 +110,7 @@ impl Content {
                 handle,
                 ..
             } => {
-                if let Err(e) = js::unmount_widget(&handle) {
+                if let Err(e) = js::unmount_widget(&handle, &container) {
                     log_error(&format!(
                         "unmounting {widget} failed: {}",
                         js::error_message(&e)
@@ -290,6 +293,9 @@ impl Federation {
             "widget {} crashed: {}",
             report.widget, report.message
         ));
+        // The dead instance's styles would stay adopted by the document for as long as the
+        // page lives; its bus listeners its own crash hook removed (widget_kit::crash).
+        js::drop_styles(&report.widget, report.load_id);
         for (slot, generation, container) in dead {
             // No unmount: the instance is dead (its DOM frozen, its exports would trap again).
             container.remove();
@@ -380,20 +386,27 @@ impl Federation {
             Err(e) => return Err(format!("incompatible contract: {e}")),
         }
         let (load_id, promise, timeout_ms) = self.with(|inner| inner.module_promise(entry));
-        let deadline = js::timeout(timeout_ms, &format!("loading {}", entry.name));
-        match JsFuture::from(Promise::race(&Array::of2(&promise, &deadline))).await {
+        let loading = js::within(&promise, timeout_ms, &format!("loading {}", entry.name));
+        match JsFuture::from(loading).await {
             Ok(module) => Ok((load_id, module)),
             Err(e) => {
-                self.with(|inner| {
-                    if inner
-                        .modules
-                        .get(&entry.name)
-                        .is_some_and(|m| m.load_id == load_id)
-                    {
-                        inner.modules.remove(&entry.name);
-                    }
-                });
-                Err(js::error_message(&e))
+                let reason = js::error_message(&e);
+                // A file that failed its check will fail it again until a redeploy: the failed
+                // load stays, so every later need of the widget (a navigation, a hover) fails
+                // at once without a fetch, until Retry forgets it or the page is reloaded.
+                // Anything else (a network error, a timeout) is tried afresh next time.
+                if !reason.starts_with(INTEGRITY_FAILED) {
+                    self.with(|inner| {
+                        if inner
+                            .modules
+                            .get(&entry.name)
+                            .is_some_and(|m| m.load_id == load_id)
+                        {
+                            inner.modules.remove(&entry.name);
+                        }
+                    });
+                }
+                Err(reason)
             }
         }
     }

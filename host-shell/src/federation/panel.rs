@@ -34,9 +34,11 @@ pub enum PanelKind {
         reason: String,
     },
     /// Something is wrong before any widget code is involved (the manifest, a misconfigured entry).
+    /// `retry`, when given, is what its Retry button does (fetch the manifest again).
     Problem {
         title: String,
         detail: String,
+        retry: Option<yew::Callback<()>>,
     },
 }
 
@@ -75,6 +77,7 @@ pub fn render(
     match kind {
         PanelKind::Loading { widget } => {
             attr("data-state", "loading");
+            attr("role", "status");
             attr("data-widget", widget);
             if !compact {
                 panel.set_text_content(Some(&format!("Loading {widget}\u{2026}")));
@@ -99,13 +102,8 @@ pub fn render(
                 why.set_class_name("reason");
                 let _ = why.set_attribute("data-testid", "fallback-reason");
             }
-            let retry = add("button", "Retry");
-            let _ = retry.set_attribute("type", "button");
-            let _ = retry.set_attribute("data-testid", "retry");
             let (on_retry, widget) = (actions.on_retry, widget.clone());
-            listeners.push(EventListener::new(&retry, "click", move |_| {
-                on_retry(widget.clone())
-            }));
+            listeners.push(retry_button(&add, move || on_retry(widget.clone())));
         }
         PanelKind::NotFound { path } | PanelKind::Forbidden { path } => {
             let (state, title, text) = match kind {
@@ -142,7 +140,11 @@ pub fn render(
                 );
             }
         }
-        PanelKind::Problem { title, detail } => {
+        PanelKind::Problem {
+            title,
+            detail,
+            retry,
+        } => {
             attr("data-state", "problem");
             attr("role", "alert");
             attr("title", detail);
@@ -154,9 +156,27 @@ pub fn render(
                 why.set_class_name("reason");
                 let _ = why.set_attribute("data-testid", "problem-detail");
             }
+            if let Some(retry) = retry.clone() {
+                // Deferred, as the widget's Retry: the click must not tear down its own panel.
+                listeners.push(retry_button(&add, move || {
+                    let retry = retry.clone();
+                    wasm_bindgen_futures::spawn_local(async move { retry.emit(()) });
+                }));
+            }
         }
     }
     listeners
+}
+
+/// A Retry button (`data-testid="retry"`) added by `add`, doing `on_click`.
+fn retry_button(
+    add: &dyn Fn(&str, &str) -> Element,
+    on_click: impl Fn() + 'static,
+) -> EventListener {
+    let retry = add("button", "Retry");
+    let _ = retry.set_attribute("type", "button");
+    let _ = retry.set_attribute("data-testid", "retry");
+    EventListener::new(&retry, "click", move |_| on_click())
 }
 
 fn element(document: &Document, tag: &str, text: Option<&str>) -> Element {

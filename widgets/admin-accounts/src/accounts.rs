@@ -67,7 +67,7 @@ pub fn Accounts(props: &PageProps) -> Html {
             }
             html! { <ul data-testid="accounts">{ for page.items.iter().map(|user| {
                 let (act, path) = (act.clone(), format!("/admin/users/{}", user.id));
-                html! { <li>
+                html! { <li key={user.id.clone()}>
                     <button type="button" data-testid="open-account"
                         onclick={move |_| act.emit(("GET", path.clone(), None))}>
                         { format!("{} · {} · {:?}", user.display_name, user.email, user.role) }

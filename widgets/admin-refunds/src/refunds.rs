@@ -155,7 +155,7 @@ pub fn Refunds(props: &PageProps) -> Html {
             <h2>{ "Credit notes" }</h2>
             if notes.items.is_empty() { { parts::empty("No credit note yet.") } }
             <ul data-testid="credit-notes">{ for notes.items.iter().map(|n| html! {
-                <li>{ format!("{} of {}: {}", n.number, n.date, n.totals.total.to_inr()) }</li>
+                <li key={n.number.clone()}>{ format!("{} of {}: {}", n.number, n.date, n.totals.total.to_inr()) }</li>
             }) }</ul>
         </section> })).unwrap_or_default() }
     </> }

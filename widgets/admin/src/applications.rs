@@ -48,7 +48,7 @@ pub fn Applications(props: &PageProps) -> Html {
                     })
                 };
                 let (approve, reject) = (decide(true), decide(false));
-                html! { <li data-testid="application">
+                html! { <li key={shop.id.clone()} data-testid="application">
                     <h2>{ shop.legal_name.clone() }</h2>
                     <p>{ format!("{} · {}, {} · applied {}", shop.display_name, shop.address.city,
                         shop.address.state_code, parts::date_time(shop.created_at)) }</p>

@@ -140,7 +140,7 @@ fn value(value: Option<&ChangeValue>) -> String {
 pub fn chain_badge(status: Option<&Result<AuditChainStatus, ApiError>>) -> Html {
     let (verified, text) = match status {
         None => {
-            return html! { <p data-testid="chain-badge" aria-busy="true">{ "Checking the chain…" }</p> };
+            return html! { <p role="status" data-testid="chain-badge" aria-busy="true">{ "Checking the chain…" }</p> };
         }
         Some(Err(problem)) => (
             false,

@@ -22,7 +22,7 @@ const AUTH_PAGES: [&str; 5] = [
 const BUTTON: &str = "& { color: var(--mfe-on-brand, #fff); background: transparent; border: 0; \
     cursor: pointer; font: inherit; }";
 const SIGNED_IN: &str =
-    "& { display: flex; align-items: center; gap: 0.75rem; color: var(--mfe-on-brand, #fff); }
+    "& { display: flex; flex-wrap: wrap; align-items: center; gap: 0.25rem 0.75rem; color: var(--mfe-on-brand, #fff); }
 & .role { font-size: 0.8rem; opacity: 0.85; }";
 
 /// The corner for `session`, on the page at `path` (where signing in comes back to).

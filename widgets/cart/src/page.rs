@@ -160,7 +160,7 @@ fn row(line: &CartLine, busy: Option<&str>, change: &Callback<(String, Change)>)
         None
     };
     html! {
-        <tr data-testid="cart-line" data-product-id={id.clone()} data-available={line.available.to_string()}>
+        <tr key={id.clone()} data-testid="cart-line" data-product-id={id.clone()} data-available={line.available.to_string()}>
             <td>
                 { parts::link(format!("/products/{id}"), html! { <span>{ line.name.clone() }</span> }) }
                 if let Some(notice) = notice {

@@ -184,7 +184,7 @@ pub fn Pay(props: &PayProps) -> Html {
                     { parts::head(&[("Product", false), ("Quantity", true), ("Amount", true)]) }
                     <tbody>
                         { for cart.lines.iter().map(|line| html! {
-                            <tr data-testid="checkout-line" data-product-id={line.product_id.clone()}>
+                            <tr key={line.product_id.clone()} data-testid="checkout-line" data-product-id={line.product_id.clone()}>
                                 <td>{ line.name.clone() }{ line_problem(&line.product_id) }</td>
                                 <td class="num">{ line.quantity }</td>
                                 <td class="num">{ line.tax.total.to_inr() }</td>

@@ -160,7 +160,7 @@ pub fn PaymentResult(props: &ResultProps) -> Html {
                     <ul>
                         <li>{ parts::link(format!("/orders/{}", order.id), html! { "View the order" }) }</li>
                         { for invoices.iter().map(|invoice| html! {
-                            <li data-testid="invoice-link">
+                            <li key={invoice.id.clone()} data-testid="invoice-link">
                                 { parts::link(format!("/invoices/{}", invoice.id), html! { <span>{ format!("Tax invoice {}", invoice.number) }</span> }) }
                             </li>
                         }) }

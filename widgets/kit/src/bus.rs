@@ -2,7 +2,7 @@
 
 use contracts::events::{BUS_EVENT, BusMessage, ShellEvent};
 use gloo_events::EventListener;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CustomEvent, CustomEventInit};
@@ -11,6 +11,10 @@ use yew::prelude::*;
 thread_local! {
     // One wasm instance is one widget, so its name is a per-instance constant set at mount.
     static SOURCE: Cell<&'static str> = const { Cell::new("unknown") };
+    /// The functions this instance listens to the bus with, for [`forget_listeners`]. An entry
+    /// outlives its listener's normal removal (a handful per instance; removing twice is a
+    /// no-op), which keeps `subscribe`'s plain `EventListener` for its callers.
+    static LISTENERS: RefCell<Vec<JsValue>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Names the sender of this instance's messages (the widget's name, or `shell`).
@@ -41,7 +45,7 @@ pub fn emit(event: ShellEvent) {
 /// Messages that do not decode (a newer minor's event, say) are skipped with a console warning.
 pub fn subscribe(on_message: impl Fn(BusMessage) + 'static) -> Option<EventListener> {
     let window = web_sys::window()?;
-    Some(EventListener::new(&window, BUS_EVENT, move |event| {
+    let listener = EventListener::new(&window, BUS_EVENT, move |event| {
         let Some(detail) = event
             .dyn_ref::<CustomEvent>()
             .and_then(|e| e.detail().as_string())
@@ -54,7 +58,30 @@ pub fn subscribe(on_message: impl Fn(BusMessage) + 'static) -> Option<EventListe
                 web_sys::console::warn_1(&JsValue::from_str(&format!("ignored bus message: {e}")))
             }
         }
-    }))
+    });
+    LISTENERS.with(|all| {
+        if let Ok(mut all) = all.try_borrow_mut() {
+            all.push(listener.callback().as_ref().clone());
+        }
+    });
+    Some(listener)
+}
+
+/// Takes every bus listener of this instance off `window`. The crash hook calls it: a dead
+/// instance's listeners would otherwise call into its trapped wasm on every message, for as long
+/// as the page lives. `try_borrow`: a panic may strike anywhere.
+pub(crate) fn forget_listeners() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    LISTENERS.with(|all| {
+        if let Ok(all) = all.try_borrow() {
+            for listener in all.iter() {
+                let _ =
+                    window.remove_event_listener_with_callback(BUS_EVENT, listener.unchecked_ref());
+            }
+        }
+    });
 }
 
 /// Hook form of [`subscribe`]: listens while the component is mounted, always calling the

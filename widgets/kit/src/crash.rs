@@ -1,6 +1,7 @@
 //! Turns a panic into a `mfe:crash` DOM event so the shell can put a fallback in this widget's
 //! slots. After a panic this wasm instance is unusable (Yew stops rendering it), so the report is
-//! the last thing it does; recovery is the shell importing a fresh copy of the module.
+//! the last thing it does, after taking its bus listeners off `window`; recovery is the shell
+//! importing a fresh copy of the module.
 
 use contracts::events::{CRASH_EVENT, CrashReport};
 use std::cell::Cell;
@@ -21,6 +22,9 @@ pub(crate) fn install(widget: &'static str, load_id: u32) {
         web_sys::console::error_1(&JsValue::from_str(&format!(
             "widget {widget} panicked: {message}"
         )));
+        // The instance is dying: nothing may call into it any more. (Its styles the shell
+        // removes when it hears the report.)
+        crate::bus::forget_listeners();
         let report = CrashReport {
             widget: widget.to_owned(),
             load_id,

@@ -251,7 +251,7 @@ fn cancel_form(
 
 fn line(line: &Line) -> Html {
     html! {
-        <tr data-testid="order-line" data-product-id={line.product_id.clone()}>
+        <tr key={line.product_id.clone()} data-testid="order-line" data-product-id={line.product_id.clone()}>
             <td>{ line.name.clone() }</td>
             <td>{ line.hsn.clone() }</td>
             <td class="num">{ line.quantity }</td>
@@ -275,7 +275,7 @@ fn invoice_links(invoices: &Option<Result<Vec<DocumentRef>, ApiError>>) -> Html 
                 Ok(list) => html! {
                     <ul>
                         { for list.iter().map(|invoice| html! {
-                            <li data-testid="invoice-link">
+                            <li key={invoice.id.clone()} data-testid="invoice-link">
                                 { parts::link(format!("/invoices/{}", invoice.id), html! { <span>{ format!("{} · {} · {}", invoice.number, invoice.supplier, invoice.total.to_inr()) }</span> }) }
                             </li>
                         }) }

@@ -111,7 +111,7 @@ pub fn History(props: &HistoryProps) -> Html {
 fn row(order: &Order) -> Html {
     let units: i64 = order.lines.iter().map(|line| line.quantity).sum();
     html! {
-        <tr data-testid="order-row" data-order-id={order.id.clone()}>
+        <tr key={order.id.clone()} data-testid="order-row" data-order-id={order.id.clone()}>
             <td>{ parts::link(format!("/orders/{}", order.id), html! { <span>{ short_id(&order.id) }</span> }) }</td>
             <td>{ parts::date_time(order.created_at) }</td>
             <td>{ parts::status(order.status) }</td>

@@ -145,7 +145,7 @@ pub fn credit_notes(api: &AttrValue, token: &AttrValue, state: &CreditNotes) -> 
                 Ok(list) => html! {
                     <ul>
                         { for list.iter().map(|note| html! {
-                            <li data-testid="credit-note">
+                            <li key={note.number.clone()} data-testid="credit-note">
                                 { format!("{} · {} · {} ", note.number, note.supplier, note.total.to_inr()) }
                                 <button onclick={download(&note.id, &note.number)} data-testid="credit-note-pdf">{ "Download PDF" }</button>
                             </li>

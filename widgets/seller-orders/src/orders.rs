@@ -269,7 +269,7 @@ fn card(
         _ => Html::default(),
     };
     html! {
-        <article class="card" data-testid="seller-order" data-order-id={id.clone()}>
+        <article key={id.clone()} class="card" data-testid="seller-order" data-order-id={id.clone()}>
             <h2>
                 if listed {
                     { parts::link(format!("/seller/orders/{id}"), html! { { format!("Order {short}") } }) }

@@ -302,7 +302,7 @@ pub fn ProductPage(props: &PageProps) -> Html {
         };
         let n = i + 1;
         html! {
-            <li data-testid="product-image">
+            <li key={url.clone()} data-testid="product-image">
                 <img src={url.clone()} alt={format!("Image {n}")} class="thumb" />
                 <button type="button" disabled={i == 0} onclick={mover(i.saturating_sub(1))} aria-label={format!("Move image {n} up")}>{ "↑" }</button>
                 <button type="button" disabled={i + 1 == count} onclick={mover((i + 1).min(count - 1))} aria-label={format!("Move image {n} down")}>{ "↓" }</button>

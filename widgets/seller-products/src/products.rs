@@ -259,7 +259,7 @@ fn options(choices: &[(&'static str, &'static str)], current: &str) -> Html {
 
 fn row(p: &Product) -> Html {
     html! {
-        <tr data-testid="seller-product" data-product-id={p.id.clone()}>
+        <tr key={p.id.clone()} data-testid="seller-product" data-product-id={p.id.clone()}>
             <td>{ parts::link(format!("/seller/products/{}", p.id), html! { p.name.clone() }) }<div class="muted">{ p.category.clone() }</div></td>
             <td>{ p.sku.clone() }</td>
             <td class="num">{ p.price.to_inr() }</td>

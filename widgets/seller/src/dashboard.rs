@@ -160,7 +160,7 @@ fn overview(figures: &SellerDashboard) -> Html {
                     { parts::head(&[("Order", false), ("Placed", false), ("Items", true), ("Amount", true)]) }
                     <tbody>
                         { for figures.to_fulfil.iter().map(|order| html! {
-                            <tr data-testid="to-fulfil-row">
+                            <tr key={order.id.clone()} data-testid="to-fulfil-row">
                                 <td>{ parts::link(format!("/seller/orders/{}", order.id),
                                     html! { <span>{ short(&order.id) }</span> }) }</td>
                                 <td>{ parts::date_time(order.placed_at) }</td>
@@ -179,7 +179,7 @@ fn overview(figures: &SellerDashboard) -> Html {
             } else {
                 <ul>
                     { for figures.low_stock.iter().map(|product| html! {
-                        <li>
+                        <li key={product.id.clone()}>
                             { parts::link(format!("/seller/products/{}", product.id),
                                 html! { <span>{ format!("{} ({})", product.name, product.sku) }</span> }) }
                             { format!(": {} left", product.stock) }

@@ -56,9 +56,10 @@ pub fn field_error(problem: Option<&Problem>, field: &str) -> Html {
         .collect()
 }
 
-/// The page is waiting for the API.
+/// The page is waiting for the API: a status, which a screen reader announces without moving
+/// focus.
 pub fn loading() -> Html {
-    html! { <p aria-busy="true" data-testid="loading">{ "Loading…" }</p> }
+    html! { <p role="status" data-testid="loading">{ "Loading…" }</p> }
 }
 
 /// There is nothing to show, and why.

@@ -13,7 +13,7 @@ pub fn cart_totals(cart: &Cart) -> Html {
                 { parts::head(&[("Rate", false), ("Taxable value", true), ("GST", true)]) }
                 <tbody>
                     { for cart.gst_breakup.iter().map(|entry| html! {
-                        <tr data-testid="gst-rate-row" data-rate={entry.percentage.0.to_string()}>
+                        <tr key={entry.percentage.0} data-testid="gst-rate-row" data-rate={entry.percentage.0.to_string()}>
                             <td>{ entry.percentage.to_string() }</td>
                             <td class="num">{ entry.base_amount.to_inr() }</td>
                             <td class="num" data-testid="gst-amount">{ entry.gst_amount.to_inr() }</td>

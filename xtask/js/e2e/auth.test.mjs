@@ -6,7 +6,8 @@
 // other test file) and a private mail folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, watch } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { DEMO, mainHeading, openPage, serveShop, signedInAs, signInByApi } from './helpers.mjs';
 import { stepNow, totp } from './totp.mjs';
@@ -203,19 +204,32 @@ test('a forgotten password is reset through the mailed link, and the new one sig
   await close();
 });
 
-/** The reset link of the newest mail to `email` in the server's mail folder (waits for it). */
+/**
+ * The reset link of the newest mail to `email` in the server's mail folder, once one is there:
+ * woken by each change of the folder (the mail is written by the API's outbox, after the page
+ * answered), given up after 30 s.
+ */
 async function mailedResetLink(email) {
-  for (let tries = 0; tries < 50; tries++) {
-    const mails = readdirSyncSafe(ctx.mail)
-      .filter((name) => name.endsWith('.eml'))
-      .sort((a, b) => parseInt(b, 10) - parseInt(a, 10))
-      .map((name) => readFileSync(join(ctx.mail, name), 'utf8'))
-      .filter((mail) => mail.includes(`To: ${email}`));
-    const line = mails[0]?.split('\n').find((l) => l.includes('/reset-password?token='));
-    if (line) return line.trim();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  mkdirSync(ctx.mail, { recursive: true });
+  // Watching before the first look: a mail written in between still wakes the loop.
+  const watcher = watch(ctx.mail);
+  const signal = AbortSignal.timeout(30_000);
+  try {
+    for (;;) {
+      const mails = readdirSyncSafe(ctx.mail)
+        .filter((name) => name.endsWith('.eml'))
+        .sort((a, b) => parseInt(b, 10) - parseInt(a, 10))
+        .map((name) => readFileSync(join(ctx.mail, name), 'utf8'))
+        .filter((mail) => mail.includes(`To: ${email}`));
+      const line = mails[0]?.split('\n').find((l) => l.includes('/reset-password?token='));
+      if (line) return line.trim();
+      await once(watcher, 'change', { signal }).catch(() => {
+        throw new Error(`no reset mail to ${email} in ${ctx.mail}`);
+      });
+    }
+  } finally {
+    watcher.close();
   }
-  throw new Error(`no reset mail to ${email} in ${ctx.mail}`);
 }
 function readdirSyncSafe(dir) {
   try { return readdirSync(dir); } catch { return []; }

@@ -60,14 +60,15 @@ export async function startServer(dist, extraEnv = {}) {
   let stderr = '';
   child.stderr.on('data', (chunk) => { stderr += chunk; });
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start in 15 s:\n${stderr}`)), 15_000);
+    // A bound on waiting for the state "listening", not a wait for time.
+    AbortSignal.timeout(15_000).addEventListener('abort', () => reject(new Error(`API did not start in 15 s:\n${stderr}`)));
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const found = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (found) { clearTimeout(timer); resolve(found[1]); }
+      if (found) resolve(found[1]);
     });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`API exited (${code}):\n${stderr}`)); });
+    child.on('exit', (code) => reject(new Error(`API exited (${code}):\n${stderr}`)));
   });
   return {
     url,
@@ -95,8 +96,8 @@ export async function launchBrowser() {
  * the page logged as errors.
  * `widgetsFetched()` names the widgets whose code (module or wasm) was requested.
  */
-export async function openPage(browser) {
-  const context = await browser.newContext();
+export async function openPage(browser, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const requests = [];
   const consoleErrors = [];
@@ -195,6 +196,20 @@ export async function signedInAs(page, name) {
 
 export function removeDir(dir) {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Waits for the main slot's ready state: a widget (or a panel of the shell) has drawn its page
+ * heading, and nothing in the slot is loading (the shell's loading panel, a widget's loading
+ * status, a busy region). Every test acts on a page only after this, or after waiting for the
+ * element it acts on, never after a time.
+ */
+export async function mainReady(page) {
+  await page.waitForFunction(() => {
+    const main = document.querySelector('[data-slot="main"]');
+    return main?.querySelector('h1')
+      && !main.querySelector('[data-state="loading"], [data-testid="loading"], [aria-busy="true"]');
+  });
 }
 
 /** The main slot's heading text once a widget (or panel) rendered one. */

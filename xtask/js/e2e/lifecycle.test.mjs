@@ -24,23 +24,43 @@ test('an event emitted by one widget updates another widget and the shell', asyn
   await close();
 });
 
-test('a widget that panics after mounting is replaced by a fallback; the rest works and retry brings it back', async () => {
-  const { page, close } = await openPage(ctx.browser);
+test('a widget that panics after mounting is replaced by a fallback, its listeners and styles go; the rest works and retry brings it back', async () => {
+  const { page, consoleErrors, close } = await openPage(ctx.browser);
+  // What listens on the bus (every instance's `mfe:event` listeners on window), from DevTools.
+  const cdp = await page.context().newCDPSession(page);
+  const busListeners = async () => {
+    const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' });
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+    return listeners.filter((listener) => listener.type === 'mfe:event').length;
+  };
+  const probeSheets = () => page.evaluate(() => document.adoptedStyleSheets
+    .filter((sheet) => [...sheet.cssRules].some((rule) => rule.cssText.includes('.mfe-probe-'))).length);
   await page.goto(`${ctx.server.url}/probe`);
   await page.getByTestId('probe').waitFor();
+  await page.getByTestId('cart-badge').waitFor();
+  const listening = await busListeners();
+  assert.equal(await probeSheets(), 1);
   await page.getByTestId('panic').click();
   const fallback = page.locator('[data-slot="main"] [data-state="failed"][data-widget="probe"]');
   await fallback.waitFor();
   assert.match(await fallback.getByTestId('fallback-reason').innerText(), /crashed: .*probe was told to panic/);
   assert.equal(await page.getByTestId('probe').count(), 0, 'the dead widget DOM is gone');
+  // The dead instance's bus listener and stylesheet are gone with it.
+  assert.equal(await busListeners(), listening - 1);
+  assert.equal(await probeSheets(), 0);
+  const errorsAfterCrash = consoleErrors.length;
   // The shell's own UI and another widget still answer.
   await page.getByTestId('sign-in').waitFor();
   assert.equal(await page.getByTestId('cart-badge').innerText(), 'Cart \u00b7 0');
   await fallback.getByTestId('retry').click();
   await page.getByTestId('probe').waitFor();
-  // The new instance works, and the cart badge still hears the bus.
+  assert.equal(await busListeners(), listening);
+  assert.equal(await probeSheets(), 1);
+  // The new instance works, and the cart badge still hears the bus; no message reaches the dead
+  // instance (it would throw into the console).
   await page.getByTestId('emit-cart').click();
   await page.getByTestId('cart-badge').getByText('Cart \u00b7 1').waitFor();
+  assert.deepEqual(consoleErrors.slice(errorsAfterCrash), []);
   await page.getByRole('link', { name: 'Products' }).click();
   await page.locator('[data-slot="main"] h1', { hasText: 'Products' }).waitFor();
   await close();

@@ -67,7 +67,7 @@ pub fn second_factor(view: &View) -> Html {
                         { "These codes are shown only this once. Each signs you in one time if you lose your authenticator: keep them somewhere safe, away from this device." }
                     </p>
                     <ul class="codes" data-testid="recovery-codes">
-                        { for codes.iter().map(|code| html! { <li>{ code.clone() }</li> }) }
+                        { for codes.iter().map(|code| html! { <li key={code.clone()}>{ code.clone() }</li> }) }
                     </ul>
                     <p>{ "Two-factor authentication is on. Sign in again with a code from your app to use it." }</p>
                     { sign_in() }
