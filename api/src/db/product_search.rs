@@ -75,7 +75,7 @@ pub struct After {
 #[derive(Debug)]
 pub struct Search<'a> {
     pub viewer: Viewer,
-    /// Every word must match, as a prefix.
+    /// Every word must match, as a prefix (a word shorter than [`MIN_PREFIX_CHARS`]: whole).
     pub words: Option<&'a Words>,
     pub category: Option<&'a str>,
     pub min_price: Option<Paise>,
@@ -111,7 +111,8 @@ pub async fn search(conn: &mut Conn, search: &Search<'_>) -> sqlx::Result<Vec<Ra
 ///
 /// Every read is meant to cost O(log N + page): words are looked up in the full-text index
 /// first (on SQLite the FTS table is the driving table, forced by `CROSS JOIN`, which SQLite
-/// never reorders); a listing without words walks the index of its sort (`products_created`,
+/// never reorders), and a relevance search ranks at most [`RELEVANCE_CANDIDATES`] of the
+/// matches ([`ranked_candidates`]); a listing without words walks the index of its sort (`products_created`,
 /// `products_price`, or the category's and shop's own, which lead with the filter's column) and
 /// stops after the page; the keyset condition compares the index's own columns, so page 50
 /// starts with a seek like page 1.
@@ -174,28 +175,82 @@ pub fn statement<'a>(kind: DbKind, search: &Search<'a>) -> Sql<'a> {
         (value, id)
     });
     let limit = binds.push(search.count);
-    let columns = format!("{PRODUCT_COLUMNS}, {relevance} AS relevance");
     let filters = filters.join(" AND ");
-    let text = if search.sort == ProductSort::Relevance {
-        // The rank exists only once the words matched: computed inside, paged on outside.
-        let outer = after.map_or(String::new(), |(value, id)| {
-            format!("WHERE (relevance, id) > ({value}, {id})")
-        });
-        format!(
-            "SELECT * FROM (SELECT {columns} FROM {from} WHERE {filters}) AS page {outer} \
-             ORDER BY relevance ASC, id ASC LIMIT {limit}"
-        )
-    } else {
-        // The key and id of the sort's index, compared as a row: a seek into the index.
-        let keyset = after.map_or(String::new(), |(value, id)| {
-            format!(" AND ({key}, p.id) {comparison} ({value}, {id})")
-        });
-        format!(
-            "SELECT {columns} FROM {from} WHERE {filters}{keyset} \
-             ORDER BY {key} {direction}, p.id {direction} LIMIT {limit}"
-        )
+    let text = match (search.sort, search.words.is_some()) {
+        (ProductSort::Relevance, true) => {
+            ranked_candidates(sqlite, from, &filters, &relevance, after, &limit)
+        }
+        (ProductSort::Relevance, false) => {
+            // No words, no rank: every row ranks 0, so this is the id order (the use case never
+            // asks for it: a listing without words is sorted newest first).
+            let outer = after.map_or(String::new(), |(value, id)| {
+                format!("WHERE (relevance, id) > ({value}, {id})")
+            });
+            format!(
+                "SELECT * FROM (SELECT {PRODUCT_COLUMNS}, {relevance} AS relevance FROM {from} \
+                 WHERE {filters}) AS page {outer} ORDER BY relevance ASC, id ASC LIMIT {limit}"
+            )
+        }
+        _ => {
+            // The key and id of the sort's index, compared as a row: a seek into the index.
+            let keyset = after.map_or(String::new(), |(value, id)| {
+                format!(" AND ({key}, p.id) {comparison} ({value}, {id})")
+            });
+            format!(
+                "SELECT {PRODUCT_COLUMNS}, {relevance} AS relevance FROM {from} \
+                 WHERE {filters}{keyset} ORDER BY {key} {direction}, p.id {direction} LIMIT {limit}"
+            )
+        }
     };
     binds.statement(text)
+}
+
+/// How many matching products a relevance search ranks: the first this many the full-text
+/// index yields (with the listing's filters applied), whatever their number. Ranking every
+/// match made a common word cost O(matches) (5,005 for "shirt" of 100,000 products); ranking a
+/// bounded set costs the same for any word. 20 pages of 12; `docs/API.md` states the semantics.
+pub const RELEVANCE_CANDIDATES: u32 = 240;
+
+/// A relevance page: the first [`RELEVANCE_CANDIDATES`] matches in the full-text index's order
+/// (SQLite: rowid, the order products were added; PostgreSQL: the bitmap heap scan's, the
+/// table's physical order), ranked; the page is the next `limit` of them after the cursor's
+/// (rank, id). Only the page's rows are read in full: the candidates carry their key and id.
+///
+/// On PostgreSQL the matches are a MATERIALIZED CTE: planned for all of its rows, so the GIN
+/// index serves it (outer LIMIT made the planner expect a sequential scan to stop early, which
+/// for a word matching nothing read all 100,000 rows), yet read lazily, so only the
+/// candidates' rows are fetched and ranked.
+fn ranked_candidates(
+    sqlite: bool,
+    from: &str,
+    filters: &str,
+    relevance: &str,
+    after: Option<(String, String)>,
+    limit: &str,
+) -> String {
+    let after = after.map_or(String::new(), |(value, id)| {
+        format!("WHERE (relevance, id) > ({value}, {id})")
+    });
+    if sqlite {
+        format!(
+            "SELECT {PRODUCT_COLUMNS}, page.relevance AS relevance FROM (SELECT * FROM \
+             (SELECT p.rowid AS rid, p.id AS id, {relevance} AS relevance FROM {from} \
+             WHERE {filters} ORDER BY products_fts.rowid LIMIT {RELEVANCE_CANDIDATES}) \
+             AS candidates {after} ORDER BY relevance ASC, id ASC LIMIT {limit}) AS page \
+             CROSS JOIN products p ON p.rowid = page.rid CROSS JOIN shops s ON s.id = p.shop_id \
+             ORDER BY page.relevance ASC, page.id ASC"
+        )
+    } else {
+        format!(
+            "WITH matches AS MATERIALIZED (SELECT p.id AS id, {relevance} AS relevance \
+             FROM {from} WHERE {filters}) \
+             SELECT {PRODUCT_COLUMNS}, page.relevance AS relevance FROM (SELECT * FROM \
+             (SELECT * FROM matches LIMIT {RELEVANCE_CANDIDATES}) AS candidates {after} \
+             ORDER BY relevance ASC, id ASC LIMIT {limit}) AS page \
+             JOIN products p ON p.id = page.id JOIN shops s ON s.id = p.shop_id \
+             ORDER BY page.relevance ASC, page.id ASC"
+        )
+    }
 }
 
 /// The parts of the query that match and rank words.
@@ -210,11 +265,16 @@ struct FullText {
 /// `products_fts` (rowid = the product's), queried with MATCH and ranked by `bm25()`, where
 /// lower is better; PostgreSQL a generated `tsvector` column, `products.search`, queried with
 /// `@@` a tsquery and ranked by `ts_rank()`, where higher is better (negated here, so that on
-/// both backends lower ranks first). Each word is a prefix: `"word"*` in FTS5, `word:*` in a
-/// tsquery; [`Words`] holds only letters and digits, so they cannot break out of the quotes.
+/// both backends lower ranks first). Each word of [`MIN_PREFIX_CHARS`] or more is a prefix:
+/// `"word"*` in FTS5, `word:*` in a tsquery; a shorter one is a whole word. [`Words`] holds
+/// only letters and digits, so they cannot break out of the quotes.
 fn full_text(sqlite: bool, words: &Words, binds: &mut Binds) -> FullText {
     if sqlite {
-        let phrase: Vec<String> = words.0.iter().map(|word| format!("\"{word}\"*")).collect();
+        let phrase: Vec<String> = words
+            .0
+            .iter()
+            .map(|word| format!("\"{word}\"{}", prefix(word, "*")))
+            .collect();
         let param = binds.push(phrase.join(" "));
         FullText {
             // No alias on the FTS table: MATCH and bm25() name it. `CROSS JOIN` keeps it the
@@ -226,13 +286,32 @@ fn full_text(sqlite: bool, words: &Words, binds: &mut Binds) -> FullText {
             relevance: "bm25(products_fts)".to_owned(),
         }
     } else {
-        let terms: Vec<String> = words.0.iter().map(|word| format!("{word}:*")).collect();
+        let terms: Vec<String> = words
+            .0
+            .iter()
+            .map(|word| format!("{word}{}", prefix(word, ":*")))
+            .collect();
         let param = binds.push(terms.join(" & "));
         FullText {
             from: PRODUCTS_JOIN,
             filter: format!("p.search @@ to_tsquery('simple', {param})"),
             relevance: format!("(-ts_rank(p.search, to_tsquery('simple', {param})))::float8"),
         }
+    }
+}
+
+/// The shortest word matched as a prefix, in characters.
+pub const MIN_PREFIX_CHARS: usize = 3;
+
+/// `marker` (the syntax of a prefix) when `word` is long enough to be one; nothing when it is
+/// shorter and must match a whole word: the prefix `a` or `1` names thousands of words (every
+/// catalog number starting with 1), whose lists of products the index must merge, which made
+/// `q=1 2 3 4 5 6 7 8` cost several times a normal search on both backends.
+fn prefix(word: &str, marker: &'static str) -> &'static str {
+    if word.chars().count() >= MIN_PREFIX_CHARS {
+        marker
+    } else {
+        ""
     }
 }
 

@@ -3,7 +3,8 @@
 //! categories and GST slabs from `api seed-catalog` (the storage layer in transactions, not
 //! HTTP); then the `server` profile's API is loaded by wrk, one case at a time, for every kind
 //! of catalog read: searches of one, two and three words, a prefix and no match; each listing
-//! sort; the filters; page 1 and page 50 (whose cursor is found by walking 49 pages first).
+//! sort; the filters; page 1 and page 50 (whose cursor is found by walking 49 pages first; a
+//! relevance search's last page, 20, as it ranks only its first 240 matches).
 
 use super::http::request;
 use super::wrk::{Load, print_loads, wrk_for};
@@ -21,8 +22,11 @@ pub const DEFAULT_PRODUCTS: usize = 100_000;
 const SECONDS: u32 = 5;
 /// The page size of every case, as a storefront asks.
 const LIMIT: u32 = 12;
-/// The deep page of the paging cases.
+/// The deep page of the listings' paging cases.
 const DEEP_PAGE: usize = 50;
+/// The deep page of a relevance search: its last, as a relevance search ranks the first 240
+/// matches (`api::db::product_search::RELEVANCE_CANDIDATES`), 20 pages of [`LIMIT`].
+const DEEP_SEARCH_PAGE: usize = 20;
 
 #[derive(Debug, Serialize)]
 struct CatalogReport {
@@ -84,6 +88,12 @@ pub fn run(workspace: &Workspace, products: usize) -> Result<()> {
         ("search, 3 words", "q=indigo%20linen%20shirt&sort=relevance"),
         ("search, prefix", "q=kur&sort=relevance"),
         ("search, no match", "q=zzyzx&sort=relevance"),
+        // Bad input: eight one-character words, each of which as a prefix names thousands of
+        // words (every catalog number starting with 1, ...); answered like any search.
+        (
+            "search, 8 one-letter words",
+            "q=1%202%203%204%205%206%207%208",
+        ),
         (
             "search, 2 words, cheapest first",
             "q=silk%20saree&sort=price_asc",
@@ -109,14 +119,15 @@ pub fn run(workspace: &Workspace, products: usize) -> Result<()> {
         "filter, one shop by price".to_owned(),
         format!("shop={shop}&sort=price_desc"),
     ));
-    for (name, query) in [
-        ("newest", "sort=newest"),
-        ("price ascending", "sort=price_asc"),
-        ("search 1 word", "q=shirt&sort=relevance"),
+    for (name, query, deep) in [
+        ("newest", "sort=newest", DEEP_PAGE),
+        ("price ascending", "sort=price_asc", DEEP_PAGE),
+        ("search 1 word", "q=shirt&sort=relevance", DEEP_SEARCH_PAGE),
+        ("search 1 word, newest", "q=shirt&sort=newest", DEEP_PAGE),
     ] {
-        let cursor = cursor_of_page(&addr, query, DEEP_PAGE)?;
+        let cursor = cursor_of_page(&addr, query, deep)?;
         cases.push((
-            format!("page {DEEP_PAGE}, {name}"),
+            format!("page {deep}, {name}"),
             format!("{query}&after={cursor}"),
         ));
     }
