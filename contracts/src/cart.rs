@@ -272,7 +272,11 @@ mod tests {
             }
         }
         let cart = Cart::price("c".into(), lines(), None).unwrap();
-        assert_eq!(cart.totals.round_off, Paise(1), "₹0.09 at 40% leaves a paisa");
+        assert_eq!(
+            cart.totals.round_off,
+            Paise(1),
+            "₹0.09 at 40% leaves a paisa"
+        );
     }
 
     #[test]

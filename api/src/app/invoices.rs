@@ -132,7 +132,11 @@ pub(crate) fn open_head(head: HeadRow, vault: &Vault) -> Result<HeadRow> {
         line2: vault.open_opt(Column::OrdersAddressLine2, order, head.line2.as_deref())?,
         city: vault.open(Column::OrdersCity, order, &head.city)?,
         pincode: vault.open(Column::OrdersPincode, order, &head.pincode)?,
-        buyer_gstin: vault.open_opt(Column::OrdersBuyerGstin, order, head.buyer_gstin.as_deref())?,
+        buyer_gstin: vault.open_opt(
+            Column::OrdersBuyerGstin,
+            order,
+            head.buyer_gstin.as_deref(),
+        )?,
         ..head
     })
 }
@@ -324,7 +328,11 @@ mod tests {
         assert_eq!(invoice.recipient.gstin.as_deref(), Some("27AAPFU0939F1ZV"));
         assert!(invoice.lines[0].price_includes_gst);
         assert_eq!(invoice.lines[0].tax.round_off, Paise(1));
-        assert_eq!(invoice.totals.total, Paise(9 + 199_800), "the shelf prices, to the paisa");
+        assert_eq!(
+            invoice.totals.total,
+            Paise(9 + 199_800),
+            "the shelf prices, to the paisa"
+        );
         let t = invoice.totals;
         assert_eq!(t.taxable.0 + t.tax.0 + t.round_off.0, t.total.0);
         assert_eq!(t.round_off, Paise(1));

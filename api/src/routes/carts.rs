@@ -110,7 +110,9 @@ pub async fn show(
     Query(priced): Query<PricedFor>,
 ) -> Result<Json<Cart>> {
     let delivery = priced.state()?;
-    carts::show(&actor, &state, &cart_id, delivery).await.map(Json)
+    carts::show(&actor, &state, &cart_id, delivery)
+        .await
+        .map(Json)
 }
 
 /// `POST /carts/{cartId}/items`: adds units of a product (seed 000's AddToCart).
@@ -219,5 +221,7 @@ pub async fn merge(
     Json(request): Json<MergeCart>,
 ) -> Result<Json<Cart>> {
     let delivery = priced.state()?;
-    carts::merge(&actor, &state, &request, delivery).await.map(Json)
+    carts::merge(&actor, &state, &request, delivery)
+        .await
+        .map(Json)
 }

@@ -106,7 +106,13 @@ pub fn credit(
 
 /// Whether `line`'s parts are ≥ 0 and add up to its total.
 fn is_taxed(line: &LineTax) -> bool {
-    let parts = [line.taxable, line.cgst, line.sgst, line.igst, line.round_off];
+    let parts = [
+        line.taxable,
+        line.cgst,
+        line.sgst,
+        line.igst,
+        line.round_off,
+    ];
     parts.iter().all(|part| part.0 >= 0)
         && Paise::checked_sum(parts).is_some_and(|sum| sum == line.total)
 }

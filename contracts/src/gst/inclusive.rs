@@ -134,7 +134,10 @@ mod tests {
                     rounded += usize::from(line.round_off.0 != 0);
                 }
                 if rate.0 >= 1_800 {
-                    assert!(rounded > 0, "{rate} {supply:?}: some prices need a round-off");
+                    assert!(
+                        rounded > 0,
+                        "{rate} {supply:?}: some prices need a round-off"
+                    );
                 }
             }
         }
@@ -177,9 +180,15 @@ mod tests {
         // ₹0.07 at 40% inter-state: 5 paise + 2 IGST = 7. ₹0.09: 6 + 2 = 8 and 7 + 3 = 10,
         // so 6 + 2 and a paisa of round-off.
         let line = line_tax(Paise(7), 1, Rate(4_000), Supply::InterState).unwrap();
-        assert_eq!((line.taxable, line.igst, line.round_off), (Paise(5), Paise(2), Paise(0)));
+        assert_eq!(
+            (line.taxable, line.igst, line.round_off),
+            (Paise(5), Paise(2), Paise(0))
+        );
         let line = line_tax(Paise(9), 1, Rate(4_000), Supply::InterState).unwrap();
-        assert_eq!((line.taxable, line.igst, line.round_off), (Paise(6), Paise(2), Paise(1)));
+        assert_eq!(
+            (line.taxable, line.igst, line.round_off),
+            (Paise(6), Paise(2), Paise(1))
+        );
         // A zero rate taxes nothing: the taxable value is the price.
         let line = line_tax(Paise(12_345), 3, Rate(0), Supply::IntraState).unwrap();
         assert_eq!((line.taxable, line.round_off), (Paise(37_035), Paise(0)));

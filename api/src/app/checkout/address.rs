@@ -126,7 +126,10 @@ mod tests {
     fn a_business_buyer_s_gstin_is_stored_upper_case() {
         let (_, _, gstin) = validate(&address(), Some(" 27aapfu0939f1zv ")).unwrap();
         assert_eq!(gstin.unwrap().as_str(), "27AAPFU0939F1ZV");
-        assert!(validate(&address(), Some("  ")).is_err(), "blank is no GSTIN");
+        assert!(
+            validate(&address(), Some("  ")).is_err(),
+            "blank is no GSTIN"
+        );
         // A made-up PAN with a right check character is refused too.
         let Err(ApiError::Validation(errors)) = validate(&address(), Some("27AAAXA5055K1ZH"))
         else {

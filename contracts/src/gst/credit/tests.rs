@@ -206,8 +206,8 @@ fn every_small_line_is_credited_paisa_by_paisa_within_its_invoice() {
         for supply in [Supply::IntraState, Supply::InterState] {
             for paise in 0..=500 {
                 for includes_gst in [false, true] {
-                    let line = price_line(Paise(paise), includes_gst, 1, Rate(rate), supply)
-                        .unwrap();
+                    let line =
+                        price_line(Paise(paise), includes_gst, 1, Rate(rate), supply).unwrap();
                     assert_eq!(cumulative(&line, 0), (0, 0, 0, 0, 0));
                     assert_eq!(cumulative(&line, line.total.0), parts(&line), "{line:?}");
                     for gross in 0..line.total.0 {
