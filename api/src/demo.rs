@@ -235,6 +235,7 @@ pub async fn seed_shop(
             sku: sku.into(),
             hsn: hsn.into(),
             price: Paise::from_rupees(rupees).context("a demo price")?,
+            price_includes_gst: false,
             gst_rate: Rate(rate),
             stock,
             category: category.into(),
