@@ -157,8 +157,6 @@ fn product(n: usize, rates: &[i32]) -> ProductFields {
         stock: Some(i64::try_from(n % 40).unwrap_or(0)),
         category: Some(category.to_owned()),
         active: Some(!n.is_multiple_of(50)),
-        // Every other product priced the Indian way, GST included.
-        price_includes_gst: Some(n.is_multiple_of(2)),
     }
 }
 

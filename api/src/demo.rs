@@ -235,7 +235,6 @@ pub async fn seed_shop(
             sku: sku.into(),
             hsn: hsn.into(),
             price: Paise::from_rupees(rupees).context("a demo price")?,
-            price_includes_gst: false,
             gst_rate: Rate(rate),
             stock,
             category: category.into(),

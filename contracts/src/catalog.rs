@@ -5,9 +5,8 @@ use crate::gst::Rate;
 use crate::money::Paise;
 use serde::{Deserialize, Serialize};
 
-/// A product as everyone sees it. `price` is before GST, and the shopper pays `price` plus the
-/// tax of `gstRate`; or, when `priceIncludesGst`, it is the shelf price, GST included, and
-/// the shopper pays exactly that (see [`crate::gst::price_line`]).
+/// A product as everyone sees it. `price` is before GST; the shopper pays `price` plus the tax
+/// of `gstRate` (see [`crate::gst::line_tax`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -21,11 +20,8 @@ pub struct Product {
     pub sku: String,
     /// The HSN code (4 to 8 digits), printed on invoices.
     pub hsn: String,
-    /// Unit price in paise: before tax, or GST included when `priceIncludesGst`.
+    /// Unit price before tax, in paise.
     pub price: Paise,
-    /// Whether `price` includes GST (the shelf price; since 1.7, absent means `false`).
-    #[serde(default)]
-    pub price_includes_gst: bool,
     /// The GST rate in basis points (1800 = 18%).
     pub gst_rate: Rate,
     /// Units available now.
@@ -57,10 +53,6 @@ pub struct NewProduct {
     pub sku: String,
     pub hsn: String,
     pub price: Paise,
-    /// Whether `price` includes GST. Absent means `false`, the meaning `price` had before 1.7,
-    /// so an older client's products keep costing what it meant.
-    #[serde(default)]
-    pub price_includes_gst: bool,
     /// Must be a GST slab in force today.
     pub gst_rate: Rate,
     pub stock: i64,
@@ -91,8 +83,6 @@ pub struct ProductChanges {
     pub hsn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Paise>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_includes_gst: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gst_rate: Option<Rate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

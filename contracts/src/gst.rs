@@ -23,18 +23,6 @@
 //!   (each at half the rate) or once for IGST. So an intra-state line's tax can exceed the same
 //!   line's IGST by one paisa (two halves each rounded up), as on any Indian invoice, and totals
 //!   are sums of rounded lines, so an invoice's lines always add up to its totals.
-//! - **Tax-inclusive prices** ([`price_line`], [`inclusive`]): a seller may state a product's
-//!   price with GST included (the shelf price, MRP "inclusive of all taxes"). The line's gross,
-//!   shelf price × quantity, is then back-calculated to the largest taxable value whose taxes,
-//!   under the rounding rule above, do not take the line past the gross; what the rounded taxes
-//!   leave uncovered (0, 1 or 2 paise) is the line's **round-off**, shown on the invoice as
-//!   Indian invoices show one. So an inclusive line always totals its shelf price to the
-//!   paisa, its taxes are exactly what an auditor recomputes from its taxable value, and no
-//!   difference is ever silent. An exclusive line's round-off is always zero.
-//! - **One computation**: the cart and checkout both price a line with [`price_line`]; given
-//!   the same delivery state they charge the same paise. Without one, the cart prices every
-//!   line as inter-state and says by how much the total may still move
-//!   (`contracts::cart::Cart::estimate_margin`).
 //! - **No overflow**: every step is checked; an amount beyond `i64` paise is an error.
 
 use crate::calendar::Date;
@@ -44,7 +32,6 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub mod credit;
-pub mod inclusive;
 
 /// A tax rate in basis points: `Rate(1800)` is 18%. On the wire: the integer, `1800`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -207,20 +194,14 @@ impl StateTax {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LineTax {
-    /// The taxable value: unit price × quantity for a price before tax; back-calculated from
-    /// the gross for a tax-inclusive price ([`inclusive`]).
+    /// Unit price × quantity, before tax.
     pub taxable: Paise,
     pub rate: Rate,
     pub cgst: Paise,
     /// SGST, or UTGST in a union territory without a legislature ([`StateTax`]).
     pub sgst: Paise,
     pub igst: Paise,
-    /// What the rounded taxes of a tax-inclusive line leave of its shelf price (0 to 2 paise,
-    /// [`inclusive`]); zero for a price before tax, and absent from documents written before it
-    /// existed.
-    #[serde(default)]
-    pub round_off: Paise,
-    /// `taxable` plus the taxes plus `round_off`.
+    /// `taxable` plus the taxes.
     pub total: Paise,
 }
 
@@ -295,26 +276,8 @@ pub fn line_tax(
         cgst,
         sgst,
         igst,
-        round_off: Paise(0),
         total,
     })
-}
-
-/// The tax of `quantity` units at `price`, which includes GST when `includes_gst` (the
-/// shelf price, back-calculated by [`inclusive::line_tax`]) and is before tax otherwise
-/// ([`line_tax`]). The one pricing of a line that the cart and checkout share.
-pub fn price_line(
-    price: Paise,
-    includes_gst: bool,
-    quantity: u32,
-    rate: Rate,
-    supply: Supply,
-) -> Result<LineTax, GstError> {
-    if includes_gst {
-        inclusive::line_tax(price, quantity, rate, supply)
-    } else {
-        line_tax(price, quantity, rate, supply)
-    }
 }
 
 /// The sums of an order's or an invoice's lines.
@@ -328,11 +291,7 @@ pub struct TaxTotals {
     pub igst: Paise,
     /// CGST + SGST + IGST.
     pub tax: Paise,
-    /// The lines' round-offs ([`LineTax::round_off`]); absent from documents written before it
-    /// existed.
-    #[serde(default)]
-    pub round_off: Paise,
-    /// What the buyer pays: taxable value plus tax plus round-off.
+    /// What the buyer pays: taxable value plus tax.
     pub total: Paise,
 }
 
@@ -348,7 +307,6 @@ pub fn totals<'l>(lines: impl IntoIterator<Item = &'l LineTax>) -> Result<TaxTot
                 sgst: add(sum.sgst, line.sgst)?,
                 igst: add(sum.igst, line.igst)?,
                 tax: add(sum.tax, line.tax())?,
-                round_off: add(sum.round_off, line.round_off)?,
                 total: add(sum.total, line.total)?,
             })
         })
@@ -615,8 +573,7 @@ mod tests {
         assert_eq!(
             serde_json::to_value(line).unwrap(),
             serde_json::json!({
-                "taxable": 100000, "rate": 1800, "cgst": 0, "sgst": 0, "igst": 18000,
-                "roundOff": 0, "total": 118000
+                "taxable": 100000, "rate": 1800, "cgst": 0, "sgst": 0, "igst": 18000, "total": 118000
             })
         );
     }

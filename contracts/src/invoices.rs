@@ -39,8 +39,7 @@ pub(crate) fn document_number(prefix: &str, fy_start: u16, serial: u64) -> Optio
     ))
 }
 
-/// A party of an invoice: the supplier (with its GSTIN) or the recipient (with the GSTIN a
-/// business buyer gave at checkout, since 1.7; none for a consumer).
+/// A party of an invoice: the supplier (with its GSTIN) or the recipient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -65,14 +64,8 @@ pub struct InvoiceLine {
     pub quantity: u32,
     /// Unit quantity code: `NOS` (numbers).
     pub unit: String,
-    /// As the seller priced it: before tax, or GST included when `priceIncludesGst`.
     pub unit_price: Paise,
-    /// Whether `unitPrice` includes GST: the taxable value was then back-calculated from it
-    /// (`contracts::gst::inclusive`). Absent before 1.7.
-    #[serde(default)]
-    pub price_includes_gst: bool,
-    /// Taxable value, rate, CGST / SGST / IGST amounts, and the round-off of a tax-inclusive
-    /// line.
+    /// Taxable value, rate, and CGST / SGST / IGST amounts.
     pub tax: LineTax,
 }
 
@@ -98,7 +91,6 @@ pub struct Invoice {
     #[serde(default)]
     pub state_tax: StateTax,
     pub lines: Vec<InvoiceLine>,
-    /// The lines' sums; `roundOff`, when not zero, is printed as the invoice's round-off line.
     pub totals: TaxTotals,
     /// The total in words (`Rupees ... Only`).
     pub total_in_words: String,

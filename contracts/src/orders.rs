@@ -48,12 +48,6 @@ impl DeliveryAddress {
 pub struct PlaceOrder {
     pub cart_id: String,
     pub address: DeliveryAddress,
-    /// A business buyer's GSTIN (B2B, since 1.7), printed on its invoices as the recipient's.
-    /// Checked by `contracts::gstin` (a wrong check character is the field error
-    /// `buyerGstin` / `gstin_check_character`). The place of supply stays the delivery
-    /// state: for goods it is where they are delivered, whoever is registered where.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buyer_gstin: Option<String>,
 }
 
 /// Where an order stands: seed 000 §8.2's payment state machine, then fulfilment
@@ -198,12 +192,7 @@ pub struct OrderLine {
     pub shop_id: String,
     pub name: String,
     pub hsn: String,
-    /// The unit price as the seller stated it: before tax, or GST included when
-    /// `priceIncludesGst`.
     pub unit_price: Paise,
-    /// Whether `unitPrice` included GST (snapshotted at placement; absent before 1.7).
-    #[serde(default)]
-    pub price_includes_gst: bool,
     pub quantity: u32,
     /// The slab applied (`contracts::gst::SLABS` id), e.g. `2025-18`.
     pub gst_slab: String,
@@ -242,11 +231,6 @@ pub struct Order {
     /// contract 1.2.0.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub address_withheld: bool,
-    /// The buyer's GSTIN when it bought as a business (since 1.7). Personal data like the
-    /// address: masked (`27AAAP****Z0`) for an impersonating admin, withheld where the address
-    /// is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buyer_gstin: Option<String>,
     pub lines: Vec<OrderLine>,
     pub totals: TaxTotals,
     /// What the gateway captured for this order, in all of its payments: the total once paid,

@@ -1,8 +1,6 @@
 //! Carts: a guest's reached by its id alone, a customer's by its owner only; adding, setting and
 //! removing lines within the stock; folding a guest cart into the customer's at sign-in. Every
-//! answer is the whole cart priced from the catalog now, with its GST breakup: for the delivery
-//! state the shopper named, exactly as checkout will charge, or else an estimate that says how
-//! far checkout may differ (`contracts::cart::Cart::price`).
+//! answer is the whole cart priced from the catalog now, with its GST breakup.
 
 use crate::app::Actor;
 use crate::app::audit::{self, Entry};
@@ -14,18 +12,13 @@ use crate::state::AppState;
 use contracts::Paise;
 use contracts::cart::{AddToCart, Cart, MergeCart, SetQuantity, UnpricedLine};
 use contracts::gst::Rate;
-use contracts::gstin::StateCode;
 
 /// The most units of one product in a cart.
 pub const MAX_QUANTITY: u32 = 100;
 
 /// A new, empty guest cart, owned by no one whoever `actor` is (a customer's own cart is
 /// [`mine`]).
-pub async fn create_guest(
-    actor: &Actor,
-    state: &AppState,
-    delivery: Option<StateCode>,
-) -> Result<Cart> {
+pub async fn create_guest(actor: &Actor, state: &AppState) -> Result<Cart> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let id = Id::new();
@@ -37,19 +30,14 @@ pub async fn create_guest(
     )
     .await?;
     tx.commit().await?;
-    priced(&mut state.db.conn().await?, id, delivery).await
+    priced(&mut state.db.conn().await?, id).await
 }
 
 /// Cart `cart_id`, if `actor` may use it.
-pub async fn show(
-    actor: &Actor,
-    state: &AppState,
-    cart_id: &str,
-    delivery: Option<StateCode>,
-) -> Result<Cart> {
+pub async fn show(actor: &Actor, state: &AppState, cart_id: &str) -> Result<Cart> {
     let mut conn = state.db.conn().await?;
     let id = open(&mut conn, actor, cart_id).await?;
-    priced(&mut conn, id, delivery).await
+    priced(&mut conn, id).await
 }
 
 /// Adds `request.quantity` units of a product on sale (seed 000's AddToCart): the line holds
@@ -59,7 +47,6 @@ pub async fn add(
     state: &AppState,
     cart_id: &str,
     request: &AddToCart,
-    delivery: Option<StateCode>,
 ) -> Result<Cart> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -90,7 +77,7 @@ pub async fn add(
     )?;
     write_line(&mut tx, actor, (id, product.id, quantity), now).await?;
     tx.commit().await?;
-    priced(&mut state.db.conn().await?, id, delivery).await
+    priced(&mut state.db.conn().await?, id).await
 }
 
 /// Sets the quantity of a line; 0 removes it.
@@ -100,10 +87,9 @@ pub async fn set(
     cart_id: &str,
     product_id: &str,
     request: &SetQuantity,
-    delivery: Option<StateCode>,
 ) -> Result<Cart> {
     if request.quantity == 0 {
-        return remove(actor, state, cart_id, product_id, delivery).await;
+        return remove(actor, state, cart_id, product_id).await;
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -114,7 +100,7 @@ pub async fn set(
     let quantity = checked_quantity(request.quantity, request.quantity, product.stock)?;
     write_line(&mut tx, actor, (id, product.id, quantity), now).await?;
     tx.commit().await?;
-    priced(&mut state.db.conn().await?, id, delivery).await
+    priced(&mut state.db.conn().await?, id).await
 }
 
 /// Removes a line; a line that is not there is removed already.
@@ -123,7 +109,6 @@ pub async fn remove(
     state: &AppState,
     cart_id: &str,
     product_id: &str,
-    delivery: Option<StateCode>,
 ) -> Result<Cart> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
@@ -137,33 +122,28 @@ pub async fn remove(
         audit::record(&mut tx, actor, &entry).await?;
     }
     tx.commit().await?;
-    priced(&mut state.db.conn().await?, id, delivery).await
+    priced(&mut state.db.conn().await?, id).await
 }
 
 /// The signed-in customer's cart, made on first use.
-pub async fn mine(actor: &Actor, state: &AppState, delivery: Option<StateCode>) -> Result<Cart> {
+pub async fn mine(actor: &Actor, state: &AppState) -> Result<Cart> {
     let owner = actor.user_id().ok_or(ApiError::Unauthenticated)?;
     let mut conn = state.db.conn().await?;
     // The common case reads only: no write transaction for a cart that exists.
     if let Some(id) = carts::of_owner(&mut conn, owner).await? {
-        return priced(&mut conn, id, delivery).await;
+        return priced(&mut conn, id).await;
     }
     drop(conn);
     let mut tx = state.db.begin().await?;
     let id = own_cart(&mut tx, actor, state.clock.now()).await?;
     tx.commit().await?;
-    priced(&mut state.db.conn().await?, id, delivery).await
+    priced(&mut state.db.conn().await?, id).await
 }
 
 /// Folds a guest cart into the customer's (at sign-in) and deletes it, in one transaction: a
 /// merge happens once or not at all. A cart that is gone (merged by a retried request) changes
 /// nothing; another customer's cart is not found.
-pub async fn merge(
-    actor: &Actor,
-    state: &AppState,
-    request: &MergeCart,
-    delivery: Option<StateCode>,
-) -> Result<Cart> {
+pub async fn merge(actor: &Actor, state: &AppState, request: &MergeCart) -> Result<Cart> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let own = own_cart(&mut tx, actor, now).await?;
@@ -186,7 +166,7 @@ pub async fn merge(
             Some(Some(_)) => return Err(ApiError::NotFound),
         }
     }
-    let cart = priced(&mut tx, own, delivery).await?;
+    let cart = priced(&mut tx, own).await?;
     tx.commit().await?;
     Ok(cart)
 }
@@ -295,33 +275,28 @@ fn checked_quantity(total: u32, requested: u32, stock: i64) -> Result<u32> {
     Ok(total)
 }
 
-/// Cart `id` with its lines priced from the catalog now, for delivery to `delivery` (an
-/// estimate without one).
-async fn priced(conn: &mut Conn, id: Id, delivery: Option<StateCode>) -> Result<Cart> {
+/// Cart `id` with its lines priced from the catalog now.
+async fn priced(conn: &mut Conn, id: Id) -> Result<Cart> {
     let lines = carts::lines(conn, id)
         .await?
         .into_iter()
         .map(unpriced)
-        .collect::<Result<Vec<_>>>()?;
-    Cart::price(id.to_string(), lines, delivery)
+        .collect();
+    Cart::price(id.to_string(), lines)
         .map_err(|error| ApiError::Internal(anyhow::anyhow!("pricing a cart: {error}")))
 }
 
-fn unpriced(row: LineRow) -> Result<UnpricedLine> {
-    let supplier = StateCode::parse(&row.shop_state)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("shops.state_code is not a state")))?;
-    Ok(UnpricedLine {
+fn unpriced(row: LineRow) -> UnpricedLine {
+    UnpricedLine {
         product_id: row.product_id.to_string(),
         shop_id: row.shop_id.to_string(),
         name: row.name,
         unit_price: Paise(row.price),
-        includes_gst: row.price_includes_gst,
         quantity: u32::try_from(row.quantity).unwrap_or(0),
         stock: row.stock,
         available: row.available,
         rate: Rate(u32::try_from(row.gst_rate).unwrap_or(0)),
-        supplier,
-    })
+    }
 }
 
 #[cfg(test)]

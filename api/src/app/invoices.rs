@@ -132,11 +132,6 @@ pub(crate) fn open_head(head: HeadRow, vault: &Vault) -> Result<HeadRow> {
         line2: vault.open_opt(Column::OrdersAddressLine2, order, head.line2.as_deref())?,
         city: vault.open(Column::OrdersCity, order, &head.city)?,
         pincode: vault.open(Column::OrdersPincode, order, &head.pincode)?,
-        buyer_gstin: vault.open_opt(
-            Column::OrdersBuyerGstin,
-            order,
-            head.buyer_gstin.as_deref(),
-        )?,
         ..head
     })
 }
@@ -145,7 +140,7 @@ pub(crate) fn open_head(head: HeadRow, vault: &Vault) -> Result<HeadRow> {
 pub(crate) struct Parties {
     /// As copied at issue.
     pub supplier: Party,
-    /// The order's recipient and delivery address, and a business buyer's GSTIN.
+    /// The order's recipient and delivery address.
     pub recipient: Party,
     /// The delivery address's state code and name.
     pub place_of_supply_code: String,
@@ -170,7 +165,7 @@ pub(crate) fn parties(head: HeadRow) -> Parties {
         recipient: Party {
             name: head.recipient,
             address: recipient_address,
-            gstin: head.buyer_gstin,
+            gstin: None,
             state_name: state_name(&head.place_of_supply),
             state_code: head.place_of_supply.clone(),
         },
@@ -242,7 +237,6 @@ fn invoice_line(row: LineRow) -> InvoiceLine {
         quantity: u32::try_from(row.quantity).unwrap_or(0),
         unit: UNIT.to_owned(),
         unit_price: Paise(row.unit_price),
-        price_includes_gst: row.price_includes_gst,
         tax: line_tax(&row.tax),
     }
 }
@@ -271,7 +265,6 @@ mod tests {
             city: "Pune".into(),
             pincode: "411001".into(),
             place_of_supply: place.into(),
-            buyer_gstin: None,
         }
     }
 
@@ -282,60 +275,21 @@ mod tests {
             StateCode::new(supplier).unwrap(),
             StateCode::new(place).unwrap(),
         );
-        priced(name, Paise(rupees * 100), false, quantity, rate, supply)
-    }
-
-    /// A line of `quantity` units at `price` (GST included when `inclusive`).
-    fn priced(
-        name: &str,
-        price: Paise,
-        inclusive: bool,
-        quantity: u32,
-        rate: u32,
-        supply: Supply,
-    ) -> LineRow {
-        let tax = gst::price_line(price, inclusive, quantity, Rate(rate), supply).unwrap();
+        let tax = gst::line_tax(Paise(rupees * 100), quantity, Rate(rate), supply).unwrap();
         LineRow {
             name: name.into(),
             hsn: "6205".into(),
             quantity: i32::try_from(quantity).unwrap(),
-            unit_price: price.0,
-            price_includes_gst: inclusive,
+            unit_price: rupees * 100,
             tax: TaxRow {
                 gst_rate: i32::try_from(rate).unwrap(),
                 taxable: tax.taxable.0,
                 cgst: tax.cgst.0,
                 sgst: tax.sgst.0,
                 igst: tax.igst.0,
-                round_off: tax.round_off.0,
                 total: tax.total.0,
             },
         }
-    }
-
-    #[test]
-    fn a_business_buyer_s_gstin_is_the_recipient_s_and_inclusive_lines_total_their_price() {
-        let mut head = head("27", "27");
-        head.buyer_gstin = Some("27AAPFU0939F1ZV".into());
-        let lines = vec![
-            // ₹0.09 at 40% from Karnataka: 6 + 2 IGST, a paisa of round-off.
-            priced("Sticker", Paise(9), true, 1, 4_000, Supply::InterState),
-            priced("Kurta", Paise(99_900), true, 2, 1_800, Supply::IntraState),
-        ];
-
-        let invoice = assemble(head, lines).unwrap();
-
-        assert_eq!(invoice.recipient.gstin.as_deref(), Some("27AAPFU0939F1ZV"));
-        assert!(invoice.lines[0].price_includes_gst);
-        assert_eq!(invoice.lines[0].tax.round_off, Paise(1));
-        assert_eq!(
-            invoice.totals.total,
-            Paise(9 + 199_800),
-            "the shelf prices, to the paisa"
-        );
-        let t = invoice.totals;
-        assert_eq!(t.taxable.0 + t.tax.0 + t.round_off.0, t.total.0);
-        assert_eq!(t.round_off, Paise(1));
     }
 
     #[test]
@@ -390,14 +344,12 @@ mod tests {
                 quantity: 1,
                 unit: "NOS".into(),
                 unit_price: Paise(100_000),
-                price_includes_gst: false,
                 tax: LineTax {
                     taxable: Paise(100_000),
                     rate: Rate(1_800),
                     cgst: Paise(9_000),
                     sgst: Paise(9_000),
                     igst: Paise(0),
-                    round_off: Paise(0),
                     total: Paise(118_000),
                 },
             }

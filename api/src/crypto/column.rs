@@ -18,8 +18,6 @@ pub enum Column {
     OrdersAddressLine2,
     OrdersCity,
     OrdersPincode,
-    /// A business buyer's GSTIN (B2B), printed on its invoices.
-    OrdersBuyerGstin,
     InvoicesSupplierGstin,
     InvoicesSupplierAddress,
     TotpSecret,
@@ -85,7 +83,6 @@ pub const SEALED_TABLES: &[SealedTable] = &[
             Column::OrdersAddressLine2,
             Column::OrdersCity,
             Column::OrdersPincode,
-            Column::OrdersBuyerGstin,
         ],
     },
     SealedTable {
@@ -140,7 +137,6 @@ impl Column {
             Column::OrdersAddressLine2 => ("orders", "address_line2"),
             Column::OrdersCity => ("orders", "city"),
             Column::OrdersPincode => ("orders", "pincode"),
-            Column::OrdersBuyerGstin => ("orders", "buyer_gstin"),
             Column::InvoicesSupplierGstin => ("invoices", "supplier_gstin"),
             Column::InvoicesSupplierAddress => ("invoices", "supplier_address"),
             Column::TotpSecret => ("totp_secrets", "secret"),
@@ -174,9 +170,9 @@ mod tests {
             })
             .copied()
             .collect();
-        // 21 variants, all but `IdempotencyResponse`; a new one must be added to
+        // 20 variants, all but `IdempotencyResponse`; a new one must be added to
         // `SEALED_TABLES` and to this count.
-        assert_eq!(listed.len(), 20);
+        assert_eq!(listed.len(), 19);
         let unique: std::collections::HashSet<_> = listed.iter().collect();
         assert_eq!(unique.len(), listed.len());
     }

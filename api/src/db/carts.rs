@@ -11,9 +11,7 @@ pub struct LineRow {
     pub shop_id: Id,
     pub name: String,
     pub hsn: String,
-    /// Paise: before tax, or GST included when `price_includes_gst`.
     pub price: i64,
-    pub price_includes_gst: bool,
     pub quantity: i32,
     pub stock: i64,
     /// Active, and in an approved shop.
@@ -80,8 +78,7 @@ pub async fn owner_locked(conn: &mut Conn, id: Id) -> sqlx::Result<Option<Option
 /// The lines of cart `id`, oldest first.
 pub async fn lines(conn: &mut Conn, id: Id) -> sqlx::Result<Vec<LineRow>> {
     sql(
-        "SELECT i.product_id, p.shop_id, p.name, p.hsn, p.price, p.price_includes_gst, \
-           i.quantity, p.stock, \
+        "SELECT i.product_id, p.shop_id, p.name, p.hsn, p.price, i.quantity, p.stock, \
            (p.active = TRUE AND s.status = 'APPROVED') AS available, p.gst_rate, \
            s.state_code AS shop_state \
          FROM cart_items i JOIN products p ON p.id = i.product_id \

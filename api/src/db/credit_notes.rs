@@ -43,7 +43,6 @@ pub struct Credit {
     pub cgst: i64,
     pub sgst: i64,
     pub igst: i64,
-    pub round_off: i64,
     pub total: i64,
 }
 
@@ -61,7 +60,6 @@ pub struct CreditableRow {
     pub credited_cgst: i64,
     pub credited_sgst: i64,
     pub credited_igst: i64,
-    pub credited_round_off: i64,
     pub credited_total: i64,
 }
 
@@ -70,18 +68,16 @@ pub struct CreditableRow {
 pub async fn creditable_lines(conn: &mut Conn, order: Id) -> sqlx::Result<Vec<CreditableRow>> {
     sql(
         "SELECT ol.position, ol.shop_id, i.id AS invoice_id, i.number AS invoice_number, ol.gst_rate, ol.taxable, ol.cgst, \
-           ol.sgst, ol.igst, ol.round_off, ol.total, \
+           ol.sgst, ol.igst, ol.total, \
            CAST(COALESCE(c.taxable, 0) AS BIGINT) AS credited_taxable, \
            CAST(COALESCE(c.cgst, 0) AS BIGINT) AS credited_cgst, \
            CAST(COALESCE(c.sgst, 0) AS BIGINT) AS credited_sgst, \
            CAST(COALESCE(c.igst, 0) AS BIGINT) AS credited_igst, \
-           CAST(COALESCE(c.round_off, 0) AS BIGINT) AS credited_round_off, \
            CAST(COALESCE(c.total, 0) AS BIGINT) AS credited_total \
          FROM order_lines ol \
          JOIN invoices i ON i.order_id = ol.order_id AND i.shop_id = ol.shop_id \
          LEFT JOIN (SELECT l.position, SUM(l.taxable) AS taxable, SUM(l.cgst) AS cgst, \
-             SUM(l.sgst) AS sgst, SUM(l.igst) AS igst, SUM(l.round_off) AS round_off, \
-             SUM(l.total) AS total \
+             SUM(l.sgst) AS sgst, SUM(l.igst) AS igst, SUM(l.total) AS total \
            FROM credit_note_lines l JOIN credit_notes n ON n.id = l.credit_note_id \
            WHERE n.order_id = $1 GROUP BY l.position) c ON c.position = ol.position \
          WHERE ol.order_id = $1 ORDER BY ol.position",
@@ -152,7 +148,7 @@ pub async fn insert_line(
 ) -> sqlx::Result<()> {
     sql(
         "INSERT INTO credit_note_lines (credit_note_id, position, taxable, cgst, sgst, igst, \
-           round_off, total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+           total) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(note)
     .bind(position)
@@ -160,7 +156,6 @@ pub async fn insert_line(
     .bind(credit.cgst)
     .bind(credit.sgst)
     .bind(credit.igst)
-    .bind(credit.round_off)
     .bind(credit.total)
     .execute(conn)
     .await
@@ -233,8 +228,7 @@ pub struct NoteLineRow {
 /// The lines of credit note `note`, in the invoice's order.
 pub async fn lines(conn: &mut Conn, note: Id) -> sqlx::Result<Vec<NoteLineRow>> {
     sql(
-        "SELECT ol.name, ol.hsn, ol.gst_rate, l.taxable, l.cgst, l.sgst, l.igst, l.round_off, \
-           l.total \
+        "SELECT ol.name, ol.hsn, ol.gst_rate, l.taxable, l.cgst, l.sgst, l.igst, l.total \
          FROM credit_note_lines l JOIN credit_notes n ON n.id = l.credit_note_id \
            JOIN order_lines ol ON ol.order_id = n.order_id AND ol.position = l.position \
          WHERE l.credit_note_id = $1 ORDER BY l.position",

@@ -101,8 +101,6 @@ pub struct HeadRow {
     pub pincode: String,
     /// The delivery address's two-digit state code.
     pub place_of_supply: String,
-    /// Sealed (`orders.buyer_gstin`): the recipient's GSTIN, a business buyer's.
-    pub buyer_gstin: Option<String>,
 }
 
 /// An order line of an invoice's seller, as frozen at placement.
@@ -112,7 +110,6 @@ pub struct LineRow {
     pub hsn: String,
     pub quantity: i32,
     pub unit_price: i64,
-    pub price_includes_gst: bool,
     #[sqlx(flatten)]
     pub tax: TaxRow,
 }
@@ -122,7 +119,7 @@ pub struct LineRow {
 pub(crate) const HEAD_COLUMNS: &str = "i.id, i.order_id, i.shop_id, i.number, i.issued_on, \
        i.supplier_name, i.supplier_gstin, i.supplier_address, i.supplier_state, o.recipient, \
        o.address_line1 AS line1, o.address_line2 AS line2, o.city, o.pincode, \
-       o.state_code AS place_of_supply, o.buyer_gstin";
+       o.state_code AS place_of_supply";
 
 /// Whether a reader in a scope sees invoice `i` of order `o`; `$1` and `$2` are
 /// [`Scope::binds`]. What an invoice's reader sees of its credit notes too.
@@ -168,8 +165,7 @@ pub async fn heads_of_order(
 /// The lines of order `order` sold by `shop`, as frozen at placement, in the order's order.
 pub async fn lines(conn: &mut Conn, order: Id, shop: Id) -> sqlx::Result<Vec<LineRow>> {
     sql(
-        "SELECT name, hsn, quantity, unit_price, price_includes_gst, gst_rate, taxable, cgst, \
-           sgst, igst, round_off, total \
+        "SELECT name, hsn, quantity, unit_price, gst_rate, taxable, cgst, sgst, igst, total \
          FROM order_lines WHERE order_id = $1 AND shop_id = $2 ORDER BY position",
     )
     .bind(order)

@@ -20,10 +20,7 @@ pub struct NewOrder<'a> {
     pub cgst: i64,
     pub sgst: i64,
     pub igst: i64,
-    pub round_off: i64,
     pub total: i64,
-    /// Sealed (`orders.buyer_gstin`); `None` for a consumer.
-    pub buyer_gstin: Option<&'a str>,
     pub payment_provider: &'a str,
     pub now: i64,
     pub pay_by: i64,
@@ -35,9 +32,9 @@ pub async fn insert(conn: &mut Conn, order: &NewOrder<'_>) -> sqlx::Result<()> {
     sql(
         "INSERT INTO orders (id, customer_id, status, recipient, phone, address_line1, \
            address_line2, city, state_code, pincode, taxable, cgst, sgst, igst, total, \
-           payment_provider, created_at, pay_by, round_off, buyer_gstin) \
+           payment_provider, created_at, pay_by) \
          VALUES ($1, $2, 'INITIATED', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-           $15, $16, $17, $18, $19)",
+           $15, $16, $17)",
     )
     .bind(order.id)
     .bind(order.customer)
@@ -56,8 +53,6 @@ pub async fn insert(conn: &mut Conn, order: &NewOrder<'_>) -> sqlx::Result<()> {
     .bind(order.payment_provider)
     .bind(order.now)
     .bind(order.pay_by)
-    .bind(order.round_off)
-    .bind(order.buyer_gstin)
     .execute(conn)
     .await
     .map(drop)
@@ -71,7 +66,6 @@ pub struct NewLine<'a> {
     pub name: &'a str,
     pub hsn: &'a str,
     pub unit_price: i64,
-    pub price_includes_gst: bool,
     pub quantity: i32,
     pub gst_slab: &'a str,
     pub gst_rate: i32,
@@ -80,7 +74,6 @@ pub struct NewLine<'a> {
     pub cgst: i64,
     pub sgst: i64,
     pub igst: i64,
-    pub round_off: i64,
     pub total: i64,
 }
 
@@ -88,10 +81,8 @@ pub struct NewLine<'a> {
 pub async fn insert_line(conn: &mut Conn, order: Id, line: &NewLine<'_>) -> sqlx::Result<()> {
     sql(
         "INSERT INTO order_lines (order_id, position, product_id, shop_id, name, hsn, \
-           unit_price, quantity, gst_slab, gst_rate, supply, taxable, cgst, sgst, igst, total, \
-           price_includes_gst, round_off) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-           $18)",
+           unit_price, quantity, gst_slab, gst_rate, supply, taxable, cgst, sgst, igst, total) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(order)
     .bind(line.position)
@@ -109,8 +100,6 @@ pub async fn insert_line(conn: &mut Conn, order: Id, line: &NewLine<'_>) -> sqlx
     .bind(line.sgst)
     .bind(line.igst)
     .bind(line.total)
-    .bind(line.price_includes_gst)
-    .bind(line.round_off)
     .execute(conn)
     .await
     .map(drop)
@@ -224,11 +213,8 @@ pub struct OrderRow {
     pub cgst: i64,
     pub sgst: i64,
     pub igst: i64,
-    pub round_off: i64,
     pub total: i64,
     pub refunded: i64,
-    /// Sealed (`orders.buyer_gstin`): a business buyer's GSTIN.
-    pub buyer_gstin: Option<String>,
     pub payment_url: Option<String>,
     /// The gateway that took (or takes) the payment, and its reference (Razorpay's `order_...`).
     pub payment_provider: String,
@@ -247,8 +233,8 @@ pub struct OrderRow {
 /// whose `$2` is the nil id).
 const SCOPED_ORDERS: &str = "SELECT o.id, o.status, o.recipient, o.phone, o.address_line1, \
        o.address_line2, o.city, o.state_code, o.pincode, o.taxable, o.cgst, o.sgst, o.igst, \
-       o.round_off, o.total, o.refunded, o.buyer_gstin, o.payment_url, o.payment_provider, \
-       o.payment_ref, o.created_at, o.pay_by, o.fulfilment, \
+       o.total, o.refunded, o.payment_url, o.payment_provider, o.payment_ref, o.created_at, \
+       o.pay_by, o.fulfilment, \
        (SELECT p.status FROM order_parts p WHERE p.order_id = o.id AND p.shop_id = $2) \
          AS part_status \
      FROM orders o WHERE \
@@ -315,7 +301,6 @@ pub struct LineRow {
     pub name: String,
     pub hsn: String,
     pub unit_price: i64,
-    pub price_includes_gst: bool,
     pub quantity: i32,
     pub gst_slab: String,
     #[sqlx(flatten)]
@@ -323,7 +308,7 @@ pub struct LineRow {
 }
 
 /// The GST of one order line as charged at placement (columns `gst_rate`, `taxable`, `cgst`,
-/// `sgst`, `igst`, `round_off`, `total`), read the same way by orders and invoices.
+/// `sgst`, `igst`, `total`), read the same way by orders and invoices.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TaxRow {
     /// Basis points.
@@ -332,15 +317,14 @@ pub struct TaxRow {
     pub cgst: i64,
     pub sgst: i64,
     pub igst: i64,
-    pub round_off: i64,
     pub total: i64,
 }
 
 /// The lines of order `id` in their order, only shop `shop`'s when given.
 pub async fn lines(conn: &mut Conn, id: Id, shop: Option<Id>) -> sqlx::Result<Vec<LineRow>> {
     sql(
-        "SELECT product_id, shop_id, name, hsn, unit_price, price_includes_gst, quantity, \
-           gst_slab, gst_rate, taxable, cgst, sgst, igst, round_off, total FROM order_lines \
+        "SELECT product_id, shop_id, name, hsn, unit_price, quantity, gst_slab, gst_rate, \
+           taxable, cgst, sgst, igst, total FROM order_lines \
          WHERE order_id = $1 AND ($2 IS NULL OR shop_id = $2) ORDER BY position",
     )
     .bind(id)

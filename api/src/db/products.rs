@@ -11,8 +11,7 @@ pub(super) const PRODUCTS_JOIN: &str = "products p JOIN shops s ON s.id = p.shop
 /// The columns of a [`ProductRow`], from [`PRODUCTS_JOIN`].
 pub(super) const PRODUCT_COLUMNS: &str = "p.id AS id, p.shop_id AS shop_id, \
     s.display_name AS shop_name, p.name AS name, p.description AS description, p.sku AS sku, \
-    p.hsn AS hsn, p.price AS price, p.price_includes_gst AS price_includes_gst, \
-    p.gst_rate AS gst_rate, p.stock AS stock, \
+    p.hsn AS hsn, p.price AS price, p.gst_rate AS gst_rate, p.stock AS stock, \
     p.version AS version, p.category AS category, p.active AS active, p.created_at AS created_at, \
     p.updated_at AS updated_at";
 
@@ -29,9 +28,8 @@ pub struct ProductRow {
     pub description: String,
     pub sku: String,
     pub hsn: String,
-    /// Paise: before tax, or GST included when `price_includes_gst`.
+    /// Paise, before tax.
     pub price: i64,
-    pub price_includes_gst: bool,
     /// Basis points.
     pub gst_rate: i32,
     pub stock: i64,
@@ -57,7 +55,6 @@ pub struct ProductFields {
     pub stock: Option<i64>,
     pub category: Option<String>,
     pub active: Option<bool>,
-    pub price_includes_gst: Option<bool>,
 }
 
 /// Who is looking: shoppers see only what is on sale, a seller everything of its own shop.
@@ -86,8 +83,8 @@ pub async fn insert(
 ) -> sqlx::Result<()> {
     let statement = sql(
         "INSERT INTO products (name, description, sku, hsn, price, gst_rate, stock, category, \
-           active, price_includes_gst, id, shop_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, FALSE), $11, $12, $13, $13)",
+           active, id, shop_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
     );
     bind_fields(statement, fields)
         .bind(id)
@@ -115,9 +112,8 @@ pub async fn update(
            hsn = COALESCE($4, hsn), price = COALESCE($5, price), \
            gst_rate = COALESCE($6, gst_rate), stock = COALESCE($7, stock), \
            category = COALESCE($8, category), active = COALESCE($9, active), \
-           price_includes_gst = COALESCE($10, price_includes_gst), \
-           version = version + CASE WHEN $7 IS NULL THEN 0 ELSE 1 END, updated_at = $11 \
-         WHERE id = $12 AND shop_id = $13 AND ($14 IS NULL OR version = $14)");
+           version = version + CASE WHEN $7 IS NULL THEN 0 ELSE 1 END, updated_at = $10 \
+         WHERE id = $11 AND shop_id = $12 AND ($13 IS NULL OR version = $13)");
     bind_fields(statement, fields)
         .bind(now)
         .bind(id)
@@ -136,7 +132,7 @@ pub async fn shop_of(conn: &mut Conn, id: Id) -> sqlx::Result<Option<Id>> {
         .await
 }
 
-/// `statement` with `fields` bound to `$1` to `$10`, in the order of [`ProductFields`].
+/// `statement` with `fields` bound to `$1` to `$9`, in the order of [`ProductFields`].
 fn bind_fields<'q>(statement: Sql<'q>, fields: &'q ProductFields) -> Sql<'q> {
     statement
         .bind(fields.name.as_ref())
@@ -148,7 +144,6 @@ fn bind_fields<'q>(statement: Sql<'q>, fields: &'q ProductFields) -> Sql<'q> {
         .bind(fields.stock)
         .bind(fields.category.as_ref())
         .bind(fields.active)
-        .bind(fields.price_includes_gst)
 }
 
 /// Product `id`, if `viewer` may see it.

@@ -47,11 +47,7 @@ pub fn render(invoice: &Invoice) -> Vec<u8> {
             amount(line.tax.sgst),
             amount(line.tax.igst),
         ];
-        let mut note = rates(&line.tax, invoice.state_tax, inter_state);
-        if line.price_includes_gst {
-            note.push_str("; unit price includes GST");
-        }
-        (cells, note)
+        (cells, rates(&line.tax, invoice.state_tax, inter_state))
     });
     let mut headings = HEADINGS;
     headings[7] = invoice.state_tax.label();

@@ -137,8 +137,7 @@ impl Layout {
         self.rule();
     }
 
-    /// The sums by tax (the state tax named `state_tax`: SGST or UTGST), the round-off of
-    /// tax-inclusive lines when there is one (`contracts::gst::inclusive`), the total, and the
+    /// The sums by tax (the state tax named `state_tax`: SGST or UTGST), the total, and the
     /// total in words.
     pub fn totals(&mut self, totals: &TaxTotals, state_tax: StateTax, in_words: &str) {
         for (label, value) in [
@@ -148,10 +147,6 @@ impl Layout {
             ("IGST", totals.igst),
         ] {
             self.row(10.0, false, &[(330.0, label), (470.0, &amount(value))]);
-        }
-        if totals.round_off.0 != 0 {
-            let round_off = amount(totals.round_off);
-            self.row(10.0, false, &[(330.0, "Round off"), (470.0, &round_off)]);
         }
         self.row(
             11.0,

@@ -1,12 +1,10 @@
 //! `/api/v1/carts` (a cart by id: guests' carts, and a customer's own when signed in) and
 //! `/api/v1/cart` (the signed-in customer's cart, and merging a guest cart into it). Every
-//! answer is the whole cart, priced now, with its GST breakup (`app::carts`): for the delivery
-//! state `?deliveryState=` names, exactly as checkout charges it, or else an estimate.
+//! answer is the whole cart, priced now, with its GST breakup (`app::carts`).
 
 use crate::app::{Actor, Origin, carts};
-use crate::domain::{Fields, state_code};
 use crate::error::Result;
-use crate::extractor::{Json, Query};
+use crate::extractor::Json;
 use crate::routes::PROBLEM;
 use crate::routes::policy::{ApiRoutes, Policy};
 use crate::state::AppState;
@@ -14,9 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use contracts::Problem;
 use contracts::cart::{AddToCart, Cart, MergeCart, SetQuantity};
-use contracts::gstin::StateCode;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 /// Customers keep carts (seed 000 §3.1); guests too, without signing in.
 const OWN_CART: &[&str] = &["cart:own_manage"];
@@ -52,87 +47,50 @@ pub fn routes() -> ApiRoutes {
         .route(Method::POST, "/cart/merge", Policy::AnyOf(OWN_CART), merge)
 }
 
-/// The query string of every cart answer: where the cart is going, if the shopper said.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-pub struct PricedFor {
-    /// The delivery state's two-digit GST code (the place of supply): the cart is then priced
-    /// exactly as checkout charges an order delivered there (CGST + SGST/UTGST or IGST per
-    /// line). Without it the total is an estimate and `estimateMargin` says by how much it
-    /// may move.
-    delivery_state: Option<String>,
-}
-
-impl PricedFor {
-    /// The delivery state, or 422 `validation_failed` naming `deliveryState`.
-    fn state(&self) -> Result<Option<StateCode>> {
-        let Some(text) = &self.delivery_state else {
-            return Ok(None);
-        };
-        let mut fields = Fields::new();
-        let state = fields.check("deliveryState", state_code(text));
-        fields.finish()?;
-        Ok(state)
-    }
-}
-
 /// `POST /carts`: a new, empty guest cart. The browser keeps its id.
-#[utoipa::path(post, path = "/carts", tag = "cart", params(PricedFor),
-    responses(
-        (status = 201, description = "An empty guest cart", body = Cart),
-        (status = 422, description = "`validation_failed`: `deliveryState` is not a state code", body = Problem, content_type = PROBLEM),
-    ))]
+#[utoipa::path(post, path = "/carts", tag = "cart",
+    responses((status = 201, description = "An empty guest cart", body = Cart)))]
 pub async fn create(
     State(state): State<AppState>,
     origin: Origin,
-    Query(priced): Query<PricedFor>,
 ) -> Result<(StatusCode, Json<Cart>)> {
-    let delivery = priced.state()?;
     // An anonymous route: whoever calls is a guest until the use case identifies them.
-    let cart = carts::create_guest(&Actor::guest(origin), &state, delivery).await?;
+    let cart = carts::create_guest(&Actor::guest(origin), &state).await?;
     Ok((StatusCode::CREATED, Json(cart)))
 }
 
 /// `GET /carts/{cartId}`: a guest cart, or the caller's own.
 #[utoipa::path(get, path = "/carts/{cart_id}", tag = "cart",
-    params(("cart_id" = String, Path, description = "The cart's id"), PricedFor),
+    params(("cart_id" = String, Path, description = "The cart's id")),
     responses(
         (status = 200, description = "The cart, priced now", body = Cart),
         (status = 401, description = "`unauthenticated`: a token was sent and is not valid", body = Problem, content_type = PROBLEM),
         (status = 404, description = "`not_found`: no such cart, or another customer's", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`: `deliveryState` is not a state code", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn show(
     State(state): State<AppState>,
     actor: Actor,
     Path(cart_id): Path<String>,
-    Query(priced): Query<PricedFor>,
 ) -> Result<Json<Cart>> {
-    let delivery = priced.state()?;
-    carts::show(&actor, &state, &cart_id, delivery)
-        .await
-        .map(Json)
+    carts::show(&actor, &state, &cart_id).await.map(Json)
 }
 
 /// `POST /carts/{cartId}/items`: adds units of a product (seed 000's AddToCart).
 #[utoipa::path(post, path = "/carts/{cart_id}/items", tag = "cart",
-    params(("cart_id" = String, Path, description = "The cart's id"), PricedFor),
+    params(("cart_id" = String, Path, description = "The cart's id")),
     request_body = AddToCart,
     responses(
         (status = 201, description = "Added; the cart, priced now", body = Cart),
         (status = 404, description = "`not_found`: no such cart", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`: `productId` unknown or not on sale, `quantity` out of range or above the stock, `deliveryState` not a state code", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`: `productId` unknown or not on sale, `quantity` out of range or above the stock", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn add(
     State(state): State<AppState>,
     actor: Actor,
     Path(cart_id): Path<String>,
-    Query(priced): Query<PricedFor>,
     Json(request): Json<AddToCart>,
 ) -> Result<(StatusCode, Json<Cart>)> {
-    let delivery = priced.state()?;
-    let cart = carts::add(&actor, &state, &cart_id, &request, delivery).await?;
+    let cart = carts::add(&actor, &state, &cart_id, &request).await?;
     Ok((StatusCode::CREATED, Json(cart)))
 }
 
@@ -141,23 +99,20 @@ pub async fn add(
     params(
         ("cart_id" = String, Path, description = "The cart's id"),
         ("product_id" = String, Path, description = "The product's id"),
-        PricedFor,
     ),
     request_body = SetQuantity,
     responses(
         (status = 200, description = "The cart, priced now", body = Cart),
         (status = 404, description = "`not_found`: no such cart", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`: product not on sale, quantity out of range or above the stock, `deliveryState` not a state code", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "`validation_failed`: product not on sale, quantity out of range or above the stock", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn set(
     State(state): State<AppState>,
     actor: Actor,
     Path((cart_id, product_id)): Path<(String, String)>,
-    Query(priced): Query<PricedFor>,
     Json(request): Json<SetQuantity>,
 ) -> Result<Json<Cart>> {
-    let delivery = priced.state()?;
-    carts::set(&actor, &state, &cart_id, &product_id, &request, delivery)
+    carts::set(&actor, &state, &cart_id, &product_id, &request)
         .await
         .map(Json)
 }
@@ -167,61 +122,45 @@ pub async fn set(
     params(
         ("cart_id" = String, Path, description = "The cart's id"),
         ("product_id" = String, Path, description = "The product's id"),
-        PricedFor,
     ),
     responses(
         (status = 200, description = "The cart, priced now", body = Cart),
         (status = 404, description = "`not_found`: no such cart", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`: `deliveryState` is not a state code", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn remove(
     State(state): State<AppState>,
     actor: Actor,
     Path((cart_id, product_id)): Path<(String, String)>,
-    Query(priced): Query<PricedFor>,
 ) -> Result<Json<Cart>> {
-    let delivery = priced.state()?;
-    carts::remove(&actor, &state, &cart_id, &product_id, delivery)
+    carts::remove(&actor, &state, &cart_id, &product_id)
         .await
         .map(Json)
 }
 
 /// `GET /cart`: the signed-in customer's cart (made on first use).
-#[utoipa::path(get, path = "/cart", tag = "cart", params(PricedFor),
+#[utoipa::path(get, path = "/cart", tag = "cart",
     responses(
         (status = 200, description = "The customer's cart, priced now", body = Cart),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`forbidden`: not a customer", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`: `deliveryState` is not a state code", body = Problem, content_type = PROBLEM),
     ))]
-pub async fn mine(
-    State(state): State<AppState>,
-    actor: Actor,
-    Query(priced): Query<PricedFor>,
-) -> Result<Json<Cart>> {
-    let delivery = priced.state()?;
-    carts::mine(&actor, &state, delivery).await.map(Json)
+pub async fn mine(State(state): State<AppState>, actor: Actor) -> Result<Json<Cart>> {
+    carts::mine(&actor, &state).await.map(Json)
 }
 
 /// `POST /cart/merge`: folds a guest cart into the customer's (at sign-in) and deletes it.
 /// Merging a cart that is gone (merged already) changes nothing.
 #[utoipa::path(post, path = "/cart/merge", tag = "cart", request_body = MergeCart,
-    params(PricedFor),
     responses(
         (status = 200, description = "The customer's cart with the guest's lines", body = Cart),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = PROBLEM),
         (status = 403, description = "`forbidden`: not a customer", body = Problem, content_type = PROBLEM),
         (status = 404, description = "`not_found`: the cart is another customer's", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "`validation_failed`: `deliveryState` is not a state code", body = Problem, content_type = PROBLEM),
     ))]
 pub async fn merge(
     State(state): State<AppState>,
     actor: Actor,
-    Query(priced): Query<PricedFor>,
     Json(request): Json<MergeCart>,
 ) -> Result<Json<Cart>> {
-    let delivery = priced.state()?;
-    carts::merge(&actor, &state, &request, delivery)
-        .await
-        .map(Json)
+    carts::merge(&actor, &state, &request).await.map(Json)
 }

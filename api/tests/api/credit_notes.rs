@@ -142,7 +142,6 @@ fn credit(taxable: i64, cgst: i64, sgst: i64, igst: i64) -> LineTax {
         cgst: Paise(cgst),
         sgst: Paise(sgst),
         igst: Paise(igst),
-        round_off: Paise(0),
         total: Paise(taxable + cgst + sgst + igst),
     }
 }
@@ -159,7 +158,6 @@ fn assert_credit_the_whole_invoice(notes: &[&CreditNote], invoice: &Invoice) {
                 cgst: Paise(sum.cgst.0 + part.cgst.0),
                 sgst: Paise(sum.sgst.0 + part.sgst.0),
                 igst: Paise(sum.igst.0 + part.igst.0),
-                round_off: Paise(sum.round_off.0 + part.round_off.0),
                 total: Paise(sum.total.0 + part.total.0),
                 rate: part.rate,
             };

@@ -52,6 +52,5 @@ mod shops;
 mod smtp_mail;
 mod static_files;
 mod stock;
-mod tax_inclusive;
 mod two_instances;
 mod union_territory;

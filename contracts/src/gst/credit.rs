@@ -10,11 +10,9 @@
 //!   paise still missing go one each to the lines with the largest fractions (ties: the earlier
 //!   line). No line gets more than it has left, and the shares add up to the refund exactly.
 //! - **Within a line**: what a line has been credited *in all* is split into taxable value and
-//!   the rest in the line's own proportion (its taxable value to its total, the rate as the
-//!   invoice rounded it), rounded half up; the rest, the same way, into the line's round-off (a
-//!   tax-inclusive line's, `super::inclusive`) against its tax; that tax into CGST + SGST
-//!   against IGST, and those into CGST against SGST. So a tax-inclusive line is reversed in
-//!   the proportions its invoice printed, round-off included. A credit note credits the difference between that split
+//!   tax in the line's own proportion (its taxable value to its total, the rate as the invoice
+//!   rounded it), rounded half up; that tax, the same way, into CGST + SGST against IGST, and
+//!   those into CGST against SGST. A credit note credits the difference between that split
 //!   after it and what the earlier notes credited.
 //! - **Why it holds**: each part of the split grows by at most one paisa for each paisa more
 //!   credited, never shrinks, and equals the invoice's at the line's total. So every note's
@@ -97,7 +95,6 @@ pub fn credit(
                 cgst: Paise(after.1 - done.cgst.0),
                 sgst: Paise(after.2 - done.sgst.0),
                 igst: Paise(after.3 - done.igst.0),
-                round_off: Paise(after.4 - done.round_off.0),
                 total: Paise(share),
             }
         })
@@ -106,40 +103,25 @@ pub fn credit(
 
 /// Whether `line`'s parts are ≥ 0 and add up to its total.
 fn is_taxed(line: &LineTax) -> bool {
-    let parts = [
-        line.taxable,
-        line.cgst,
-        line.sgst,
-        line.igst,
-        line.round_off,
-    ];
+    let parts = [line.taxable, line.cgst, line.sgst, line.igst];
     parts.iter().all(|part| part.0 >= 0)
         && Paise::checked_sum(parts).is_some_and(|sum| sum == line.total)
 }
 
-/// A line's taxable value, CGST, SGST, IGST and round-off.
-fn parts(line: &LineTax) -> (i64, i64, i64, i64, i64) {
-    (
-        line.taxable.0,
-        line.cgst.0,
-        line.sgst.0,
-        line.igst.0,
-        line.round_off.0,
-    )
+/// A line's taxable value, CGST, SGST and IGST.
+fn parts(line: &LineTax) -> (i64, i64, i64, i64) {
+    (line.taxable.0, line.cgst.0, line.sgst.0, line.igst.0)
 }
 
-/// The taxable value, CGST, SGST, IGST and round-off credited in all once `gross`
-/// (0 ≤ gross ≤ total) of taxed `line` is: the rule's split, nested so each step divides one
-/// amount in two.
-fn cumulative(line: &LineTax, gross: i64) -> (i64, i64, i64, i64, i64) {
+/// The taxable value, CGST, SGST and IGST credited in all once `gross` (0 ≤ gross ≤ total) of
+/// taxed `line` is: the rule's split, nested so each step divides one amount in two.
+fn cumulative(line: &LineTax, gross: i64) -> (i64, i64, i64, i64) {
     let taxable = share(line.taxable.0, line.total.0, gross);
-    let rest = gross - taxable;
-    let round_off = share(line.round_off.0, line.total.0 - line.taxable.0, rest);
-    let tax = rest - round_off;
+    let tax = gross - taxable;
     let state_taxes = line.cgst.0 + line.sgst.0;
     let shared = share(state_taxes, state_taxes + line.igst.0, tax);
     let cgst = share(line.cgst.0, state_taxes, shared);
-    (taxable, cgst, shared - cgst, tax - shared, round_off)
+    (taxable, cgst, shared - cgst, tax - shared)
 }
 
 /// `part / whole` of `of`, rounded half up (0 of nothing). For 0 ≤ part ≤ whole and

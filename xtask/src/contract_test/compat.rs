@@ -188,7 +188,6 @@ pub fn sample_body(op: &str) -> Option<Value> {
                 state_code: "29".into(),
                 pincode: "560001".into(),
             },
-            buyer_gstin: Some("27AAPFU0939F1ZV".into()),
         }),
         "POST /orders/{id}/cancel" => to(CancelOrder {
             reason: "Ordered by mistake".into(),
@@ -212,7 +211,6 @@ pub fn sample_body(op: &str) -> Option<Value> {
             sku: "KURTA-1".into(),
             hsn: "6205".into(),
             price: Paise(129_900),
-            price_includes_gst: true,
             gst_rate: contracts::gst::Rate(500),
             stock: 10,
             category: "clothing".into(),
@@ -220,7 +218,6 @@ pub fn sample_body(op: &str) -> Option<Value> {
         }),
         "PATCH /seller/products/{id}" => to(ProductChanges {
             price: Some(Paise(119_900)),
-            price_includes_gst: Some(true),
             version: Some(1),
             ..ProductChanges::default()
         }),

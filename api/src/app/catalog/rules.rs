@@ -30,7 +30,6 @@ pub fn new_product(new: NewProduct, today: Date) -> Result<ProductFields> {
             sku: Some(new.sku),
             hsn: Some(new.hsn),
             price: Some(new.price),
-            price_includes_gst: Some(new.price_includes_gst),
             gst_rate: Some(new.gst_rate),
             stock: Some(new.stock),
             version: None,
@@ -82,7 +81,6 @@ pub fn changes(changes: ProductChanges, today: Date) -> Result<ProductFields> {
         stock,
         category,
         active: changes.active,
-        price_includes_gst: changes.price_includes_gst,
     })
 }
 
@@ -155,7 +153,6 @@ mod tests {
             sku: Some("SH-001".into()),
             hsn: Some("6205".into()),
             price: Some(Paise(99_900)),
-            price_includes_gst: Some(true),
             gst_rate: Some(Rate(500)),
             stock: Some(10),
             version: None,

@@ -165,11 +165,6 @@ fn delta(before: Option<&Product>, fields: &ProductFields) -> Map<String, Value>
         fields.price.map(|v| json!(v.0)),
     );
     put(
-        "priceIncludesGst",
-        before.map(|p| json!(p.price_includes_gst)),
-        fields.price_includes_gst.map(|v| json!(v)),
-    );
-    put(
         "gstRate",
         before.map(|p| json!(p.gst_rate.0)),
         fields.gst_rate.map(|v| json!(v)),

@@ -162,7 +162,6 @@ fn wire(row: ProductRow, images: Vec<String>) -> Product {
         sku: row.sku,
         hsn: row.hsn,
         price: Paise(row.price),
-        price_includes_gst: row.price_includes_gst,
         // The column's CHECK keeps rates at 0 or above.
         gst_rate: Rate(u32::try_from(row.gst_rate).unwrap_or(0)),
         stock: row.stock,

@@ -1,11 +1,10 @@
-//! The delivery address of a checkout and a business buyer's GSTIN: each field checked by its
-//! domain rule and every failure named at once; the address as it is stored (trimmed, the
-//! phone as ten digits), its state (the place of supply), and the GSTIN as stored (upper case;
-//! its check character and its PAN checked by `contracts::gstin`).
+//! The delivery address of a checkout: each field checked by its domain rule and every failure
+//! named at once; the address as it is stored (trimmed, the phone as ten digits) and its
+//! state, the place of supply.
 
 use crate::domain::{BoundedText, Fields, IndianMobile, Pincode, state_code};
 use crate::error::{ApiError, Result};
-use contracts::gstin::{Gstin, StateCode};
+use contracts::gstin::StateCode;
 use contracts::orders::DeliveryAddress;
 
 /// The longest recipient name and city.
@@ -13,13 +12,8 @@ pub(crate) const NAME_MAX: usize = 100;
 /// The longest address line.
 pub(crate) const LINE_MAX: usize = 200;
 
-/// `address` and the buyer's `gstin` (if given) checked: the stored forms and the place of
-/// supply, or 422 naming every bad field (`buyerGstin` with `contracts::gstin`'s code, e.g.
-/// `gstin_check_character`).
-pub fn validate(
-    address: &DeliveryAddress,
-    gstin: Option<&str>,
-) -> Result<(DeliveryAddress, StateCode, Option<Gstin>)> {
+/// `address` checked: the stored form and the place of supply, or 422 naming every bad field.
+pub fn validate(address: &DeliveryAddress) -> Result<(DeliveryAddress, StateCode)> {
     let mut fields = Fields::new();
     let name = fields.check("address.name", BoundedText::parse(&address.name, NAME_MAX));
     let line1 = fields.check(
@@ -34,17 +28,6 @@ pub fn validate(
     let phone = fields.check("address.phone", IndianMobile::parse(&address.phone));
     let state = fields.check("address.stateCode", state_code(&address.state_code));
     let pincode = fields.check("address.pincode", Pincode::parse(&address.pincode));
-    // A consumer sends none; a blank one is a mistake like any other (`gstin_format`).
-    let gstin = match gstin {
-        None => None,
-        Some(text) => match Gstin::parse(text) {
-            Ok(gstin) => Some(gstin),
-            Err(error) => {
-                fields.push("buyerGstin", error.code(), &error.to_string());
-                None
-            }
-        },
-    };
     fields.finish()?;
     let (Some(name), Some(line1), Some(line2), Some(city), Some(phone), Some(state), Some(pincode)) =
         (name, line1, line2, city, phone, state, pincode)
@@ -62,7 +45,7 @@ pub fn validate(
         state_code: state.to_string(),
         pincode: pincode.into_string(),
     };
-    Ok((address, state, gstin))
+    Ok((address, state))
 }
 
 #[cfg(test)]
@@ -83,8 +66,7 @@ mod tests {
 
     #[test]
     fn a_good_address_is_stored_trimmed_with_ten_digits_and_its_state() {
-        let (stored, state, gstin) = validate(&address(), None).unwrap();
-        assert_eq!(gstin, None);
+        let (stored, state) = validate(&address()).unwrap();
         assert_eq!(stored.name, "Meera Buyer");
         assert_eq!(stored.phone, "9876543210");
         assert_eq!(stored.line2, None);
@@ -102,7 +84,7 @@ mod tests {
         bad.state_code = "42".into();
         bad.pincode = "000000".into();
         bad.line1 = "x".repeat(201);
-        let Err(ApiError::Validation(errors)) = validate(&bad, Some("27AAPFU0939F1ZW")) else {
+        let Err(ApiError::Validation(errors)) = validate(&bad) else {
             panic!("a bad address is refused");
         };
         let named: Vec<_> = errors
@@ -117,25 +99,7 @@ mod tests {
                 ("address.phone", "phone_format"),
                 ("address.stateCode", "unknown_state"),
                 ("address.pincode", "pincode_format"),
-                ("buyerGstin", "gstin_check_character"),
             ]
         );
-    }
-
-    #[test]
-    fn a_business_buyer_s_gstin_is_stored_upper_case() {
-        let (_, _, gstin) = validate(&address(), Some(" 27aapfu0939f1zv ")).unwrap();
-        assert_eq!(gstin.unwrap().as_str(), "27AAPFU0939F1ZV");
-        assert!(
-            validate(&address(), Some("  ")).is_err(),
-            "blank is no GSTIN"
-        );
-        // A made-up PAN with a right check character is refused too.
-        let Err(ApiError::Validation(errors)) = validate(&address(), Some("27AAAXA5055K1ZH"))
-        else {
-            panic!("a PAN of no holder type is refused");
-        };
-        assert_eq!(errors[0].field, "buyerGstin");
-        assert_eq!(errors[0].code, "gstin_pan_holder_type");
     }
 }

@@ -55,8 +55,7 @@ pub async fn place(
     // customer's addresses masked, so it could not pick a known one either. Support fills
     // the cart; the customer places the order.
     crate::app::impersonation::forbid(actor, "address")?;
-    let (address, place_of_supply, buyer_gstin) =
-        address::validate(&request.address, request.buyer_gstin.as_deref())?;
+    let (address, place_of_supply) = address::validate(&request.address)?;
     let payments = &state.payments;
     let customer = actor.user_id().ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now();
@@ -96,7 +95,6 @@ pub async fn place(
                 cart: &request.cart_id,
                 address: &address,
                 place_of_supply,
-                buyer_gstin: buyer_gstin.as_ref(),
                 payment_provider: payments.name(),
                 now,
                 pay_by: now + state.payment_timeout_secs,

@@ -1,8 +1,6 @@
 //! Placing an order from a cart, on one transaction: every line re-priced from the catalog and
-//! checked (still sold; its GST rate a slab in force on the order's Indian date), taxed by
-//! `contracts::gst::price_line`, the pricing the cart shows (CGST + SGST within the seller's
-//! state, IGST across states; a tax-inclusive price back-calculated), its stock reserved by a
-//! conditional
+//! checked (still sold; its GST rate a slab in force on the order's Indian date), taxed (CGST +
+//! SGST within the seller's state, IGST across states), its stock reserved by a conditional
 //! decrement (never oversold, whatever runs at the same time, each reservation in the
 //! products' inventory history); then the order is recorded as INITIATED, the cart emptied and
 //! the order's id written on the idempotency key that placed it. A failure leaves the
@@ -18,7 +16,7 @@ use crate::db::{Conn, Id, stock};
 use crate::domain::field_error;
 use crate::error::{ApiError, Result};
 use contracts::gst::{self, LineTax, Rate, Supply};
-use contracts::gstin::{Gstin, StateCode};
+use contracts::gstin::StateCode;
 use contracts::inventory::InventoryReason;
 use contracts::orders::{DeliveryAddress, OrderStatus};
 use contracts::{FieldError, Paise};
@@ -33,8 +31,6 @@ pub(super) struct Placement<'a> {
     /// Validated (`checkout::address`).
     pub address: &'a DeliveryAddress,
     pub place_of_supply: StateCode,
-    /// A business buyer's GSTIN, validated; sealed with the address.
-    pub buyer_gstin: Option<&'a Gstin>,
     pub payment_provider: &'static str,
     pub now: i64,
     /// When the payment is due.
@@ -99,8 +95,7 @@ pub(super) async fn place(conn: &mut Conn, placement: &Placement<'_>) -> Result<
         })?;
         let supply = Supply::between(supplier, placement.place_of_supply);
         let quantity = u32::try_from(line.quantity).unwrap_or(0);
-        let price = Paise(line.price);
-        let tax = gst::price_line(price, line.price_includes_gst, quantity, slab.rate, supply)
+        let tax = gst::line_tax(Paise(line.price), quantity, slab.rate, supply)
             .map_err(|error| ApiError::Internal(anyhow::anyhow!("pricing a line: {error}")))?;
         taxed.push(Taxed {
             line,
@@ -143,7 +138,7 @@ async fn record(
     let totals = gst::totals(taxed.iter().map(|line| &line.tax))
         .map_err(|error| ApiError::Internal(anyhow::anyhow!("totalling: {error}")))?;
     let address = placement.address;
-    let sealed = delivery::seal(placement.vault, id, address, placement.buyer_gstin);
+    let sealed = delivery::seal(placement.vault, id, address);
     let order = NewOrder {
         id,
         customer: placement.customer,
@@ -158,9 +153,7 @@ async fn record(
         cgst: totals.cgst.0,
         sgst: totals.sgst.0,
         igst: totals.igst.0,
-        round_off: totals.round_off.0,
         total: totals.total.0,
-        buyer_gstin: sealed.buyer_gstin.as_deref(),
         payment_provider: placement.payment_provider,
         now: placement.now,
         pay_by: placement.pay_by,
@@ -183,7 +176,6 @@ async fn record(
             name: &line.name,
             hsn: &line.hsn,
             unit_price: line.price,
-            price_includes_gst: line.price_includes_gst,
             quantity: line.quantity,
             gst_slab: slab,
             gst_rate: i32::try_from(tax.rate.0).unwrap_or(i32::MAX),
@@ -192,7 +184,6 @@ async fn record(
             cgst: tax.cgst.0,
             sgst: tax.sgst.0,
             igst: tax.igst.0,
-            round_off: tax.round_off.0,
             total: tax.total.0,
         };
         orders::insert_line(conn, id, &row).await?;

@@ -155,7 +155,6 @@ fn credited_so_far(row: &CreditableRow) -> LineTax {
         cgst: Paise(row.credited_cgst),
         sgst: Paise(row.credited_sgst),
         igst: Paise(row.credited_igst),
-        round_off: Paise(row.credited_round_off),
         total: Paise(row.credited_total),
     }
 }
@@ -166,7 +165,6 @@ fn stored(credit: &LineTax) -> Credit {
         taxable: credit.taxable.0,
         cgst: credit.cgst.0,
         sgst: credit.sgst.0,
-        round_off: credit.round_off.0,
         igst: credit.igst.0,
         total: credit.total.0,
     }

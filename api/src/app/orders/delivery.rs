@@ -1,13 +1,11 @@
 //! An order's delivery address at rest: the recipient, phone, lines, city and PIN code sealed
-//! for storage and opened after reading, and so is a business buyer's GSTIN (personal data
-//! in DESIGN.md's list: it names a proprietor's PAN). The state code stays clear: it is the
-//! place of supply, which GST and the invoices compute with, and names a state, not a person.
+//! for storage and opened after reading. The state code stays clear: it is the place of
+//! supply, which GST and the invoices compute with, and names a state, not a person.
 
 use crate::crypto::{Column, Vault};
 use crate::db::Id;
 use crate::db::orders::OrderRow;
 use crate::error::Result;
-use contracts::gstin::Gstin;
 use contracts::orders::DeliveryAddress;
 
 /// The sealed columns of order `id`'s address.
@@ -18,18 +16,11 @@ pub struct SealedAddress {
     pub line2: Option<String>,
     pub city: String,
     pub pincode: String,
-    pub buyer_gstin: Option<String>,
 }
 
-/// `address` and the buyer's validated `gstin` (if any) sealed for order `id`.
-pub fn seal(
-    vault: &Vault,
-    id: Id,
-    address: &DeliveryAddress,
-    gstin: Option<&Gstin>,
-) -> SealedAddress {
+/// `address` sealed for order `id`.
+pub fn seal(vault: &Vault, id: Id, address: &DeliveryAddress) -> SealedAddress {
     SealedAddress {
-        buyer_gstin: vault.seal_opt(Column::OrdersBuyerGstin, id, gstin.map(Gstin::as_str)),
         name: vault.seal(Column::OrdersRecipient, id, &address.name),
         phone: vault.seal(Column::OrdersPhone, id, &address.phone),
         line1: vault.seal(Column::OrdersAddressLine1, id, &address.line1),
@@ -51,9 +42,4 @@ pub fn open(vault: &Vault, row: &OrderRow) -> Result<DeliveryAddress> {
         state_code: row.state_code.clone(),
         pincode: vault.open(Column::OrdersPincode, id, &row.pincode)?,
     })
-}
-
-/// The buyer's GSTIN of `row`, opened; `None` for a consumer's order.
-pub fn open_gstin(vault: &Vault, row: &OrderRow) -> Result<Option<String>> {
-    Ok(vault.open_opt(Column::OrdersBuyerGstin, row.id, row.buyer_gstin.as_deref())?)
 }

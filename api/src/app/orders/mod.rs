@@ -181,12 +181,6 @@ fn header(vault: &Vault, row: OrderRow, withheld: bool) -> Result<Order> {
             delivery::open(vault, &row)?
         },
         address_withheld: withheld,
-        // Withheld with the address: the buyer's, not the seller's business.
-        buyer_gstin: if withheld {
-            None
-        } else {
-            delivery::open_gstin(vault, &row)?
-        },
         lines: Vec::new(),
         totals: TaxTotals {
             taxable: Paise(row.taxable),
@@ -194,7 +188,6 @@ fn header(vault: &Vault, row: OrderRow, withheld: bool) -> Result<Order> {
             sgst: Paise(row.sgst),
             igst: Paise(row.igst),
             tax: Paise(row.cgst + row.sgst + row.igst),
-            round_off: Paise(row.round_off),
             total: Paise(row.total),
         },
         // Filled with the payments and refunds (`money`) for readers who see them.
@@ -225,7 +218,6 @@ fn line(row: LineRow) -> OrderLine {
         name: row.name,
         hsn: row.hsn,
         unit_price: Paise(row.unit_price),
-        price_includes_gst: row.price_includes_gst,
         quantity: u32::try_from(row.quantity).unwrap_or(0),
         gst_slab: row.gst_slab,
         tax: line_tax(&row.tax),
@@ -240,7 +232,6 @@ pub fn line_tax(row: &TaxRow) -> LineTax {
         cgst: Paise(row.cgst),
         sgst: Paise(row.sgst),
         igst: Paise(row.igst),
-        round_off: Paise(row.round_off),
         total: Paise(row.total),
     }
 }

@@ -2,7 +2,7 @@
 //! over random invoices and random sequences of partial refunds.
 
 use super::*;
-use crate::gst::{Rate, SLABS, Supply, line_tax, price_line, totals};
+use crate::gst::{Rate, SLABS, Supply, line_tax, totals};
 use proptest::prelude::*;
 
 fn line(paise: i64, quantity: u32, rate: u32, supply: Supply) -> LineTax {
@@ -19,19 +19,13 @@ fn zero(rate: Rate) -> LineTax {
 }
 
 fn credited(rate: Rate, taxable: i64, cgst: i64, sgst: i64, igst: i64) -> LineTax {
-    rounded(rate, taxable, cgst, sgst, igst, 0)
-}
-
-/// A credit with a round-off (a tax-inclusive line's).
-fn rounded(rate: Rate, taxable: i64, cgst: i64, sgst: i64, igst: i64, round_off: i64) -> LineTax {
     LineTax {
         taxable: Paise(taxable),
         rate,
         cgst: Paise(cgst),
         sgst: Paise(sgst),
         igst: Paise(igst),
-        round_off: Paise(round_off),
-        total: Paise(taxable + cgst + sgst + igst + round_off),
+        total: Paise(taxable + cgst + sgst + igst),
     }
 }
 
@@ -40,14 +34,13 @@ fn add(sums: &[LineTax], note: &[LineTax]) -> Vec<LineTax> {
     sums.iter()
         .zip(note)
         .map(|(a, b)| {
-            let (t, c, s, i, r) = parts(a);
-            rounded(
+            let (t, c, s, i) = parts(a);
+            credited(
                 a.rate,
                 t + b.taxable.0,
                 c + b.cgst.0,
                 s + b.sgst.0,
                 i + b.igst.0,
-                r + b.round_off.0,
             )
         })
         .collect()
@@ -122,24 +115,6 @@ fn halves_rounded_up_on_the_invoice_are_credited_back_exactly() {
 }
 
 #[test]
-fn a_tax_inclusive_line_with_a_round_off_is_reversed_to_the_paisa() {
-    // ₹0.09 at 40% inter-state, tax included: 6 paise + 2 IGST + 1 round-off.
-    let lines = [price_line(Paise(9), true, 1, Rate(4_000), Supply::InterState).unwrap()];
-    assert_eq!(lines[0], rounded(Rate(4_000), 6, 0, 0, 2, 1));
-
-    let first = credit(&lines, &nothing(&lines), Paise(5)).unwrap();
-    // 5 × 6/9 = 3.33 → 3 taxable; of the 2 left, 1/3 round-off → 0.67 → 1; 1 IGST.
-    assert_eq!(first, [rounded(Rate(4_000), 3, 0, 0, 1, 1)]);
-    let rest = credit(&lines, &first, Paise(4)).unwrap();
-    assert_eq!(rest, [rounded(Rate(4_000), 3, 0, 0, 1, 0)]);
-    assert_eq!(add(&first, &rest), lines);
-    assert_eq!(
-        credit(&lines, &lines, Paise(1)),
-        Err(CreditError::ExceedsInvoice { left: Paise(0) })
-    );
-}
-
-#[test]
 fn zero_rated_and_free_lines_credit_no_tax() {
     let lines = [
         line(30_000, 1, 0, Supply::IntraState),
@@ -197,25 +172,21 @@ fn bad_requests_and_inconsistent_records_are_refused() {
 
 #[test]
 fn every_small_line_is_credited_paisa_by_paisa_within_its_invoice() {
-    // Exhaustive over lines up to ₹5 at every slab, both ways, priced before tax and with tax
-    // included (round-offs and all): one more paisa credited adds
+    // Exhaustive over lines up to ₹5 at every slab, both ways: one more paisa credited adds
     // exactly one paisa to exactly one part, and the whole line credits the invoice's parts.
     let mut rates: Vec<u32> = SLABS.iter().map(|slab| slab.rate.0).collect();
     rates.dedup();
     for rate in rates {
         for supply in [Supply::IntraState, Supply::InterState] {
             for paise in 0..=500 {
-                for includes_gst in [false, true] {
-                    let line =
-                        price_line(Paise(paise), includes_gst, 1, Rate(rate), supply).unwrap();
-                    assert_eq!(cumulative(&line, 0), (0, 0, 0, 0, 0));
-                    assert_eq!(cumulative(&line, line.total.0), parts(&line), "{line:?}");
-                    for gross in 0..line.total.0 {
-                        let (a, b) = (cumulative(&line, gross), cumulative(&line, gross + 1));
-                        let steps = [b.0 - a.0, b.1 - a.1, b.2 - a.2, b.3 - a.3, b.4 - a.4];
-                        assert!(steps.iter().all(|step| *step >= 0), "{line:?} at {gross}");
-                        assert_eq!(steps.iter().sum::<i64>(), 1, "{line:?} at {gross}");
-                    }
+                let line = line(paise, 1, rate, supply);
+                assert_eq!(cumulative(&line, 0), (0, 0, 0, 0));
+                assert_eq!(cumulative(&line, line.total.0), parts(&line), "{line:?}");
+                for gross in 0..line.total.0 {
+                    let (a, b) = (cumulative(&line, gross), cumulative(&line, gross + 1));
+                    let steps = [b.0 - a.0, b.1 - a.1, b.2 - a.2, b.3 - a.3];
+                    assert!(steps.iter().all(|step| *step >= 0), "{line:?} at {gross}");
+                    assert_eq!(steps.iter().sum::<i64>(), 1, "{line:?} at {gross}");
                 }
             }
         }
@@ -244,7 +215,7 @@ fn every_small_apportionment_adds_up_and_stays_within_each_weight() {
 }
 
 /// A line as checkout taxes it: tiny or ordinary prices, a few units, any rate there has
-/// been, either supply, before tax or tax included.
+/// been, either supply.
 fn any_line() -> impl Strategy<Value = LineTax> {
     let rates: Vec<u32> = SLABS.iter().map(|slab| slab.rate.0).collect();
     (
@@ -252,15 +223,14 @@ fn any_line() -> impl Strategy<Value = LineTax> {
         1u32..=20,
         prop::sample::select(rates),
         any::<bool>(),
-        any::<bool>(),
     )
-        .prop_map(|(price, quantity, rate, intra, includes_gst)| {
+        .prop_map(|(price, quantity, rate, intra)| {
             let supply = if intra {
                 Supply::IntraState
             } else {
                 Supply::InterState
             };
-            price_line(Paise(price), includes_gst, quantity, Rate(rate), supply).unwrap()
+            line(price, quantity, rate, supply)
         })
 }
 
@@ -280,12 +250,9 @@ fn check_note(
     let gross: i64 = note.iter().map(|part| part.total.0).sum();
     assert_eq!(gross, amount, "the note adds up to its refund");
     for (line, part) in lines.iter().zip(note) {
-        let (t, c, s, i, r) = parts(part);
-        assert!(t >= 0 && c >= 0 && s >= 0 && i >= 0 && r >= 0, "{part:?}");
-        assert_eq!(t + c + s + i + r, part.total.0, "{part:?}");
-        if line.round_off.0 == 0 {
-            assert_eq!(r, 0);
-        }
+        let (t, c, s, i) = parts(part);
+        assert!(t >= 0 && c >= 0 && s >= 0 && i >= 0, "{part:?}");
+        assert_eq!(t + c + s + i, part.total.0, "{part:?}");
         assert_eq!(part.rate, line.rate);
         // The invoice line's split: no IGST where it charged none, nor CGST/SGST.
         if line.igst.0 == 0 {
@@ -305,7 +272,7 @@ fn check_note(
             "{sum:?} {line:?}"
         );
         assert!(
-            sum.sgst <= line.sgst && sum.igst <= line.igst && sum.round_off <= line.round_off,
+            sum.sgst <= line.sgst && sum.igst <= line.igst,
             "{sum:?} {line:?}"
         );
     }

@@ -422,7 +422,6 @@ impl Journey<'_> {
             sku: format!("CT-{}", self.run_id).to_uppercase(),
             hsn: "6205".into(),
             price: Paise(49_900),
-            price_includes_gst: true,
             gst_rate: Rate(500),
             stock: 3,
             category: "testing".into(),

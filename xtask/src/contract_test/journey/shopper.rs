@@ -389,7 +389,6 @@ impl Journey<'_> {
                 state_code: "27".into(),
                 pincode: "411001".into(),
             },
-            buyer_gstin: None,
         };
         let key = vec![(
             "Idempotency-Key",

@@ -18,40 +18,8 @@ pub(super) fn delivery_address_accepts(
             pincode: "411001".into(),
         };
         set(&mut address, text.to_owned());
-        crate::app::checkout::address::validate(&address, None).is_ok()
+        crate::app::checkout::address::validate(&address).is_ok()
     }
-}
-
-/// The checkout's check of a business buyer's GSTIN (`PlaceOrder.buyerGstin`), with a valid
-/// address: its layout; a wrong check character or PAN is the documented 422.
-fn buyer_gstin_fits(text: &str) -> bool {
-    let address = contracts::orders::DeliveryAddress {
-        name: "Asha Rao".into(),
-        phone: "9876543210".into(),
-        line1: "12 MG Road".into(),
-        line2: None,
-        city: "Pune".into(),
-        state_code: "27".into(),
-        pincode: "411001".into(),
-    };
-    match crate::app::checkout::address::validate(&address, Some(text)) {
-        Ok(_) => true,
-        Err(crate::error::ApiError::Validation(errors)) => errors.iter().all(|error| {
-            error.code != contracts::gstin::GstinError::Format.code()
-                && error.code != contracts::gstin::GstinError::UnknownState.code()
-        }),
-        Err(_) => false,
-    }
-}
-
-/// `PlaceOrder.buyerGstin` (B2B, contracts 1.7).
-pub(super) fn buyer_gstin() -> Constraint {
-    on_text(
-        property("PlaceOrder", "buyerGstin"),
-        json!({ "pattern": gstin_pattern() }),
-        buyer_gstin_fits,
-        GSTIN_EDGES,
-    )
 }
 
 pub(super) fn delivery_address() -> Vec<Constraint> {

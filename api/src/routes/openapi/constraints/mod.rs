@@ -206,8 +206,6 @@ pub fn all() -> Vec<Constraint> {
         quantity("SetQuantity", true),
     ];
     all.extend(delivery_address());
-    all.push(buyer_gstin());
-    all.extend(delivery_state());
     all.extend(shops());
     all.extend(products());
     all.extend(shipment());

@@ -1,5 +1,5 @@
 //! Query strings and headers: the audit log's filters, the GST summary's month, the
-//! `Idempotency-Key`, the cart's delivery state.
+//! `Idempotency-Key`.
 
 use super::*;
 use contracts::audit::{ActorType, AuditStatus};
@@ -99,29 +99,6 @@ pub(super) fn idempotency_keys() -> Vec<Constraint> {
             json!({ "pattern": "^[!-~]{1,255}$" }),
             |text| crate::app::checkout::IdempotencyKey::parse(Some(text)).is_ok(),
             &["k", &"k".repeat(255), &"k".repeat(256), "", "a b", "é"],
-        )
-    })
-    .collect()
-}
-
-/// `?deliveryState=` of every cart answer (`routes::carts::PricedFor`): a GST state code.
-pub(super) fn delivery_state() -> Vec<Constraint> {
-    [
-        ("/carts", "post"),
-        ("/carts/{cart_id}", "get"),
-        ("/carts/{cart_id}/items", "post"),
-        ("/carts/{cart_id}/items/{product_id}", "put"),
-        ("/carts/{cart_id}/items/{product_id}", "delete"),
-        ("/cart", "get"),
-        ("/cart/merge", "post"),
-    ]
-    .into_iter()
-    .map(|(path, method)| {
-        on_text(
-            parameter(path, method, "deliveryState"),
-            json!({ "pattern": trimmed(&state_codes()) }),
-            |text| crate::domain::state_code(text).is_ok(),
-            &["27", " 07 ", "00", "7", "270", "", "99"],
         )
     })
     .collect()
