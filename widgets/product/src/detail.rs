@@ -1,7 +1,7 @@
 //! The product page: price before tax, the GST rate and the price with GST, stock, and "Add to
 //! cart" with a quantity.
 
-use crate::pictures::Gallery;
+use crate::pictures;
 use contracts::catalog::Product;
 use contracts::events::ToastLevel;
 use contracts::gst::{self, Supply};
@@ -84,7 +84,9 @@ pub fn Detail(props: &DetailProps) -> Html {
     let in_stock = product.stock > 0;
     let body = html! {
         <article data-testid="product" data-product-id={product.id.clone()}>
-            <Gallery images={product.images.clone()} name={product.name.clone()} />
+            if !product.images.is_empty() {
+                { pictures::gallery(&product.images, &product.name) }
+            }
             <p>{ product.description.clone() }</p>
             <p class="muted">{ format!("Sold by {} · {}", product.shop_name, product.category) }</p>
             <table>

@@ -5,18 +5,14 @@
 use contracts::images::{IMAGE_WIDTHS, at_width, srcset};
 use yew::prelude::*;
 
-/// The gallery's frame and its thumbnails.
+/// The gallery: pictures side by side in a strip that snaps to each.
 const GALLERY: &str = "
-& { max-width: 40rem; margin-bottom: 1rem; }
-& .frame { aspect-ratio: 4 / 3; border-radius: 4px; overflow: hidden;
-  background: #eee linear-gradient(135deg, #f4f4f4, #e2e2e2); }
-& .frame img { width: 100%; height: 100%; object-fit: cover; display: block; }
+& { display: flex; overflow-x: auto; scroll-snap-type: x mandatory; gap: .5rem; max-width: 40rem;
+  margin: 0 0 1rem; padding: 0; list-style: none; }
+& li { flex: 0 0 100%; scroll-snap-align: start; aspect-ratio: 4 / 3; border-radius: 4px;
+  overflow: hidden; background: #eee linear-gradient(135deg, #f4f4f4, #e2e2e2); }
+& img { width: 100%; height: 100%; object-fit: cover; display: block; }
 & img[hidden] { display: none; }
-& .thumbs { display: flex; gap: .5rem; margin-top: .5rem; padding: 0; list-style: none; }
-& .thumbs button { padding: 0; border: 2px solid transparent; border-radius: 4px; width: 4.5rem;
-  aspect-ratio: 4 / 3; overflow: hidden; background: #eee; }
-& .thumbs button[aria-pressed=true] { border-color: currentColor; }
-& .thumbs img { width: 100%; height: 100%; object-fit: cover; display: block; }
 ";
 
 /// A card's picture: decorative (the card's link names the product), lazy, and sized for a
@@ -29,51 +25,23 @@ pub fn card(url: &str) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct GalleryProps {
-    pub images: Vec<String>,
-    /// The product's name: the pictures' text alternative.
-    pub name: AttrValue,
-}
-
-/// The product page's pictures: the chosen one large, the others as buttons that choose them.
-#[function_component]
-pub fn Gallery(props: &GalleryProps) -> Html {
-    let chosen = use_state(|| 0usize);
-    let Some(url) = props.images.get(*chosen).or(props.images.first()) else {
-        return html! {};
-    };
-    let count = props.images.len();
+/// The product page's pictures: a strip that scrolls sideways, one picture a view (swiped on a
+/// phone, scrolled with the keyboard once focused), the first loaded at once as the page's
+/// main content and the others lazily. No state, so no answer can leave it stale.
+pub fn gallery(images: &[String], name: &str) -> Html {
     html! {
-        <div class={widget_kit::style::class(GALLERY)} data-testid="gallery">
-            <div class="frame">
-                // The page's main content: loaded at once, not lazily.
-                <img key={url.clone()} src={at_width(url, IMAGE_WIDTHS[1])} srcset={srcset(url)}
-                    sizes="(min-width: 48rem) 40rem, 100vw" alt={props.name.clone()}
-                    fetchpriority="high" decoding="async"
-                    onerror={Callback::from(hide_broken)} data-testid="gallery-image" />
-            </div>
-            if count > 1 {
-                <ul class="thumbs">
-                    { for props.images.iter().enumerate().map(|(index, thumb)| {
-                        let choose = {
-                            let chosen = chosen.clone();
-                            Callback::from(move |_| chosen.set(index))
-                        };
-                        html! {
-                            <li key={thumb.clone()}>
-                                <button type="button" onclick={choose}
-                                    aria-pressed={(index == *chosen).to_string()}
-                                    aria-label={format!("Picture {} of {count}", index + 1)}>
-                                    <img src={at_width(thumb, IMAGE_WIDTHS[0])} alt="" loading="lazy"
-                                        decoding="async" onerror={Callback::from(hide_broken)} />
-                                </button>
-                            </li>
-                        }
-                    }) }
-                </ul>
-            }
-        </div>
+        <ul class={widget_kit::style::class(GALLERY)} data-testid="gallery" tabindex="0"
+            aria-label="Pictures">
+            { for images.iter().enumerate().map(|(index, url)| html! {
+                <li key={url.clone()}>
+                    <img src={at_width(url, IMAGE_WIDTHS[1])} srcset={srcset(url)}
+                        sizes="(min-width: 48rem) 40rem, 100vw"
+                        alt={name.to_owned()}
+                        loading={if index == 0 { "eager" } else { "lazy" }} decoding="async"
+                        onerror={Callback::from(hide_broken)} data-testid="gallery-image" />
+                </li>
+            }) }
+        </ul>
     }
 }
 
