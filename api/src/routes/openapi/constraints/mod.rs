@@ -213,6 +213,7 @@ pub fn all() -> Vec<Constraint> {
     all.extend(audit());
     all.extend(months());
     all.extend(idempotency_keys());
+    all.push(image_width());
     all
 }
 

@@ -103,3 +103,19 @@ pub(super) fn idempotency_keys() -> Vec<Constraint> {
     })
     .collect()
 }
+
+/// The widths a product image is served at (`app::catalog::images::get` refuses any other).
+pub(super) fn image_width() -> Constraint {
+    let widths = contracts::images::IMAGE_WIDTHS;
+    Constraint {
+        target: parameter("/images/{key}", "get", "w"),
+        keywords: json!({ "enum": widths }),
+        accepts: Box::new(move |value| {
+            value
+                .as_u64()
+                .and_then(|width| u32::try_from(width).ok())
+                .is_some_and(|width| widths.contains(&width))
+        }),
+        edges: vec![json!(319), json!(320), json!(640), json!(960), json!(961)],
+    }
+}
